@@ -1,0 +1,1 @@
+//! Lowering of typed Aqua to AIR (filled by issue 5).

@@ -1,0 +1,1 @@
+//! The AIR language: AST, parser, validator and canonical printer (issue 3).

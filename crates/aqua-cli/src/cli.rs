@@ -1,0 +1,77 @@
+//! The command-line interface, declared with clap's derive API. No behaviour lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Aqua toolchain: parse, check, compile and run Aqua workflows and AIR scripts.
+#[derive(Debug, Parser)]
+#[command(name = "aqua", version, about, long_about = None)]
+pub struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When diagnostics are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when standard error is a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse an Aqua file and print its syntax tree.
+    Parse(ParseArgs),
+    /// Tools for AIR scripts.
+    #[command(subcommand)]
+    Air(AirCommand),
+}
+
+/// Arguments of `aqua parse`.
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The Aqua source file.
+    pub file: PathBuf,
+    /// Print the syntax tree as JSON instead of the indented debug form.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The `aqua air` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AirCommand {
+    /// Print an AIR file in canonical layout.
+    Fmt(AirFmtArgs),
+    /// Parse and validate an AIR file.
+    Check(AirCheckArgs),
+}
+
+/// Arguments of `aqua air fmt`.
+#[derive(Debug, Args)]
+pub struct AirFmtArgs {
+    /// The AIR file (may hold several scripts after `;; ==== function NAME` lines).
+    pub file: PathBuf,
+    /// Do not print; exit 1 when the file is not in canonical layout.
+    #[arg(long)]
+    pub check: bool,
+    /// Print every script on one line instead of the indented layout.
+    #[arg(long)]
+    pub compact: bool,
+}
+
+/// Arguments of `aqua air check`.
+#[derive(Debug, Args)]
+pub struct AirCheckArgs {
+    /// The AIR file.
+    pub file: PathBuf,
+}

@@ -1,0 +1,18 @@
+//! Dispatch from parsed arguments to the command that runs them.
+
+mod air;
+mod parse;
+
+use std::process::ExitCode;
+
+use crate::cli::{AirCommand, Cli, Command};
+
+/// Runs the command named on the command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let color = cli.color;
+    match cli.command {
+        Command::Parse(args) => parse::run(&args, color),
+        Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
+        Command::Air(AirCommand::Check(args)) => air::check(&args, color),
+    }
+}

@@ -1,0 +1,26 @@
+//! The only place that writes diagnostics to the terminal.
+
+use codespan_reporting::diagnostic::Diagnostic;
+use codespan_reporting::files::Files;
+use codespan_reporting::term::{self, termcolor};
+
+use crate::cli::ColorChoice;
+
+/// Writes diagnostics to standard error, coloured as `color` asks.
+pub fn emit<'f, F: Files<'f>>(files: &'f F, diagnostics: &[Diagnostic<F::FileId>], color: ColorChoice) {
+    let choice = match color {
+        ColorChoice::Always => termcolor::ColorChoice::Always,
+        ColorChoice::Never => termcolor::ColorChoice::Never,
+        ColorChoice::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
+            termcolor::ColorChoice::Auto
+        }
+        ColorChoice::Auto => termcolor::ColorChoice::Never,
+    };
+    let writer = termcolor::StandardStream::stderr(choice);
+    let config = term::Config::default();
+    let mut lock = writer.lock();
+    for diagnostic in diagnostics {
+        // Failing to write to stderr leaves nothing better to report to.
+        let _ = term::emit_to_write_style(&mut lock, &config, files, diagnostic);
+    }
+}

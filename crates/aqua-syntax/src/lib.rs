@@ -1,0 +1,1 @@
+//! The Aqua front end.

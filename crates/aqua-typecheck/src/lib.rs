@@ -1,0 +1,1 @@
+//! Type checking of parsed Aqua modules (filled by issue 4).
