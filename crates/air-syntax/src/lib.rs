@@ -1,1 +1,44 @@
-//! The AIR language: AST, parser, validator and canonical printer (issue 3).
+//! The AIR language: its AST, a logos + LALRPOP parser, the static validator of AquaVM and the
+//! canonical printer of the reference compiler.
+//!
+//! `air-codegen` builds [`Program`]s and prints them; `air-vm` parses, validates and runs them.
+//! This crate depends on no other crate of the workspace and does no IO.
+//!
+//! ```
+//! let program = air_syntax::parse("(seq (null) (never))").expect("valid AIR");
+//! assert!(air_syntax::validate(&program).is_empty());
+//! assert_eq!(air_syntax::print_pretty(&program), "(seq\n (null)\n (never)\n)\n");
+//! ```
+
+pub mod ast;
+pub mod diagnostics;
+pub mod document;
+pub mod error;
+pub mod lexer;
+mod parser;
+pub mod printer;
+pub mod validate;
+
+pub use ast::*;
+pub use diagnostics::render_plain;
+pub use document::{Segment, format_document, parse_scripts, split_scripts};
+pub use error::{AirSyntaxError, FormatError, LexError, LexErrorKind, ValidationError};
+pub use parser::{parse, parse_at};
+pub use printer::{print_compact, print_pretty, print_value};
+pub use validate::validate;
+
+/// Parses and validates one script, returning the program or every error found.
+pub fn parse_and_validate(src: &str) -> Result<Program, CheckError> {
+    let program = parse(src).map_err(CheckError::Syntax)?;
+    let errors = validate(&program);
+    if errors.is_empty() { Ok(program) } else { Err(CheckError::Invalid(errors)) }
+}
+
+/// Why [`parse_and_validate`] failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// The script does not parse.
+    Syntax(AirSyntaxError),
+    /// The script parses but fails validation.
+    Invalid(Vec<ValidationError>),
+}

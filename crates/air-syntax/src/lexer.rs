@@ -1,0 +1,381 @@
+//! The AIR lexer: a logos scanner for brackets, strings, comments and words, and a classifier that
+//! turns each word into a keyword, number, special value or tagged variable with its lens.
+//!
+//! It follows AquaVM's lexical rules (spec section 3.1): no escapes in strings, `;` comments,
+//! words that keep balanced `[...]`, floats of at most 11 characters, names made of alphanumerics,
+//! `_` and `-`. It must not build AST nodes beyond lenses, and it must not panic on any input.
+
+use logos::Logos;
+
+use crate::ast::{Accessor, Lens, Span};
+use crate::error::{LexError, LexErrorKind};
+
+/// The longest float literal AquaVM accepts, in characters.
+pub const MAX_FLOAT_LENGTH: usize = 11;
+
+/// A parser token. Variable names borrow from the source; the tag is not part of the name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token<'s> {
+    /// `(`
+    LParen,
+    /// `)`
+    RParen,
+    /// `[`
+    LBracket,
+    /// `]`
+    RBracket,
+    /// `"text"`, without the quotes.
+    Str(&'s str),
+    /// An integer such as `-7`.
+    Int(i64),
+    /// A float such as `1.5`.
+    Float(f64),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `%init_peer_id%`
+    InitPeerId,
+    /// `%timestamp%`
+    Timestamp,
+    /// `%ttl%`
+    Ttl,
+    /// `%last_error%` with an optional lens.
+    LastError(Option<Lens>),
+    /// `:error:` with an optional lens.
+    Error(Option<Lens>),
+    /// A scalar without a lens: `x`.
+    Scalar(&'s str),
+    /// A scalar with a lens: `x.$.a`.
+    ScalarLens((&'s str, Lens)),
+    /// A stream: `$s`.
+    Stream(&'s str),
+    /// A stream map: `%m`.
+    StreamMap(&'s str),
+    /// A canon stream without a lens: `#c` or `#$c`.
+    Canon(&'s str),
+    /// A canon stream with a lens: `#c.length`.
+    CanonLens((&'s str, Lens)),
+    /// A canon map without a lens: `#%m`.
+    CanonMap(&'s str),
+    /// A canon map with a lens: `#%m.$.key`.
+    CanonMapLens((&'s str, Lens)),
+    /// An instruction keyword.
+    Keyword(Keyword),
+}
+
+/// The instruction keywords.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyword {
+    /// `call`
+    Call,
+    /// `canon`
+    Canon,
+    /// `ap`
+    Ap,
+    /// `seq`
+    Seq,
+    /// `par`
+    Par,
+    /// `xor`
+    Xor,
+    /// `null`
+    Null,
+    /// `never`
+    Never,
+    /// `new`
+    New,
+    /// `fail`
+    Fail,
+    /// `fold`
+    Fold,
+    /// `next`
+    Next,
+    /// `match`
+    Match,
+    /// `mismatch`
+    Mismatch,
+}
+
+/// A token with its start and end offsets, as LALRPOP consumes it.
+pub type Spanned<'s> = Result<(u32, Token<'s>, u32), LexError>;
+
+/// Iterates the tokens of an AIR script. Comments and whitespace are skipped.
+pub struct Lexer<'s> {
+    inner: logos::Lexer<'s, RawToken>,
+    base: u32,
+}
+
+#[derive(Logos, Debug, Clone, Copy, PartialEq)]
+#[logos(skip r"[ \t\r\n\x0B\x0C]+")]
+enum RawToken {
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[regex(r#""[^"]*"?"#)]
+    Str,
+    #[regex(r";[^\n]*", allow_greedy = true)]
+    Comment,
+    #[regex(r#"[^ \t\r\n\x0B\x0C()\[\]";]"#, lex_word_rest)]
+    Word,
+}
+
+impl<'s> Lexer<'s> {
+    /// A lexer over `src`, whose offsets are shifted by `base` (the offset of `src` in its file).
+    pub fn new(src: &'s str, base: u32) -> Self {
+        Self { inner: RawToken::lexer(src), base }
+    }
+
+    fn span(&self) -> Span {
+        let range = self.inner.span();
+        // The caller checks that the whole file fits in u32 offsets.
+        Span::new(self.base + range.start as u32, self.base + range.end as u32)
+    }
+}
+
+impl<'s> Iterator for Lexer<'s> {
+    type Item = Spanned<'s>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let raw = self.inner.next()?;
+            let span = self.span();
+            let token = match raw {
+                Ok(RawToken::LParen) => Token::LParen,
+                Ok(RawToken::RParen) => Token::RParen,
+                Ok(RawToken::LBracket) => Token::LBracket,
+                Ok(RawToken::RBracket) => Token::RBracket,
+                Ok(RawToken::Comment) => continue,
+                Ok(RawToken::Str) => match lex_string(self.inner.slice(), span) {
+                    Ok(token) => token,
+                    Err(error) => return Some(Err(error)),
+                },
+                Ok(RawToken::Word) => match classify_word(self.inner.slice(), span) {
+                    Ok(token) => token,
+                    Err(error) => return Some(Err(error)),
+                },
+                Err(()) => {
+                    return Some(Err(LexError { kind: LexErrorKind::UnexpectedCharacter, span }));
+                }
+            };
+            return Some(Ok((span.start, token, span.end)));
+        }
+    }
+}
+
+/// Extends a word over the rest of its characters: it ends at whitespace, `(`, `)`, `"` or an
+/// unbalanced `]`, and keeps balanced `[...]` groups such as `x.$.[0]`.
+fn lex_word_rest(lex: &mut logos::Lexer<'_, RawToken>) {
+    let rest = lex.remainder().as_bytes();
+    let mut depth = 0usize;
+    let mut len = 0;
+    while let Some(&byte) = rest.get(len) {
+        match byte {
+            b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C | b'(' | b')' | b'"' => break,
+            b'[' => depth += 1,
+            b']' if depth == 0 => break,
+            b']' => depth -= 1,
+            _ => {}
+        }
+        len += 1;
+    }
+    lex.bump(len);
+}
+
+fn lex_string(slice: &str, span: Span) -> Result<Token<'_>, LexError> {
+    match slice.strip_prefix('"').and_then(|body| body.strip_suffix('"')) {
+        Some(body) if slice.len() >= 2 => Ok(Token::Str(body)),
+        _ => Err(LexError { kind: LexErrorKind::UnterminatedString, span }),
+    }
+}
+
+/// Classifies one bare word.
+fn classify_word(word: &str, span: Span) -> Result<Token<'_>, LexError> {
+    if let Some(keyword) = keyword(word) {
+        return Ok(Token::Keyword(keyword));
+    }
+    match word {
+        "true" => return Ok(Token::Bool(true)),
+        "false" => return Ok(Token::Bool(false)),
+        "%init_peer_id%" => return Ok(Token::InitPeerId),
+        "%timestamp%" => return Ok(Token::Timestamp),
+        "%ttl%" => return Ok(Token::Ttl),
+        _ => {}
+    }
+    if let Some(rest) = word.strip_prefix("%last_error%") {
+        return Ok(Token::LastError(lex_optional_lens(rest, span, word.len() - rest.len())?));
+    }
+    if let Some(rest) = word.strip_prefix(":error:") {
+        return Ok(Token::Error(lex_optional_lens(rest, span, word.len() - rest.len())?));
+    }
+    if looks_numeric(word) {
+        return lex_number(word, span);
+    }
+    lex_variable(word, span)
+}
+
+fn keyword(word: &str) -> Option<Keyword> {
+    Some(match word {
+        "call" => Keyword::Call,
+        "canon" => Keyword::Canon,
+        "ap" => Keyword::Ap,
+        "seq" => Keyword::Seq,
+        "par" => Keyword::Par,
+        "xor" => Keyword::Xor,
+        "null" => Keyword::Null,
+        "never" => Keyword::Never,
+        "new" => Keyword::New,
+        "fail" => Keyword::Fail,
+        "fold" => Keyword::Fold,
+        "next" => Keyword::Next,
+        "match" => Keyword::Match,
+        "mismatch" => Keyword::Mismatch,
+        _ => return None,
+    })
+}
+
+/// A word is a number when it is an optional sign followed by digits and dots only.
+fn looks_numeric(word: &str) -> bool {
+    let digits = word.strip_prefix(['-', '+']).unwrap_or(word);
+    !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit() || byte == b'.')
+}
+
+fn lex_number(word: &str, span: Span) -> Result<Token<'_>, LexError> {
+    let digits = word.strip_prefix(['-', '+']).unwrap_or(word);
+    let error = |kind| Err(LexError { kind, span });
+    if digits.starts_with('.') {
+        return error(LexErrorKind::LeadingDot);
+    }
+    match digits.bytes().filter(|&byte| byte == b'.').count() {
+        0 => match word.parse::<i64>() {
+            Ok(value) => Ok(Token::Int(value)),
+            Err(_) => error(LexErrorKind::IntegerOverflow),
+        },
+        1 if word.chars().count() > MAX_FLOAT_LENGTH => error(LexErrorKind::FloatTooLong),
+        1 => match word.parse::<f64>() {
+            Ok(value) => Ok(Token::Float(value)),
+            Err(_) => error(LexErrorKind::InvalidNumber),
+        },
+        _ => error(LexErrorKind::InvalidNumber),
+    }
+}
+
+/// Whether `c` may appear in a variable name or a lens field.
+pub fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+fn lex_variable(word: &str, span: Span) -> Result<Token<'_>, LexError> {
+    enum Tag {
+        Scalar,
+        Stream,
+        StreamMap,
+        Canon { legacy: bool },
+        CanonMap,
+    }
+    let (tag, tag_len) = if word.starts_with("#$") {
+        (Tag::Canon { legacy: false }, 2)
+    } else if word.starts_with("#%") {
+        (Tag::CanonMap, 2)
+    } else if word.starts_with('#') {
+        (Tag::Canon { legacy: true }, 1)
+    } else if word.starts_with('$') {
+        (Tag::Stream, 1)
+    } else if word.starts_with('%') {
+        (Tag::StreamMap, 1)
+    } else {
+        (Tag::Scalar, 0)
+    };
+    let body = &word[tag_len..];
+    let name_len = body.find(|c: char| !is_name_char(c)).unwrap_or(body.len());
+    let name = &body[..name_len];
+    let rest = &body[name_len..];
+    if name.is_empty() {
+        let kind = match rest.chars().next() {
+            None | Some('.') => LexErrorKind::EmptyName,
+            Some(c) => LexErrorKind::InvalidNameCharacter(c),
+        };
+        return Err(LexError { kind, span });
+    }
+    let lens = lex_optional_lens(rest, span, tag_len + name_len)?;
+    match (tag, lens) {
+        (Tag::Scalar, None) => Ok(Token::Scalar(name)),
+        (Tag::Scalar, Some(lens)) => Ok(Token::ScalarLens((name, lens))),
+        (Tag::Stream, None) => Ok(Token::Stream(name)),
+        (Tag::StreamMap, None) => Ok(Token::StreamMap(name)),
+        (Tag::Stream | Tag::StreamMap, Some(_)) => {
+            Err(LexError { kind: LexErrorKind::LensOnStream, span })
+        }
+        (Tag::Canon { .. }, None) => Ok(Token::Canon(name)),
+        (Tag::Canon { legacy: true }, Some(_)) if name.chars().count() == 1 => {
+            Err(LexError { kind: LexErrorKind::ShortLegacyCanon, span })
+        }
+        (Tag::Canon { .. }, Some(lens)) => Ok(Token::CanonLens((name, lens))),
+        (Tag::CanonMap, None) => Ok(Token::CanonMap(name)),
+        (Tag::CanonMap, Some(lens)) => Ok(Token::CanonMapLens((name, lens))),
+    }
+}
+
+/// Parses what follows a variable name: nothing, `.length`, or `.$` and accessors. `offset` is
+/// where `rest` starts within the word, used to point errors at the lens.
+fn lex_optional_lens(rest: &str, span: Span, offset: usize) -> Result<Option<Lens>, LexError> {
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let lens_span = Span::new(span.start + offset as u32, span.end);
+    let error = |kind| Err(LexError { kind, span: lens_span });
+    if rest == ".length" {
+        return Ok(Some(Lens::Length));
+    }
+    let Some(path) = rest.strip_prefix(".$") else {
+        return match rest.chars().next() {
+            Some('.') => error(LexErrorKind::InvalidLens),
+            Some(c) => error(LexErrorKind::InvalidNameCharacter(c)),
+            None => Ok(None),
+        };
+    };
+    let accessors = lex_accessors(path).map_err(|kind| LexError { kind, span: lens_span })?;
+    if accessors.is_empty() {
+        return error(LexErrorKind::EmptyLens);
+    }
+    Ok(Some(Lens::Path(accessors)))
+}
+
+/// Parses the accessors after `.$`: `.field`, `.[3]`, `[3]`, `.[x]`, `[x]`, each optionally
+/// followed by the ignored flattening sign `!`.
+fn lex_accessors(mut path: &str) -> Result<Vec<Accessor>, LexErrorKind> {
+    let mut accessors = Vec::new();
+    while !path.is_empty() {
+        let after_dot = path.strip_prefix('.');
+        let (accessor, rest) = match after_dot.unwrap_or(path).strip_prefix('[') {
+            Some(inside) => {
+                let close = inside.find(']').ok_or(LexErrorKind::InvalidLens)?;
+                (bracket_accessor(&inside[..close])?, &inside[close + 1..])
+            }
+            None => {
+                let field_path = after_dot.ok_or(LexErrorKind::InvalidLens)?;
+                let len = field_path.find(|c: char| !is_name_char(c)).unwrap_or(field_path.len());
+                if len == 0 {
+                    return Err(LexErrorKind::InvalidLens);
+                }
+                (Accessor::Field(field_path[..len].to_owned()), &field_path[len..])
+            }
+        };
+        accessors.push(accessor);
+        path = rest.strip_prefix('!').unwrap_or(rest);
+    }
+    Ok(accessors)
+}
+
+fn bracket_accessor(inside: &str) -> Result<Accessor, LexErrorKind> {
+    if !inside.is_empty() && inside.bytes().all(|byte| byte.is_ascii_digit()) {
+        return inside.parse::<u32>().map(Accessor::Index).map_err(|_| LexErrorKind::InvalidLens);
+    }
+    if !inside.is_empty() && inside.chars().all(is_name_char) {
+        return Ok(Accessor::ByScalar(inside.to_owned()));
+    }
+    Err(LexErrorKind::InvalidLens)
+}

@@ -1,0 +1,180 @@
+//! The only module that names LALRPOP: runs the generated parser over the lexer's tokens and
+//! converts LALRPOP's errors into [`AirSyntaxError`] in one function, [`from_lalrpop`].
+//!
+//! It must not validate: name resolution and the other static checks live in `validate.rs`.
+
+use lalrpop_util::{ParseError, lalrpop_mod};
+
+use crate::ast::{Program, Span};
+use crate::error::{AirSyntaxError, LexError};
+use crate::lexer::{Keyword, Lexer, Token};
+
+lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, unused_imports, unused_qualifications, dead_code)]
+    grammar
+);
+
+/// Parses one AIR script. Offsets in spans are relative to `src`.
+pub fn parse(src: &str) -> Result<Program, AirSyntaxError> {
+    parse_at(src, 0)
+}
+
+/// Parses one AIR script that starts at byte `base` of its file, so spans are file offsets.
+pub fn parse_at(src: &str, base: u32) -> Result<Program, AirSyntaxError> {
+    let fits = u32::try_from(src.len()).ok().and_then(|len| len.checked_add(base)).is_some();
+    if !fits {
+        return Err(AirSyntaxError::TooLarge);
+    }
+    let end = base + src.len() as u32;
+    grammar::ScriptParser::new()
+        .parse(Lexer::new(src, base))
+        .map(|body| Program { body })
+        .map_err(|error| from_lalrpop(error, end))
+}
+
+/// Converts a LALRPOP error; `end` is the offset of the end of the script.
+fn from_lalrpop(error: ParseError<u32, Token<'_>, LexError>, end: u32) -> AirSyntaxError {
+    match error {
+        ParseError::InvalidToken { location } => AirSyntaxError::Lex(LexError {
+            kind: crate::error::LexErrorKind::UnexpectedCharacter,
+            span: Span::new(location, location.saturating_add(1).min(end)),
+        }),
+        ParseError::UnrecognizedEof { location, expected } => AirSyntaxError::UnexpectedEnd {
+            expected: describe_expected(&expected),
+            span: Span::new(location, location),
+        },
+        ParseError::UnrecognizedToken { token: (start, token, stop), expected } => {
+            AirSyntaxError::UnexpectedToken {
+                found: describe_token(&token),
+                expected: describe_expected(&expected),
+                span: Span::new(start, stop),
+            }
+        }
+        ParseError::ExtraToken { token: (start, token, stop) } => AirSyntaxError::ExtraToken {
+            found: describe_token(&token),
+            span: Span::new(start, stop),
+        },
+        ParseError::User { error } => AirSyntaxError::Lex(error),
+    }
+}
+
+/// A short human description of a token, such as "`)`" or "a stream".
+fn describe_token(token: &Token<'_>) -> String {
+    let text = match token {
+        Token::LParen => "`(`",
+        Token::RParen => "`)`",
+        Token::LBracket => "`[`",
+        Token::RBracket => "`]`",
+        Token::Str(_) => "a string literal",
+        Token::Int(_) => "an integer",
+        Token::Float(_) => "a float",
+        Token::Bool(_) => "a boolean",
+        Token::InitPeerId => "`%init_peer_id%`",
+        Token::Timestamp => "`%timestamp%`",
+        Token::Ttl => "`%ttl%`",
+        Token::LastError(_) => "`%last_error%`",
+        Token::Error(_) => "`:error:`",
+        Token::Scalar(_) => "a scalar",
+        Token::ScalarLens(_) => "a scalar with a lens",
+        Token::Stream(_) => "a stream",
+        Token::StreamMap(_) => "a stream map",
+        Token::Canon(_) => "a canon stream",
+        Token::CanonLens(_) => "a canon stream with a lens",
+        Token::CanonMap(_) => "a canon map",
+        Token::CanonMapLens(_) => "a canon map with a lens",
+        Token::Keyword(keyword) => return format!("keyword `{}`", keyword_text(*keyword)),
+    };
+    text.to_owned()
+}
+
+fn keyword_text(keyword: Keyword) -> &'static str {
+    match keyword {
+        Keyword::Call => "call",
+        Keyword::Canon => "canon",
+        Keyword::Ap => "ap",
+        Keyword::Seq => "seq",
+        Keyword::Par => "par",
+        Keyword::Xor => "xor",
+        Keyword::Null => "null",
+        Keyword::Never => "never",
+        Keyword::New => "new",
+        Keyword::Fail => "fail",
+        Keyword::Fold => "fold",
+        Keyword::Next => "next",
+        Keyword::Match => "match",
+        Keyword::Mismatch => "mismatch",
+    }
+}
+
+/// The terminals that count as plain values when grouping an `expected` list.
+const VALUE_TERMINALS: &[&str] = &[
+    "Str",
+    "Int",
+    "Float",
+    "Bool",
+    "InitPeerId",
+    "Timestamp",
+    "Ttl",
+    "LastError",
+    "ErrorValue",
+    "Scalar",
+    "ScalarLens",
+    "Canon",
+    "CanonLens",
+    "CanonMap",
+    "CanonMapLens",
+];
+
+/// Describes LALRPOP's expected terminals: keywords become "an instruction", and a long list of
+/// value terminals becomes "a value". At most five entries are kept.
+fn describe_expected(expected: &[String]) -> Vec<String> {
+    let is_keyword = |name: &str| {
+        name.starts_with('"') && name.len() > 3 && name[1..].starts_with(char::is_alphabetic)
+    };
+    let keywords = expected.iter().filter(|name| is_keyword(name)).count();
+    let values = expected.iter().filter(|name| VALUE_TERMINALS.contains(&name.as_str())).count();
+    let mut described = Vec::new();
+    if keywords > 3 {
+        described.push("an instruction keyword".to_owned());
+    }
+    if values > 5 {
+        described.push("a value".to_owned());
+    }
+    for name in expected {
+        if (keywords > 3 && is_keyword(name))
+            || (values > 5 && VALUE_TERMINALS.contains(&name.as_str()))
+        {
+            continue;
+        }
+        let text = describe_terminal(name);
+        if !described.contains(&text) {
+            described.push(text);
+        }
+    }
+    described.truncate(5);
+    described
+}
+
+fn describe_terminal(name: &str) -> String {
+    let text = match name {
+        "Str" => "a string literal",
+        "Int" => "an integer",
+        "Float" => "a float",
+        "Bool" => "a boolean",
+        "InitPeerId" => "`%init_peer_id%`",
+        "Timestamp" => "`%timestamp%`",
+        "Ttl" => "`%ttl%`",
+        "LastError" => "`%last_error%`",
+        "ErrorValue" => "`:error:`",
+        "Scalar" => "a scalar",
+        "ScalarLens" => "a scalar with a lens",
+        "Stream" => "a stream",
+        "StreamMap" => "a stream map",
+        "Canon" => "a canon stream",
+        "CanonLens" => "a canon stream with a lens",
+        "CanonMap" => "a canon map",
+        "CanonMapLens" => "a canon map with a lens",
+        quoted => return format!("`{}`", quoted.trim_matches('"')),
+    };
+    text.to_owned()
+}

@@ -1,0 +1,55 @@
+//! Every script of the reference compiler's `.air` files parses, validates and round-trips byte
+//! for byte, in both layouts.
+
+use std::path::PathBuf;
+
+use air_syntax::{
+    Segment, format_document, parse, print_compact, print_pretty, split_scripts, validate,
+};
+
+fn example_files() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/air");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/data/air exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "air"))
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("readable example");
+            (path.file_name().unwrap_or_default().to_string_lossy().into_owned(), text)
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 30, "expected the reference examples, found {}", files.len());
+    files
+}
+
+#[test]
+fn every_example_script_round_trips() {
+    let mut scripts = 0;
+    for (name, text) in example_files() {
+        for segment in split_scripts(&text) {
+            let Segment::Script { text: script, inner_comment, .. } = segment else { continue };
+            assert_eq!(inner_comment, None, "{name}: comment inside a script");
+            let program = parse(script).unwrap_or_else(|error| panic!("{name}: {error}"));
+            let errors = validate(&program);
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+            let expected = format!("{}\n", script.trim_end());
+            assert_eq!(print_pretty(&program), expected, "{name}: pretty layout differs");
+            let compact = print_compact(&program);
+            assert!(!compact.contains('\n'));
+            let reparsed = parse(&compact).unwrap_or_else(|error| panic!("{name}: {error}"));
+            assert_eq!(reparsed.without_spans(), program.without_spans(), "{name}: compact");
+            scripts += 1;
+        }
+    }
+    assert!(scripts >= 80, "only {scripts} scripts found");
+}
+
+#[test]
+fn formatting_an_example_file_changes_nothing() {
+    for (name, text) in example_files() {
+        let formatted =
+            format_document(&text, false).unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert_eq!(formatted, text, "{name}");
+    }
+}

@@ -1,0 +1,3 @@
+//! The air-syntax integration tests, in one binary.
+
+mod examples;
