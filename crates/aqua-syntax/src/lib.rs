@@ -1,1 +1,43 @@
-//! The Aqua front end.
+//! The Aqua front end: lexer, layout pass, parser, syntax tree and syntax diagnostics.
+//!
+//! [`parse`] never fails: it returns a tree (with error nodes where it had to recover) and the list
+//! of problems found. It knows nothing about names or types; that is `aqua-typecheck`'s job.
+
+pub mod assemble;
+pub mod ast;
+pub mod diagnostics;
+pub mod error;
+pub mod layout;
+mod parser;
+pub mod pretty;
+mod shape;
+pub mod span;
+pub mod token;
+
+pub use error::SyntaxError;
+pub use span::{FileId, SourceMap, Span};
+
+/// The result of parsing one file: the tree and every syntax error, in source order.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The syntax tree; parts that failed to parse are error nodes.
+    pub module: ast::Module,
+    /// The problems found, sorted by position.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// The largest source the parser accepts (spans are 32-bit byte offsets).
+pub const MAX_SOURCE_LEN: usize = u32::MAX as usize;
+
+/// Parses one Aqua source file.
+pub fn parse(src: &str) -> Parsed {
+    if src.len() > MAX_SOURCE_LEN {
+        let module = ast::Module { header: None, header_items: Vec::new(), items: Vec::new(), span: Span::default() };
+        return Parsed { module, errors: vec![SyntaxError::TooLarge { len: src.len() }] };
+    }
+    let (module, mut errors) = parser::parse_module(src);
+    shape::check_module(&module, &mut errors);
+    errors.sort_by_key(|e| (e.span().start, e.span().end));
+    errors.dedup();
+    Parsed { module, errors }
+}

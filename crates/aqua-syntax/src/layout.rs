@@ -1,0 +1,245 @@
+//! The layout pass: turns raw tokens into parser tokens with `Newline`, `Indent` and `Dedent`.
+//!
+//! Indentation is compared as a string, as the reference compiler does: a child line's indentation
+//! must extend its parent's, and all lines of one block must have the same indentation string.
+//! Newlines inside brackets vanish, and blank or comment-only lines never change the indentation.
+//! Problems are collected on the side so that the token stream stays well formed for the parser.
+
+use std::collections::VecDeque;
+
+use logos::{Logos, SpannedIter};
+
+use crate::error::SyntaxError;
+use crate::span::Span;
+use crate::token::RawToken;
+
+/// A token as the parser sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token<'s> {
+    /// A token from the lexer.
+    Raw(RawToken<'s>),
+    /// The end of a logical line.
+    Newline,
+    /// The start of an indented block.
+    Indent,
+    /// The end of an indented block.
+    Dedent,
+}
+
+/// A token with its byte offsets, as LALRPOP consumes it.
+pub type Spanned<'s> = (u32, Token<'s>, u32);
+
+/// The layout iterator over one source text.
+pub struct Layout<'s> {
+    src: &'s str,
+    lexer: std::iter::Peekable<SpannedIter<'s, RawToken<'s>>>,
+    /// Indentation strings of the open blocks; the first is the top level. A level pushed without
+    /// an `Indent` (an over-indented line that opens no block) is marked `false`.
+    stack: Vec<(&'s str, bool)>,
+    /// The last token emitted, to know whether a line opens a block or continues after a comma.
+    last: Option<RawToken<'s>>,
+    /// Where the last token emitted ends.
+    last_end: usize,
+    /// Open brackets, by their spans; newlines are ignored while any is open.
+    brackets: Vec<Span>,
+    pending: VecDeque<Spanned<'s>>,
+    /// Whether a token was emitted since the last `Newline`.
+    line_open: bool,
+    finished: bool,
+    errors: Vec<SyntaxError>,
+}
+
+impl<'s> Layout<'s> {
+    /// Starts the layout pass over `src`.
+    pub fn new(src: &'s str) -> Layout<'s> {
+        let mut layout = Layout {
+            src,
+            lexer: RawToken::lexer(src).spanned().peekable(),
+            stack: vec![("", true)],
+            last: None,
+            last_end: 0,
+            brackets: Vec::new(),
+            pending: VecDeque::new(),
+            line_open: false,
+            finished: false,
+            errors: Vec::new(),
+        };
+        let first_indent = src.len() - src.trim_start_matches([' ', '\t']).len();
+        if first_indent > 0 && layout.lexer.peek().is_some_and(|(tok, _)| !matches!(tok, Ok(RawToken::Newline(_)))) {
+            layout.errors.push(SyntaxError::UnexpectedIndentation { span: Span::new(0, to_u32(first_indent)) });
+        }
+        layout
+    }
+
+    /// The problems found so far (lexical and indentation errors).
+    pub fn take_errors(&mut self) -> Vec<SyntaxError> {
+        std::mem::take(&mut self.errors)
+    }
+
+    fn push(&mut self, start: usize, token: Token<'s>, end: usize) {
+        self.pending.push_back((to_u32(start), token, to_u32(end)));
+    }
+
+    /// Handles one raw token, queueing what the parser should see.
+    fn feed(&mut self, token: RawToken<'s>, range: std::ops::Range<usize>) {
+        match token {
+            RawToken::Newline(indent) => self.newline(indent, range),
+            RawToken::UnterminatedStr(text) => {
+                self.errors.push(SyntaxError::UnterminatedString { span: span_of(&range) });
+                self.line_open = true;
+                self.last = Some(token);
+                self.last_end = range.end;
+                self.push(range.start, Token::Raw(RawToken::UnterminatedStr(text)), range.end);
+            }
+            _ => {
+                self.track_brackets(token, &range);
+                self.line_open = true;
+                self.last = Some(token);
+                self.last_end = range.end;
+                self.push(range.start, Token::Raw(token), range.end);
+            }
+        }
+    }
+
+    fn track_brackets(&mut self, token: RawToken<'s>, range: &std::ops::Range<usize>) {
+        match token {
+            RawToken::LParen
+            | RawToken::LBracket
+            | RawToken::LBrace
+            | RawToken::OptionOpen
+            | RawToken::StreamOpen => self.brackets.push(span_of(range)),
+            RawToken::RParen | RawToken::RBracket | RawToken::RBrace => {
+                if self.brackets.pop().is_none() {
+                    self.errors.push(SyntaxError::UnmatchedBracket { span: span_of(range) });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Handles a line break; `indent` is the indentation of the line that follows.
+    fn newline(&mut self, indent: &'s str, range: std::ops::Range<usize>) {
+        if !self.brackets.is_empty() || self.last == Some(RawToken::Comma) {
+            return; // Inside brackets and after a comma, a line break continues the line.
+        }
+        // Blank and comment-only lines: the last newline of a run decides the indentation.
+        let mut indent = indent;
+        let mut indent_start = range.start + 1;
+        while let Some((Ok(RawToken::Newline(next)), next_range)) = self.lexer.peek() {
+            indent = next;
+            indent_start = next_range.start + 1;
+            self.lexer.next();
+        }
+        if self.lexer.peek().is_none() {
+            return; // The end of the file closes everything.
+        }
+        if !self.line_open {
+            // Only blank lines so far: the first real line must not be indented.
+            if !indent.is_empty() {
+                self.errors.push(SyntaxError::UnexpectedIndentation {
+                    span: Span::new(to_u32(indent_start), to_u32(indent_start + indent.len())),
+                });
+            }
+            return;
+        }
+        self.push(range.start, Token::Newline, range.start + 1);
+        self.line_open = false;
+        let indent_span = Span::new(to_u32(indent_start), to_u32(indent_start + indent.len()));
+        self.indent_to(indent, indent_span, range.start);
+    }
+
+    /// Compares the new line's indentation with the open blocks and queues `Indent` / `Dedent`s.
+    /// `Dedent`s are empty tokens at `line_end`, the end of the last line of the closed block.
+    fn indent_to(&mut self, indent: &'s str, span: Span, line_end: usize) {
+        let top = self.top();
+        if indent == top {
+            return;
+        }
+        let at = line_end;
+        if indent.len() > top.len() {
+            if !indent.starts_with(top) {
+                self.inconsistent(top, indent, span);
+            }
+            let opens_block = self.last == Some(RawToken::Colon);
+            if opens_block {
+                self.push(span.start as usize, Token::Indent, span.end as usize);
+            } else {
+                self.errors.push(SyntaxError::UnexpectedIndentation { span });
+            }
+            self.stack.push((indent, opens_block));
+            return;
+        }
+        // A shorter indentation closes blocks until one with the same string.
+        while self.stack.len() > 1 && self.top().len() > indent.len() {
+            if let Some((_, true)) = self.stack.pop() {
+                self.push(at, Token::Dedent, at);
+            }
+        }
+        let top = self.top();
+        if top != indent {
+            // No enclosing block has this indentation; go on as if it matched the nearest one.
+            self.inconsistent(top, indent, span);
+        }
+    }
+
+    fn inconsistent(&mut self, block_indent: &str, line_indent: &str, span: Span) {
+        self.errors.push(SyntaxError::InconsistentIndentation {
+            span,
+            block_indent: block_indent.to_string(),
+            line_indent: line_indent.to_string(),
+        });
+    }
+
+    fn top(&self) -> &'s str {
+        self.stack.last().map_or("", |(indent, _)| indent)
+    }
+
+    /// At the end of input: closes the last line, every block, and reports open brackets.
+    fn finish(&mut self) {
+        self.finished = true;
+        let end = self.last_end;
+        for bracket in std::mem::take(&mut self.brackets) {
+            self.errors.push(SyntaxError::UnclosedBracket { span: bracket });
+        }
+        if self.line_open {
+            self.push(end, Token::Newline, end);
+        }
+        while self.stack.len() > 1 {
+            if let Some((_, true)) = self.stack.pop() {
+                self.push(end, Token::Dedent, end);
+            }
+        }
+    }
+}
+
+impl<'s> Iterator for Layout<'s> {
+    type Item = Result<Spanned<'s>, SyntaxError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(token) = self.pending.pop_front() {
+                return Some(Ok(token));
+            }
+            if self.finished {
+                return None;
+            }
+            match self.lexer.next() {
+                Some((Ok(token), range)) => self.feed(token, range),
+                Some((Err(()), range)) => {
+                    let found = self.src[range.start..].chars().next().unwrap_or('\u{fffd}');
+                    self.errors.push(SyntaxError::UnexpectedChar { span: span_of(&range), found });
+                }
+                None => self.finish(),
+            }
+        }
+    }
+}
+
+fn span_of(range: &std::ops::Range<usize>) -> Span {
+    Span::new(to_u32(range.start), to_u32(range.end))
+}
+
+/// Converts a byte offset; sources are limited to 4 GiB by `parse`.
+pub(crate) fn to_u32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}

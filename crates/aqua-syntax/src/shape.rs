@@ -1,0 +1,67 @@
+//! Checks on the shape of a parsed module that the grammar does not express: the module header
+//! and where `<-` returns may stand.
+
+use crate::ast::{Block, HeaderKeyword, Item, Module, Stmt, StmtKind};
+use crate::error::SyntaxError;
+use crate::span::Span;
+
+/// Adds the shape errors of `module` to `errors`.
+pub fn check_module(module: &Module, errors: &mut Vec<SyntaxError>) {
+    match &module.header {
+        None => errors.push(SyntaxError::MissingHeader { span: Span::point(module.span.start) }),
+        Some(header) if header.keyword == HeaderKeyword::Module => {
+            let start = header.span.start;
+            errors.push(SyntaxError::ModuleKeyword { span: Span::new(start, start + "module".len() as u32) })
+        }
+        Some(_) => {}
+    }
+    for item in &module.items {
+        if let Item::Func(func) = item {
+            check_body(&func.body, errors);
+        }
+    }
+}
+
+/// A body may end with a return; nested blocks may not contain one.
+fn check_body(body: &Block, errors: &mut Vec<SyntaxError>) {
+    for stmt in &body.stmts {
+        if !matches!(stmt.kind, StmtKind::Return(_)) {
+            check_nested(stmt, errors);
+        }
+    }
+}
+
+fn check_nested(stmt: &Stmt, errors: &mut Vec<SyntaxError>) {
+    match &stmt.kind {
+        StmtKind::Return(_) => errors.push(SyntaxError::MisplacedReturn { span: stmt.span }),
+        StmtKind::Closure { body, .. } => check_body(body, errors),
+        StmtKind::On { body, .. } | StmtKind::For { body, .. } | StmtKind::ParSeq { body, .. } => {
+            check_blocks([body], errors)
+        }
+        StmtKind::If { then_block, else_block, .. } => check_blocks([Some(then_block), else_block.as_ref()].into_iter().flatten(), errors),
+        StmtKind::Try { body, catch, otherwise } => {
+            check_blocks([Some(body), catch.as_ref().map(|c| &c.body), otherwise.as_ref()].into_iter().flatten(), errors)
+        }
+        StmtKind::Otherwise { attempt, fallback } => {
+            check_nested(attempt, errors);
+            check_blocks([fallback], errors);
+        }
+        StmtKind::Par(branches) => branches.iter().for_each(|branch| check_nested(branch, errors)),
+        StmtKind::Co(inner) => check_nested(inner, errors),
+        StmtKind::Call { .. }
+        | StmtKind::Assign { .. }
+        | StmtKind::ServiceId { .. }
+        | StmtKind::Push { .. }
+        | StmtKind::DeclareStream { .. }
+        | StmtKind::Join(_)
+        | StmtKind::Error => {}
+    }
+}
+
+fn check_blocks<'a>(blocks: impl IntoIterator<Item = &'a Block>, errors: &mut Vec<SyntaxError>) {
+    for block in blocks {
+        for stmt in &block.stmts {
+            check_nested(stmt, errors);
+        }
+    }
+}
