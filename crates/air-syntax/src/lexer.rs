@@ -188,7 +188,11 @@ fn lex_word_rest(lex: &mut logos::Lexer<'_, RawToken>) {
 fn lex_string(slice: &str, span: Span) -> Result<Token<'_>, LexError> {
     match slice.strip_prefix('"').and_then(|body| body.strip_suffix('"')) {
         Some(body) if slice.len() >= 2 => Ok(Token::Str(body)),
-        _ => Err(LexError { kind: LexErrorKind::UnterminatedString, span }),
+        // Point at the opening quote: the token itself runs to the end of the input.
+        _ => Err(LexError {
+            kind: LexErrorKind::UnterminatedString,
+            span: Span::new(span.start, span.start + 1),
+        }),
     }
 }
 

@@ -43,6 +43,15 @@ fn from_lalrpop(error: ParseError<u32, Token<'_>, LexError>, end: u32) -> AirSyn
             expected: describe_expected(&expected),
             span: Span::new(location, location),
         },
+        // LALRPOP reports a token after a complete script as unrecognized with nothing expected.
+        ParseError::UnrecognizedToken { token: (start, token, stop), expected }
+            if expected.is_empty() =>
+        {
+            AirSyntaxError::ExtraToken {
+                found: describe_token(&token),
+                span: Span::new(start, stop),
+            }
+        }
         ParseError::UnrecognizedToken { token: (start, token, stop), expected } => {
             AirSyntaxError::UnexpectedToken {
                 found: describe_token(&token),
@@ -58,33 +67,33 @@ fn from_lalrpop(error: ParseError<u32, Token<'_>, LexError>, end: u32) -> AirSyn
     }
 }
 
-/// A short human description of a token, such as "`)`" or "a stream".
+/// A short human description of a token, such as "`)`" or "stream `$foo`".
 fn describe_token(token: &Token<'_>) -> String {
-    let text = match token {
+    let fixed = match token {
         Token::LParen => "`(`",
         Token::RParen => "`)`",
         Token::LBracket => "`[`",
         Token::RBracket => "`]`",
-        Token::Str(_) => "a string literal",
-        Token::Int(_) => "an integer",
-        Token::Float(_) => "a float",
-        Token::Bool(_) => "a boolean",
         Token::InitPeerId => "`%init_peer_id%`",
         Token::Timestamp => "`%timestamp%`",
         Token::Ttl => "`%ttl%`",
         Token::LastError(_) => "`%last_error%`",
         Token::Error(_) => "`:error:`",
-        Token::Scalar(_) => "a scalar",
-        Token::ScalarLens(_) => "a scalar with a lens",
-        Token::Stream(_) => "a stream",
-        Token::StreamMap(_) => "a stream map",
-        Token::Canon(_) => "a canon stream",
-        Token::CanonLens(_) => "a canon stream with a lens",
-        Token::CanonMap(_) => "a canon map",
-        Token::CanonMapLens(_) => "a canon map with a lens",
+        Token::Str(text) => return format!("string `\"{text}\"`"),
+        Token::Int(value) => return format!("integer `{value}`"),
+        Token::Float(value) => return format!("float `{value}`"),
+        Token::Bool(value) => return format!("boolean `{value}`"),
+        Token::Scalar(name) => return format!("scalar `{name}`"),
+        Token::ScalarLens((name, _)) => return format!("scalar `{name}` with a lens"),
+        Token::Stream(name) => return format!("stream `${name}`"),
+        Token::StreamMap(name) => return format!("stream map `%{name}`"),
+        Token::Canon(name) => return format!("canon stream `#{name}`"),
+        Token::CanonLens((name, _)) => return format!("canon stream `#{name}` with a lens"),
+        Token::CanonMap(name) => return format!("canon map `#%{name}`"),
+        Token::CanonMapLens((name, _)) => return format!("canon map `#%{name}` with a lens"),
         Token::Keyword(keyword) => return format!("keyword `{}`", keyword_text(*keyword)),
     };
-    text.to_owned()
+    fixed.to_owned()
 }
 
 fn keyword_text(keyword: Keyword) -> &'static str {

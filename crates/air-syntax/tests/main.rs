@@ -1,3 +1,4 @@
 //! The air-syntax integration tests, in one binary.
 
+mod errors;
 mod examples;

@@ -38,9 +38,8 @@ pub fn check(args: &AirCheckArgs, color: ColorChoice) -> ExitCode {
     let mut diagnostics = Vec::new();
     for (_, parsed) in air_syntax::parse_scripts(&src) {
         match parsed {
-            Ok(program) => diagnostics.extend(
-                air_syntax::validate(&program).iter().map(|error| error.to_diagnostic(())),
-            ),
+            Ok(program) => diagnostics
+                .extend(air_syntax::validate(&program).iter().map(|error| error.to_diagnostic(()))),
             Err(error) => diagnostics.push(error.to_diagnostic(())),
         }
     }
