@@ -24,3 +24,13 @@ pub fn emit<'f, F: Files<'f>>(files: &'f F, diagnostics: &[Diagnostic<F::FileId>
         let _ = term::emit_to_write_style(&mut lock, &config, files, diagnostic);
     }
 }
+
+/// The closing line after diagnostics, e.g. `2 errors, 1 warning`.
+pub fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (e, 0) => format!("{} found", plural(e, "error")),
+        (0, w) => format!("{} found", plural(w, "warning")),
+        (e, w) => format!("{}, {} found", plural(e, "error"), plural(w, "warning")),
+    }
+}

@@ -40,8 +40,11 @@ pub struct Layout<'s> {
     last: Option<RawToken<'s>>,
     /// Where the last token emitted ends.
     last_end: usize,
-    /// Open brackets, by their spans; newlines are ignored while any is open.
-    brackets: Vec<Span>,
+    /// Open brackets: the token, its span and the indentation of its line. Newlines are ignored
+    /// while any is open, unless the next line is indented no deeper than the bracket's line.
+    brackets: Vec<(RawToken<'s>, Span, &'s str)>,
+    /// The indentation of the current line.
+    line_indent: &'s str,
     pending: VecDeque<Spanned<'s>>,
     /// Whether a token was emitted since the last `Newline`.
     line_open: bool,
@@ -59,6 +62,7 @@ impl<'s> Layout<'s> {
             last: None,
             last_end: 0,
             brackets: Vec::new(),
+            line_indent: "",
             pending: VecDeque::new(),
             line_open: false,
             finished: false,
@@ -107,7 +111,7 @@ impl<'s> Layout<'s> {
             | RawToken::LBracket
             | RawToken::LBrace
             | RawToken::OptionOpen
-            | RawToken::StreamOpen => self.brackets.push(span_of(range)),
+            | RawToken::StreamOpen => self.brackets.push((token, span_of(range), self.line_indent)),
             RawToken::RParen | RawToken::RBracket | RawToken::RBrace => {
                 if self.brackets.pop().is_none() {
                     self.errors.push(SyntaxError::UnmatchedBracket { span: span_of(range) });
@@ -119,9 +123,6 @@ impl<'s> Layout<'s> {
 
     /// Handles a line break; `indent` is the indentation of the line that follows.
     fn newline(&mut self, indent: &'s str, range: std::ops::Range<usize>) {
-        if !self.brackets.is_empty() || self.last == Some(RawToken::Comma) {
-            return; // Inside brackets and after a comma, a line break continues the line.
-        }
         // Blank and comment-only lines: the last newline of a run decides the indentation.
         let mut indent = indent;
         let mut indent_start = range.start + 1;
@@ -133,6 +134,10 @@ impl<'s> Layout<'s> {
         if self.lexer.peek().is_none() {
             return; // The end of the file closes everything.
         }
+        if self.continues_line(indent) {
+            return; // Inside brackets and after a comma, a line break continues the line.
+        }
+        self.line_indent = indent;
         if !self.line_open {
             // Only blank lines so far: the first real line must not be indented.
             if !indent.is_empty() {
@@ -142,10 +147,34 @@ impl<'s> Layout<'s> {
             }
             return;
         }
-        self.push(range.start, Token::Newline, range.start + 1);
+        self.push(self.last_end, Token::Newline, self.last_end);
         self.line_open = false;
         let indent_span = Span::new(to_u32(indent_start), to_u32(indent_start + indent.len()));
         self.indent_to(indent, indent_span, range.start);
+    }
+
+    /// Whether a line break inside brackets or after a comma continues the logical line. A line
+    /// indented no deeper than an open bracket's line (and not starting with a closing bracket)
+    /// means the bracket was never closed: it is reported and closed here, so parsing goes on.
+    fn continues_line(&mut self, next_indent: &str) -> bool {
+        let next_closes = matches!(
+            self.lexer.peek(),
+            Some((Ok(RawToken::RParen | RawToken::RBracket | RawToken::RBrace), _))
+        );
+        while let Some(&(opener, span, opener_indent)) = self.brackets.last() {
+            if next_closes || next_indent.len() > opener_indent.len() {
+                return true;
+            }
+            self.brackets.pop();
+            self.errors.push(SyntaxError::UnclosedBracket { span });
+            let closer = match opener {
+                RawToken::LParen => RawToken::RParen,
+                RawToken::LBrace => RawToken::RBrace,
+                _ => RawToken::RBracket,
+            };
+            self.push(self.last_end, Token::Raw(closer), self.last_end);
+        }
+        self.last == Some(RawToken::Comma)
     }
 
     /// Compares the new line's indentation with the open blocks and queues `Indent` / `Dedent`s.
@@ -198,8 +227,8 @@ impl<'s> Layout<'s> {
     fn finish(&mut self) {
         self.finished = true;
         let end = self.last_end;
-        for bracket in std::mem::take(&mut self.brackets) {
-            self.errors.push(SyntaxError::UnclosedBracket { span: bracket });
+        for (_, span, _) in std::mem::take(&mut self.brackets) {
+            self.errors.push(SyntaxError::UnclosedBracket { span });
         }
         if self.line_open {
             self.push(end, Token::Newline, end);

@@ -36,8 +36,24 @@ pub fn parse(src: &str) -> Parsed {
         return Parsed { module, errors: vec![SyntaxError::TooLarge { len: src.len() }] };
     }
     let (module, mut errors) = parser::parse_module(src);
-    shape::check_module(&module, &mut errors);
+    shape::check_module(&module, src, &mut errors);
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup();
-    Parsed { module, errors }
+    Parsed { module, errors: first_per_line(src, errors) }
+}
+
+/// Keeps the first error of each line: later ones on the same line are almost always
+/// consequences of the first (a missing bracket, then the token it left unexpected).
+fn first_per_line(src: &str, errors: Vec<SyntaxError>) -> Vec<SyntaxError> {
+    let mut last_line = None;
+    let mut kept = Vec::with_capacity(errors.len());
+    for error in errors {
+        let start = (error.span().start as usize).min(src.len());
+        let line = src.as_bytes()[..start].iter().filter(|b| **b == b'\n').count();
+        if last_line != Some(line) {
+            kept.push(error);
+        }
+        last_line = Some(line);
+    }
+    kept
 }

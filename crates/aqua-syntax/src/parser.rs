@@ -22,7 +22,7 @@ pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>) {
     let mut recovered = Vec::new();
     let result = grammar::ModuleParser::new().parse(&mut errors, &mut recovered, &mut layout);
     let mut all = layout.take_errors();
-    all.append(&mut errors);
+    all.extend(errors.into_iter().map(|error| with_opener_line(error, src)));
     all.extend(recovered.into_iter().map(|r: ErrorRecovery<u32, Token<'_>, SyntaxError>| from_lalrpop(r.error, src)));
     let module = match result {
         Ok(mut module) => {
@@ -36,6 +36,16 @@ pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>) {
         }
     };
     (module, all)
+}
+
+/// Grammar actions know only where a block should have started; this finds the line opening it.
+fn with_opener_line(error: SyntaxError, src: &str) -> SyntaxError {
+    match error {
+        SyntaxError::ExpectedBlock { span, opener } if opener.start == opener.end => {
+            SyntaxError::ExpectedBlock { span, opener: line_before(opener.end, src) }
+        }
+        other => other,
+    }
 }
 
 /// Converts a LALRPOP error into ours.
@@ -179,10 +189,28 @@ fn raw_symbol(token: RawToken<'_>) -> &'static str {
 }
 
 /// Terminals that start an expression; when most of them are possible we say "an expression".
-const EXPRESSION_STARTS: &[&str] =
-    &["name", "Name", "integer", "float", "string", "true", "false", "[", "?[", "*[", "(", "!", "-", "%init_peer_id%"];
+const EXPRESSION_STARTS: &[&str] = &[
+    "name",
+    "Name",
+    "integer",
+    "float",
+    "string",
+    "unterminated string",
+    "true",
+    "false",
+    "[",
+    "?[",
+    "*[",
+    "[]",
+    "?[]",
+    "*[]",
+    "(",
+    "!",
+    "-",
+    "%init_peer_id%",
+];
 /// Terminals that start a type.
-const TYPE_STARTS: &[&str] = &["scalar type", "[]", "?", "*", "%", "⊤", "⊥", "?[]", "*[]"];
+const TYPE_STARTS: &[&str] = &["scalar type", "Name", "[]", "?", "*", "%", "⊤", "⊥", "?[]", "*[]"];
 /// Terminals that start a statement of its own.
 const STATEMENT_STARTS: &[&str] = &["on", "for", "parseq", "if", "try", "co", "join", "<-"];
 /// Terminals that start a top-level definition.
@@ -196,18 +224,19 @@ pub fn describe_expected(expected: &[String]) -> Vec<String> {
     let names: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).collect();
     let mut phrases = Vec::new();
     let mut covered: Vec<&str> = Vec::new();
-    let mut group = |members: &[&'static str], phrase: &str, threshold: usize, covered: &mut Vec<&str>| {
-        let present = members.iter().filter(|m| names.contains(m)).count();
-        if present >= threshold {
+    // A group applies when its key terminal is possible (`integer` marks an expression place,
+    // `scalar type` a type place, `func` a definition place, `on` a statement place).
+    let mut group = |members: &[&'static str], phrase: &str, key: &str, covered: &mut Vec<&str>| {
+        if names.contains(&key) {
             phrases.push(phrase.to_string());
             covered.extend(members.iter().copied());
         }
     };
-    group(DEFINITION_STARTS, "a definition", 3, &mut covered);
-    group(STATEMENT_STARTS, "a statement", 3, &mut covered);
-    group(EXPRESSION_STARTS, "an expression", 4, &mut covered);
-    group(TYPE_STARTS, "a type", 4, &mut covered);
-    group(OPERATORS, "an operator", 6, &mut covered);
+    group(DEFINITION_STARTS, "a definition", "data", &mut covered);
+    group(STATEMENT_STARTS, "a statement", "parseq", &mut covered);
+    group(TYPE_STARTS, "a type", "scalar type", &mut covered);
+    group(EXPRESSION_STARTS, "an expression", "integer", &mut covered);
+    group(OPERATORS, "an operator", "**", &mut covered);
     for name in &names {
         if covered.contains(name) || phrases.len() >= 5 {
             continue;

@@ -6,9 +6,13 @@ use crate::error::SyntaxError;
 use crate::span::Span;
 
 /// Adds the shape errors of `module` to `errors`.
-pub fn check_module(module: &Module, errors: &mut Vec<SyntaxError>) {
+/// `src` is the module's source: a header that failed to parse was reported already.
+pub fn check_module(module: &Module, src: &str, errors: &mut Vec<SyntaxError>) {
     match &module.header {
-        None => errors.push(SyntaxError::MissingHeader { span: Span::point(module.span.start) }),
+        None if !starts_with_header_keyword(src) => {
+            errors.push(SyntaxError::MissingHeader { span: Span::point(module.span.start) })
+        }
+        None => {}
         Some(header) if header.keyword == HeaderKeyword::Module => {
             let start = header.span.start;
             errors.push(SyntaxError::ModuleKeyword { span: Span::new(start, start + "module".len() as u32) })
@@ -64,4 +68,11 @@ fn check_blocks<'a>(blocks: impl IntoIterator<Item = &'a Block>, errors: &mut Ve
             check_nested(stmt, errors);
         }
     }
+}
+
+/// Whether the first word of the source (after blank and comment lines) is `aqua` or `module`.
+fn starts_with_header_keyword(src: &str) -> bool {
+    let first_line = src.lines().map(str::trim).find(|line| !line.is_empty() && !line.starts_with("--"));
+    let first_word = first_line.and_then(|line| line.split([' ', '\t']).next());
+    matches!(first_word, Some("aqua" | "module"))
 }
