@@ -29,6 +29,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("A014", "unexpected end of script"),
     ("A015", "extra token after the script"),
     ("A016", "script too large"),
+    ("A017", "nesting too deep"),
     ("A020", "undefined variable"),
     ("A021", "undefined iterator in next"),
     ("A022", "several next for one iterator"),
@@ -173,6 +174,11 @@ fn lex_parts(kind: &LexErrorKind) -> (&'static str, &'static str, Option<&'stati
             "A012",
             "AquaVM rejects `#x` with a one-character name and a lens",
             Some("help: Write the canon stream as `#$x`."),
+        ),
+        LexErrorKind::NestingTooDeep => (
+            "A017",
+            "more than 1024 nested parentheses",
+            Some("note: The limit keeps deep scripts from overflowing the stack."),
         ),
     }
 }

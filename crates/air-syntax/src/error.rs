@@ -55,6 +55,9 @@ pub enum LexErrorKind {
     /// The legacy `#x` with a one-character name and a lens.
     #[error("legacy canon name too short for a lens")]
     ShortLegacyCanon,
+    /// More nested parentheses than [`crate::lexer::MAX_NESTING`].
+    #[error("nesting too deep")]
+    NestingTooDeep,
 }
 
 /// An error that stops parsing.

@@ -13,6 +13,10 @@ use crate::error::{LexError, LexErrorKind};
 /// The longest float literal AquaVM accepts, in characters.
 pub const MAX_FLOAT_LENGTH: usize = 11;
 
+/// The deepest parenthesis nesting accepted. The printer, the validator and dropping a tree
+/// recurse once per level, so a limit keeps hostile input from overflowing the stack.
+pub const MAX_NESTING: u32 = 1024;
+
 /// A parser token. Variable names borrow from the source; the tag is not part of the name.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Token<'s> {
@@ -102,6 +106,7 @@ pub type Spanned<'s> = Result<(u32, Token<'s>, u32), LexError>;
 pub struct Lexer<'s> {
     inner: logos::Lexer<'s, RawToken>,
     base: u32,
+    depth: u32,
 }
 
 #[derive(Logos, Debug, Clone, Copy, PartialEq)]
@@ -126,7 +131,7 @@ enum RawToken {
 impl<'s> Lexer<'s> {
     /// A lexer over `src`, whose offsets are shifted by `base` (the offset of `src` in its file).
     pub fn new(src: &'s str, base: u32) -> Self {
-        Self { inner: RawToken::lexer(src), base }
+        Self { inner: RawToken::lexer(src), base, depth: 0 }
     }
 
     fn span(&self) -> Span {
@@ -144,8 +149,17 @@ impl<'s> Iterator for Lexer<'s> {
             let raw = self.inner.next()?;
             let span = self.span();
             let token = match raw {
-                Ok(RawToken::LParen) => Token::LParen,
-                Ok(RawToken::RParen) => Token::RParen,
+                Ok(RawToken::LParen) => {
+                    self.depth += 1;
+                    if self.depth > MAX_NESTING {
+                        return Some(Err(LexError { kind: LexErrorKind::NestingTooDeep, span }));
+                    }
+                    Token::LParen
+                }
+                Ok(RawToken::RParen) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    Token::RParen
+                }
                 Ok(RawToken::LBracket) => Token::LBracket,
                 Ok(RawToken::RBracket) => Token::RBracket,
                 Ok(RawToken::Comment) => continue,

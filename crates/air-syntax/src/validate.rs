@@ -143,15 +143,14 @@ impl<'a> Validator<'a> {
             Instruction::Null(_) | Instruction::Never(_) => None,
             Instruction::New(new) => {
                 let name = &new.variable.name;
-                if new.variable.kind == VariableKind::Scalar {
-                    if let Some(frame) = self.iterator_frame(&name.name) {
-                        let fold = self.folds[frame].iterator.span;
-                        self.errors.push(ValidationError::NewOnIterator {
-                            name: name.name.clone(),
-                            span: name.span,
-                            fold,
-                        });
-                    }
+                let frame = self.iterator_frame(&name.name);
+                if let (VariableKind::Scalar, Some(frame)) = (new.variable.kind, frame) {
+                    let fold = self.folds[frame].iterator.span;
+                    self.errors.push(ValidationError::NewOnIterator {
+                        name: name.name.clone(),
+                        span: name.span,
+                        fold,
+                    });
                 }
                 self.instruction(&new.body)
             }

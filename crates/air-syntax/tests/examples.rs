@@ -53,3 +53,28 @@ fn formatting_an_example_file_changes_nothing() {
         assert_eq!(formatted, text, "{name}");
     }
 }
+
+/// The deepest accepted script parses, validates, prints and drops on a test thread's stack;
+/// one level more is an error, not a stack overflow.
+#[test]
+fn deepest_script_is_handled_and_deeper_is_rejected() {
+    let depth = air_syntax::lexer::MAX_NESTING as usize;
+    let script = |levels: usize| {
+        let mut src = "(seq (null) ".repeat(levels - 1);
+        src.push_str("(null)");
+        src.push_str(&")".repeat(levels - 1));
+        src
+    };
+    let program = parse(&script(depth)).expect("the deepest script parses");
+    assert!(validate(&program).is_empty());
+    let printed = print_pretty(&program);
+    assert_eq!(parse(&printed).map(|program| program.without_spans()), Ok(program.without_spans()));
+    let error = parse(&script(depth + 1)).expect_err("too deep");
+    assert!(matches!(
+        error,
+        air_syntax::AirSyntaxError::Lex(air_syntax::LexError {
+            kind: air_syntax::LexErrorKind::NestingTooDeep,
+            ..
+        })
+    ));
+}

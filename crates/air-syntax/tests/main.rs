@@ -1,5 +1,8 @@
 //! The air-syntax integration tests, in one binary.
 
+// Tests read their fixtures and the environment; the IO ban of `clippy.toml` is for library code.
+#![allow(clippy::disallowed_methods)]
+
 mod errors;
 mod examples;
 mod props;
