@@ -1,0 +1,64 @@
+//! `aqua air fmt` and `aqua air check` on the reference examples and on broken files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn aqua(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aqua")).args(args).output().expect("the aqua binary runs")
+}
+
+fn example(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/air").join(name);
+    path.to_string_lossy().into_owned()
+}
+
+/// Writes `text` to a fresh file under the target's temporary directory.
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("aqua-air-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary directory");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("temporary file");
+    path
+}
+
+#[test]
+fn check_and_fmt_accept_reference_examples() {
+    for name in ["01-hello.air", "19-stream-maps.air", "26-join.air", "31-stream-scopes.air"] {
+        let file = example(name);
+        let check = aqua(&["air", "check", &file]);
+        assert!(check.status.success(), "{name}: {}", String::from_utf8_lossy(&check.stderr));
+        let fmt = aqua(&["air", "fmt", "--check", &file]);
+        assert!(fmt.status.success(), "{name}: {}", String::from_utf8_lossy(&fmt.stderr));
+    }
+}
+
+#[test]
+fn fmt_prints_the_canonical_layout() {
+    let path = temp_file("fmt.air", ";; ==== function foo\n(seq (null)  (never))\n");
+    let path = path.to_string_lossy();
+    let out = aqua(&["air", "fmt", &path]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        ";; ==== function foo\n(seq\n (null)\n (never)\n)\n"
+    );
+    assert_eq!(aqua(&["air", "fmt", "--check", &path]).status.code(), Some(1));
+    let compact = aqua(&["air", "fmt", "--compact", &path]);
+    assert_eq!(
+        String::from_utf8_lossy(&compact.stdout),
+        ";; ==== function foo\n(seq (null) (never))\n"
+    );
+}
+
+#[test]
+fn check_reports_errors_with_codes_and_exit_1() {
+    let path = temp_file("bad.air", "(seq\n (next foo)\n (fail 0 \"zero\")\n)\n");
+    let out = aqua(&["--color", "never", "air", "check", &path.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[A021]") && stderr.contains("error[A026]"), "{stderr}");
+    let syntax = temp_file("syntax.air", "(seq (null))\n");
+    let out = aqua(&["--color", "never", "air", "check", &syntax.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[A013]"));
+}
