@@ -5,9 +5,8 @@
 //! to the statement before them (`else`, `catch`, `otherwise`, `par`).
 
 use crate::ast::{
-    Arg, BinaryOp, Expr, ExprKind, Literal,
-    ArrowArg, ArrowType, Block, CatchClause, Ident, Param, QualifiedName, Stmt, StmtKind, TypeExpr,
-    TypeKind,
+    Arg, ArrowArg, ArrowType, BinaryOp, Block, CatchClause, Expr, ExprKind, Ident, Literal, Param,
+    QualifiedName, Stmt, StmtKind, TypeExpr, TypeKind,
 };
 use crate::error::SyntaxError;
 use crate::span::Span;
@@ -58,7 +57,11 @@ pub fn type_of_pieces(pieces: Vec<TypePiece>, errors: &mut Vec<SyntaxError>) -> 
             if idx == 0 {
                 abilities = piece.abilities;
             } else {
-                errors.push(unexpected(piece.span, "abilities", &["abilities only before the first argument"]));
+                errors.push(unexpected(
+                    piece.span,
+                    "abilities",
+                    &["abilities only before the first argument"],
+                ));
             }
         }
         if idx < arrow_at {
@@ -67,7 +70,11 @@ pub fn type_of_pieces(pieces: Vec<TypePiece>, errors: &mut Vec<SyntaxError>) -> 
             args.extend(piece.arg.map(|ty| ArrowArg { name: None, ty }));
             results.extend(piece.arrow.flatten());
         } else if piece.arrow.is_some() {
-            errors.push(unexpected(piece.span, "a second `->`", &["parentheses around a nested arrow type"]));
+            errors.push(unexpected(
+                piece.span,
+                "a second `->`",
+                &["parentheses around a nested arrow type"],
+            ));
         } else {
             results.extend(piece.arg);
         }
@@ -105,12 +112,22 @@ pub fn params_of_pieces(pieces: Vec<ParamPiece>, errors: &mut Vec<SyntaxError>) 
 }
 
 /// Names the arguments of a method written `f(a: A) -> R`: its type is an arrow.
-pub fn method_type(params: Vec<Param>, abilities: Vec<QualifiedName>, results: Vec<TypeExpr>, span: Span) -> TypeExpr {
+pub fn method_type(
+    params: Vec<Param>,
+    abilities: Vec<QualifiedName>,
+    results: Vec<TypeExpr>,
+    span: Span,
+) -> TypeExpr {
     let args = params.into_iter().map(|p| ArrowArg { name: Some(p.name), ty: p.ty }).collect();
     TypeExpr { kind: TypeKind::Arrow(ArrowType { abilities, args, results }), span }
 }
 
-fn arrow_type(abilities: Vec<QualifiedName>, args: Vec<ArrowArg>, results: Vec<TypeExpr>, span: Span) -> TypeExpr {
+fn arrow_type(
+    abilities: Vec<QualifiedName>,
+    args: Vec<ArrowArg>,
+    results: Vec<TypeExpr>,
+    span: Span,
+) -> TypeExpr {
     TypeExpr { kind: TypeKind::Arrow(ArrowType { abilities, args, results }), span }
 }
 
@@ -154,7 +171,9 @@ pub fn block_of_lines(lines: Vec<Line>, errors: &mut Vec<SyntaxError>) -> Block 
 }
 
 fn attach_else(stmts: &mut [Stmt], kw: Span, block: Block, errors: &mut Vec<SyntaxError>) {
-    if let Some(Stmt { kind: StmtKind::If { else_block: else_block @ None, .. }, span }) = stmts.last_mut() {
+    if let Some(Stmt { kind: StmtKind::If { else_block: else_block @ None, .. }, span }) =
+        stmts.last_mut()
+    {
         *span = span.to(block.span);
         *else_block = Some(block);
     } else {
@@ -163,7 +182,9 @@ fn attach_else(stmts: &mut [Stmt], kw: Span, block: Block, errors: &mut Vec<Synt
 }
 
 fn attach_catch(stmts: &mut [Stmt], kw: Span, clause: CatchClause, errors: &mut Vec<SyntaxError>) {
-    if let Some(Stmt { kind: StmtKind::Try { catch: catch @ None, otherwise: None, .. }, span }) = stmts.last_mut() {
+    if let Some(Stmt { kind: StmtKind::Try { catch: catch @ None, otherwise: None, .. }, span }) =
+        stmts.last_mut()
+    {
         *span = span.to(clause.span);
         *catch = Some(clause);
     } else {
@@ -173,15 +194,21 @@ fn attach_catch(stmts: &mut [Stmt], kw: Span, clause: CatchClause, errors: &mut 
 
 fn attach_otherwise(stmts: &mut Vec<Stmt>, kw: Span, block: Block, errors: &mut Vec<SyntaxError>) {
     match stmts.pop() {
-        Some(Stmt { kind: StmtKind::Try { body, catch, otherwise: None }, span }) => stmts.push(Stmt {
-            span: span.to(block.span),
-            kind: StmtKind::Try { body, catch, otherwise: Some(block) },
-        }),
+        Some(Stmt { kind: StmtKind::Try { body, catch, otherwise: None }, span }) => {
+            stmts.push(Stmt {
+                span: span.to(block.span),
+                kind: StmtKind::Try { body, catch, otherwise: Some(block) },
+            })
+        }
         Some(attempt) => stmts.push(Stmt {
             span: attempt.span.to(block.span),
             kind: StmtKind::Otherwise { attempt: Box::new(attempt), fallback: block },
         }),
-        None => errors.push(SyntaxError::Dangling { span: kw, keyword: "otherwise", needs: "a statement" }),
+        None => errors.push(SyntaxError::Dangling {
+            span: kw,
+            keyword: "otherwise",
+            needs: "a statement",
+        }),
     }
 }
 
@@ -192,9 +219,10 @@ fn attach_par(stmts: &mut Vec<Stmt>, kw: Span, branch: Stmt, errors: &mut Vec<Sy
             branches.push(branch);
             stmts.push(Stmt { kind: StmtKind::Par(branches), span });
         }
-        Some(first) => {
-            stmts.push(Stmt { span: first.span.to(branch.span), kind: StmtKind::Par(vec![first, branch]) })
-        }
+        Some(first) => stmts.push(Stmt {
+            span: first.span.to(branch.span),
+            kind: StmtKind::Par(vec![first, branch]),
+        }),
         None => {
             errors.push(SyntaxError::Dangling { span: kw, keyword: "par", needs: "a statement" });
             stmts.push(branch);
@@ -204,16 +232,33 @@ fn attach_par(stmts: &mut Vec<Stmt>, kw: Span, branch: Stmt, errors: &mut Vec<Sy
 
 /// Builds `lhs op rhs` spanning `l..r`.
 pub fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, l: u32, r: u32) -> Expr {
-    Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span: Span::new(l, r) }
+    Expr {
+        kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+        span: Span::new(l, r),
+    }
 }
 
 /// Builds a call of `callee` with abilities and arguments spanning `l..r`.
-pub fn call(callee: Expr, (abilities, args): (Vec<QualifiedName>, Vec<Arg>), l: u32, r: u32) -> Expr {
-    Expr { kind: ExprKind::Call { callee: Box::new(callee), abilities, args }, span: Span::new(l, r) }
+pub fn call(
+    callee: Expr,
+    (abilities, args): (Vec<QualifiedName>, Vec<Arg>),
+    l: u32,
+    r: u32,
+) -> Expr {
+    Expr {
+        kind: ExprKind::Call { callee: Box::new(callee), abilities, args },
+        span: Span::new(l, r),
+    }
 }
 
 /// Builds a negative literal `-N`; the sign must touch the number, as in the reference lexer.
-pub fn negative(literal: Literal, l: u32, number_start: u32, r: u32, errors: &mut Vec<SyntaxError>) -> Expr {
+pub fn negative(
+    literal: Literal,
+    l: u32,
+    number_start: u32,
+    r: u32,
+    errors: &mut Vec<SyntaxError>,
+) -> Expr {
     if number_start != l + 1 {
         errors.push(SyntaxError::DetachedMinus { span: Span::new(l, r) });
     }

@@ -4,6 +4,7 @@
 //! previous statement in the source (`else`, `catch`, `otherwise`, `par`) are already attached here.
 
 use serde::Serialize;
+pub use smol_str::SmolStr;
 
 use crate::span::Span;
 
@@ -23,8 +24,8 @@ pub struct Module {
 /// An identifier with its span: `name`, `Class` or `NAME`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ident {
-    /// The identifier as written.
-    pub name: String,
+    /// The identifier as written (stored inline when short).
+    pub name: SmolStr,
     /// Where it was written.
     pub span: Span,
 }

@@ -26,18 +26,25 @@ impl SyntaxError {
             SyntaxError::DetachedMinus { .. } => "S013",
             SyntaxError::MisplacedReturn { .. } => "S014",
             SyntaxError::TooLarge { .. } => "S015",
+            SyntaxError::TooDeep { .. } => "S016",
         }
     }
 
     /// The one-line message, without location.
     pub fn message(&self, source: &str) -> String {
         match self {
-            SyntaxError::UnexpectedChar { found, .. } => format!("unexpected character `{}`", found.escape_debug()),
+            SyntaxError::UnexpectedChar { found, .. } => {
+                format!("unexpected character `{}`", found.escape_debug())
+            }
             SyntaxError::UnterminatedString { .. } => "unterminated string literal".into(),
             SyntaxError::InconsistentIndentation { .. } => "inconsistent indentation".into(),
             SyntaxError::UnexpectedIndentation { .. } => "unexpected indentation".into(),
-            SyntaxError::UnclosedBracket { span } => format!("unclosed `{}`", &source[span.range()]),
-            SyntaxError::UnmatchedBracket { span } => format!("unmatched `{}`", &source[span.range()]),
+            SyntaxError::UnclosedBracket { span } => {
+                format!("unclosed `{}`", &source[span.range()])
+            }
+            SyntaxError::UnmatchedBracket { span } => {
+                format!("unmatched `{}`", &source[span.range()])
+            }
             SyntaxError::UnexpectedToken { found, expected, .. } => match expected.as_slice() {
                 [] => format!("unexpected {found}"),
                 _ => format!("expected {}, found {found}", join_or(expected)),
@@ -51,10 +58,19 @@ impl SyntaxError {
             }
             SyntaxError::MissingHeader { .. } => "missing module header".into(),
             SyntaxError::ModuleKeyword { .. } => "the `module` header is obsolete".into(),
-            SyntaxError::Dangling { keyword, needs, .. } => format!("`{keyword}` without {needs} before it"),
+            SyntaxError::Dangling { keyword, needs, .. } => {
+                format!("`{keyword}` without {needs} before it")
+            }
             SyntaxError::DetachedMinus { .. } => "a minus sign must touch its number".into(),
-            SyntaxError::MisplacedReturn { .. } => "a return must be the last line of a function body".into(),
-            SyntaxError::TooLarge { len } => format!("the file is too large to parse ({len} bytes)"),
+            SyntaxError::MisplacedReturn { .. } => {
+                "a return must be the last line of a function body".into()
+            }
+            SyntaxError::TooLarge { len } => {
+                format!("the file is too large to parse ({len} bytes)")
+            }
+            SyntaxError::TooDeep { limit, .. } => {
+                format!("expression nested deeper than {limit} levels")
+            }
         }
     }
 
@@ -67,7 +83,9 @@ impl SyntaxError {
             .with_message(self.message(source))
             .with_labels(vec![primary]);
         if let SyntaxError::ExpectedBlock { opener, .. } = self {
-            diagnostic.labels.push(Label::secondary(file, opener.range()).with_message("this line opens a block"));
+            diagnostic.labels.push(
+                Label::secondary(file, opener.range()).with_message("this line opens a block"),
+            );
         }
         if let Some(note) = self.note() {
             diagnostic = diagnostic.with_notes(vec![note]);
@@ -80,9 +98,14 @@ impl SyntaxError {
             SyntaxError::UnexpectedChar { .. } => "not part of any Aqua token".into(),
             SyntaxError::UnterminatedString { .. } => "this string has no closing `\"`".into(),
             SyntaxError::InconsistentIndentation { block_indent, .. } => {
-                format!("expected the indentation of an enclosing block ({})", describe_indent(block_indent))
+                format!(
+                    "expected the indentation of an enclosing block ({})",
+                    describe_indent(block_indent)
+                )
             }
-            SyntaxError::UnexpectedIndentation { .. } => "this line is indented, but the line before opens no block".into(),
+            SyntaxError::UnexpectedIndentation { .. } => {
+                "this line is indented, but the line before opens no block".into()
+            }
             SyntaxError::UnclosedBracket { .. } => "opened here and never closed".into(),
             SyntaxError::UnmatchedBracket { .. } => "no bracket to close here".into(),
             SyntaxError::UnexpectedToken { .. } => "unexpected here".into(),
@@ -94,6 +117,7 @@ impl SyntaxError {
             SyntaxError::DetachedMinus { .. } => "remove the space after `-`".into(),
             SyntaxError::MisplacedReturn { .. } => "return inside a nested block".into(),
             SyntaxError::TooLarge { .. } => "".into(),
+            SyntaxError::TooDeep { .. } => "too deeply nested".into(),
         }
     }
 
@@ -110,6 +134,7 @@ impl SyntaxError {
             SyntaxError::MisplacedReturn { .. } => {
                 "Write the results into a stream inside the block and return the stream at the end of the function.".into()
             }
+            SyntaxError::TooDeep { .. } => "Split the expression into several assignments.".into(),
             SyntaxError::Dangling { keyword: "par", .. } => "`par` runs its statement in parallel with the one before it.".into(),
             _ => return None,
         })
@@ -123,7 +148,11 @@ fn describe_indent(indent: &str) -> String {
         (0, 0) => "no indentation".into(),
         (s, 0) => format!("{s} space{}", if s == 1 { "" } else { "s" }),
         (0, t) => format!("{t} tab{}", if t == 1 { "" } else { "s" }),
-        (s, t) => format!("{s} space{} and {t} tab{}", if s == 1 { "" } else { "s" }, if t == 1 { "" } else { "s" }),
+        (s, t) => format!(
+            "{s} space{} and {t} tab{}",
+            if s == 1 { "" } else { "s" },
+            if t == 1 { "" } else { "s" }
+        ),
     }
 }
 

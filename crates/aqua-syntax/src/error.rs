@@ -95,6 +95,13 @@ pub enum SyntaxError {
         /// The return statement.
         span: Span,
     },
+    /// An expression nested deeper than the parser accepts.
+    TooDeep {
+        /// The expression.
+        span: Span,
+        /// The deepest nesting accepted.
+        limit: usize,
+    },
     /// The source is larger than the 4 GiB that spans can address.
     TooLarge {
         /// The source length in bytes.
@@ -119,7 +126,8 @@ impl SyntaxError {
             | SyntaxError::ModuleKeyword { span }
             | SyntaxError::Dangling { span, .. }
             | SyntaxError::DetachedMinus { span }
-            | SyntaxError::MisplacedReturn { span } => *span,
+            | SyntaxError::MisplacedReturn { span }
+            | SyntaxError::TooDeep { span, .. } => *span,
             SyntaxError::TooLarge { .. } => Span::default(),
         }
     }

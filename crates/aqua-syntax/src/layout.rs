@@ -69,8 +69,12 @@ impl<'s> Layout<'s> {
             errors: Vec::new(),
         };
         let first_indent = src.len() - src.trim_start_matches([' ', '\t']).len();
-        if first_indent > 0 && layout.lexer.peek().is_some_and(|(tok, _)| !matches!(tok, Ok(RawToken::Newline(_)))) {
-            layout.errors.push(SyntaxError::UnexpectedIndentation { span: Span::new(0, to_u32(first_indent)) });
+        if first_indent > 0
+            && layout.lexer.peek().is_some_and(|(tok, _)| !matches!(tok, Ok(RawToken::Newline(_))))
+        {
+            layout.errors.push(SyntaxError::UnexpectedIndentation {
+                span: Span::new(0, to_u32(first_indent)),
+            });
         }
         layout
     }
@@ -112,10 +116,11 @@ impl<'s> Layout<'s> {
             | RawToken::LBrace
             | RawToken::OptionOpen
             | RawToken::StreamOpen => self.brackets.push((token, span_of(range), self.line_indent)),
-            RawToken::RParen | RawToken::RBracket | RawToken::RBrace => {
-                if self.brackets.pop().is_none() {
-                    self.errors.push(SyntaxError::UnmatchedBracket { span: span_of(range) });
-                }
+            // The guard pops the opener that this bracket closes; with none open, it is unmatched.
+            RawToken::RParen | RawToken::RBracket | RawToken::RBrace
+                if self.brackets.pop().is_none() =>
+            {
+                self.errors.push(SyntaxError::UnmatchedBracket { span: span_of(range) });
             }
             _ => {}
         }

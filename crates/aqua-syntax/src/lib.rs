@@ -5,6 +5,7 @@
 
 pub mod assemble;
 pub mod ast;
+mod depth;
 pub mod diagnostics;
 pub mod error;
 pub mod layout;
@@ -32,10 +33,16 @@ pub const MAX_SOURCE_LEN: usize = u32::MAX as usize;
 /// Parses one Aqua source file.
 pub fn parse(src: &str) -> Parsed {
     if src.len() > MAX_SOURCE_LEN {
-        let module = ast::Module { header: None, header_items: Vec::new(), items: Vec::new(), span: Span::default() };
+        let module = ast::Module {
+            header: None,
+            header_items: Vec::new(),
+            items: Vec::new(),
+            span: Span::default(),
+        };
         return Parsed { module, errors: vec![SyntaxError::TooLarge { len: src.len() }] };
     }
-    let (module, mut errors) = parser::parse_module(src);
+    let (mut module, mut errors) = parser::parse_module(src);
+    depth::limit_module(&mut module, &mut errors);
     shape::check_module(&module, src, &mut errors);
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup();
@@ -46,10 +53,13 @@ pub fn parse(src: &str) -> Parsed {
 /// consequences of the first (a missing bracket, then the token it left unexpected).
 fn first_per_line(src: &str, errors: Vec<SyntaxError>) -> Vec<SyntaxError> {
     let mut last_line = None;
+    let (mut line, mut counted_to) = (0, 0);
     let mut kept = Vec::with_capacity(errors.len());
     for error in errors {
-        let start = (error.span().start as usize).min(src.len());
-        let line = src.as_bytes()[..start].iter().filter(|b| **b == b'\n').count();
+        // Errors are sorted, so lines are counted once, from the previous error onwards.
+        let start = (error.span().start as usize).clamp(counted_to, src.len());
+        line += src.as_bytes()[counted_to..start].iter().filter(|b| **b == b'\n').count();
+        counted_to = start;
         if last_line != Some(line) {
             kept.push(error);
         }

@@ -23,7 +23,11 @@ pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>) {
     let result = grammar::ModuleParser::new().parse(&mut errors, &mut recovered, &mut layout);
     let mut all = layout.take_errors();
     all.extend(errors.into_iter().map(|error| with_opener_line(error, src)));
-    all.extend(recovered.into_iter().map(|r: ErrorRecovery<u32, Token<'_>, SyntaxError>| from_lalrpop(r.error, src)));
+    all.extend(
+        recovered
+            .into_iter()
+            .map(|r: ErrorRecovery<u32, Token<'_>, SyntaxError>| from_lalrpop(r.error, src)),
+    );
     let module = match result {
         Ok(mut module) => {
             module.span = Span::new(0, crate::layout::to_u32(src.len()));
@@ -32,7 +36,12 @@ pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>) {
         Err(error) => {
             all.push(from_lalrpop(error, src));
             let end = crate::layout::to_u32(src.len());
-            Module { header: None, header_items: Vec::new(), items: Vec::new(), span: Span::new(0, end) }
+            Module {
+                header: None,
+                header_items: Vec::new(),
+                items: Vec::new(),
+                span: Span::new(0, end),
+            }
         }
     };
     (module, all)
@@ -51,18 +60,23 @@ fn with_opener_line(error: SyntaxError, src: &str) -> SyntaxError {
 /// Converts a LALRPOP error into ours.
 fn from_lalrpop(error: ParseError<u32, Token<'_>, SyntaxError>, src: &str) -> SyntaxError {
     match error {
-        ParseError::InvalidToken { location } => {
-            SyntaxError::UnexpectedToken { span: Span::point(location), found: "a character".into(), expected: vec![] }
-        }
-        ParseError::UnrecognizedEof { location, expected } => {
-            SyntaxError::UnexpectedEnd { span: Span::point(location), expected: describe_expected(&expected) }
-        }
+        ParseError::InvalidToken { location } => SyntaxError::UnexpectedToken {
+            span: Span::point(location),
+            found: "a character".into(),
+            expected: vec![],
+        },
+        ParseError::UnrecognizedEof { location, expected } => SyntaxError::UnexpectedEnd {
+            span: Span::point(location),
+            expected: describe_expected(&expected),
+        },
         ParseError::UnrecognizedToken { token: (start, token, end), expected } => {
             unrecognized(Span::new(start, end), token, &expected, src)
         }
-        ParseError::ExtraToken { token: (start, token, end) } => {
-            SyntaxError::UnexpectedToken { span: Span::new(start, end), found: describe_token(token), expected: vec![] }
-        }
+        ParseError::ExtraToken { token: (start, token, end) } => SyntaxError::UnexpectedToken {
+            span: Span::new(start, end),
+            found: describe_token(token),
+            expected: vec![],
+        },
         ParseError::User { error } => error,
     }
 }
@@ -75,7 +89,11 @@ fn unrecognized(span: Span, token: Token<'_>, expected: &[String], src: &str) ->
     if token == Token::Indent {
         return SyntaxError::UnexpectedIndentation { span };
     }
-    SyntaxError::UnexpectedToken { span, found: describe_token(token), expected: describe_expected(expected) }
+    SyntaxError::UnexpectedToken {
+        span,
+        found: describe_token(token),
+        expected: describe_expected(expected),
+    }
 }
 
 /// The span of the last non-blank line that ends before `offset`: the line that opened a block.
@@ -98,7 +116,9 @@ pub fn describe_token(token: Token<'_>) -> String {
             RawToken::Lower(name) | RawToken::Upper(name) => format!("name `{name}`"),
             RawToken::Scalar(name) => format!("type `{name}`"),
             RawToken::Int(text) | RawToken::Float(text) => format!("number `{text}`"),
-            RawToken::Str(text) | RawToken::UnterminatedStr(text) => format!("string {}", shorten(text)),
+            RawToken::Str(text) | RawToken::UnterminatedStr(text) => {
+                format!("string {}", shorten(text))
+            }
             RawToken::Newline(_) => "end of line".into(),
             other => format!("`{}`", raw_symbol(other)),
         },
@@ -183,7 +203,13 @@ fn raw_symbol(token: RawToken<'_>) -> &'static str {
         T::StreamEmpty => "*[]",
         T::Top => "⊤",
         T::Bottom => "⊥",
-        T::Newline(_) | T::Scalar(_) | T::Lower(_) | T::Upper(_) | T::Int(_) | T::Float(_) | T::Str(_) => "token",
+        T::Newline(_)
+        | T::Scalar(_)
+        | T::Lower(_)
+        | T::Upper(_)
+        | T::Int(_)
+        | T::Float(_)
+        | T::Str(_) => "token",
         T::UnterminatedStr(_) => "string",
     }
 }
@@ -251,7 +277,10 @@ pub fn describe_expected(expected: &[String]) -> Vec<String> {
 fn describe_terminal(name: &str) -> String {
     match name {
         "end of line" | "indented block" | "end of block" | "integer" | "float" | "string" => {
-            format!("{} {name}", if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" })
+            format!(
+                "{} {name}",
+                if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+            )
         }
         "name" => "a name".into(),
         "Name" => "a capitalised name".into(),

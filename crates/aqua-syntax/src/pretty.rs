@@ -55,7 +55,9 @@ impl Printer {
                 let declares = match &header.declares {
                     None => String::new(),
                     Some(Declares::All(_)) => " declares *".into(),
-                    Some(Declares::Names(names)) => format!(" declares {}", join(names.iter().map(qualified))),
+                    Some(Declares::Names(names)) => {
+                        format!(" declares {}", join(names.iter().map(qualified)))
+                    }
                 };
                 p.line(&format!("{keyword} {}{declares}", qualified(&header.name)), header.span);
             }
@@ -70,17 +72,26 @@ impl Printer {
 
     fn header_item(&mut self, item: &HeaderItem) {
         let imports = |names: &[ImportName]| join(names.iter().map(import_name));
-        let alias = |a: &Option<QualifiedName>| a.as_ref().map(|a| format!(" as {}", qualified(a))).unwrap_or_default();
+        let alias = |a: &Option<QualifiedName>| {
+            a.as_ref().map(|a| format!(" as {}", qualified(a))).unwrap_or_default()
+        };
         match item {
-            HeaderItem::Import { path, span } => self.line(&format!("import \"{}\"", path.value), *span),
+            HeaderItem::Import { path, span } => {
+                self.line(&format!("import \"{}\"", path.value), *span)
+            }
             HeaderItem::ImportFrom { names, path, span } => {
                 self.line(&format!("import {} from \"{}\"", imports(names), path.value), *span)
             }
-            HeaderItem::Use { path, alias: a, span } => self.line(&format!("use \"{}\"{}", path.value, alias(a)), *span),
-            HeaderItem::UseFrom { names, path, alias: a, span } => {
-                self.line(&format!("use {} from \"{}\"{}", imports(names), path.value, alias(a)), *span)
+            HeaderItem::Use { path, alias: a, span } => {
+                self.line(&format!("use \"{}\"{}", path.value, alias(a)), *span)
             }
-            HeaderItem::Export { names, span } => self.line(&format!("export {}", imports(names)), *span),
+            HeaderItem::UseFrom { names, path, alias: a, span } => self.line(
+                &format!("use {} from \"{}\"{}", imports(names), path.value, alias(a)),
+                *span,
+            ),
+            HeaderItem::Export { names, span } => {
+                self.line(&format!("export {}", imports(names)), *span)
+            }
         }
     }
 
@@ -88,15 +99,23 @@ impl Printer {
         match item {
             Item::Const(def) => {
                 let op = if def.overridable { "?=" } else { "=" };
-                self.line(&format!("const {} {op} {}", def.name.name, expr_to_string(&def.value)), def.span)
+                self.line(
+                    &format!("const {} {op} {}", def.name.name, expr_to_string(&def.value)),
+                    def.span,
+                )
             }
-            Item::Alias(def) => self.line(&format!("alias {}: {}", def.name.name, type_to_string(&def.ty)), def.span),
+            Item::Alias(def) => self
+                .line(&format!("alias {}: {}", def.name.name, type_to_string(&def.ty)), def.span),
             Item::Data(def) => {
                 self.line(&format!("data {}", def.name.name), def.span);
                 self.fields(&def.fields);
             }
             Item::Service(def) => {
-                let id = def.default_id.as_ref().map(|id| format!(" ({})", expr_to_string(id))).unwrap_or_default();
+                let id = def
+                    .default_id
+                    .as_ref()
+                    .map(|id| format!(" ({})", expr_to_string(id)))
+                    .unwrap_or_default();
                 self.line(&format!("service {}{id}", def.name.name), def.span);
                 self.fields(&def.methods);
             }
@@ -105,7 +124,10 @@ impl Printer {
                 self.fields(&def.members);
             }
             Item::Func(def) => {
-                self.line(&format!("func {}{}", def.name.name, signature(&def.signature)), def.span);
+                self.line(
+                    &format!("func {}{}", def.name.name, signature(&def.signature)),
+                    def.span,
+                );
                 self.block(&def.body);
             }
             Item::Error(span) => self.line("<error>", *span),
@@ -138,23 +160,31 @@ impl Printer {
     fn stmt(&mut self, stmt: &Stmt) {
         let span = stmt.span;
         match &stmt.kind {
-            StmtKind::Call { results, call } if results.is_empty() => self.line(&expr_to_string(call), span),
+            StmtKind::Call { results, call } if results.is_empty() => {
+                self.line(&expr_to_string(call), span)
+            }
             StmtKind::Call { results, call } => {
-                let names = join(results.iter().map(|r| r.name.clone()));
+                let names = join(results.iter().map(|r| r.name.to_string()));
                 self.line(&format!("{names} <- {}", expr_to_string(call)), span)
             }
-            StmtKind::Assign { name, value } => self.line(&format!("{} = {}", name.name, expr_to_string(value)), span),
-            StmtKind::Return(values) => self.line(&format!("<- {}", join(values.iter().map(expr_to_string))), span),
-            StmtKind::ServiceId { service, id } => {
-                self.line(&format!("service-id {} {}", qualified(service), expr_to_string(id)), span)
+            StmtKind::Assign { name, value } => {
+                self.line(&format!("{} = {}", name.name, expr_to_string(value)), span)
             }
+            StmtKind::Return(values) => {
+                self.line(&format!("<- {}", join(values.iter().map(expr_to_string))), span)
+            }
+            StmtKind::ServiceId { service, id } => self
+                .line(&format!("service-id {} {}", qualified(service), expr_to_string(id)), span),
             StmtKind::Push { target, key: None, value } => {
                 self.line(&format!("{} <<- {}", target.name, expr_to_string(value)), span)
             }
-            StmtKind::Push { target, key: Some(key), value } => {
-                self.line(&format!("{} <<- {}, {}", target.name, expr_to_string(key), expr_to_string(value)), span)
+            StmtKind::Push { target, key: Some(key), value } => self.line(
+                &format!("{} <<- {}, {}", target.name, expr_to_string(key), expr_to_string(value)),
+                span,
+            ),
+            StmtKind::DeclareStream { name, ty } => {
+                self.line(&format!("{}: {}", name.name, type_to_string(ty)), span)
             }
-            StmtKind::DeclareStream { name, ty } => self.line(&format!("{}: {}", name.name, type_to_string(ty)), span),
             StmtKind::Closure { name, detached, signature: sig, body } => {
                 let func = if *detached { "func " } else { "" };
                 self.line(&format!("closure {} = {func}{}", name.name, signature(sig)), span);
@@ -171,7 +201,10 @@ impl Printer {
                     Some(ForMode::Try) => " try",
                     Some(ForMode::Rec) => " rec",
                 };
-                self.line(&format!("for {} <- {}{mode}", for_pattern(pattern), expr_to_string(iterable)), span);
+                self.line(
+                    &format!("for {} <- {}{mode}", for_pattern(pattern), expr_to_string(iterable)),
+                    span,
+                );
                 self.block(body);
             }
             StmtKind::ParSeq { pattern, iterable, peer, via, body } => {
@@ -215,7 +248,9 @@ impl Printer {
                 self.line("co", span);
                 self.nested(|p| p.stmt(inner));
             }
-            StmtKind::Join(values) => self.line(&format!("join {}", join(values.iter().map(expr_to_string))), span),
+            StmtKind::Join(values) => {
+                self.line(&format!("join {}", join(values.iter().map(expr_to_string))), span)
+            }
             StmtKind::Error => self.line("<error>", span),
         }
     }
@@ -242,24 +277,33 @@ fn vias(via: &[Expr]) -> String {
 
 fn for_pattern(pattern: &ForPattern) -> String {
     match pattern {
-        ForPattern::Single(name) => name.name.clone(),
+        ForPattern::Single(name) => name.name.to_string(),
         ForPattern::Pair(key, value) => format!("{}, {}", key.name, value.name),
     }
 }
 
 fn signature(sig: &Signature) -> String {
     let abilities = abilities(&sig.abilities);
-    let params = join(sig.params.iter().map(|p| format!("{}: {}", p.name.name, type_to_string(&p.ty))));
+    let params =
+        join(sig.params.iter().map(|p| format!("{}: {}", p.name.name, type_to_string(&p.ty))));
     let results = results(&sig.results);
     format!("{abilities}({params}){results}")
 }
 
 fn abilities(abilities: &[QualifiedName]) -> String {
-    if abilities.is_empty() { String::new() } else { format!("{{{}}}", join(abilities.iter().map(qualified))) }
+    if abilities.is_empty() {
+        String::new()
+    } else {
+        format!("{{{}}}", join(abilities.iter().map(qualified)))
+    }
 }
 
 fn results(results: &[TypeExpr]) -> String {
-    if results.is_empty() { String::new() } else { format!(" -> {}", join(results.iter().map(type_to_string))) }
+    if results.is_empty() {
+        String::new()
+    } else {
+        format!(" -> {}", join(results.iter().map(type_to_string)))
+    }
 }
 
 fn write_type(out: &mut String, ty: &TypeExpr) {

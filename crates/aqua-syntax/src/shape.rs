@@ -15,7 +15,9 @@ pub fn check_module(module: &Module, src: &str, errors: &mut Vec<SyntaxError>) {
         None => {}
         Some(header) if header.keyword == HeaderKeyword::Module => {
             let start = header.span.start;
-            errors.push(SyntaxError::ModuleKeyword { span: Span::new(start, start + "module".len() as u32) })
+            errors.push(SyntaxError::ModuleKeyword {
+                span: Span::new(start, start + "module".len() as u32),
+            })
         }
         Some(_) => {}
     }
@@ -42,10 +44,13 @@ fn check_nested(stmt: &Stmt, errors: &mut Vec<SyntaxError>) {
         StmtKind::On { body, .. } | StmtKind::For { body, .. } | StmtKind::ParSeq { body, .. } => {
             check_blocks([body], errors)
         }
-        StmtKind::If { then_block, else_block, .. } => check_blocks([Some(then_block), else_block.as_ref()].into_iter().flatten(), errors),
-        StmtKind::Try { body, catch, otherwise } => {
-            check_blocks([Some(body), catch.as_ref().map(|c| &c.body), otherwise.as_ref()].into_iter().flatten(), errors)
+        StmtKind::If { then_block, else_block, .. } => {
+            check_blocks([Some(then_block), else_block.as_ref()].into_iter().flatten(), errors)
         }
+        StmtKind::Try { body, catch, otherwise } => check_blocks(
+            [Some(body), catch.as_ref().map(|c| &c.body), otherwise.as_ref()].into_iter().flatten(),
+            errors,
+        ),
         StmtKind::Otherwise { attempt, fallback } => {
             check_nested(attempt, errors);
             check_blocks([fallback], errors);
@@ -72,7 +77,8 @@ fn check_blocks<'a>(blocks: impl IntoIterator<Item = &'a Block>, errors: &mut Ve
 
 /// Whether the first word of the source (after blank and comment lines) is `aqua` or `module`.
 fn starts_with_header_keyword(src: &str) -> bool {
-    let first_line = src.lines().map(str::trim).find(|line| !line.is_empty() && !line.starts_with("--"));
+    let first_line =
+        src.lines().map(str::trim).find(|line| !line.is_empty() && !line.starts_with("--"));
     let first_word = first_line.and_then(|line| line.split([' ', '\t']).next());
     matches!(first_word, Some("aqua" | "module"))
 }

@@ -1,11 +1,9 @@
 //! Broken programs: each must report at least one syntax error, and the rendered diagnostics
 //! must match the snapshot.
 
-use std::path::Path;
-
 #[test]
 fn bad_inputs_report_errors() {
-    insta::glob!("../../../tests/cases/syntax", "*.aqua", |path: &Path| {
+    insta::glob!("../../../tests/cases/syntax", "*.aqua", |path| {
         let src = std::fs::read_to_string(path).expect("case is readable");
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("case");
         let parsed = aqua_syntax::parse(&src);

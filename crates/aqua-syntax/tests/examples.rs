@@ -1,10 +1,8 @@
 //! Every example program parses without errors, and its tree matches the snapshot.
 
-use std::path::Path;
-
 #[test]
 fn examples_parse_cleanly() {
-    insta::glob!("../../../tests/data/aqua", "*.aqua", |path: &Path| {
+    insta::glob!("../../../tests/data/aqua", "*.aqua", |path| {
         let src = std::fs::read_to_string(path).expect("example is readable");
         let parsed = aqua_syntax::parse(&src);
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("example");

@@ -1,0 +1,114 @@
+//! Parser throughput: parses generated programs of 10,000 and 100,000 lines and prints lines per
+//! second, MB/s and the peak heap use, so that linearity shows side by side.
+//!
+//! Run with `cargo bench -p aqua-syntax --bench parse`.
+#![allow(unsafe_code)] // The counting allocator below must implement `GlobalAlloc`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Wraps the system allocator and records the current and peak number of live bytes.
+struct CountingAllocator;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// One function of 22 lines that uses most statement and expression forms.
+fn function(idx: usize) -> String {
+    format!(
+        r#"func work{idx}(peer: string, xs: []u32, cb: string -> ()) -> u32, string:
+  -- a comment line
+  res: *u32
+  on peer via HOST_PEER_ID:
+    a <- Srv.call("x{idx}", xs[0] + 1)
+    b = a * 2 + (xs.length - 1) / 3
+  for x <- xs par:
+    res <<- x + b
+  if a == b && !(b > 3):
+    cb("yes")
+  else:
+    try:
+      Srv.call("y", 2)
+    catch e:
+      cb(e.message)
+  c = (s: string) -> string:
+    r <- Srv.call(s, 1)
+    <- r
+  d <- c("z")
+  join res[xs.length - 1]
+  <- res!, d
+
+"#
+    )
+}
+
+fn program(lines: usize) -> String {
+    let mut src = String::from(
+        "aqua Bench declares *\n\nservice Srv(\"srv\"):\n  call(s: string, n: u32) -> u32\n\n",
+    );
+    let mut idx = 0;
+    while src.lines().count() < lines {
+        for _ in 0..100 {
+            src.push_str(&function(idx));
+            idx += 1;
+        }
+    }
+    src
+}
+
+fn measure(lines: usize) {
+    let src = program(lines);
+    let actual_lines = src.lines().count();
+    // Warm up once, then take the best of five runs.
+    let warm = aqua_syntax::parse(&src);
+    assert!(warm.errors.is_empty(), "the generated program must parse");
+    drop(warm);
+    let mut best = f64::MAX;
+    let mut peak = 0;
+    for _ in 0..5 {
+        let base = CURRENT.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let start = Instant::now();
+        let parsed = aqua_syntax::parse(&src);
+        let elapsed = start.elapsed().as_secs_f64();
+        peak = PEAK.load(Ordering::Relaxed) - base;
+        std::hint::black_box(&parsed);
+        best = best.min(elapsed);
+    }
+    let mb = src.len() as f64 / 1e6;
+    println!(
+        "{actual_lines:>8} lines {mb:>7.2} MB  {:>8.1} ms  {:>10.0} lines/s  {:>6.1} MB/s  peak heap {:>7.1} MB ({:.1}x source)",
+        best * 1e3,
+        actual_lines as f64 / best,
+        mb / best,
+        peak as f64 / 1e6,
+        peak as f64 / src.len() as f64,
+    );
+}
+
+fn main() {
+    println!("aqua-syntax parse benchmark (best of 5)");
+    for lines in [10_000, 100_000] {
+        measure(lines);
+    }
+}

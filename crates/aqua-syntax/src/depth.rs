@@ -1,0 +1,149 @@
+//! Bounds on nesting, so that no later pass (each walks the tree recursively) can overflow the
+//! stack on hostile input such as a sum of 100,000 terms.
+//!
+//! Expressions nested deeper than [`MAX_EXPR_DEPTH`] are replaced by error nodes and reported; the
+//! replaced trees are taken apart iteratively, since dropping them recursively would overflow too.
+
+use crate::ast::{Block, Expr, ExprKind, Item, Module, Stmt, StmtKind};
+use crate::error::SyntaxError;
+
+/// The deepest expression nesting accepted (operators, calls, indexing, collections).
+pub const MAX_EXPR_DEPTH: usize = 200;
+
+/// Replaces every too-deep expression in `module` with an error node and reports it.
+pub fn limit_module(module: &mut Module, errors: &mut Vec<SyntaxError>) {
+    for item in &mut module.items {
+        match item {
+            Item::Const(def) => limit_expr(&mut def.value, errors),
+            Item::Service(def) => def.default_id.iter_mut().for_each(|id| limit_expr(id, errors)),
+            Item::Func(def) => limit_block(&mut def.body, errors),
+            Item::Alias(_) | Item::Data(_) | Item::Ability(_) | Item::Error(_) => {}
+        }
+    }
+}
+
+fn limit_block(block: &mut Block, errors: &mut Vec<SyntaxError>) {
+    for stmt in &mut block.stmts {
+        limit_stmt(stmt, errors);
+    }
+}
+
+fn limit_stmt(stmt: &mut Stmt, errors: &mut Vec<SyntaxError>) {
+    match &mut stmt.kind {
+        StmtKind::Call { call, .. } => limit_expr(call, errors),
+        StmtKind::Assign { value, .. } => limit_expr(value, errors),
+        StmtKind::ServiceId { id, .. } => limit_expr(id, errors),
+        StmtKind::Return(values) | StmtKind::Join(values) => {
+            values.iter_mut().for_each(|v| limit_expr(v, errors))
+        }
+        StmtKind::Push { key, value, .. } => {
+            key.iter_mut().for_each(|k| limit_expr(k, errors));
+            limit_expr(value, errors);
+        }
+        StmtKind::Closure { body, .. } => limit_block(body, errors),
+        StmtKind::On { peer, via, body } => {
+            limit_expr(peer, errors);
+            via.iter_mut().for_each(|v| limit_expr(v, errors));
+            limit_block(body, errors);
+        }
+        StmtKind::For { iterable, body, .. } => {
+            limit_expr(iterable, errors);
+            limit_block(body, errors);
+        }
+        StmtKind::ParSeq { iterable, peer, via, body, .. } => {
+            limit_expr(iterable, errors);
+            limit_expr(peer, errors);
+            via.iter_mut().for_each(|v| limit_expr(v, errors));
+            limit_block(body, errors);
+        }
+        StmtKind::If { cond, then_block, else_block } => {
+            limit_expr(cond, errors);
+            limit_block(then_block, errors);
+            else_block.iter_mut().for_each(|b| limit_block(b, errors));
+        }
+        StmtKind::Try { body, catch, otherwise } => {
+            limit_block(body, errors);
+            catch.iter_mut().for_each(|c| limit_block(&mut c.body, errors));
+            otherwise.iter_mut().for_each(|b| limit_block(b, errors));
+        }
+        StmtKind::Otherwise { attempt, fallback } => {
+            limit_stmt(attempt, errors);
+            limit_block(fallback, errors);
+        }
+        StmtKind::Par(branches) => branches.iter_mut().for_each(|b| limit_stmt(b, errors)),
+        StmtKind::Co(inner) => limit_stmt(inner, errors),
+        StmtKind::DeclareStream { .. } | StmtKind::Error => {}
+    }
+}
+
+fn limit_expr(expr: &mut Expr, errors: &mut Vec<SyntaxError>) {
+    // Every level of nesting takes at least one byte, so short expressions need no walk.
+    let short = (expr.span.end - expr.span.start) as usize <= MAX_EXPR_DEPTH;
+    if !short && depth(expr) > MAX_EXPR_DEPTH {
+        errors.push(SyntaxError::TooDeep { span: expr.span, limit: MAX_EXPR_DEPTH });
+        let deep = std::mem::replace(&mut expr.kind, ExprKind::Error);
+        dismantle(deep);
+    }
+}
+
+/// The nesting depth of an expression, computed without recursion.
+fn depth(expr: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(expr, 1usize)];
+    while let Some((expr, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        if deepest > MAX_EXPR_DEPTH {
+            break;
+        }
+        for_each_child(expr, |child| stack.push((child, level + 1)));
+    }
+    deepest
+}
+
+fn for_each_child<'a>(expr: &'a Expr, mut visit: impl FnMut(&'a Expr)) {
+    match &expr.kind {
+        ExprKind::Call { callee, args, .. } => {
+            visit(callee);
+            args.iter().for_each(|arg| visit(&arg.value));
+        }
+        ExprKind::Field { base, .. } | ExprKind::Bang { base, .. } | ExprKind::Not(base) => {
+            visit(base)
+        }
+        ExprKind::Index { base, index } => {
+            visit(base);
+            visit(index);
+        }
+        ExprKind::Collection { elems, .. } => elems.iter().for_each(visit),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            visit(lhs);
+            visit(rhs);
+        }
+        ExprKind::Literal(_) | ExprKind::InitPeerId | ExprKind::Var(_) | ExprKind::Error => {}
+    }
+}
+
+/// Drops an expression tree node by node, so that its depth does not matter.
+fn dismantle(kind: ExprKind) {
+    let mut stack = vec![kind];
+    while let Some(kind) = stack.pop() {
+        match kind {
+            ExprKind::Call { callee, args, .. } => {
+                stack.push(callee.kind);
+                stack.extend(args.into_iter().map(|arg| arg.value.kind));
+            }
+            ExprKind::Field { base, .. } | ExprKind::Bang { base, .. } | ExprKind::Not(base) => {
+                stack.push(base.kind)
+            }
+            ExprKind::Index { base, index } => {
+                stack.push(base.kind);
+                stack.push(index.kind);
+            }
+            ExprKind::Collection { elems, .. } => stack.extend(elems.into_iter().map(|e| e.kind)),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                stack.push(lhs.kind);
+                stack.push(rhs.kind);
+            }
+            ExprKind::Literal(_) | ExprKind::InitPeerId | ExprKind::Var(_) | ExprKind::Error => {}
+        }
+    }
+}
