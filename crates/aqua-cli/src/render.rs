@@ -7,7 +7,11 @@ use codespan_reporting::term::{self, termcolor};
 use crate::cli::ColorChoice;
 
 /// Writes diagnostics to standard error, coloured as `color` asks.
-pub fn emit<'f, F: Files<'f>>(files: &'f F, diagnostics: &[Diagnostic<F::FileId>], color: ColorChoice) {
+pub fn emit<'f, F: Files<'f>>(
+    files: &'f F,
+    diagnostics: &[Diagnostic<F::FileId>],
+    color: ColorChoice,
+) {
     let choice = match color {
         ColorChoice::Always => termcolor::ColorChoice::Always,
         ColorChoice::Never => termcolor::ColorChoice::Never,

@@ -35,7 +35,8 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
     }
     let mut files = SourceMap::new();
     let file = files.add(name, source.as_str());
-    let diagnostics: Vec<_> = parsed.errors.iter().map(|e| e.to_diagnostic(file, &source)).collect();
+    let diagnostics: Vec<_> =
+        parsed.errors.iter().map(|e| e.to_diagnostic(file, &source)).collect();
     render::emit(files.files(), &diagnostics, color);
     eprintln!("{}", render::summary(parsed.errors.len(), 0));
     ExitCode::FAILURE
