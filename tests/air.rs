@@ -1,24 +1,9 @@
 //! `aqua air fmt` and `aqua air check` on the reference examples and on broken files.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn aqua(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aqua")).args(args).output().expect("the aqua binary runs")
-}
+use crate::support::{aqua, temp_file};
 
 fn example(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/air").join(name);
-    path.to_string_lossy().into_owned()
-}
-
-/// Writes `text` to a fresh file under the target's temporary directory.
-fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aqua-air-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temporary directory");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("temporary file");
-    path
+    crate::support::data_file("air", name)
 }
 
 #[test]

@@ -1,2 +1,5 @@
+//! End-to-end tests of the `aqua` binary, in one test executable.
+
 mod air;
-mod smoke {}
+mod parse;
+mod support;

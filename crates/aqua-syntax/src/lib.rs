@@ -49,8 +49,8 @@ pub fn parse(src: &str) -> Parsed {
     Parsed { module, errors: first_per_line(src, errors) }
 }
 
-/// Keeps the first error of each line: later ones on the same line are almost always
-/// consequences of the first (a missing bracket, then the token it left unexpected).
+/// Keeps one error per line: later ones on the same line are almost always consequences of the
+/// first. An unclosed bracket gives way to the parser's complaint on the same line.
 fn first_per_line(src: &str, errors: Vec<SyntaxError>) -> Vec<SyntaxError> {
     let mut last_line = None;
     let (mut line, mut counted_to) = (0, 0);
@@ -62,6 +62,11 @@ fn first_per_line(src: &str, errors: Vec<SyntaxError>) -> Vec<SyntaxError> {
         counted_to = start;
         if last_line != Some(line) {
             kept.push(error);
+        } else if let Some(last) = kept.last_mut()
+            && matches!(last, SyntaxError::UnclosedBracket { .. })
+        {
+            // The token the parser could not take says more than the bracket it left open.
+            *last = error;
         }
         last_line = Some(line);
     }

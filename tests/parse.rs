@@ -1,0 +1,41 @@
+//! `aqua parse` on an example and on broken input.
+
+use crate::support::{aqua, data_file, stderr, stdout, temp_file};
+
+#[test]
+fn parse_prints_the_outline_of_an_example() {
+    let out = aqua(&["parse", &data_file("aqua", "01-hello.aqua")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("module @0.."), "{text}");
+    assert!(text.contains("func hello(name: string) -> string"), "{text}");
+}
+
+#[test]
+fn parse_json_is_valid_json_with_the_items() {
+    let out = aqua(&["parse", "--json", &data_file("aqua", "04-data.aqua")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let items = json["items"].as_array().expect("an items array");
+    assert_eq!(items.len(), 7, "{json}");
+    assert_eq!(json["header"]["name"]["parts"][0]["name"], "Data");
+}
+
+#[test]
+fn parse_reports_every_error_and_exits_1() {
+    let path = temp_file("broken.aqua", "aqua M\n\nfunc f(:\n  x = 1\n\nfunc g() -> u32:\n  <- 1 +\n");
+    let out = aqua(&["--color", "never", "parse", &path.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = stderr(&out);
+    assert!(errors.contains("error[S007]: expected a name, a capitalised name or `)`, found `:`"), "{errors}");
+    assert!(errors.contains("error[S007]: expected an expression, found end of line"), "{errors}");
+    assert!(errors.contains("broken.aqua:7:9"), "{errors}");
+    assert!(errors.contains("2 errors found"), "{errors}");
+}
+
+#[test]
+fn parse_of_a_missing_file_exits_2() {
+    let out = aqua(&["parse", "/nonexistent/file.aqua"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+}
