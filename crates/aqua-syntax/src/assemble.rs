@@ -93,7 +93,10 @@ pub fn results_of_pieces(pieces: Vec<TypePiece>, errors: &mut Vec<SyntaxError>) 
 
 /// Groups a parameter list into named parameters; bare pieces belong to the previous parameter's
 /// arrow type (`cb: A, B -> C`).
-pub fn params_of_pieces(pieces: Vec<ParamPiece>, errors: &mut Vec<SyntaxError>) -> Vec<Param> {
+pub fn params_of_pieces(
+    pieces: impl IntoIterator<Item = ParamPiece>,
+    errors: &mut Vec<SyntaxError>,
+) -> Vec<Param> {
     let mut params: Vec<(Ident, Vec<TypePiece>)> = Vec::new();
     for ParamPiece { name, piece } in pieces {
         match (name, params.last_mut()) {
@@ -155,7 +158,10 @@ pub enum Line {
 }
 
 /// Builds a block, attaching each continuation line to the statement before it.
-pub fn block_of_lines(lines: Vec<Line>, errors: &mut Vec<SyntaxError>) -> Block {
+pub fn block_of_lines(
+    lines: impl ExactSizeIterator<Item = Line>,
+    errors: &mut Vec<SyntaxError>,
+) -> Block {
     let mut stmts: Vec<Stmt> = Vec::with_capacity(lines.len());
     for line in lines {
         match line {

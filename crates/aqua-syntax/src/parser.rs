@@ -29,7 +29,8 @@ pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>) {
             .map(|r: ErrorRecovery<u32, Token<'_>, SyntaxError>| from_lalrpop(r.error, src)),
     );
     let module = match result {
-        Ok(mut module) => {
+        Ok(module) => {
+            let mut module = *module;
             module.span = Span::new(0, crate::layout::to_u32(src.len()));
             module
         }
