@@ -1,1 +1,186 @@
-//! Type checking of parsed Aqua modules (filled by issue 4).
+//! Name resolution and type checking of Aqua programs, and the embedded standard library.
+//!
+//! [`check`] loads a module and everything it imports through a caller-supplied
+//! [`SourceLoader`] (this crate does no IO), checks every module in dependency order, and returns
+//! a [`Checked`] program: the typed AST of [`tast`] (for code generation), every syntax error,
+//! type error and warning, and the files needed to render them. It never panics and never
+//! stops at the first error: unknown types become [`types::Type::Error`], which fits anywhere.
+
+pub mod diagnostics;
+pub mod env;
+pub mod error;
+mod infer;
+pub mod modules;
+mod resolve;
+pub mod stdlib;
+pub mod suggest;
+pub mod tast;
+pub mod types;
+
+use std::path::{Path, PathBuf};
+
+use aqua_syntax::ast::Literal;
+use aqua_syntax::{SourceMap, SyntaxError};
+use codespan_reporting::diagnostic::Diagnostic;
+use smol_str::SmolStr;
+
+pub use error::{InFile, TypeError, Warning};
+pub use modules::{MemoryLoader, SourceLoader};
+
+/// Options of a check.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `-I DIR`: where imports are searched after the importing file's directory, in order.
+    pub import_roots: Vec<PathBuf>,
+    /// `--const 'NAME = VALUE'` overrides.
+    pub constants: Vec<ConstOverride>,
+}
+
+/// A `--const NAME = VALUE` override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstOverride {
+    /// The constant's name.
+    pub name: SmolStr,
+    /// The new value.
+    pub value: Literal,
+}
+
+/// Why a `--const` argument could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverrideError {
+    /// No `=` in the argument.
+    #[error("expected `NAME = VALUE`, found `{0}`")]
+    Shape(String),
+    /// The name is not an upper-case constant name.
+    #[error("`{0}` is not a constant name (constants are UPPER_CASE)")]
+    Name(String),
+    /// The value is not a literal.
+    #[error("`{0}` is not a literal (a number, a string in quotes, `true` or `false`)")]
+    Value(String),
+}
+
+impl ConstOverride {
+    /// Parses `NAME = VALUE` (spaces around `=` optional).
+    pub fn parse(text: &str) -> Result<ConstOverride, OverrideError> {
+        let (name, value) =
+            text.split_once('=').ok_or_else(|| OverrideError::Shape(text.into()))?;
+        let (name, value) = (name.trim(), value.trim());
+        let upper = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !upper {
+            return Err(OverrideError::Name(name.into()));
+        }
+        let value = parse_literal(value).ok_or_else(|| OverrideError::Value(value.into()))?;
+        Ok(ConstOverride { name: name.into(), value })
+    }
+}
+
+fn parse_literal(text: &str) -> Option<Literal> {
+    match text {
+        "true" => return Some(Literal::Bool(true)),
+        "false" => return Some(Literal::Bool(false)),
+        _ => {}
+    }
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return (!inner.contains('"')).then(|| Literal::String(inner.to_string()));
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if all_digits(digits) {
+        return Some(Literal::Int(text.to_string()));
+    }
+    match digits.split_once('.') {
+        Some((whole, frac)) if all_digits(whole) && all_digits(frac) => {
+            Some(Literal::Float(text.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The outcome of a check.
+#[derive(Debug)]
+pub struct Checked {
+    /// The typed program (complete only when there are no errors).
+    pub program: tast::Program,
+    /// Every loaded file, for rendering diagnostics.
+    pub files: SourceMap,
+    /// Syntax errors of every loaded file.
+    pub syntax_errors: Vec<InFile<SyntaxError>>,
+    /// Type and module errors.
+    pub errors: Vec<InFile<TypeError>>,
+    /// Warnings.
+    pub warnings: Vec<InFile<Warning>>,
+}
+
+impl Checked {
+    /// Whether the program has no syntax or type errors.
+    pub fn is_ok(&self) -> bool {
+        self.syntax_errors.is_empty() && self.errors.is_empty()
+    }
+
+    /// Every problem as a diagnostic, ordered by file and position: errors and warnings mixed.
+    pub fn diagnostics(&self) -> Vec<Diagnostic<usize>> {
+        let mut all: Vec<(usize, u32, u32, Diagnostic<usize>)> = Vec::new();
+        for error in &self.syntax_errors {
+            let source = self.files.source(error.file).unwrap_or("");
+            let span = error.value.span();
+            let diagnostic = error.value.to_diagnostic(error.file, source);
+            all.push((error.file, span.start, span.end, diagnostic));
+        }
+        for error in &self.errors {
+            let span = error.value.span();
+            all.push((error.file, span.start, span.end, error.value.to_diagnostic(error.file)));
+        }
+        for warning in &self.warnings {
+            let span = warning.value.span();
+            all.push((
+                warning.file,
+                span.start,
+                span.end,
+                warning.value.to_diagnostic(warning.file),
+            ));
+        }
+        all.sort_by_key(|(file, start, end, _)| (*file, *start, *end));
+        all.into_iter().map(|(_, _, _, d)| d).collect()
+    }
+}
+
+/// Checks the module at `path` and everything it imports. `source` is its text when the caller
+/// has it already; otherwise it is loaded through `loader` like any import.
+pub fn check(
+    path: &Path,
+    source: Option<String>,
+    loader: &mut dyn SourceLoader,
+    options: &Options,
+) -> Checked {
+    let (graph, entry) = modules::load_graph(path, source, loader, &options.import_roots);
+    let mut checker = infer::Checker::new(&options.constants);
+    checker.check_graph(&graph, entry);
+    let mut errors = graph.errors;
+    errors.append(&mut checker.errors);
+    let entry_file = entry.and_then(|e| graph.modules.get(e)).map_or(0, |m| m.file);
+    for (index, used) in checker.overrides_used.iter().enumerate() {
+        if *used {
+            continue;
+        }
+        let Some(override_) = options.constants.get(index) else { continue };
+        let names = checker.program.constants.iter().map(|c| &c.name);
+        let candidates = suggest::similar(&override_.name, names);
+        errors.push(InFile {
+            file: entry_file,
+            value: TypeError::UnknownOverride { name: override_.name.clone(), candidates },
+        });
+    }
+    Checked {
+        program: checker.program,
+        files: graph.files,
+        syntax_errors: graph.syntax_errors,
+        errors,
+        warnings: checker.warnings,
+    }
+}
+
+/// Checks one source text that imports nothing but the standard library.
+pub fn check_source(name: &str, source: &str) -> Checked {
+    check(Path::new(name), Some(source.to_string()), &mut MemoryLoader::new(), &Options::default())
+}

@@ -1,0 +1,201 @@
+//! Name environments: what a module's top level defines and imports ([`ModuleScope`]), and the
+//! nested local scopes of a function body ([`Locals`]).
+//!
+//! This module only stores and finds names; it reports nothing and knows no syntax.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aqua_syntax::{FileId, Span};
+use smol_str::SmolStr;
+
+use crate::tast::{ConstId, Expr, FuncId, LocalId, ServiceDefId};
+use crate::types::Type;
+
+/// What a top-level name stands for.
+#[derive(Debug, Clone)]
+pub enum Def {
+    /// A constant.
+    Const(ConstId),
+    /// A `data`, `alias` or `ability` type.
+    Type(Type),
+    /// A service.
+    Service(ServiceDefId),
+    /// A function.
+    Func(FuncId),
+    /// A namespace from `use`.
+    Namespace(Arc<Namespace>),
+}
+
+impl Def {
+    /// What kind of definition this is, for messages.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Def::Const(_) => "constant",
+            Def::Type(Type::Ability(_)) => "ability",
+            Def::Type(_) => "type",
+            Def::Service(_) => "service",
+            Def::Func(_) => "function",
+            Def::Namespace(_) => "module",
+        }
+    }
+}
+
+/// A top-level name with where it was defined.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// What it is.
+    pub def: Def,
+    /// The file of the definition.
+    pub file: FileId,
+    /// The definition's name.
+    pub span: Span,
+    /// The header line (index into the module's header items) that imported it, if imported.
+    pub import: Option<usize>,
+}
+
+/// The names of a namespace brought in by `use`.
+#[derive(Debug, Clone, Default)]
+pub struct Namespace {
+    /// Its names.
+    pub names: HashMap<SmolStr, Entry>,
+}
+
+/// The top-level names visible in one module.
+#[derive(Debug, Default)]
+pub struct ModuleScope {
+    /// Every name: local definitions and imports.
+    pub names: HashMap<SmolStr, Entry>,
+    /// Which header lines had a name looked up, by header item index.
+    pub used_imports: Vec<bool>,
+}
+
+impl ModuleScope {
+    /// Finds a name and marks the import that brought it as used.
+    pub fn lookup(&mut self, name: &str) -> Option<Entry> {
+        let entry = self.names.get(name)?;
+        if let Some(line) = entry.import
+            && let Some(used) = self.used_imports.get_mut(line)
+        {
+            *used = true;
+        }
+        Some(entry.clone())
+    }
+}
+
+/// One local name.
+#[derive(Debug, Clone)]
+pub struct LocalEntry {
+    /// Its id.
+    pub local: LocalId,
+    /// Its type.
+    pub ty: Type,
+    /// Where it was defined.
+    pub span: Span,
+    /// Whether it was read.
+    pub used: bool,
+    /// Whether to warn when it is never read.
+    pub warn_unused: bool,
+}
+
+/// How a frame scopes names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    /// Names end with the block (`if`, `for`, `try`, closures, function bodies).
+    Block,
+    /// Names outlive the block, but service ids do not (`on`).
+    On,
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: FrameKind,
+    names: HashMap<SmolStr, LocalEntry>,
+    service_ids: Vec<(ServiceDefId, Expr)>,
+}
+
+/// The local scopes of one function body, innermost last.
+#[derive(Debug, Default)]
+pub struct Locals {
+    frames: Vec<Frame>,
+    next: u32,
+}
+
+impl Locals {
+    /// Empty scopes for a new function.
+    pub fn new() -> Locals {
+        Locals::default()
+    }
+
+    /// How many locals were created.
+    pub fn count(&self) -> u32 {
+        self.next
+    }
+
+    /// Opens a scope.
+    pub fn push(&mut self, kind: FrameKind) {
+        self.frames.push(Frame { kind, names: HashMap::new(), service_ids: Vec::new() });
+    }
+
+    /// Closes the innermost scope and returns the names it held that were never read (and
+    /// should be reported).
+    pub fn pop(&mut self) -> Vec<(SmolStr, Span)> {
+        let Some(frame) = self.frames.pop() else { return Vec::new() };
+        let mut unused: Vec<(SmolStr, Span)> = frame
+            .names
+            .into_iter()
+            .filter(|(name, entry)| !entry.used && entry.warn_unused && !name.starts_with('_'))
+            .map(|(name, entry)| (name, entry.span))
+            .collect();
+        unused.sort_by_key(|(_, span)| *span);
+        unused
+    }
+
+    /// Defines a name in the innermost frame that scopes names and returns its id.
+    pub fn define(&mut self, name: SmolStr, ty: Type, span: Span, warn_unused: bool) -> LocalId {
+        let local = LocalId(self.next);
+        self.next += 1;
+        let entry = LocalEntry { local, ty, span, used: false, warn_unused };
+        if let Some(frame) = self.frames.iter_mut().rev().find(|f| f.kind == FrameKind::Block) {
+            frame.names.insert(name, entry);
+        }
+        local
+    }
+
+    /// Finds a name, innermost first, and marks it read.
+    pub fn lookup(&mut self, name: &str) -> Option<LocalEntry> {
+        for frame in self.frames.iter_mut().rev() {
+            if let Some(entry) = frame.names.get_mut(name) {
+                entry.used = true;
+                return Some(entry.clone());
+            }
+        }
+        None
+    }
+
+    /// Finds a name without marking it read.
+    pub fn peek(&self, name: &str) -> Option<&LocalEntry> {
+        self.frames.iter().rev().find_map(|frame| frame.names.get(name))
+    }
+
+    /// Every visible local name, for suggestions.
+    pub fn names(&self) -> impl Iterator<Item = &SmolStr> {
+        self.frames.iter().flat_map(|frame| frame.names.keys())
+    }
+
+    /// Records `Srv id` for the rest of the innermost block.
+    pub fn set_service_id(&mut self, service: ServiceDefId, id: Expr) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.service_ids.push((service, id));
+        }
+    }
+
+    /// The id in force for a service, innermost and latest first.
+    pub fn service_id(&self, service: ServiceDefId) -> Option<&Expr> {
+        self.frames
+            .iter()
+            .rev()
+            .find_map(|frame| frame.service_ids.iter().rev().find(|(s, _)| *s == service))
+            .map(|(_, id)| id)
+    }
+}

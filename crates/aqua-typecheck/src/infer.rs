@@ -1,0 +1,224 @@
+//! The checker's state and the driver that checks one module after another.
+//!
+//! `infer/items.rs` checks top-level definitions, `infer/stmt.rs` statements, `infer/expr.rs`
+//! expressions and `infer/call.rs` calls and constructors. This module owns the shared state:
+//! the program being built, the module scope, the local scopes and the problem lists.
+
+mod call;
+mod expr;
+mod items;
+mod stmt;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aqua_syntax::ast::{self, Declares, HeaderItem};
+use aqua_syntax::{FileId, Span};
+use smol_str::SmolStr;
+
+use crate::env::{Def, Entry, Locals, ModuleScope, Namespace};
+use crate::error::{InFile, TypeError, Warning};
+use crate::modules::{LoadedModule, ModuleGraph};
+use crate::tast::{ModuleId, ModuleInfo, Program};
+use crate::types::{ScalarType, StructType, Type};
+use crate::{ConstOverride, resolve};
+
+/// The shared state of a whole check.
+pub(crate) struct Checker<'o> {
+    /// The program built so far.
+    pub program: Program,
+    /// Errors of every module.
+    pub errors: Vec<InFile<TypeError>>,
+    /// Warnings of every module.
+    pub warnings: Vec<InFile<Warning>>,
+    /// `--const` overrides and whether each was used.
+    pub overrides: &'o [ConstOverride],
+    /// Which overrides matched a constant.
+    pub overrides_used: Vec<bool>,
+    /// The file being checked.
+    pub file: FileId,
+    /// The module being checked.
+    pub module: ModuleId,
+    /// Its top-level names.
+    pub scope: ModuleScope,
+    /// Names defined further down in the current module, for forward-reference errors.
+    pub later: HashMap<SmolStr, Span>,
+    /// The local scopes of the function being checked.
+    pub locals: Locals,
+    /// Result types expected by the innermost function or closure being checked.
+    pub returns: Vec<Type>,
+    /// The `Error` struct of `catch e` and `LAST_ERROR`.
+    pub error_type: Arc<StructType>,
+    /// Spans of the current module's header items.
+    pub import_spans: Vec<Span>,
+}
+
+impl<'o> Checker<'o> {
+    /// A checker with an empty program.
+    pub fn new(overrides: &'o [ConstOverride]) -> Checker<'o> {
+        let error_type = Arc::new(StructType {
+            name: "Error".into(),
+            fields: vec![
+                ("message".into(), Type::STRING),
+                ("error_code".into(), Type::Scalar(ScalarType::I64)),
+                ("instruction".into(), Type::STRING),
+                ("peer_id".into(), Type::STRING),
+            ],
+        });
+        Checker {
+            program: Program::default(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            overrides,
+            overrides_used: vec![false; overrides.len()],
+            file: 0,
+            module: ModuleId(0),
+            scope: ModuleScope::default(),
+            later: HashMap::new(),
+            locals: Locals::new(),
+            returns: Vec::new(),
+            error_type,
+            import_spans: Vec::new(),
+        }
+    }
+
+    /// Records an error in the current file.
+    pub fn error(&mut self, value: TypeError) {
+        self.errors.push(InFile { file: self.file, value });
+    }
+
+    /// Records a warning in the current file.
+    pub fn warn(&mut self, value: Warning) {
+        self.warnings.push(InFile { file: self.file, value });
+    }
+
+    /// Checks every module of the graph, dependencies first; `entry` is the checked file.
+    pub fn check_graph(&mut self, graph: &ModuleGraph, entry: Option<usize>) {
+        let mut declared: Vec<Arc<Namespace>> = Vec::with_capacity(graph.modules.len());
+        for (index, loaded) in graph.modules.iter().enumerate() {
+            let names = self.check_module(loaded, &declared, Some(index) == entry);
+            declared.push(Arc::new(names));
+        }
+        self.program.entry = entry.map(|e| ModuleId(e as u32));
+    }
+
+    /// Checks one module and returns the names it declares to importers.
+    fn check_module(
+        &mut self,
+        loaded: &LoadedModule,
+        declared: &[Arc<Namespace>],
+        is_entry: bool,
+    ) -> Namespace {
+        let module = &loaded.ast;
+        self.file = loaded.file;
+        self.module = ModuleId(self.program.modules.len() as u32);
+        let name = module
+            .header
+            .as_ref()
+            .map(|h| join_name(&h.name))
+            .unwrap_or_else(|| SmolStr::new("Main"));
+        self.program.modules.push(ModuleInfo {
+            name,
+            file: loaded.file,
+            path: loaded.path.clone(),
+        });
+        self.scope = ModuleScope {
+            names: HashMap::new(),
+            used_imports: vec![false; module.header_items.len()],
+        };
+        self.import_spans = resolve::header_spans(module);
+        resolve::imports(self, module, &loaded.deps, declared);
+        self.later = items_names(module);
+        for item in &module.items {
+            self.check_item(item);
+        }
+        if is_entry {
+            resolve::exports(self, module);
+        }
+        if !module.items.is_empty() {
+            self.warn_unused_imports(module);
+        }
+        self.declared_names(module)
+    }
+
+    fn warn_unused_imports(&mut self, module: &ast::Module) {
+        for (index, item) in module.header_items.iter().enumerate() {
+            let used = self.scope.used_imports.get(index).copied().unwrap_or(true);
+            if used {
+                continue;
+            }
+            let span = match item {
+                HeaderItem::Import { span, .. }
+                | HeaderItem::ImportFrom { span, .. }
+                | HeaderItem::Use { span, .. }
+                | HeaderItem::UseFrom { span, .. } => *span,
+                HeaderItem::Export { .. } => continue,
+            };
+            self.warn(Warning::UnusedImport { span, name: None });
+        }
+    }
+
+    /// What the module shows importers, as its `declares` says.
+    fn declared_names(&mut self, module: &ast::Module) -> Namespace {
+        let Some(declares) = module.header.as_ref().and_then(|h| h.declares.as_ref()) else {
+            return Namespace::default();
+        };
+        let mut names = HashMap::new();
+        match declares {
+            Declares::All(_) => {
+                for (name, entry) in &self.scope.names {
+                    names.insert(name.clone(), Entry { import: None, ..entry.clone() });
+                }
+            }
+            Declares::Names(list) => {
+                for qualified in list {
+                    let Some(last) = qualified.parts.last() else { continue };
+                    match resolve::lookup_qualified(self, qualified) {
+                        Some(entry) => {
+                            names.insert(last.name.clone(), Entry { import: None, ..entry });
+                        }
+                        None => self.error(TypeError::DeclaredNotDefined {
+                            span: qualified.span,
+                            name: join_name(qualified),
+                        }),
+                    }
+                }
+            }
+        }
+        Namespace { names }
+    }
+
+    /// Adds a top-level name, reporting a clash with an earlier one.
+    pub fn define_top(&mut self, name: &ast::Ident, def: Def, import: Option<usize>) {
+        if let Some(previous) = self.scope.names.get(&name.name) {
+            let previous = (previous.file == self.file).then_some(previous.span);
+            self.error(TypeError::Redefined { span: name.span, name: name.name.clone(), previous });
+            return;
+        }
+        let entry = Entry { def, file: self.file, span: name.span, import };
+        self.scope.names.insert(name.name.clone(), entry);
+    }
+}
+
+/// `A.B.C` as one string.
+pub(crate) fn join_name(name: &ast::QualifiedName) -> SmolStr {
+    let parts: Vec<&str> = name.parts.iter().map(|p| p.name.as_str()).collect();
+    SmolStr::new(parts.join("."))
+}
+
+fn items_names(module: &ast::Module) -> HashMap<SmolStr, Span> {
+    let mut names = HashMap::new();
+    for item in &module.items {
+        let name = match item {
+            ast::Item::Const(c) => &c.name,
+            ast::Item::Alias(a) => &a.name,
+            ast::Item::Data(d) => &d.name,
+            ast::Item::Service(s) => &s.name,
+            ast::Item::Ability(a) => &a.name,
+            ast::Item::Func(f) => &f.name,
+            ast::Item::Error(_) => continue,
+        };
+        names.entry(name.name.clone()).or_insert(name.span);
+    }
+    names
+}

@@ -1,0 +1,283 @@
+//! Top-level definitions: constants (with overrides), `data`, `alias`, `ability`, `service` and
+//! `func`.
+
+use std::sync::Arc;
+
+use aqua_syntax::ast::{self, ExprKind, Item, Literal};
+use smol_str::SmolStr;
+
+use crate::env::{Def, FrameKind, Locals};
+use crate::error::{ReturnProblem, TypeError};
+use crate::infer::Checker;
+use crate::resolve;
+use crate::tast::{self, Binding, ConstId, FuncId, ServiceDefId};
+use crate::types::{
+    AbilityType, ArrowType, LiteralType, ScalarType, ServiceType, StructType, Type, is_subtype,
+};
+
+impl Checker<'_> {
+    /// Checks one top-level definition and adds it to the module scope.
+    pub(crate) fn check_item(&mut self, item: &Item) {
+        let name = match item {
+            Item::Const(def) => self.check_const(def),
+            Item::Alias(def) => {
+                let ty = resolve::resolve_type(self, &def.ty);
+                self.define_top(&def.name, Def::Type(ty), None);
+                &def.name
+            }
+            Item::Data(def) => self.check_data(def),
+            Item::Ability(def) => self.check_ability(def),
+            Item::Service(def) => self.check_service(def),
+            Item::Func(def) => self.check_func(def),
+            Item::Error(_) => return,
+        };
+        self.later.remove(&name.name);
+    }
+
+    fn check_const<'a>(&mut self, def: &'a ast::ConstDef) -> &'a ast::Ident {
+        let (mut value, mut ty) = match &def.value.kind {
+            ExprKind::Literal(literal) => (literal.clone(), literal_type(literal)),
+            ExprKind::Var(name) => match self.scope.lookup(&name.name).map(|e| e.def) {
+                Some(Def::Const(id)) => match self.program.constants.get(id.0 as usize) {
+                    Some(c) => (c.value.clone(), c.ty.clone()),
+                    None => (Literal::Bool(false), Type::Error),
+                },
+                _ => {
+                    self.error(TypeError::ConstNotLiteral { span: def.value.span });
+                    (Literal::Bool(false), Type::Error)
+                }
+            },
+            ExprKind::Error => (Literal::Bool(false), Type::Error),
+            _ => {
+                self.error(TypeError::ConstNotLiteral { span: def.value.span });
+                (Literal::Bool(false), Type::Error)
+            }
+        };
+        if let Some(index) = self.overrides.iter().position(|o| o.name == def.name.name) {
+            if let Some(used) = self.overrides_used.get_mut(index) {
+                *used = true;
+            }
+            let new = self.overrides[index].value.clone();
+            let new_ty = literal_type(&new);
+            if !def.overridable || !is_subtype(&ty, &new_ty) && !is_subtype(&new_ty, &ty) {
+                self.error(TypeError::OverrideMismatch {
+                    span: def.name.span,
+                    name: def.name.name.clone(),
+                    expected: ty.clone(),
+                    found: new_ty.clone(),
+                    fixed: !def.overridable,
+                });
+            } else {
+                value = new;
+                ty = new_ty;
+            }
+        }
+        let id = ConstId(self.program.constants.len() as u32);
+        self.program.constants.push(tast::Const {
+            id,
+            name: def.name.name.clone(),
+            module: self.module,
+            value,
+            ty,
+            span: def.span,
+        });
+        self.define_top(&def.name, Def::Const(id), None);
+        &def.name
+    }
+
+    fn check_data<'a>(&mut self, def: &'a ast::DataDef) -> &'a ast::Ident {
+        let mut fields: Vec<(SmolStr, Type)> = Vec::with_capacity(def.fields.len());
+        for field in &def.fields {
+            let ty = resolve::data_type(self, &field.ty, "struct field");
+            if fields.iter().any(|(n, _)| *n == field.name.name) {
+                self.error(TypeError::DuplicateField {
+                    span: field.name.span,
+                    field: field.name.name.clone(),
+                });
+                continue;
+            }
+            fields.push((field.name.name.clone(), ty));
+        }
+        let ty = Arc::new(StructType { name: def.name.name.clone(), fields });
+        self.program.structs.push(ty.clone());
+        self.define_top(&def.name, Def::Type(Type::Struct(ty)), None);
+        &def.name
+    }
+
+    fn check_ability<'a>(&mut self, def: &'a ast::AbilityDef) -> &'a ast::Ident {
+        let mut fields: Vec<(SmolStr, Type)> = Vec::with_capacity(def.members.len());
+        for member in &def.members {
+            let ty = resolve::resolve_type(self, &member.ty);
+            if matches!(ty, Type::Stream(_) | Type::StreamMap(_)) {
+                self.error(TypeError::BadTypeHere {
+                    span: member.ty.span,
+                    ty: ty.clone(),
+                    place: "ability member",
+                });
+            }
+            if fields.iter().any(|(n, _)| *n == member.name.name) {
+                self.error(TypeError::DuplicateField {
+                    span: member.name.span,
+                    field: member.name.name.clone(),
+                });
+                continue;
+            }
+            fields.push((member.name.name.clone(), ty));
+        }
+        let ty = Arc::new(AbilityType { name: def.name.name.clone(), fields });
+        self.define_top(&def.name, Def::Type(Type::Ability(ty)), None);
+        &def.name
+    }
+
+    fn check_service<'a>(&mut self, def: &'a ast::ServiceDef) -> &'a ast::Ident {
+        let mut methods: Vec<(SmolStr, Arc<ArrowType>)> = Vec::with_capacity(def.methods.len());
+        for method in &def.methods {
+            let arrow = match resolve::resolve_type(self, &method.ty) {
+                Type::Arrow(arrow) => arrow,
+                Type::Error => Arc::new(ArrowType::default()),
+                other => {
+                    self.error(TypeError::BadTypeHere {
+                        span: method.ty.span,
+                        ty: other,
+                        place: "service method",
+                    });
+                    Arc::new(ArrowType::default())
+                }
+            };
+            // Two results `string, T` are the key-value shape that `m <- Srv.f()` writes into
+            // a stream map (Aqua 0.14.11); anything else longer than one result is rejected.
+            let pair = matches!(arrow.results.as_slice(), [Type::Scalar(ScalarType::String), _]);
+            if arrow.results.len() > 1 && !pair {
+                self.error(TypeError::ServiceMultipleResults {
+                    span: method.span,
+                    method: method.name.name.clone(),
+                });
+            }
+            if methods.iter().any(|(n, _)| *n == method.name.name) {
+                self.error(TypeError::DuplicateField {
+                    span: method.name.span,
+                    field: method.name.name.clone(),
+                });
+                continue;
+            }
+            methods.push((method.name.name.clone(), arrow));
+        }
+        let default_id = def.default_id.as_ref().map(|id| {
+            self.locals = Locals::new();
+            self.locals.push(FrameKind::Block);
+            let expr = self.infer_expr(id);
+            self.expect(&expr, &Type::STRING, None);
+            self.locals = Locals::new();
+            expr
+        });
+        let id = ServiceDefId(self.program.services.len() as u32);
+        let ty = Arc::new(ServiceType { name: def.name.name.clone(), methods });
+        self.program.services.push(tast::Service {
+            id,
+            name: def.name.name.clone(),
+            module: self.module,
+            file: self.file,
+            ty,
+            default_id,
+            span: def.span,
+        });
+        self.define_top(&def.name, Def::Service(id), None);
+        &def.name
+    }
+
+    fn check_func<'a>(&mut self, def: &'a ast::FuncDef) -> &'a ast::Ident {
+        self.locals = Locals::new();
+        self.locals.push(FrameKind::Block);
+        let signature = &def.signature;
+        let abilities = self.bind_abilities(signature);
+        let params = self.bind_params(&signature.params);
+        let results: Vec<Type> =
+            signature.results.iter().map(|ty| resolve::resolve_type(self, ty)).collect();
+        let ty = Arc::new(ArrowType {
+            abilities: abilities.iter().map(|b| (b.name.clone(), b.ty.clone())).collect(),
+            params: params.iter().map(|b| (Some(b.name.clone()), b.ty.clone())).collect(),
+            results: results.clone(),
+        });
+        let body = self.check_body(&def.body, &results, signature.span);
+        self.pop_frame();
+        let id = FuncId(self.program.functions.len() as u32);
+        self.program.functions.push(tast::Func {
+            id,
+            name: def.name.name.clone(),
+            module: self.module,
+            file: self.file,
+            abilities,
+            params,
+            results,
+            ty,
+            body,
+            locals: self.locals.count(),
+            span: def.span,
+        });
+        self.define_top(&def.name, Def::Func(id), None);
+        &def.name
+    }
+
+    fn bind_abilities(&mut self, signature: &ast::Signature) -> Vec<Binding> {
+        signature
+            .abilities
+            .iter()
+            .map(|name| {
+                let (local_name, ty) = resolve::resolve_ability(self, name);
+                let local = self.locals.define(local_name.clone(), ty.clone(), name.span, false);
+                Binding { local, name: local_name, ty, span: name.span }
+            })
+            .collect()
+    }
+
+    /// Resolves parameters and defines them in the innermost scope.
+    pub(crate) fn bind_params(&mut self, params: &[ast::Param]) -> Vec<Binding> {
+        params
+            .iter()
+            .map(|param| {
+                let ty = resolve::resolve_type(self, &param.ty);
+                self.check_fresh(&param.name);
+                let local =
+                    self.locals.define(param.name.name.clone(), ty.clone(), param.name.span, false);
+                Binding { local, name: param.name.name.clone(), ty, span: param.name.span }
+            })
+            .collect()
+    }
+
+    /// Checks a function or closure body against its declared results.
+    pub(crate) fn check_body(
+        &mut self,
+        body: &ast::Block,
+        results: &[Type],
+        signature: aqua_syntax::Span,
+    ) -> tast::Block {
+        let saved = std::mem::replace(&mut self.returns, results.to_vec());
+        let block = self.check_stmts(body);
+        let returned =
+            matches!(block.stmts.last().map(|s| &s.kind), Some(tast::StmtKind::Return(_)));
+        let failed =
+            matches!(body.stmts.last().map(|s| &s.kind), Some(ast::StmtKind::Error) | None);
+        if !results.is_empty() && !returned && !failed {
+            self.error(TypeError::Return {
+                span: aqua_syntax::Span::point(body.span.end),
+                problem: ReturnProblem::Missing,
+                expected: results.len(),
+                found: 0,
+                declared: Some(signature),
+            });
+        }
+        self.returns = saved;
+        block
+    }
+}
+
+/// The type of a literal.
+pub(crate) fn literal_type(literal: &Literal) -> Type {
+    match literal {
+        Literal::Bool(_) => Type::BOOL,
+        Literal::String(_) => Type::STRING,
+        Literal::Int(text) if text.starts_with('-') => Type::Literal(LiteralType::Signed),
+        Literal::Int(_) => Type::Literal(LiteralType::Unsigned),
+        Literal::Float(_) => Type::Literal(LiteralType::Float),
+    }
+}

@@ -1,0 +1,235 @@
+//! Finding, loading and ordering the modules of a program.
+//!
+//! Import paths resolve relative to the importing file, then against each import root in order;
+//! the standard library paths resolve to the embedded `stdlib/` sources. Files come from a
+//! [`SourceLoader`] that the caller implements: this module does no IO. Cycles are reported with
+//! the whole cycle, missing files with every place searched.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use aqua_syntax::ast::{HeaderItem, Module, StringLit};
+use aqua_syntax::{FileId, SourceMap, SyntaxError};
+
+use crate::error::{InFile, TypeError};
+use crate::stdlib;
+
+/// Gives the checker the text of source files. The CLI reads them from disk; tests and
+/// benchmarks serve them from memory.
+pub trait SourceLoader {
+    /// The contents of the file at `path`, or `None` if there is none.
+    fn load(&mut self, path: &Path) -> Option<String>;
+}
+
+/// A loader over an in-memory map from paths to sources.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryLoader {
+    /// The files.
+    pub files: HashMap<PathBuf, String>,
+}
+
+impl MemoryLoader {
+    /// An empty loader.
+    pub fn new() -> MemoryLoader {
+        MemoryLoader::default()
+    }
+
+    /// Adds a file.
+    pub fn add(&mut self, path: impl Into<PathBuf>, source: impl Into<String>) -> &mut Self {
+        self.files.insert(normalize(&path.into()), source.into());
+        self
+    }
+}
+
+impl SourceLoader for MemoryLoader {
+    fn load(&mut self, path: &Path) -> Option<String> {
+        self.files.get(&normalize(path)).cloned()
+    }
+}
+
+/// A parsed module and the modules its header lines refer to.
+#[derive(Debug)]
+pub struct LoadedModule {
+    /// The path it was loaded from (`stdlib:builtin.aqua` for embedded files).
+    pub path: String,
+    /// Its file in the source map.
+    pub file: FileId,
+    /// The syntax tree.
+    pub ast: Module,
+    /// For each header item, the index of the loaded module it imports (None for `export`
+    /// lines and imports that failed).
+    pub deps: Vec<Option<usize>>,
+}
+
+/// All modules of a program in dependency order: every module comes after the ones it imports;
+/// the entry module is last.
+#[derive(Debug, Default)]
+pub struct ModuleGraph {
+    /// The modules, dependencies first.
+    pub modules: Vec<LoadedModule>,
+    /// The files, for rendering diagnostics.
+    pub files: SourceMap,
+    /// Syntax errors of every file.
+    pub syntax_errors: Vec<InFile<SyntaxError>>,
+    /// Import errors (missing files, cycles).
+    pub errors: Vec<InFile<TypeError>>,
+}
+
+enum State {
+    Loading,
+    Done(usize),
+    Failed,
+}
+
+struct GraphBuilder<'l> {
+    loader: &'l mut dyn SourceLoader,
+    roots: &'l [PathBuf],
+    graph: ModuleGraph,
+    states: HashMap<String, State>,
+    stack: Vec<String>,
+}
+
+/// Loads `entry` and everything it imports. `entry_source` is the entry file's text when the
+/// caller already has it.
+pub fn load_graph(
+    entry: &Path,
+    entry_source: Option<String>,
+    loader: &mut dyn SourceLoader,
+    roots: &[PathBuf],
+) -> (ModuleGraph, Option<usize>) {
+    let mut builder = GraphBuilder {
+        loader,
+        roots,
+        graph: ModuleGraph::default(),
+        states: HashMap::new(),
+        stack: Vec::new(),
+    };
+    let key = normalize(entry).to_string_lossy().into_owned();
+    let source = entry_source.or_else(|| builder.loader.load(entry));
+    let root = source.map(|source| builder.visit(key, source));
+    (builder.graph, root.flatten())
+}
+
+impl GraphBuilder<'_> {
+    fn visit(&mut self, key: String, source: String) -> Option<usize> {
+        self.states.insert(key.clone(), State::Loading);
+        self.stack.push(key.clone());
+        let parsed = aqua_syntax::parse(&source);
+        let file = self.graph.files.add(key.clone(), source);
+        self.graph
+            .syntax_errors
+            .extend(parsed.errors.into_iter().map(|value| InFile { file, value }));
+        let mut deps = Vec::with_capacity(parsed.module.header_items.len());
+        for item in &parsed.module.header_items {
+            let dep = match import_path(item) {
+                Some(path) => self.import(&key, file, path),
+                None => None,
+            };
+            deps.push(dep);
+        }
+        self.stack.pop();
+        let index = self.graph.modules.len();
+        self.graph.modules.push(LoadedModule { path: key.clone(), file, ast: parsed.module, deps });
+        self.states.insert(key, State::Done(index));
+        Some(index)
+    }
+
+    fn import(&mut self, from: &str, file: FileId, path: &StringLit) -> Option<usize> {
+        let (key, source) = match self.find(from, &path.value) {
+            Ok(found) => found,
+            Err(searched) => {
+                let value = TypeError::ModuleNotFound {
+                    span: path.span,
+                    path: path.value.clone(),
+                    searched,
+                };
+                self.graph.errors.push(InFile { file, value });
+                return None;
+            }
+        };
+        match self.states.get(&key) {
+            Some(State::Done(index)) => Some(*index),
+            Some(State::Failed) => None,
+            Some(State::Loading) => {
+                let start = self.stack.iter().position(|k| *k == key).unwrap_or(0);
+                let mut cycle: Vec<String> = self.stack[start..].to_vec();
+                cycle.push(key);
+                let value = TypeError::ImportCycle { span: path.span, cycle };
+                self.graph.errors.push(InFile { file, value });
+                None
+            }
+            None => {
+                let index = self.visit(key.clone(), source);
+                if index.is_none() {
+                    self.states.insert(key, State::Failed);
+                }
+                index
+            }
+        }
+    }
+
+    /// Finds an import: the embedded standard library, then relative to the importing file, then
+    /// each root. Returns the key and the source, or every place searched.
+    fn find(&mut self, from: &str, path: &str) -> Result<(String, String), Vec<String>> {
+        if let Some((key, source)) = stdlib::lookup(path) {
+            if let Some(State::Done(_) | State::Loading) = self.states.get(key) {
+                return Ok((key.to_string(), String::new()));
+            }
+            return Ok((key.to_string(), source.to_string()));
+        }
+        let base = Path::new(from).parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut searched = Vec::new();
+        for dir in std::iter::once(&base).chain(self.roots.iter()) {
+            for candidate in candidates(dir, path) {
+                let key = candidate.to_string_lossy().into_owned();
+                if self.states.contains_key(&key) {
+                    return Ok((key, String::new()));
+                }
+                if let Some(source) = self.loader.load(&candidate) {
+                    return Ok((key, source));
+                }
+                searched.push(key);
+            }
+        }
+        Err(searched)
+    }
+}
+
+fn import_path(item: &HeaderItem) -> Option<&StringLit> {
+    match item {
+        HeaderItem::Import { path, .. }
+        | HeaderItem::ImportFrom { path, .. }
+        | HeaderItem::Use { path, .. }
+        | HeaderItem::UseFrom { path, .. } => Some(path),
+        HeaderItem::Export { .. } => None,
+    }
+}
+
+/// The files an import of `path` may name inside `dir`: with `.aqua` added when it is missing.
+fn candidates(dir: &Path, path: &str) -> Vec<PathBuf> {
+    let joined = normalize(&dir.join(path));
+    if path.ends_with(".aqua") {
+        vec![joined]
+    } else {
+        vec![normalize(&dir.join(format!("{path}.aqua"))), joined]
+    }
+}
+
+/// Removes `.` and resolves `..` components without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

@@ -1,0 +1,487 @@
+//! The typed program: what code generation consumes.
+//!
+//! Every expression carries its resolved type, every name is resolved (locals by [`LocalId`],
+//! functions by [`FuncId`], services by [`ServiceDefId`] together with the id expression in force
+//! at the call, constants by their literal value), and all modules are merged into one
+//! [`Program`]. Namespaces, imports and aliases are gone. This module holds data only.
+
+use std::sync::Arc;
+
+pub use aqua_syntax::ast::{BinaryOp, CollectionKind, ForMode, Literal};
+use aqua_syntax::{FileId, Span};
+use smol_str::SmolStr;
+
+use crate::types::{ArrowType, ServiceType, StructType, Type};
+
+/// Index of a function in [`Program::functions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FuncId(pub u32);
+
+/// Index of a service in [`Program::services`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServiceDefId(pub u32);
+
+/// Index of a constant in [`Program::constants`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConstId(pub u32);
+
+/// Index of a module in [`Program::modules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModuleId(pub u32);
+
+/// A local value of one function (parameters, abilities, bindings, closures), unique within the
+/// top-level function that contains it, closures included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalId(pub u32);
+
+/// A whole checked program: every loaded module, merged.
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    /// The loaded modules; the checked file is [`Program::entry`].
+    pub modules: Vec<ModuleInfo>,
+    /// Every function of every module, in dependency order (callees before callers).
+    pub functions: Vec<Func>,
+    /// Every service definition.
+    pub services: Vec<Service>,
+    /// Every constant, with overrides applied.
+    pub constants: Vec<Const>,
+    /// Every `data` type, by name, for code generation of host types.
+    pub structs: Vec<Arc<StructType>>,
+    /// What the entry module exports, in source order.
+    pub exports: Vec<Export>,
+    /// The module that was checked.
+    pub entry: Option<ModuleId>,
+}
+
+/// One loaded module.
+#[derive(Debug, Clone)]
+pub struct ModuleInfo {
+    /// The name in its header (`Lib.Math`).
+    pub name: SmolStr,
+    /// The file it came from.
+    pub file: FileId,
+    /// The path used to load it (`stdlib:builtin.aqua` for the standard library).
+    pub path: String,
+}
+
+/// `export f as g`: an exported name.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// The name the host sees.
+    pub name: SmolStr,
+    /// What is exported.
+    pub target: ExportTarget,
+    /// The export item in the entry module.
+    pub span: Span,
+}
+
+/// What an export names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportTarget {
+    /// A function: it becomes one AIR script.
+    Func(FuncId),
+    /// A service: the host gets a registration helper.
+    Service(ServiceDefId),
+    /// A constant (no AIR effect).
+    Const(ConstId),
+    /// A type (no AIR effect).
+    Type,
+}
+
+/// `func name{Ab}(a: T) -> R: body`
+#[derive(Debug, Clone)]
+pub struct Func {
+    /// Its index.
+    pub id: FuncId,
+    /// Its name in the defining module.
+    pub name: SmolStr,
+    /// The defining module.
+    pub module: ModuleId,
+    /// The file its spans refer to.
+    pub file: FileId,
+    /// Abilities taken in braces, bound to locals named after their type.
+    pub abilities: Vec<Binding>,
+    /// Parameters.
+    pub params: Vec<Binding>,
+    /// Result types.
+    pub results: Vec<Type>,
+    /// The arrow type of the whole function.
+    pub ty: Arc<ArrowType>,
+    /// The body.
+    pub body: Block,
+    /// How many locals the body uses (ids are `0..locals`).
+    pub locals: u32,
+    /// The whole definition.
+    pub span: Span,
+}
+
+/// `service Name("id"): methods`
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Its index.
+    pub id: ServiceDefId,
+    /// Its name in the defining module.
+    pub name: SmolStr,
+    /// The defining module.
+    pub module: ModuleId,
+    /// The file its spans refer to.
+    pub file: FileId,
+    /// Its methods.
+    pub ty: Arc<ServiceType>,
+    /// The default service id, if any (a string expression without locals).
+    pub default_id: Option<Expr>,
+    /// The whole definition.
+    pub span: Span,
+}
+
+/// `const NAME = value`
+#[derive(Debug, Clone)]
+pub struct Const {
+    /// Its index.
+    pub id: ConstId,
+    /// Its name.
+    pub name: SmolStr,
+    /// The defining module.
+    pub module: ModuleId,
+    /// The value, after `--const` overrides.
+    pub value: Literal,
+    /// The literal type of the value.
+    pub ty: Type,
+    /// The definition.
+    pub span: Span,
+}
+
+/// A local name introduced by a parameter, binding, loop, catch or closure.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// The local.
+    pub local: LocalId,
+    /// The name as written.
+    pub name: SmolStr,
+    /// Its type.
+    pub ty: Type,
+    /// Where it was introduced.
+    pub span: Span,
+}
+
+/// A sequence of statements.
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    /// The statements.
+    pub stmts: Vec<Stmt>,
+    /// The block.
+    pub span: Span,
+}
+
+/// A statement.
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    /// What it does.
+    pub kind: StmtKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Where one result of a call goes.
+#[derive(Debug, Clone)]
+pub enum ResultTarget {
+    /// `x <- f()`: a new local.
+    Bind(Binding),
+    /// `s <- f()` for an existing stream `s`: appended.
+    Push {
+        /// The stream.
+        stream: LocalId,
+        /// Its name.
+        name: SmolStr,
+    },
+    /// `m <- f()` for an existing stream map `m` and a `(string, T)` result.
+    Insert {
+        /// The map.
+        map: LocalId,
+        /// Its name.
+        name: SmolStr,
+    },
+}
+
+/// The statement forms.
+#[derive(Debug, Clone)]
+pub enum StmtKind {
+    /// `a, s <- f(x)`, or a bare call when `results` is empty.
+    Call {
+        /// Where each result goes, in order (may be fewer than the call's results).
+        results: Vec<ResultTarget>,
+        /// The call, an [`ExprKind::Call`].
+        call: Expr,
+    },
+    /// `x = value`
+    Assign {
+        /// The new local.
+        binding: Binding,
+        /// The value.
+        value: Expr,
+    },
+    /// `<- a, b`
+    Return(Vec<Expr>),
+    /// `Srv "id"`: the id is also substituted into every later call of `Srv` in the block.
+    ServiceId {
+        /// The service.
+        service: ServiceDefId,
+        /// The id value.
+        id: Expr,
+    },
+    /// `s <<- v` / `m <<- k, v`
+    Push {
+        /// The stream or map.
+        target: LocalId,
+        /// The target's name.
+        name: SmolStr,
+        /// The key, for maps.
+        key: Option<Expr>,
+        /// The value.
+        value: Expr,
+    },
+    /// `s: *T`
+    DeclareStream(Binding),
+    /// `c = (a: T) -> R: body`
+    Closure {
+        /// The closure's local (of arrow type).
+        binding: Binding,
+        /// `func (…)`: runs where it is called.
+        detached: bool,
+        /// Parameters.
+        params: Vec<Binding>,
+        /// Result types.
+        results: Vec<Type>,
+        /// The body.
+        body: Block,
+    },
+    /// `on peer via r:`
+    On {
+        /// The peer.
+        peer: Expr,
+        /// The relays, each a string or a collection of strings.
+        via: Vec<Expr>,
+        /// The body.
+        body: Block,
+    },
+    /// `for x <- xs [mode]:`
+    For {
+        /// One local, or key and value for maps.
+        pattern: Vec<Binding>,
+        /// The collection.
+        iterable: Expr,
+        /// `par`, `try`, `rec`.
+        mode: Option<ForMode>,
+        /// The body.
+        body: Block,
+    },
+    /// `parseq x <- xs on peer via r:`
+    ParSeq {
+        /// One local, or key and value for maps.
+        pattern: Vec<Binding>,
+        /// The collection.
+        iterable: Expr,
+        /// The peer of each iteration.
+        peer: Expr,
+        /// The relays.
+        via: Vec<Expr>,
+        /// The body.
+        body: Block,
+    },
+    /// `if cond: … else: …`
+    If {
+        /// The `bool` condition.
+        cond: Expr,
+        /// The `if` block.
+        then_block: Block,
+        /// The `else` block.
+        else_block: Option<Block>,
+    },
+    /// `try: … catch e: … otherwise: …`
+    Try {
+        /// The tried block.
+        body: Block,
+        /// The error binding (of the `Error` struct type) and its block.
+        catch: Option<(Binding, Block)>,
+        /// The `otherwise` block.
+        otherwise: Option<Block>,
+    },
+    /// `stmt` followed by `otherwise:`.
+    Otherwise {
+        /// The statement tried first.
+        attempt: Box<Stmt>,
+        /// Runs if it fails.
+        fallback: Block,
+    },
+    /// Statements run in parallel.
+    Par(Vec<Stmt>),
+    /// `co stmt`
+    Co(Box<Stmt>),
+    /// `join a, s[n]`
+    Join(Vec<Expr>),
+    /// A statement that failed to check or parse.
+    Error,
+}
+
+/// A typed expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// The form.
+    pub kind: ExprKind,
+    /// The resolved type.
+    pub ty: Type,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Built-in constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinConst {
+    /// `INIT_PEER_ID` and `%init_peer_id%`: string.
+    InitPeerId,
+    /// `HOST_PEER_ID`: string.
+    HostPeerId,
+    /// `PARTICLE_TTL`: u32.
+    ParticleTtl,
+    /// `PARTICLE_TIMESTAMP`: u64.
+    ParticleTimestamp,
+    /// `nil`: `?⊥`.
+    Nil,
+    /// `LAST_ERROR`: the `Error` struct.
+    LastError,
+}
+
+/// The methods of a stream map `%T`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapMethod {
+    /// `m.get(k) -> []T`
+    Get,
+    /// `m.getStream(k) -> *T`
+    GetStream,
+    /// `m.keys() -> []string`
+    Keys,
+    /// `m.keysStream() -> *string`
+    KeysStream,
+    /// `m.contains(k) -> bool`
+    Contains,
+}
+
+/// The expression forms.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A literal.
+    Literal(Literal),
+    /// A built-in constant.
+    Builtin(BuiltinConst),
+    /// A user constant, inlined: its value after overrides.
+    Const {
+        /// Which constant.
+        id: ConstId,
+        /// Its value.
+        value: Literal,
+    },
+    /// A local value.
+    Local {
+        /// Which local.
+        local: LocalId,
+        /// Its name.
+        name: SmolStr,
+    },
+    /// A top-level function used as a value or callee.
+    Func(FuncId),
+    /// A service with the id in force here.
+    Service {
+        /// Which service.
+        service: ServiceDefId,
+        /// Its id value.
+        id: Box<Expr>,
+    },
+    /// `callee{abilities}(args)`: the callee is an arrow-typed expression (a function, a local
+    /// arrow, a service method `Field { Service, m }`, or an ability member).
+    Call {
+        /// What is called.
+        callee: Box<Expr>,
+        /// Abilities passed in braces, in the callee's order.
+        abilities: Vec<Expr>,
+        /// Arguments, in parameter order.
+        args: Vec<Expr>,
+    },
+    /// `base.name`: a struct field, an ability member or a service method.
+    Field {
+        /// The struct, ability or service.
+        base: Box<Expr>,
+        /// The member.
+        name: SmolStr,
+    },
+    /// `xs.length`
+    Length(Box<Expr>),
+    /// `xs[i]`
+    Index {
+        /// The collection.
+        base: Box<Expr>,
+        /// The integer index.
+        index: Box<Expr>,
+    },
+    /// `xs!` / `xs!N`
+    Bang {
+        /// The collection.
+        base: Box<Expr>,
+        /// `N`, 0 when absent.
+        index: u32,
+    },
+    /// `[a, b]`, `?[a, b]`, `*[a, b]`
+    Collection {
+        /// Array, option or stream.
+        kind: CollectionKind,
+        /// The elements.
+        elems: Vec<Expr>,
+    },
+    /// `!x`
+    Not(Box<Expr>),
+    /// `a op b`
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// Left.
+        lhs: Box<Expr>,
+        /// Right.
+        rhs: Box<Expr>,
+    },
+    /// `Name(f = v, …)` for a struct: fields in declaration order.
+    MakeStruct {
+        /// The struct type.
+        ty: Arc<StructType>,
+        /// Field values in declaration order.
+        fields: Vec<(SmolStr, Expr)>,
+    },
+    /// `Name(f = v, …)` for an ability: members in declaration order.
+    MakeAbility {
+        /// Member values in declaration order.
+        fields: Vec<(SmolStr, Expr)>,
+    },
+    /// `s.copy(f = v)`
+    Copy {
+        /// The copied struct.
+        base: Box<Expr>,
+        /// The replaced fields.
+        fields: Vec<(SmolStr, Expr)>,
+    },
+    /// `m.get(k)` and the other stream map methods.
+    MapCall {
+        /// The map.
+        map: Box<Expr>,
+        /// The method.
+        method: MapMethod,
+        /// The arguments.
+        args: Vec<Expr>,
+    },
+    /// An expression that failed to check; an error was reported.
+    Error,
+}
+
+impl Expr {
+    /// An error expression at `span`.
+    pub fn error(span: Span) -> Expr {
+        Expr { kind: ExprKind::Error, ty: Type::Error, span }
+    }
+}
