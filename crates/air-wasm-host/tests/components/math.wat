@@ -1,0 +1,73 @@
+;; Scalars, lists, options, records, and misbehaving functions for the host's tests.
+;;   add(a: u32, b: u32) -> u32
+;;   stats(xs: list<u32>) -> record { count: u32, total: u64 }
+;;   half(x: option<u32>) -> option<u32>       (none stays none)
+;;   is-even(x: s64) -> bool
+;;   spin() -> u32                             (loops forever: runs out of fuel)
+;;   crash() -> u32                            (executes `unreachable`)
+;;   hog(pages: u32) -> u32                    (grows memory by `pages` 64 KiB pages)
+(component
+  (type $stats (record (field "count" u32) (field "total" u64)))
+  (export $stats-type "summary" (type $stats))
+  (core module $M
+    (memory (export "memory") 1)
+    (global $heap (mut i32) (i32.const 1024))
+    (func $realloc (export "cabi_realloc")
+      (param $old i32) (param $old_size i32) (param $align i32) (param $size i32)
+      (result i32)
+      (local $p i32)
+      (local.set $p
+        (i32.and
+          (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
+          (i32.sub (i32.const 0) (local.get $align))))
+      (global.set $heap (i32.add (local.get $p) (local.get $size)))
+      (local.get $p))
+    (func (export "add") (param i32 i32) (result i32)
+      (i32.add (local.get 0) (local.get 1)))
+    ;; list<u32> arrives as (ptr, len); the record result is written at 64: count u32 at +0, total u64 at +8.
+    (func (export "stats") (param $ptr i32) (param $len i32) (result i32)
+      (local $i i32) (local $sum i64)
+      (block $done
+        (loop $next
+          (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+          (local.set $sum
+            (i64.add (local.get $sum)
+              (i64.extend_i32_u (i32.load (i32.add (local.get $ptr) (i32.mul (local.get $i) (i32.const 4)))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next)))
+      (i32.store (i32.const 64) (local.get $len))
+      (i64.store (i32.const 72) (local.get $sum))
+      (i32.const 64))
+    ;; option<u32> arrives as (discriminant, value); the result is written at 128: tag u8, value u32 at +4.
+    (func (export "half") (param $some i32) (param $x i32) (result i32)
+      (i32.store8 (i32.const 128) (local.get $some))
+      (i32.store (i32.const 132) (i32.shr_u (local.get $x) (i32.const 1)))
+      (i32.const 128))
+    (func (export "is-even") (param $x i64) (result i32)
+      (i64.eqz (i64.rem_s (local.get $x) (i64.const 2))))
+    (func (export "spin") (result i32)
+      (loop $forever (br $forever))
+      (i32.const 0))
+    (func (export "crash") (result i32)
+      unreachable)
+    (func (export "hog") (param $pages i32) (result i32)
+      (memory.grow (local.get $pages))))
+  (core instance $m (instantiate $M))
+  (func (export "add") (param "a" u32) (param "b" u32) (result u32)
+    (canon lift (core func $m "add")))
+  (func (export "stats") (param "xs" (list u32)) (result $stats-type)
+    (canon lift (core func $m "stats")
+      (memory (core memory $m "memory"))
+      (realloc (core func $m "cabi_realloc"))))
+  (func (export "half") (param "x" (option u32)) (result (option u32))
+    (canon lift (core func $m "half")
+      (memory (core memory $m "memory"))))
+  (func (export "is-even") (param "x" s64) (result bool)
+    (canon lift (core func $m "is-even")))
+  (func (export "spin") (result u32)
+    (canon lift (core func $m "spin")))
+  (func (export "crash") (result u32)
+    (canon lift (core func $m "crash")))
+  (func (export "hog") (param "pages" u32) (result u32)
+    (canon lift (core func $m "hog")))
+)
