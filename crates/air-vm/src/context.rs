@@ -1,0 +1,231 @@
+//! The variables of one execution: scalars, canon streams and canon maps with fold and `new`
+//! scopes, streams and stream maps, and fold iterators.
+//!
+//! A scope is opened by every fold iteration and every `new`; names set inside are dropped when it
+//! closes. In the global scope a scalar is write-once (AquaVM's `ShadowingIsNotAllowed`).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::error::FatalError;
+use crate::value::{CanonVal, Val};
+
+/// The most values a stream may hold (AquaVM's `STREAM_MAX_SIZE`).
+pub const STREAM_MAX_SIZE: usize = 1024;
+
+/// A stream's values in order; shared so that a fold sees values appended while it runs.
+pub type StreamRef = Rc<RefCell<Vec<Val>>>;
+
+/// The kinds of names that scopes track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Scalar,
+    Canon,
+    CanonMap,
+    Stream,
+    StreamMap,
+}
+
+struct Slot<T> {
+    depth: u32,
+    value: Option<T>,
+}
+
+/// All variables of an execution.
+#[derive(Default)]
+pub struct Variables {
+    scalars: HashMap<String, Vec<Slot<Val>>>,
+    canons: HashMap<String, Vec<Slot<CanonVal>>>,
+    canon_maps: HashMap<String, Vec<Slot<CanonVal>>>,
+    streams: HashMap<String, Vec<StreamRef>>,
+    stream_maps: HashMap<String, Vec<StreamRef>>,
+    iterators: HashMap<String, Vec<Val>>,
+    depth: u32,
+    scope_log: Vec<Vec<(Kind, String)>>,
+}
+
+impl Variables {
+    /// Opens a scope (a fold iteration or a `new`).
+    pub fn enter_scope(&mut self) {
+        self.depth += 1;
+        self.scope_log.push(Vec::new());
+    }
+
+    /// Closes the innermost scope, dropping what was defined in it.
+    pub fn exit_scope(&mut self) {
+        let Some(names) = self.scope_log.pop() else { return };
+        for (kind, name) in names.into_iter().rev() {
+            match kind {
+                Kind::Scalar => pop_slot(&mut self.scalars, &name),
+                Kind::Canon => pop_slot(&mut self.canons, &name),
+                Kind::CanonMap => pop_slot(&mut self.canon_maps, &name),
+                Kind::Stream => pop_stream(&mut self.streams, &name),
+                Kind::StreamMap => pop_stream(&mut self.stream_maps, &name),
+            }
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    fn log(&mut self, kind: Kind, name: &str) {
+        if let Some(names) = self.scope_log.last_mut() {
+            names.push((kind, name.to_owned()));
+        }
+    }
+
+    /// Checks that a scalar named `name` may be set now.
+    pub fn check_scalar_settable(&self, name: &str) -> Result<(), FatalError> {
+        if self.iterators.get(name).is_some_and(|stack| !stack.is_empty()) {
+            return Err(FatalError::IterableShadowing(name.to_owned()));
+        }
+        let top = self.scalars.get(name).and_then(|slots| slots.last());
+        if self.depth == 0 && top.is_some_and(|slot| slot.depth == 0 && slot.value.is_some()) {
+            return Err(FatalError::ShadowingIsNotAllowed(name.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Sets a scalar in the current scope.
+    pub fn set_scalar(&mut self, name: &str, value: Val) -> Result<(), FatalError> {
+        self.check_scalar_settable(name)?;
+        let depth = self.depth;
+        if set_slot(&mut self.scalars, name, depth, value) {
+            self.log(Kind::Scalar, name);
+        }
+        Ok(())
+    }
+
+    /// The value of a scalar or fold iterator, if it is set.
+    pub fn scalar(&self, name: &str) -> Option<&Val> {
+        if let Some(value) = self.iterators.get(name).and_then(|stack| stack.last()) {
+            return Some(value);
+        }
+        self.scalars.get(name)?.last()?.value.as_ref()
+    }
+
+    /// Sets a canon stream.
+    pub fn set_canon(&mut self, name: &str, value: CanonVal) {
+        let depth = self.depth;
+        if set_slot(&mut self.canons, name, depth, value) {
+            self.log(Kind::Canon, name);
+        }
+    }
+
+    /// A canon stream, if set.
+    pub fn canon(&self, name: &str) -> Option<&CanonVal> {
+        self.canons.get(name)?.last()?.value.as_ref()
+    }
+
+    /// Sets a canon map (its elements are `{key, value}` objects).
+    pub fn set_canon_map(&mut self, name: &str, value: CanonVal) {
+        let depth = self.depth;
+        if set_slot(&mut self.canon_maps, name, depth, value) {
+            self.log(Kind::CanonMap, name);
+        }
+    }
+
+    /// A canon map, if set.
+    pub fn canon_map(&self, name: &str) -> Option<&CanonVal> {
+        self.canon_maps.get(name)?.last()?.value.as_ref()
+    }
+
+    /// Opens `new` for a name of the given kind: it starts undefined or empty.
+    pub fn declare_new(&mut self, kind: air_syntax::VariableKind, name: &str) {
+        use air_syntax::VariableKind as V;
+        let depth = self.depth;
+        match kind {
+            V::Scalar => {
+                self.scalars.entry(name.to_owned()).or_default().push(Slot { depth, value: None });
+                self.log(Kind::Scalar, name);
+            }
+            V::CanonStream => {
+                self.canons.entry(name.to_owned()).or_default().push(Slot { depth, value: None });
+                self.log(Kind::Canon, name);
+            }
+            V::CanonStreamMap => {
+                let slots = self.canon_maps.entry(name.to_owned()).or_default();
+                slots.push(Slot { depth, value: None });
+                self.log(Kind::CanonMap, name);
+            }
+            V::Stream => {
+                self.streams.entry(name.to_owned()).or_default().push(StreamRef::default());
+                self.log(Kind::Stream, name);
+            }
+            V::StreamMap => {
+                self.stream_maps.entry(name.to_owned()).or_default().push(StreamRef::default());
+                self.log(Kind::StreamMap, name);
+            }
+        }
+    }
+
+    /// The innermost stream of that name, if it exists.
+    pub fn stream(&self, name: &str) -> Option<StreamRef> {
+        self.streams.get(name)?.last().cloned()
+    }
+
+    /// The innermost stream map of that name, if it exists.
+    pub fn stream_map(&self, name: &str) -> Option<StreamRef> {
+        self.stream_maps.get(name)?.last().cloned()
+    }
+
+    /// Appends to a stream, creating a global one on first write.
+    pub fn push_stream(&mut self, name: &str, value: Val) -> Result<(), FatalError> {
+        push_to(self.streams.entry(name.to_owned()).or_default(), name, value)
+    }
+
+    /// Appends a `{key, value}` object to a stream map, creating a global one on first write.
+    pub fn push_stream_map(&mut self, name: &str, value: Val) -> Result<(), FatalError> {
+        push_to(self.stream_maps.entry(name.to_owned()).or_default(), name, value)
+    }
+
+    /// Binds a fold iterator.
+    pub fn push_iterator(&mut self, name: &str, value: Val) {
+        self.iterators.entry(name.to_owned()).or_default().push(value);
+    }
+
+    /// Unbinds the innermost fold iterator of that name.
+    pub fn pop_iterator(&mut self, name: &str) {
+        if let Some(stack) = self.iterators.get_mut(name) {
+            stack.pop();
+        }
+    }
+}
+
+fn set_slot<T>(map: &mut HashMap<String, Vec<Slot<T>>>, name: &str, depth: u32, value: T) -> bool {
+    let slots = map.entry(name.to_owned()).or_default();
+    match slots.last_mut() {
+        Some(slot) if slot.depth == depth => {
+            slot.value = Some(value);
+            false
+        }
+        _ => {
+            slots.push(Slot { depth, value: Some(value) });
+            depth > 0
+        }
+    }
+}
+
+fn pop_slot<T>(map: &mut HashMap<String, Vec<Slot<T>>>, name: &str) {
+    if let Some(slots) = map.get_mut(name) {
+        slots.pop();
+    }
+}
+
+fn pop_stream(map: &mut HashMap<String, Vec<StreamRef>>, name: &str) {
+    if let Some(streams) = map.get_mut(name) {
+        streams.pop();
+    }
+}
+
+fn push_to(streams: &mut Vec<StreamRef>, name: &str, value: Val) -> Result<(), FatalError> {
+    if streams.is_empty() {
+        streams.push(StreamRef::default());
+    }
+    let stream = streams.last().cloned().unwrap_or_default();
+    let mut values = stream.borrow_mut();
+    if values.len() >= STREAM_MAX_SIZE {
+        return Err(FatalError::StreamSizeLimit(name.to_owned(), STREAM_MAX_SIZE));
+    }
+    values.push(value);
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! The executor: walks the AST, replays the merged trace and writes the new one.
+//!
+//! Each instruction family lives in its own file under `exec/`. This module owns the state of one
+//! execution ([`Exec`]): the trace frames (one per `par` branch and fold iteration, each reading
+//! the previous and the incoming subtrace in step), completeness, errors, call requests and next
+//! peers. It knows nothing about bytes or signatures.
+
+mod ap;
+mod call;
+mod canon;
+mod flow;
+mod fold;
+mod match_fail;
+mod resolve;
+mod text;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+use air_syntax::{Instruction, Program};
+
+use crate::context::Variables;
+use crate::error::{CatchableError, FatalError};
+use crate::merge::merge_traces;
+use crate::step::{CallRequest, CallResult};
+use crate::trace::State;
+use crate::value::JValue;
+
+pub(crate) use fold::FoldCursor;
+pub(crate) use resolve::Resolved;
+
+/// The deepest fold recursion (`next` inside `next`) allowed.
+pub const MAX_FOLD_DEPTH: usize = 5_000;
+
+/// What the executor needs from the run parameters.
+pub(crate) struct ExecParams<'a> {
+    pub init_peer_id: &'a str,
+    pub current_peer_id: &'a str,
+    pub timestamp: u64,
+    pub ttl: u32,
+}
+
+/// A catchable error with the instruction that raised it.
+#[derive(Debug, Clone)]
+pub(crate) struct RaisedError {
+    pub error: CatchableError,
+    pub instruction: String,
+    /// The peer of the call or canon that failed; `None` for other instructions.
+    pub peer_id: Option<String>,
+}
+
+impl RaisedError {
+    /// The `:error:` object.
+    pub fn error_object(&self) -> JValue {
+        let mut object = serde_json::Map::new();
+        object.insert("error_code".into(), self.error.code().into());
+        object.insert("message".into(), self.error.to_string().into());
+        object.insert("instruction".into(), self.instruction.clone().into());
+        if let Some(peer) = &self.peer_id {
+            object.insert("peer_id".into(), peer.clone().into());
+        }
+        JValue::Object(object)
+    }
+
+    /// The `%last_error%` object: the thrown object for `fail`, else `:error:` with a peer id.
+    pub fn last_error_object(&self, current_peer: &str) -> JValue {
+        if let CatchableError::UserError(object) = &self.error {
+            return object.clone();
+        }
+        let mut object = self.error_object();
+        if let JValue::Object(map) = &mut object {
+            map.entry("peer_id").or_insert_with(|| current_peer.into());
+        }
+        object
+    }
+}
+
+/// Why an instruction stopped.
+#[derive(Debug)]
+pub(crate) enum ExecError {
+    Catchable(Box<RaisedError>),
+    Fatal(FatalError),
+}
+
+impl From<FatalError> for ExecError {
+    fn from(error: FatalError) -> Self {
+        ExecError::Fatal(error)
+    }
+}
+
+/// The result of executing an instruction.
+pub(crate) type ExecResult = Result<(), ExecError>;
+
+/// One subtrace being replayed and rewritten.
+pub(crate) struct Frame {
+    prev: std::vec::IntoIter<State>,
+    current: std::vec::IntoIter<State>,
+    out: Vec<State>,
+}
+
+/// The state of one execution.
+pub(crate) struct Exec<'p, 'a> {
+    pub params: &'a ExecParams<'a>,
+    frames: Vec<Frame>,
+    pub call_results: BTreeMap<u32, CallResult>,
+    pub last_call_id: u32,
+    pub requests: Vec<CallRequest>,
+    pub next_peers: BTreeSet<String>,
+    pub complete: bool,
+    pub vars: Variables,
+    pub folds: HashMap<String, Vec<FoldCursor<'p>>>,
+    pub fold_depth: usize,
+    pub last_error: Rc<JValue>,
+    pub last_error_settable: bool,
+    pub error: Rc<JValue>,
+    pub caught: Vec<RaisedError>,
+}
+
+/// What an execution produced.
+pub(crate) struct ExecOutput {
+    pub trace: Vec<State>,
+    pub result: ExecResult,
+    pub requests: Vec<CallRequest>,
+    pub next_peers: Vec<String>,
+    pub unprocessed: Vec<u32>,
+    pub last_call_id: u32,
+}
+
+/// The "no error" object.
+pub(crate) fn no_error() -> JValue {
+    serde_json::json!({"error_code": 0, "message": ""})
+}
+
+/// Runs `program` over the merged `prev` and `current` traces.
+pub(crate) fn execute(
+    program: &Program,
+    params: &ExecParams<'_>,
+    prev: Vec<State>,
+    current: Vec<State>,
+    call_results: BTreeMap<u32, CallResult>,
+    last_call_id: u32,
+) -> ExecOutput {
+    let mut exec = Exec {
+        params,
+        frames: Vec::new(),
+        call_results,
+        last_call_id,
+        requests: Vec::new(),
+        next_peers: BTreeSet::new(),
+        complete: true,
+        vars: Variables::default(),
+        folds: HashMap::new(),
+        fold_depth: 0,
+        last_error: Rc::new(no_error()),
+        last_error_settable: true,
+        error: Rc::new(no_error()),
+        caught: Vec::new(),
+    };
+    exec.push_frame(prev, current);
+    let mut result = exec.exec(&program.body);
+    let trace = match exec.pop_frame() {
+        Ok(trace) => trace,
+        Err(error) => {
+            result = Err(ExecError::Fatal(error));
+            Vec::new()
+        }
+    };
+    ExecOutput {
+        trace,
+        result,
+        requests: exec.requests,
+        next_peers: exec.next_peers.into_iter().collect(),
+        unprocessed: exec.call_results.keys().copied().collect(),
+        last_call_id: exec.last_call_id,
+    }
+}
+
+impl<'p> Exec<'p, '_> {
+    /// Runs one instruction.
+    pub fn exec(&mut self, instruction: &'p Instruction) -> ExecResult {
+        match instruction {
+            Instruction::Call(call) => self.exec_call(call, instruction),
+            Instruction::Canon(canon) => self.exec_canon(canon, instruction),
+            Instruction::Ap(ap) => self.exec_ap(ap, instruction),
+            Instruction::ApMap(ap) => self.exec_ap_map(ap, instruction),
+            Instruction::Seq(pair) => self.exec_seq(pair),
+            Instruction::Par(pair) => self.exec_par(pair),
+            Instruction::Xor(pair) => self.exec_xor(pair),
+            Instruction::Null(_) => Ok(()),
+            Instruction::Never(_) => {
+                self.complete = false;
+                Ok(())
+            }
+            Instruction::New(new) => self.exec_new(new),
+            Instruction::Fail(fail) => self.exec_fail(fail, instruction),
+            Instruction::Fold(fold) => self.exec_fold(fold, instruction),
+            Instruction::Next(next) => self.exec_next(&next.iterator.name),
+            Instruction::Match(match_) => self.exec_match(match_, instruction, true),
+            Instruction::Mismatch(match_) => self.exec_match(match_, instruction, false),
+        }
+    }
+
+    /// A join: the instruction waits for a variable, so the subgraph is incomplete.
+    pub fn join(&mut self) -> ExecResult {
+        self.complete = false;
+        Ok(())
+    }
+
+    /// Turns a catchable error of `instruction` into an [`ExecError`], recording `%last_error%`.
+    pub fn raise(
+        &mut self,
+        error: CatchableError,
+        instruction: &Instruction,
+        peer_id: Option<String>,
+    ) -> ExecError {
+        let raised =
+            RaisedError { error, instruction: text::instruction_text(instruction), peer_id };
+        self.raise_raised(raised)
+    }
+
+    /// Raises an already described error (a re-throw), recording `%last_error%`.
+    pub fn raise_raised(&mut self, raised: RaisedError) -> ExecError {
+        let touches_last_error = !matches!(
+            raised.error,
+            CatchableError::MatchValuesNotEqual | CatchableError::MismatchValuesEqual
+        );
+        if touches_last_error && self.last_error_settable {
+            self.last_error = Rc::new(raised.last_error_object(self.params.current_peer_id));
+            self.last_error_settable = false;
+        }
+        ExecError::Catchable(Box::new(raised))
+    }
+
+    /// Starts a subtrace.
+    pub fn push_frame(&mut self, prev: Vec<State>, current: Vec<State>) {
+        self.frames.push(Frame {
+            prev: prev.into_iter(),
+            current: current.into_iter(),
+            out: Vec::new(),
+        });
+    }
+
+    /// Ends a subtrace; states nobody replayed are merged and kept, so no history is lost.
+    pub fn pop_frame(&mut self) -> Result<Vec<State>, FatalError> {
+        let Some(frame) = self.frames.pop() else { return Ok(Vec::new()) };
+        let mut out = frame.out;
+        let prev: Vec<State> = frame.prev.collect();
+        let current: Vec<State> = frame.current.collect();
+        if !prev.is_empty() || !current.is_empty() {
+            out.extend(merge_traces(prev, current)?);
+        }
+        Ok(out)
+    }
+
+    /// The next previous and incoming states of the current subtrace.
+    pub fn pop_states(&mut self) -> (Option<State>, Option<State>) {
+        match self.frames.last_mut() {
+            Some(frame) => (frame.prev.next(), frame.current.next()),
+            None => (None, None),
+        }
+    }
+
+    /// Appends a state to the current subtrace.
+    pub fn push_state(&mut self, state: State) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.out.push(state);
+        }
+    }
+}

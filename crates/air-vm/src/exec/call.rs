@@ -1,0 +1,218 @@
+//! `call`: resolve the triplet and arguments, merge the call's states, and either replay a
+//! result, consume a host result, request the call from the host or send the particle on.
+
+use std::rc::Rc;
+
+use air_syntax::{Call, CallOutput, Instruction, Value};
+
+use super::{Exec, ExecError, ExecResult, Resolved};
+use crate::error::{CatchableError, FatalError};
+use crate::merge::{kind, merge_call};
+use crate::step::CallRequest;
+use crate::trace::{CallState, OutputKind, ServiceResult, State};
+use crate::value::{Hash, JValue, Stored, Tetraplet, Val, describe, hash_array};
+
+/// A resolved call: where, what, and with which arguments.
+struct Target {
+    tetraplet: Rc<Tetraplet>,
+    args: Option<Vec<Resolved>>,
+}
+
+impl<'p> Exec<'p, '_> {
+    /// `(call peer (service function) [args] output?)`
+    pub fn exec_call(&mut self, call: &'p Call, instruction: &'p Instruction) -> ExecResult {
+        let Some(target) = self.resolve_target(call, instruction)? else { return self.join() };
+        if let Some(CallOutput::Scalar(name)) = &call.output {
+            self.vars.check_scalar_settable(&name.name)?;
+        }
+        let local = target.tetraplet.peer_pk == self.params.current_peer_id;
+        if local && target.args.is_none() {
+            return self.join();
+        }
+        let (prev, current) = self.pop_states();
+        let merged = merge_call(as_call(prev)?, as_call(current)?)?;
+        match merged {
+            Some(CallState::Executed { output, result }) => {
+                self.check_replayed(&result, &target)?;
+                self.push_state(State::Call(CallState::Executed {
+                    output,
+                    result: result.clone(),
+                }));
+                let val = Val { value: result.value.clone(), tetraplet: result.tetraplet.clone() };
+                self.bind_output(call, val)
+            }
+            Some(CallState::Failed(result)) => {
+                self.check_replayed(&result, &target)?;
+                self.push_state(State::Call(CallState::Failed(result.clone())));
+                let error = failure_error(result.value.json());
+                Err(self.raise(error, instruction, Some(target.tetraplet.peer_pk.clone())))
+            }
+            Some(CallState::Sent { sender, call_id: Some(id) })
+                if local && *sender == *self.params.current_peer_id =>
+            {
+                match self.call_results.remove(&id) {
+                    Some(result) => self.consume(call, instruction, &target, result),
+                    None => {
+                        self.push_state(State::Call(CallState::Sent { sender, call_id: Some(id) }));
+                        self.join()
+                    }
+                }
+            }
+            Some(_) | None if local => self.request(&target),
+            Some(sent) => {
+                self.push_state(State::Call(sent));
+                self.join()
+            }
+            None => {
+                let sender: Rc<str> = Rc::from(self.params.current_peer_id);
+                self.push_state(State::Call(CallState::Sent { sender, call_id: None }));
+                self.next_peers.insert(target.tetraplet.peer_pk.clone());
+                self.join()
+            }
+        }
+    }
+
+    fn resolve_target(
+        &mut self,
+        call: &Call,
+        instruction: &Instruction,
+    ) -> Result<Option<Target>, ExecError> {
+        let mut parts = Vec::with_capacity(3);
+        for value in [&call.peer, &call.service, &call.function] {
+            match self.resolve_string(value) {
+                Ok(Some(text)) => parts.push(text),
+                Ok(None) => return Ok(None),
+                Err(error) => return Err(self.raise(error, instruction, None)),
+            }
+        }
+        let mut args = Some(Vec::with_capacity(call.args.len()));
+        for value in &call.args {
+            match self.resolve(value) {
+                Ok(Some(resolved)) => {
+                    if let Some(args) = &mut args {
+                        args.push(resolved);
+                    }
+                }
+                Ok(None) => args = None,
+                Err(error) => return Err(self.raise(error, instruction, None)),
+            }
+        }
+        let [peer_pk, service_id, function_name]: [String; 3] =
+            parts.try_into().unwrap_or_default();
+        let tetraplet =
+            Rc::new(Tetraplet { peer_pk, service_id, function_name, lens: String::new() });
+        Ok(Some(Target { tetraplet, args }))
+    }
+
+    fn resolve_string(&self, value: &Value) -> Result<Option<String>, CatchableError> {
+        let Some(resolved) = self.resolve(value)? else { return Ok(None) };
+        match resolved.to_json() {
+            JValue::String(text) => Ok(Some(text)),
+            other => Err(CatchableError::NonStringInTriplet(describe(&other))),
+        }
+    }
+
+    fn check_replayed(&self, result: &ServiceResult, target: &Target) -> Result<(), FatalError> {
+        if *result.tetraplet != *target.tetraplet {
+            return Err(FatalError::ParametersMismatch(format!(
+                "the result was produced by {}/{}/{}, the call is {}/{}/{}",
+                result.tetraplet.peer_pk,
+                result.tetraplet.service_id,
+                result.tetraplet.function_name,
+                target.tetraplet.peer_pk,
+                target.tetraplet.service_id,
+                target.tetraplet.function_name
+            )));
+        }
+        if let Some(args) = &target.args
+            && args_hash(args) != result.args_hash
+        {
+            return Err(FatalError::ParametersMismatch(
+                "the result was produced with other arguments".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn request(&mut self, target: &Target) -> ExecResult {
+        let args = target.args.as_deref().unwrap_or_default();
+        self.last_call_id = self.last_call_id.wrapping_add(1);
+        let call_id = self.last_call_id;
+        self.requests.push(CallRequest {
+            call_id,
+            service_id: target.tetraplet.service_id.clone(),
+            function_name: target.tetraplet.function_name.clone(),
+            arguments: args.iter().map(Resolved::to_json).collect(),
+            tetraplets: args.iter().map(Resolved::tetraplets).collect(),
+        });
+        let sender: Rc<str> = Rc::from(self.params.current_peer_id);
+        self.push_state(State::Call(CallState::Sent { sender, call_id: Some(call_id) }));
+        self.join()
+    }
+
+    fn consume(
+        &mut self,
+        call: &Call,
+        instruction: &Instruction,
+        target: &Target,
+        result: crate::step::CallResult,
+    ) -> ExecResult {
+        let hash = args_hash(target.args.as_deref().unwrap_or_default());
+        let parsed = serde_json::from_str::<JValue>(&result.result);
+        let (ret_code, value) = match parsed {
+            Ok(value) if result.ret_code == 0 => (0, value),
+            Ok(_) => (result.ret_code, JValue::Null),
+            Err(_) => (i32::MAX, JValue::Null),
+        };
+        if ret_code != 0 {
+            let failure = serde_json::json!({"ret_code": ret_code, "message": result.result});
+            let stored =
+                ServiceResult::new(Stored::from_json(failure), target.tetraplet.clone(), hash);
+            self.push_state(State::Call(CallState::Failed(stored)));
+            let error = CatchableError::LocalServiceError { ret_code, message: result.result };
+            return Err(self.raise(error, instruction, Some(target.tetraplet.peer_pk.clone())));
+        }
+        let output = match &call.output {
+            Some(CallOutput::Scalar(_)) => OutputKind::Scalar,
+            Some(CallOutput::Stream(_)) => OutputKind::Stream,
+            None => OutputKind::Unused,
+        };
+        let stored = ServiceResult::new(Stored::from_json(value), target.tetraplet.clone(), hash);
+        self.push_state(State::Call(CallState::Executed { output, result: stored.clone() }));
+        let val = Val { value: stored.value.clone(), tetraplet: stored.tetraplet.clone() };
+        self.bind_output(call, val)
+    }
+
+    fn bind_output(&mut self, call: &Call, val: Val) -> ExecResult {
+        match &call.output {
+            Some(CallOutput::Scalar(name)) => self.vars.set_scalar(&name.name, val)?,
+            Some(CallOutput::Stream(name)) => self.vars.push_stream(&name.name, val)?,
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+fn args_hash(args: &[Resolved]) -> Hash {
+    let stored: Vec<Rc<Stored>> = args.iter().map(Resolved::stored).collect();
+    hash_array(&stored)
+}
+
+fn failure_error(failure: &JValue) -> CatchableError {
+    let ret_code = failure.get("ret_code").and_then(JValue::as_i64).unwrap_or(i64::from(i32::MAX));
+    let message = failure.get("message").and_then(JValue::as_str).unwrap_or_default();
+    CatchableError::LocalServiceError {
+        ret_code: i32::try_from(ret_code).unwrap_or(i32::MAX),
+        message: message.to_owned(),
+    }
+}
+
+fn as_call(state: Option<State>) -> Result<Option<CallState>, FatalError> {
+    match state {
+        None => Ok(None),
+        Some(State::Call(call)) => Ok(Some(call)),
+        Some(other) => {
+            Err(FatalError::Trace(format!("expected a call state, found {}", kind(&other))))
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! `seq`, `par`, `xor` and `new`: control flow, completeness and error catching.
+
+use air_syntax::{Instruction, New, Pair};
+
+use super::{Exec, ExecError, ExecResult};
+use crate::error::FatalError;
+use crate::trace::{ParState, State};
+
+impl<'p> Exec<'p, '_> {
+    /// `(seq left right)`: right runs only if left succeeded and is complete.
+    pub fn exec_seq(&mut self, pair: &'p Pair) -> ExecResult {
+        self.complete = true;
+        self.exec(&pair.left)?;
+        if self.complete {
+            self.exec(&pair.right)?;
+        }
+        Ok(())
+    }
+
+    /// `(par left right)`: both run, each in its own subtrace; one success is enough.
+    pub fn exec_par(&mut self, pair: &'p Pair) -> ExecResult {
+        let (prev, current) = self.pop_states();
+        let prev = as_par(prev)?;
+        let current = as_par(current)?;
+        let (left, left_result, left_complete) =
+            self.exec_branch(&pair.left, prev.left, current.left)?;
+        let (right, right_result, right_complete) =
+            self.exec_branch(&pair.right, prev.right, current.right)?;
+        self.push_state(State::Par(Box::new(ParState { left, right })));
+        self.complete = left_complete || right_complete;
+        match (left_result, right_result) {
+            (Err(_), Err(error)) => Err(error),
+            (Ok(()), Ok(())) => Ok(()),
+            _ => {
+                self.last_error_settable = true;
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs one branch of a par; a catchable error makes it count as incomplete.
+    #[allow(clippy::type_complexity)]
+    fn exec_branch(
+        &mut self,
+        branch: &'p Instruction,
+        prev: Vec<State>,
+        current: Vec<State>,
+    ) -> Result<(Vec<State>, ExecResult, bool), ExecError> {
+        self.push_frame(prev, current);
+        self.complete = !matches!(branch, Instruction::Next(_));
+        let result = self.exec(branch);
+        let trace = self.pop_frame()?;
+        match result {
+            Err(ExecError::Fatal(error)) => Err(ExecError::Fatal(error)),
+            Err(error) => Ok((trace, Err(error), false)),
+            Ok(()) => Ok((trace, Ok(()), self.complete)),
+        }
+    }
+
+    /// `(xor left right)`: right runs when left raised a catchable error.
+    pub fn exec_xor(&mut self, pair: &'p Pair) -> ExecResult {
+        match self.exec(&pair.left) {
+            Err(ExecError::Catchable(raised)) => {
+                self.complete = true;
+                self.last_error_settable = true;
+                self.error = raised.error_object().into();
+                self.caught.push(*raised);
+                let result = self.exec(&pair.right);
+                self.caught.pop();
+                if result.is_ok() {
+                    self.error = super::no_error().into();
+                }
+                result
+            }
+            other => other,
+        }
+    }
+
+    /// `(new variable body)`: a fresh variable for the body.
+    pub fn exec_new(&mut self, new: &'p New) -> ExecResult {
+        self.vars.enter_scope();
+        self.vars.declare_new(new.variable.kind, &new.variable.name.name);
+        let result = self.exec(&new.body);
+        self.vars.exit_scope();
+        result
+    }
+}
+
+fn as_par(state: Option<State>) -> Result<ParState, FatalError> {
+    match state {
+        None => Ok(ParState::default()),
+        Some(State::Par(par)) => Ok(*par),
+        Some(other) => Err(FatalError::Trace(format!(
+            "expected a par state, found {}",
+            crate::merge::kind(&other)
+        ))),
+    }
+}

@@ -1,0 +1,275 @@
+//! `fold` over scalars, canon streams and canon maps, `fold` over streams and stream maps, and
+//! `next`.
+//!
+//! `next` runs the body for the following element recursively, so instructions after it run
+//! while the recursion unwinds. A stream fold gives each value its own subtrace, keyed by the
+//! value's content, iterates values appended while it runs, behaves as if it ended in `never`
+//! without a last instruction, and swallows catchable errors.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use air_syntax::{Fold, FoldIterable, Instruction, ValueKind};
+
+use super::{Exec, ExecError, ExecResult, MAX_FOLD_DEPTH, Resolved};
+use crate::context::StreamRef;
+use crate::error::{CatchableError, FatalError};
+use crate::merge::{kind, merge_fold, merge_traces};
+use crate::trace::{FoldIteration, FoldState, IterKey, State};
+use crate::value::{JValue, Val, describe};
+
+/// An active fold, found by its iterator name from `next`.
+pub(crate) struct FoldCursor<'p> {
+    fold: &'p Fold,
+    items: Items,
+    idx: usize,
+}
+
+enum Items {
+    Scalar(Rc<Vec<Val>>),
+    Stream(Box<StreamIter>),
+}
+
+struct StreamIter {
+    stream: StreamRef,
+    keys: Vec<IterKey>,
+    counts: HashMap<[u8; 16], u32>,
+    prev: HashMap<IterKey, Vec<State>>,
+    current: HashMap<IterKey, Vec<State>>,
+    out: BTreeMap<IterKey, Vec<State>>,
+    prev_last: Vec<State>,
+    current_last: Vec<State>,
+    out_last: Vec<State>,
+}
+
+impl StreamIter {
+    fn key(&mut self, idx: usize) -> Option<IterKey> {
+        while self.keys.len() <= idx {
+            let value = self.stream.borrow().get(self.keys.len())?.value.clone();
+            let hash = value.hash();
+            let mut digest = [0u8; 16];
+            digest.copy_from_slice(&hash[..16]);
+            let count = self.counts.entry(digest).or_insert(0);
+            self.keys.push(IterKey { digest, nth: *count });
+            *count += 1;
+        }
+        self.keys.get(idx).copied()
+    }
+}
+
+impl<'p> Exec<'p, '_> {
+    /// `(fold iterable iterator body last?)`
+    pub fn exec_fold(&mut self, fold: &'p Fold, instruction: &'p Instruction) -> ExecResult {
+        match &fold.iterable {
+            FoldIterable::Value(value) => {
+                let items = match self.fold_items(value) {
+                    Ok(Some(items)) => items,
+                    Ok(None) => return self.join(),
+                    Err(error) => return Err(self.raise(error, instruction, None)),
+                };
+                if items.is_empty() {
+                    return Ok(());
+                }
+                let cursor = FoldCursor { fold, items: Items::Scalar(Rc::new(items)), idx: 0 };
+                let (result, _) = self.run_fold(fold, cursor)?;
+                result
+            }
+            FoldIterable::Stream(name) => {
+                let stream = self.vars.stream(&name.name);
+                self.exec_stream_fold(fold, stream)
+            }
+            FoldIterable::StreamMap(name) => {
+                let stream = self.vars.stream_map(&name.name);
+                self.exec_stream_fold(fold, stream)
+            }
+        }
+    }
+
+    fn fold_items(&self, value: &air_syntax::Value) -> Result<Option<Vec<Val>>, CatchableError> {
+        if let ValueKind::CanonStreamMap { name, lens: None } = &value.kind {
+            return Ok(self.vars.canon_map(name).map(|map| map.elements.to_vec()));
+        }
+        match self.resolve(value)? {
+            None => Ok(None),
+            Some(Resolved::Canon(canon)) => Ok(Some(canon.elements.to_vec())),
+            Some(Resolved::Value(val)) => match val.json() {
+                JValue::Array(items) => Ok(Some(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(idx, item)| {
+                            Val::new(item.clone(), val.tetraplet.with_lens(&format!(".$.[{idx}]")))
+                        })
+                        .collect(),
+                )),
+                other => Err(CatchableError::FoldIteratesOverNonArray(describe(other))),
+            },
+        }
+    }
+
+    fn exec_stream_fold(&mut self, fold: &'p Fold, stream: Option<StreamRef>) -> ExecResult {
+        let (prev, current) = self.pop_states();
+        let prev = as_fold(prev)?;
+        let current = as_fold(current)?;
+        let stream = match stream {
+            Some(stream) if !stream.borrow().is_empty() => stream,
+            _ => {
+                self.push_state(State::Fold(merge_fold(prev, current)?));
+                return self.join();
+            }
+        };
+        let iter = StreamIter {
+            stream,
+            keys: Vec::new(),
+            counts: HashMap::new(),
+            prev: prev.iterations.into_iter().map(|it| (it.key, it.trace)).collect(),
+            current: current.iterations.into_iter().map(|it| (it.key, it.trace)).collect(),
+            out: BTreeMap::new(),
+            prev_last: prev.last,
+            current_last: current.last,
+            out_last: Vec::new(),
+        };
+        let cursor = FoldCursor { fold, items: Items::Stream(Box::new(iter)), idx: 0 };
+        let (result, cursor) = self.run_fold(fold, cursor)?;
+        let Items::Stream(iter) = cursor.items else { return Ok(()) };
+        let mut iterations: BTreeMap<IterKey, Vec<State>> = iter.out;
+        let mut leftovers: BTreeMap<IterKey, (Vec<State>, Vec<State>)> = BTreeMap::new();
+        for (key, trace) in iter.prev {
+            leftovers.entry(key).or_default().0 = trace;
+        }
+        for (key, trace) in iter.current {
+            leftovers.entry(key).or_default().1 = trace;
+        }
+        for (key, (prev, current)) in leftovers {
+            iterations.insert(key, merge_traces(prev, current)?);
+        }
+        let mut last = iter.out_last;
+        last.extend(merge_traces(iter.prev_last, iter.current_last)?);
+        let iterations =
+            iterations.into_iter().map(|(key, trace)| FoldIteration { key, trace }).collect();
+        self.push_state(State::Fold(FoldState { iterations, last }));
+        match result {
+            Err(ExecError::Fatal(error)) => Err(ExecError::Fatal(error)),
+            Err(ExecError::Catchable(_)) | Ok(()) => Ok(()),
+        }
+    }
+
+    /// Runs the first element with `cursor` active; returns the result and the cursor.
+    fn run_fold(
+        &mut self,
+        fold: &'p Fold,
+        cursor: FoldCursor<'p>,
+    ) -> Result<(ExecResult, FoldCursor<'p>), FatalError> {
+        let name = fold.iterator.name.as_str();
+        self.folds.entry(name.to_owned()).or_default().push(cursor);
+        let result = self.run_item(name, 0);
+        let cursor = self.folds.get_mut(name).and_then(Vec::pop);
+        let cursor = cursor.ok_or_else(|| FatalError::Trace("fold cursor lost".into()))?;
+        if let Err(ExecError::Fatal(error)) = result {
+            return Err(error);
+        }
+        Ok((result, cursor))
+    }
+
+    fn cursor(&mut self, name: &str) -> Option<&mut FoldCursor<'p>> {
+        self.folds.get_mut(name).and_then(|stack| stack.last_mut())
+    }
+
+    /// Runs the body for element `idx` of the innermost fold over `name`.
+    fn run_item(&mut self, name: &str, idx: usize) -> ExecResult {
+        if self.fold_depth >= MAX_FOLD_DEPTH {
+            return Err(FatalError::RecursionLimit(MAX_FOLD_DEPTH).into());
+        }
+        let Some(cursor) = self.cursor(name) else { return Ok(()) };
+        cursor.idx = idx;
+        let fold: &'p Fold = cursor.fold;
+        let body = &fold.body;
+        let (item, key, traces) = match &mut cursor.items {
+            Items::Scalar(items) => match items.get(idx) {
+                Some(item) => (item.clone(), None, None),
+                None => return Ok(()),
+            },
+            Items::Stream(iter) => {
+                let Some(key) = iter.key(idx) else { return Ok(()) };
+                let item = iter.stream.borrow().get(idx).cloned();
+                let Some(item) = item else { return Ok(()) };
+                let prev = iter.prev.remove(&key).unwrap_or_default();
+                let current = iter.current.remove(&key).unwrap_or_default();
+                (item, Some(key), Some((prev, current)))
+            }
+        };
+        if let Some((prev, current)) = traces {
+            self.push_frame(prev, current);
+        }
+        self.fold_depth += 1;
+        self.vars.enter_scope();
+        self.vars.push_iterator(name, item);
+        let result = self.exec(body);
+        self.vars.pop_iterator(name);
+        self.vars.exit_scope();
+        self.fold_depth -= 1;
+        if let Some(key) = key {
+            let trace = self.pop_frame()?;
+            if let Some(FoldCursor { items: Items::Stream(iter), .. }) = self.cursor(name) {
+                let merged = match iter.out.remove(&key) {
+                    Some(existing) => merge_traces(existing, trace)?,
+                    None => trace,
+                };
+                iter.out.insert(key, merged);
+            }
+        }
+        result
+    }
+
+    /// `(next iterator)`
+    pub fn exec_next(&mut self, name: &str) -> ExecResult {
+        let Some(cursor) = self.cursor(name) else { return Ok(()) };
+        let saved = cursor.idx;
+        let len = match &cursor.items {
+            Items::Scalar(items) => items.len(),
+            Items::Stream(iter) => iter.stream.borrow().len(),
+        };
+        if saved + 1 < len {
+            let result = self.run_item(name, saved + 1);
+            if let Some(cursor) = self.cursor(name) {
+                cursor.idx = saved;
+            }
+            return result;
+        }
+        let last = cursor.fold.last.as_ref();
+        let stream = matches!(cursor.items, Items::Stream(_));
+        match (last, stream) {
+            (None, false) => Ok(()),
+            (None, true) => self.join(),
+            (Some(last), false) => self.exec(last),
+            (Some(last), true) => self.exec_stream_last(name, last),
+        }
+    }
+
+    fn exec_stream_last(&mut self, name: &str, last: &'p Instruction) -> ExecResult {
+        let (prev, current) = match self.cursor(name) {
+            Some(FoldCursor { items: Items::Stream(iter), .. }) => {
+                (std::mem::take(&mut iter.prev_last), std::mem::take(&mut iter.current_last))
+            }
+            _ => (Vec::new(), Vec::new()),
+        };
+        self.push_frame(prev, current);
+        let result = self.exec(last);
+        let trace = self.pop_frame()?;
+        if let Some(FoldCursor { items: Items::Stream(iter), .. }) = self.cursor(name) {
+            let existing = std::mem::take(&mut iter.out_last);
+            iter.out_last = merge_traces(existing, trace)?;
+        }
+        result
+    }
+}
+
+fn as_fold(state: Option<State>) -> Result<FoldState, FatalError> {
+    match state {
+        None => Ok(FoldState::default()),
+        Some(State::Fold(fold)) => Ok(fold),
+        Some(other) => {
+            Err(FatalError::Trace(format!("expected a fold state, found {}", kind(&other))))
+        }
+    }
+}

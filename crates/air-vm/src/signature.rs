@@ -1,0 +1,91 @@
+//! Peer identities and signatures: libp2p peer ids of ed25519 keys, and the signature each peer
+//! puts on the results it owns, bound to the particle id.
+//!
+//! A peer id is base58 of the identity multihash of the protobuf public key
+//! (`00 24 08 01 12 20 <32 bytes>`), the familiar `12D3KooW…`. The signed message is a domain
+//! string, the particle id and the sorted digests of the peer's results (see `trace.rs`).
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+use crate::value::Hash;
+
+const PEER_ID_PREFIX: [u8; 6] = [0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+const DOMAIN: &[u8] = b"aqua-rs/particle-data/v1";
+
+/// An ed25519 key pair of a peer.
+#[derive(Clone)]
+pub struct KeyPair {
+    signing: SigningKey,
+}
+
+impl std::fmt::Debug for KeyPair {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "KeyPair({})", self.peer_id())
+    }
+}
+
+impl KeyPair {
+    /// The key pair with the given 32-byte secret seed.
+    pub fn from_seed(seed: [u8; 32]) -> KeyPair {
+        KeyPair { signing: SigningKey::from_bytes(&seed) }
+    }
+
+    /// The key pair of a named test peer: the seed is `sha256(name)`, as in the reference oracle.
+    pub fn from_name(name: &str) -> KeyPair {
+        KeyPair::from_seed(Sha256::digest(name.as_bytes()).into())
+    }
+
+    /// The secret seed.
+    pub fn seed(&self) -> [u8; 32] {
+        self.signing.to_bytes()
+    }
+
+    /// The libp2p peer id of the public key.
+    pub fn peer_id(&self) -> String {
+        peer_id_of(&self.signing.verifying_key())
+    }
+
+    /// Signs `digests` (sorted here) for `particle_id`.
+    pub fn sign(&self, particle_id: &str, digests: &mut [Hash]) -> [u8; 64] {
+        digests.sort_unstable();
+        self.signing.sign(&message(particle_id, digests)).to_bytes()
+    }
+}
+
+/// The peer id of an ed25519 public key.
+pub fn peer_id_of(key: &VerifyingKey) -> String {
+    let mut bytes = PEER_ID_PREFIX.to_vec();
+    bytes.extend_from_slice(key.as_bytes());
+    bs58::encode(bytes).into_string()
+}
+
+/// The ed25519 public key in a peer id, if it is one.
+pub fn public_key_of(peer_id: &str) -> Option<VerifyingKey> {
+    let bytes = bs58::decode(peer_id).into_vec().ok()?;
+    let key = bytes.strip_prefix(&PEER_ID_PREFIX[..])?;
+    let key: [u8; 32] = key.try_into().ok()?;
+    VerifyingKey::from_bytes(&key).ok()
+}
+
+/// Whether `signature` by `key` covers `digests` (sorted) for `particle_id`.
+pub fn verify(
+    key: &VerifyingKey,
+    particle_id: &str,
+    digests: &[Hash],
+    signature: &[u8; 64],
+) -> bool {
+    key.verify(&message(particle_id, digests), &Signature::from_bytes(signature)).is_ok()
+}
+
+fn message(particle_id: &str, digests: &[Hash]) -> Vec<u8> {
+    let mut message =
+        Vec::with_capacity(DOMAIN.len() + 16 + particle_id.len() + 32 * digests.len());
+    message.extend_from_slice(DOMAIN);
+    message.extend_from_slice(&(particle_id.len() as u64).to_le_bytes());
+    message.extend_from_slice(particle_id.as_bytes());
+    for digest in digests {
+        message.extend_from_slice(digest);
+    }
+    message
+}

@@ -1,0 +1,261 @@
+//! The step function: what a peer runs when a particle arrives, with AquaVM's contract.
+//!
+//! [`step`] takes the script, the data this peer kept, the data that arrived, the run parameters
+//! and the results of the calls it asked for; it returns the new data, the calls to make, the
+//! peers to send the particle to and a return code. It is pure and deterministic: no clock, no
+//! randomness, no IO. It runs on a thread with a large stack, since `fold` recurses per element.
+
+use std::collections::BTreeMap;
+
+use air_syntax::Program;
+
+use crate::data::{self, ParticleData};
+use crate::error::{FarewellError, PreparationError, VmError};
+use crate::exec::{self, ExecError, ExecParams};
+use crate::signature::KeyPair;
+use crate::trace::visit_signed;
+use crate::value::{JValue, Tetraplet};
+use crate::verify::{collect_results, verify_incoming};
+
+/// The stack given to the interpreter thread.
+const STACK_SIZE: usize = 1 << 30;
+
+/// Size limits of a step, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest script.
+    pub air_size: u64,
+    /// The largest incoming data.
+    pub particle_size: u64,
+    /// The largest single call result.
+    pub call_result_size: u64,
+}
+
+impl Default for Limits {
+    /// AquaVM's defaults: 16 MiB scripts, 64 MiB data, 32 MiB call results.
+    fn default() -> Self {
+        Limits { air_size: 16 << 20, particle_size: 64 << 20, call_result_size: 32 << 20 }
+    }
+}
+
+/// The parameters of one step.
+#[derive(Debug, Clone)]
+pub struct RunParameters {
+    /// The peer that started the particle (`%init_peer_id%`).
+    pub init_peer_id: String,
+    /// The peer running this step.
+    pub current_peer_id: String,
+    /// The particle id; signatures are bound to it.
+    pub particle_id: String,
+    /// The particle's creation time in ms (`%timestamp%`).
+    pub timestamp: u64,
+    /// The particle's time to live in ms (`%ttl%`).
+    pub ttl: u32,
+    /// The current peer's key pair; its peer id must be `current_peer_id`.
+    pub key: KeyPair,
+    /// The size limits.
+    pub limits: Limits,
+}
+
+/// The host's answer to a call request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallResult {
+    /// 0 for success, anything else for a service error.
+    pub ret_code: i32,
+    /// The result as JSON text (the error message for a failure).
+    pub result: String,
+}
+
+/// A call the host must make on this peer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRequest {
+    /// The id to answer with.
+    pub call_id: u32,
+    /// The service.
+    pub service_id: String,
+    /// The function.
+    pub function_name: String,
+    /// The arguments.
+    pub arguments: Vec<JValue>,
+    /// Where each argument comes from (one per element for canon streams).
+    pub tetraplets: Vec<Vec<Tetraplet>>,
+}
+
+/// What a step returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepOutcome {
+    /// 0 on success, else the error's code.
+    pub ret_code: i64,
+    /// The error's message, empty on success.
+    pub error_message: String,
+    /// The error, if any.
+    pub error: Option<VmError>,
+    /// The new data to keep and to send on.
+    pub data: Vec<u8>,
+    /// The peers to send the particle to, sorted.
+    pub next_peers: Vec<String>,
+    /// The calls to make on this peer.
+    pub call_requests: Vec<CallRequest>,
+}
+
+/// Parses `script` and runs one step.
+pub fn step(
+    script: &str,
+    prev_data: &[u8],
+    current_data: &[u8],
+    params: &RunParameters,
+    call_results: BTreeMap<u32, CallResult>,
+) -> StepOutcome {
+    if script.len() as u64 > params.limits.air_size {
+        let error = PreparationError::SizeLimit {
+            what: "air",
+            size: script.len() as u64,
+            limit: params.limits.air_size,
+        };
+        return failed(prev_data, error.into());
+    }
+    match air_syntax::parse_and_validate(script) {
+        Ok(program) => step_program(&program, prev_data, current_data, params, call_results),
+        Err(error) => {
+            let message = match error {
+                air_syntax::CheckError::Syntax(error) => error.to_string(),
+                air_syntax::CheckError::Invalid(errors) => {
+                    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                }
+            };
+            failed(prev_data, PreparationError::AirParse(message).into())
+        }
+    }
+}
+
+/// Runs one step of an already parsed and validated program.
+pub fn step_program(
+    program: &Program,
+    prev_data: &[u8],
+    current_data: &[u8],
+    params: &RunParameters,
+    call_results: BTreeMap<u32, CallResult>,
+) -> StepOutcome {
+    let run = move || run(program, prev_data, current_data, params, call_results);
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, run);
+        match handle {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                failed(prev_data, PreparationError::AirParse("interpreter panicked".into()).into())
+            }),
+            Err(_) => {
+                failed(prev_data, PreparationError::AirParse("no interpreter thread".into()).into())
+            }
+        }
+    })
+}
+
+fn run(
+    program: &Program,
+    prev_data: &[u8],
+    current_data: &[u8],
+    params: &RunParameters,
+    call_results: BTreeMap<u32, CallResult>,
+) -> StepOutcome {
+    match prepare(prev_data, current_data, params, &call_results) {
+        Ok((prev, current, signatures)) => {
+            execute(program, prev, current, signatures, prev_data, params, call_results)
+        }
+        Err(error) => failed(prev_data, error.into()),
+    }
+}
+
+type Prepared = (ParticleData, ParticleData, BTreeMap<String, [u8; 64]>);
+
+fn prepare(
+    prev_data: &[u8],
+    current_data: &[u8],
+    params: &RunParameters,
+    call_results: &BTreeMap<u32, CallResult>,
+) -> Result<Prepared, PreparationError> {
+    let limit = params.limits.particle_size;
+    if current_data.len() as u64 > limit {
+        let size = current_data.len() as u64;
+        return Err(PreparationError::SizeLimit { what: "particle data", size, limit });
+    }
+    for result in call_results.values() {
+        let (size, limit) = (result.result.len() as u64, params.limits.call_result_size);
+        if size > limit {
+            return Err(PreparationError::SizeLimit { what: "call result", size, limit });
+        }
+    }
+    if params.key.peer_id() != params.current_peer_id {
+        return Err(PreparationError::MalformedKeyPair(params.current_peer_id.clone()));
+    }
+    let prev = data::decode_unchecked(prev_data)?;
+    let current = data::decode(current_data)?;
+    let prev_results = collect_results(&prev.trace);
+    let signatures = verify_incoming(&prev, &prev_results, &current, &params.particle_id)?;
+    Ok((prev, current, signatures))
+}
+
+fn execute(
+    program: &Program,
+    prev: ParticleData,
+    current: ParticleData,
+    mut signatures: BTreeMap<String, [u8; 64]>,
+    prev_data: &[u8],
+    params: &RunParameters,
+    call_results: BTreeMap<u32, CallResult>,
+) -> StepOutcome {
+    let exec_params = ExecParams {
+        init_peer_id: &params.init_peer_id,
+        current_peer_id: &params.current_peer_id,
+        timestamp: params.timestamp,
+        ttl: params.ttl,
+    };
+    let output = exec::execute(
+        program,
+        &exec_params,
+        prev.trace,
+        current.trace,
+        call_results,
+        prev.last_call_id,
+    );
+    let error = match output.result {
+        Err(ExecError::Fatal(error)) => return failed(prev_data, error.into()),
+        Err(ExecError::Catchable(raised)) => Some(VmError::Catchable(raised.error)),
+        Ok(()) if !output.unprocessed.is_empty() => {
+            Some(FarewellError::UnprocessedCallResult(output.unprocessed).into())
+        }
+        Ok(()) => None,
+    };
+    let me = params.current_peer_id.as_str();
+    let mut mine = Vec::new();
+    visit_signed(&output.trace, &mut |peer, digest| {
+        if peer == me {
+            mine.push(digest);
+        }
+    });
+    if mine.is_empty() {
+        signatures.remove(me);
+    } else {
+        signatures.insert(me.to_owned(), params.key.sign(&params.particle_id, &mut mine));
+    }
+    let data = ParticleData { trace: output.trace, last_call_id: output.last_call_id, signatures };
+    StepOutcome {
+        ret_code: error.as_ref().map_or(0, VmError::code),
+        error_message: error.as_ref().map(ToString::to_string).unwrap_or_default(),
+        error,
+        data: data::encode(&data),
+        next_peers: output.next_peers,
+        call_requests: output.requests,
+    }
+}
+
+/// The outcome of a step that failed before or outside execution: the previous data, unchanged.
+fn failed(prev_data: &[u8], error: VmError) -> StepOutcome {
+    StepOutcome {
+        ret_code: error.code(),
+        error_message: error.to_string(),
+        error: Some(error),
+        data: prev_data.to_vec(),
+        next_peers: Vec::new(),
+        call_requests: Vec::new(),
+    }
+}

@@ -1,0 +1,242 @@
+//! The execution trace: a tree of executed states that lets a script resume where it stopped.
+//!
+//! Unlike AquaVM's flat trace with subtrace lengths, `par` holds its two subtraces and a stream
+//! `fold` holds one subtrace per iterated value, keyed by the value's content, so merging is a
+//! structural walk. This module defines the states and their signed digests; merging lives in
+//! `merge.rs` and the byte format in `data.rs`.
+
+use std::cell::OnceCell;
+use std::rc::Rc;
+
+use crate::value::{CanonVal, Hash, Stored, Tetraplet, Val};
+
+/// One executed state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    /// A `call`.
+    Call(CallState),
+    /// A `par` with its left and right subtraces.
+    Par(Box<ParState>),
+    /// A `fold` over a stream or a stream map.
+    Fold(FoldState),
+    /// An `ap` into a stream or a stream map (the value is recomputed on replay).
+    Ap,
+    /// A `canon`.
+    Canon(CanonState),
+}
+
+/// The two subtraces of a `par`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParState {
+    /// The left branch's states.
+    pub left: Vec<State>,
+    /// The right branch's states.
+    pub right: Vec<State>,
+}
+
+/// The state of a `call`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallState {
+    /// The call was sent (to another peer) or requested from the host (with a call id).
+    Sent {
+        /// The peer that sent or requested it.
+        sender: Rc<str>,
+        /// The host call id, for a call requested on `sender` itself.
+        call_id: Option<u32>,
+    },
+    /// The call returned a value.
+    Executed {
+        /// Where the value went.
+        output: OutputKind,
+        /// The result.
+        result: Rc<ServiceResult>,
+    },
+    /// The service failed; the value is `{"ret_code": n, "message": "<json text>"}`.
+    Failed(Rc<ServiceResult>),
+}
+
+/// Where a call's value went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputKind {
+    /// A scalar.
+    Scalar,
+    /// A stream.
+    Stream,
+    /// Nowhere: the call has no output.
+    Unused,
+}
+
+/// A call result with what it was computed from.
+#[derive(Debug)]
+pub struct ServiceResult {
+    /// The returned value (or the failure object).
+    pub value: Rc<Stored>,
+    /// The peer, service and function that produced it.
+    pub tetraplet: Rc<Tetraplet>,
+    /// The hash of the JSON array of arguments.
+    pub args_hash: Hash,
+    digest: OnceCell<Hash>,
+}
+
+impl PartialEq for ServiceResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+            && self.tetraplet == other.tetraplet
+            && self.args_hash == other.args_hash
+    }
+}
+
+impl ServiceResult {
+    /// A new result.
+    pub fn new(value: Rc<Stored>, tetraplet: Rc<Tetraplet>, args_hash: Hash) -> Rc<Self> {
+        Rc::new(ServiceResult { value, tetraplet, args_hash, digest: OnceCell::new() })
+    }
+
+    /// The digest a peer signs for this result, bound to how the result is used.
+    pub fn digest(&self, tag: u8) -> Hash {
+        let base = *self.digest.get_or_init(|| {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(b"aqua-rs/call-result");
+            hasher.update(&self.value.hash());
+            hash_tetraplet(&mut hasher, &self.tetraplet);
+            hasher.update(&self.args_hash);
+            *hasher.finalize().as_bytes()
+        });
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&[tag]);
+        hasher.update(&base);
+        *hasher.finalize().as_bytes()
+    }
+}
+
+/// The state of a `canon`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CanonState {
+    /// The particle was sent to the canon's peer.
+    Sent {
+        /// The sender.
+        sender: Rc<str>,
+    },
+    /// The snapshot was taken.
+    Executed(Rc<CanonResult>),
+}
+
+/// A canon snapshot: the peer that took it and the elements.
+#[derive(Debug)]
+pub struct CanonResult {
+    /// The peer that took the snapshot.
+    pub peer: Rc<str>,
+    /// The stream's elements at that moment.
+    pub elements: Vec<Val>,
+    digest: OnceCell<Hash>,
+}
+
+impl PartialEq for CanonResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.digest() == other.digest()
+    }
+}
+
+impl CanonResult {
+    /// A new snapshot.
+    pub fn new(peer: Rc<str>, elements: Vec<Val>) -> Rc<Self> {
+        Rc::new(CanonResult { peer, elements, digest: OnceCell::new() })
+    }
+
+    /// The digest the canon's peer signs.
+    pub fn digest(&self) -> Hash {
+        *self.digest.get_or_init(|| {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(b"aqua-rs/canon-result");
+            hasher.update(self.peer.as_bytes());
+            hasher.update(&(self.elements.len() as u64).to_le_bytes());
+            for element in &self.elements {
+                hasher.update(&element.value.hash());
+                hash_tetraplet(&mut hasher, &element.tetraplet);
+            }
+            *hasher.finalize().as_bytes()
+        })
+    }
+
+    /// The snapshot as a canon stream value.
+    pub fn to_canon(&self) -> CanonVal {
+        CanonVal { peer: self.peer.clone(), elements: Rc::new(self.elements.clone()) }
+    }
+}
+
+fn hash_tetraplet(hasher: &mut blake3::Hasher, tetraplet: &Tetraplet) {
+    for part in
+        [&tetraplet.peer_pk, &tetraplet.service_id, &tetraplet.function_name, &tetraplet.lens]
+    {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+}
+
+/// The state of a fold over a stream: one subtrace per iterated value, sorted by key.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FoldState {
+    /// The iterations, sorted by key, keys unique.
+    pub iterations: Vec<FoldIteration>,
+    /// The states of the last instruction.
+    pub last: Vec<State>,
+}
+
+/// The subtrace of one iterated stream value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldIteration {
+    /// Which value.
+    pub key: IterKey,
+    /// The states of the body for that value.
+    pub trace: Vec<State>,
+}
+
+/// Identifies a stream value by content: the first 16 bytes of its hash and which occurrence of
+/// that content it is, in stream order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IterKey {
+    /// The first 16 bytes of the value's hash.
+    pub digest: [u8; 16],
+    /// 0 for the first value with that content, 1 for the second, ….
+    pub nth: u32,
+}
+
+/// Tag mixed into a call result digest for each output kind.
+pub fn output_tag(output: OutputKind) -> u8 {
+    match output {
+        OutputKind::Scalar => 1,
+        OutputKind::Stream => 2,
+        OutputKind::Unused => 3,
+    }
+}
+
+/// Tag mixed into a failed call's digest.
+pub const FAILED_TAG: u8 = 4;
+
+/// Calls `visit(peer, digest)` for every result in `trace` that a peer must sign: executed and
+/// failed calls (unused ones too) and executed canons.
+pub fn visit_signed(trace: &[State], visit: &mut dyn FnMut(&str, Hash)) {
+    for state in trace {
+        match state {
+            State::Call(CallState::Executed { output, result }) => {
+                visit(&result.tetraplet.peer_pk, result.digest(output_tag(*output)));
+            }
+            State::Call(CallState::Failed(result)) => {
+                visit(&result.tetraplet.peer_pk, result.digest(FAILED_TAG));
+            }
+            State::Call(CallState::Sent { .. }) | State::Ap => {}
+            State::Canon(CanonState::Executed(result)) => visit(&result.peer, result.digest()),
+            State::Canon(CanonState::Sent { .. }) => {}
+            State::Par(par) => {
+                visit_signed(&par.left, visit);
+                visit_signed(&par.right, visit);
+            }
+            State::Fold(fold) => {
+                for iteration in &fold.iterations {
+                    visit_signed(&iteration.trace, visit);
+                }
+                visit_signed(&fold.last, visit);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Runtime values: JSON values stored once by content hash, tetraplets, and values with provenance.
+//!
+//! A [`Stored`] value keeps its canonical JSON text (compact, sorted keys) and its parsed form,
+//! each computed lazily from the other, and its BLAKE3 hash over the text. This module knows
+//! nothing about the trace or the data format.
+
+use std::cell::OnceCell;
+use std::fmt;
+use std::rc::Rc;
+
+pub use serde_json::Value as JValue;
+
+/// A 32-byte BLAKE3 content hash.
+pub type Hash = [u8; 32];
+
+/// A JSON value stored once, identified by the hash of its canonical text.
+pub struct Stored {
+    text: OnceCell<Rc<[u8]>>,
+    json: OnceCell<Rc<JValue>>,
+    hash: OnceCell<Hash>,
+}
+
+impl Stored {
+    /// A stored value from a parsed JSON value.
+    pub fn from_json(json: JValue) -> Rc<Stored> {
+        Self::from_rc(Rc::new(json))
+    }
+
+    /// A stored value sharing a parsed JSON value.
+    pub fn from_rc(json: Rc<JValue>) -> Rc<Stored> {
+        let stored = Stored { text: OnceCell::new(), json: OnceCell::new(), hash: OnceCell::new() };
+        let _ = stored.json.set(json);
+        Rc::new(stored)
+    }
+
+    /// A stored value from its JSON text, trusted to be canonical; it is parsed on first use.
+    pub fn from_text(text: Rc<[u8]>) -> Rc<Stored> {
+        let stored = Stored { text: OnceCell::new(), json: OnceCell::new(), hash: OnceCell::new() };
+        let _ = stored.text.set(text);
+        Rc::new(stored)
+    }
+
+    /// The canonical JSON text.
+    pub fn text(&self) -> &Rc<[u8]> {
+        self.text.get_or_init(|| {
+            let json = self.json.get().map(|json| json.as_ref()).unwrap_or(&JValue::Null);
+            Rc::from(canonical_text(json).into_boxed_slice())
+        })
+    }
+
+    /// The parsed JSON value (`null` if the stored text is not JSON, which decoding rules out).
+    pub fn json(&self) -> &Rc<JValue> {
+        self.json.get_or_init(|| {
+            let text = self.text.get().map(|text| text.as_ref()).unwrap_or(b"null");
+            Rc::new(serde_json::from_slice(text).unwrap_or(JValue::Null))
+        })
+    }
+
+    /// The BLAKE3 hash of the canonical text.
+    pub fn hash(&self) -> Hash {
+        *self.hash.get_or_init(|| *blake3::hash(self.text()).as_bytes())
+    }
+}
+
+impl fmt::Debug for Stored {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}", String::from_utf8_lossy(self.text()))
+    }
+}
+
+impl PartialEq for Stored {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash() == other.hash()
+    }
+}
+
+/// The compact JSON text with sorted object keys (serde_json's map is a `BTreeMap`).
+pub fn canonical_text(json: &JValue) -> Vec<u8> {
+    serde_json::to_vec(json).unwrap_or_else(|_| b"null".to_vec())
+}
+
+/// The hash of the JSON array of `values`, computed from their texts without building the array.
+pub fn hash_array(values: &[Rc<Stored>]) -> Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"[");
+    for (idx, value) in values.iter().enumerate() {
+        if idx > 0 {
+            hasher.update(b",");
+        }
+        hasher.update(value.text());
+    }
+    hasher.update(b"]");
+    *hasher.finalize().as_bytes()
+}
+
+/// Where a value comes from: `{peer_pk, service_id, function_name, lens}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Tetraplet {
+    /// The peer that produced the value (the init peer for literals).
+    pub peer_pk: String,
+    /// The service, empty for literals and canons.
+    pub service_id: String,
+    /// The function, empty for literals and canons.
+    pub function_name: String,
+    /// The lens applied to the original value, such as `.$.a.[0]`.
+    pub lens: String,
+}
+
+impl Tetraplet {
+    /// A tetraplet without service, function and lens.
+    pub fn peer(peer_pk: &str) -> Rc<Tetraplet> {
+        Rc::new(Tetraplet { peer_pk: peer_pk.to_owned(), ..Tetraplet::default() })
+    }
+
+    /// This tetraplet with `lens` appended.
+    pub fn with_lens(&self, lens: &str) -> Rc<Tetraplet> {
+        let mut tetraplet = self.clone();
+        tetraplet.lens.push_str(lens);
+        Rc::new(tetraplet)
+    }
+
+    /// The tetraplet as a JSON object.
+    pub fn to_json(&self) -> JValue {
+        serde_json::json!({
+            "peer_pk": self.peer_pk,
+            "service_id": self.service_id,
+            "function_name": self.function_name,
+            "lens": self.lens,
+        })
+    }
+}
+
+/// A value with its tetraplet: what scalars, stream elements and canon elements hold.
+#[derive(Debug, Clone)]
+pub struct Val {
+    /// The JSON value.
+    pub value: Rc<Stored>,
+    /// Where it comes from.
+    pub tetraplet: Rc<Tetraplet>,
+}
+
+impl Val {
+    /// A value from parsed JSON.
+    pub fn new(json: JValue, tetraplet: Rc<Tetraplet>) -> Val {
+        Val { value: Stored::from_json(json), tetraplet }
+    }
+
+    /// The parsed JSON.
+    pub fn json(&self) -> &JValue {
+        self.value.json()
+    }
+}
+
+/// An immutable snapshot of a stream: what `#canon` names.
+#[derive(Debug, Clone)]
+pub struct CanonVal {
+    /// The peer that took the snapshot.
+    pub peer: Rc<str>,
+    /// The elements, in stream order.
+    pub elements: Rc<Vec<Val>>,
+}
+
+impl CanonVal {
+    /// The snapshot as a JSON array.
+    pub fn to_json(&self) -> JValue {
+        JValue::Array(self.elements.iter().map(|element| element.json().clone()).collect())
+    }
+
+    /// The tetraplet of the snapshot as a whole.
+    pub fn tetraplet(&self) -> Rc<Tetraplet> {
+        Tetraplet::peer(&self.peer)
+    }
+}
+
+/// A short JSON rendering of a value for error messages.
+pub fn describe(json: &JValue) -> String {
+    let text = json.to_string();
+    if text.len() > 200 { format!("{}…", &text[..text.floor_char_boundary(200)]) } else { text }
+}

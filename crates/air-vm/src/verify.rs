@@ -1,0 +1,98 @@
+//! Checks of incoming data against its signatures and against the data this peer already holds.
+//!
+//! Every result in the incoming trace is attributed to a peer (the tetraplet's peer for calls,
+//! the snapshot's peer for canons); that peer must have signed exactly the multiset of its
+//! results' digests for this particle id. The incoming and the held results of each peer must be
+//! one a sub-multiset of the other: a peer's history only grows. Previous data is trusted.
+
+use std::collections::BTreeMap;
+
+use crate::data::ParticleData;
+use crate::error::SignatureError;
+use crate::signature::{public_key_of, verify};
+use crate::trace::{State, visit_signed};
+use crate::value::Hash;
+
+/// Each peer's sorted result digests.
+pub type PeerResults = BTreeMap<String, Vec<Hash>>;
+
+/// The sorted digests of every peer's results in `trace`.
+pub fn collect_results(trace: &[State]) -> PeerResults {
+    let mut results: PeerResults = BTreeMap::new();
+    visit_signed(trace, &mut |peer, digest| {
+        if let Some(digests) = results.get_mut(peer) {
+            digests.push(digest);
+        } else {
+            results.insert(peer.to_owned(), vec![digest]);
+        }
+    });
+    for digests in results.values_mut() {
+        digests.sort_unstable();
+    }
+    results
+}
+
+/// Verifies `current` and returns the signatures to keep for each peer after merging.
+pub fn verify_incoming(
+    prev: &ParticleData,
+    prev_results: &PeerResults,
+    current: &ParticleData,
+    particle_id: &str,
+) -> Result<BTreeMap<String, [u8; 64]>, SignatureError> {
+    let current_results = collect_results(&current.trace);
+    for peer in current.signatures.keys() {
+        if !current_results.contains_key(peer) {
+            return Err(SignatureError::UnexpectedSignature(peer.clone()));
+        }
+    }
+    for (peer, digests) in &current_results {
+        let signature = current
+            .signatures
+            .get(peer)
+            .ok_or_else(|| SignatureError::MissingSignature(peer.clone()))?;
+        let known =
+            prev.signatures.get(peer) == Some(signature) && prev_results.get(peer) == Some(digests);
+        if known {
+            continue;
+        }
+        let key = public_key_of(peer).ok_or_else(|| SignatureError::InvalidPeerId(peer.clone()))?;
+        if !verify(&key, particle_id, digests, signature) {
+            return Err(SignatureError::BadSignature(peer.clone()));
+        }
+    }
+    let mut merged = prev.signatures.clone();
+    for (peer, digests) in &current_results {
+        let held = prev_results.get(peer).map(Vec::as_slice).unwrap_or_default();
+        let grows = if digests.len() >= held.len() {
+            is_sub_multiset(held, digests)
+        } else {
+            is_sub_multiset(digests, held)
+        };
+        if !grows {
+            return Err(SignatureError::HistoryRewritten(peer.clone()));
+        }
+        if digests.len() > held.len()
+            && let Some(signature) = current.signatures.get(peer)
+        {
+            merged.insert(peer.clone(), *signature);
+        }
+    }
+    Ok(merged)
+}
+
+/// Whether sorted `small` is a sub-multiset of sorted `big`.
+pub fn is_sub_multiset(small: &[Hash], big: &[Hash]) -> bool {
+    let mut big = big.iter();
+    'outer: for item in small {
+        for candidate in big.by_ref() {
+            if candidate == item {
+                continue 'outer;
+            }
+            if candidate > item {
+                return false;
+            }
+        }
+        return false;
+    }
+    true
+}

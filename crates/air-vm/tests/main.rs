@@ -1,0 +1,4 @@
+//! Integration tests of air-vm, in one test executable.
+
+mod conformance;
+mod support;
