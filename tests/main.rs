@@ -1,5 +1,6 @@
 //! End-to-end tests of the `aqua` binary, in one test executable.
 
 mod air;
+mod check;
 mod parse;
 mod support;

@@ -32,9 +32,39 @@ pub enum ColorChoice {
 pub enum Command {
     /// Parse an Aqua file and print its syntax tree.
     Parse(ParseArgs),
+    /// Type-check Aqua files (and everything they import).
+    Check(CheckArgs),
     /// Tools for AIR scripts.
     #[command(subcommand)]
     Air(AirCommand),
+}
+
+/// Arguments of `aqua check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Aqua files, or directories searched recursively for `.aqua` files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// An import root, searched after the importing file's directory (repeatable, in order).
+    #[arg(short = 'I', long = "import", value_name = "DIR")]
+    pub imports: Vec<PathBuf>,
+    /// Override a constant: `--const 'NAME = VALUE'` (repeatable).
+    #[arg(long = "const", value_name = "NAME = VALUE")]
+    pub constants: Vec<String>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+/// Output formats of `aqua check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Rendered diagnostics with source snippets on standard error.
+    Human,
+    /// One JSON object per diagnostic and line on standard output.
+    Json,
+    /// GitHub Actions workflow annotations on standard output.
+    Github,
 }
 
 /// Arguments of `aqua parse`.

@@ -1,6 +1,7 @@
 //! Dispatch from parsed arguments to the command that runs them.
 
 mod air;
+mod check;
 mod parse;
 
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let color = cli.color;
     match cli.command {
         Command::Parse(args) => parse::run(&args, color),
+        Command::Check(args) => check::run(&args, color),
         Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
         Command::Air(AirCommand::Check(args)) => air::check(&args, color),
     }
