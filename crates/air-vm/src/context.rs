@@ -23,8 +23,6 @@ enum Kind {
     Scalar,
     Canon,
     CanonMap,
-    Stream,
-    StreamMap,
 }
 
 struct Slot<T> {
@@ -60,8 +58,6 @@ impl Variables {
                 Kind::Scalar => pop_slot(&mut self.scalars, &name),
                 Kind::Canon => pop_slot(&mut self.canons, &name),
                 Kind::CanonMap => pop_slot(&mut self.canon_maps, &name),
-                Kind::Stream => pop_stream(&mut self.streams, &name),
-                Kind::StreamMap => pop_stream(&mut self.stream_maps, &name),
             }
         }
         self.depth = self.depth.saturating_sub(1);
@@ -129,32 +125,34 @@ impl Variables {
         self.canon_maps.get(name)?.last()?.value.as_ref()
     }
 
-    /// Opens `new` for a name of the given kind: it starts undefined or empty.
+    /// Opens `new` for a name of the given kind: it starts undefined or empty. Only that name is
+    /// scoped; [`Variables::end_new`] restores it.
     pub fn declare_new(&mut self, kind: air_syntax::VariableKind, name: &str) {
         use air_syntax::VariableKind as V;
         let depth = self.depth;
+        let name = name.to_owned();
         match kind {
-            V::Scalar => {
-                self.scalars.entry(name.to_owned()).or_default().push(Slot { depth, value: None });
-                self.log(Kind::Scalar, name);
-            }
+            V::Scalar => self.scalars.entry(name).or_default().push(Slot { depth, value: None }),
             V::CanonStream => {
-                self.canons.entry(name.to_owned()).or_default().push(Slot { depth, value: None });
-                self.log(Kind::Canon, name);
+                self.canons.entry(name).or_default().push(Slot { depth, value: None })
             }
             V::CanonStreamMap => {
-                let slots = self.canon_maps.entry(name.to_owned()).or_default();
-                slots.push(Slot { depth, value: None });
-                self.log(Kind::CanonMap, name);
+                self.canon_maps.entry(name).or_default().push(Slot { depth, value: None })
             }
-            V::Stream => {
-                self.streams.entry(name.to_owned()).or_default().push(StreamRef::default());
-                self.log(Kind::Stream, name);
-            }
-            V::StreamMap => {
-                self.stream_maps.entry(name.to_owned()).or_default().push(StreamRef::default());
-                self.log(Kind::StreamMap, name);
-            }
+            V::Stream => self.streams.entry(name).or_default().push(StreamRef::default()),
+            V::StreamMap => self.stream_maps.entry(name).or_default().push(StreamRef::default()),
+        }
+    }
+
+    /// Closes the `new` scope of a name.
+    pub fn end_new(&mut self, kind: air_syntax::VariableKind, name: &str) {
+        use air_syntax::VariableKind as V;
+        match kind {
+            V::Scalar => pop_slot(&mut self.scalars, name),
+            V::CanonStream => pop_slot(&mut self.canons, name),
+            V::CanonStreamMap => pop_slot(&mut self.canon_maps, name),
+            V::Stream => pop_stream(&mut self.streams, name),
+            V::StreamMap => pop_stream(&mut self.stream_maps, name),
         }
     }
 

@@ -78,10 +78,9 @@ impl<'p> Exec<'p, '_> {
 
     /// `(new variable body)`: a fresh variable for the body.
     pub fn exec_new(&mut self, new: &'p New) -> ExecResult {
-        self.vars.enter_scope();
         self.vars.declare_new(new.variable.kind, &new.variable.name.name);
         let result = self.exec(&new.body);
-        self.vars.exit_scope();
+        self.vars.end_new(new.variable.kind, &new.variable.name.name);
         result
     }
 }

@@ -40,6 +40,7 @@ struct StreamIter {
     prev_last: Vec<State>,
     current_last: Vec<State>,
     out_last: Vec<State>,
+    visited: Vec<bool>,
 }
 
 impl StreamIter {
@@ -54,6 +55,12 @@ impl StreamIter {
             *count += 1;
         }
         self.keys.get(idx).copied()
+    }
+
+    /// The first value at or after `from` not yet iterated in this run.
+    fn unvisited_from(&self, from: usize) -> Option<usize> {
+        let len = self.stream.borrow().len();
+        (from..len).find(|idx| !self.visited.get(*idx).copied().unwrap_or(false))
     }
 }
 
@@ -128,9 +135,10 @@ impl<'p> Exec<'p, '_> {
             prev_last: prev.last,
             current_last: current.last,
             out_last: Vec::new(),
+            visited: Vec::new(),
         };
         let cursor = FoldCursor { fold, items: Items::Stream(Box::new(iter)), idx: 0 };
-        let (result, cursor) = self.run_fold(fold, cursor)?;
+        let (result, cursor) = self.run_chains(fold, cursor)?;
         let Items::Stream(iter) = cursor.items else { return Ok(()) };
         let mut iterations: BTreeMap<IterKey, Vec<State>> = iter.out;
         let mut leftovers: BTreeMap<IterKey, (Vec<State>, Vec<State>)> = BTreeMap::new();
@@ -171,6 +179,35 @@ impl<'p> Exec<'p, '_> {
         Ok((result, cursor))
     }
 
+    /// Runs one chain per group of values not yet iterated (AquaVM runs one per generation, so
+    /// values that arrive later are iterated even when an earlier chain waits); the fold is
+    /// complete if any chain completes, and catchable errors are swallowed.
+    fn run_chains(
+        &mut self,
+        fold: &'p Fold,
+        cursor: FoldCursor<'p>,
+    ) -> Result<(ExecResult, FoldCursor<'p>), FatalError> {
+        let name = fold.iterator.name.as_str();
+        self.folds.entry(name.to_owned()).or_default().push(cursor);
+        let mut complete = false;
+        let mut start = Some(0);
+        while let Some(idx) = start {
+            self.complete = true;
+            match self.run_item(name, idx) {
+                Err(ExecError::Fatal(error)) => return Err(error),
+                Err(ExecError::Catchable(_)) | Ok(()) => complete |= self.complete,
+            }
+            start = match self.cursor(name) {
+                Some(FoldCursor { items: Items::Stream(iter), .. }) => iter.unvisited_from(0),
+                _ => None,
+            };
+        }
+        self.complete = complete;
+        let cursor = self.folds.get_mut(name).and_then(Vec::pop);
+        let cursor = cursor.ok_or_else(|| FatalError::Trace("fold cursor lost".into()))?;
+        Ok((Ok(()), cursor))
+    }
+
     fn cursor(&mut self, name: &str) -> Option<&mut FoldCursor<'p>> {
         self.folds.get_mut(name).and_then(|stack| stack.last_mut())
     }
@@ -191,6 +228,10 @@ impl<'p> Exec<'p, '_> {
             },
             Items::Stream(iter) => {
                 let Some(key) = iter.key(idx) else { return Ok(()) };
+                if iter.visited.len() <= idx {
+                    iter.visited.resize(idx + 1, false);
+                }
+                iter.visited[idx] = true;
                 let item = iter.stream.borrow().get(idx).cloned();
                 let Some(item) = item else { return Ok(()) };
                 let prev = iter.prev.remove(&key).unwrap_or_default();
@@ -225,12 +266,12 @@ impl<'p> Exec<'p, '_> {
     pub fn exec_next(&mut self, name: &str) -> ExecResult {
         let Some(cursor) = self.cursor(name) else { return Ok(()) };
         let saved = cursor.idx;
-        let len = match &cursor.items {
-            Items::Scalar(items) => items.len(),
-            Items::Stream(iter) => iter.stream.borrow().len(),
+        let following = match &cursor.items {
+            Items::Scalar(items) => Some(saved + 1).filter(|idx| *idx < items.len()),
+            Items::Stream(iter) => iter.unvisited_from(saved + 1),
         };
-        if saved + 1 < len {
-            let result = self.run_item(name, saved + 1);
+        if let Some(following) = following {
+            let result = self.run_item(name, following);
             if let Some(cursor) = self.cursor(name) {
                 cursor.idx = saved;
             }
