@@ -6,19 +6,16 @@ use air_wasm_host::{
 };
 use serde_json::json;
 
-fn component(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/components/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
+const GREETING: &[u8] = include_bytes!("components/greeting.wat");
+const MATH: &[u8] = include_bytes!("components/math.wat");
 
 fn math() -> WasmService {
-    WasmService::load(&component("math.wat"), Limits::default()).expect("math.wat loads")
+    WasmService::load(MATH, Limits::default()).expect("math.wat loads")
 }
 
 #[test]
 fn strings_go_in_and_come_back() {
-    let mut service = WasmService::load(&component("greeting.wat"), Limits::default())
-        .expect("greeting.wat loads");
+    let mut service = WasmService::load(GREETING, Limits::default()).expect("greeting.wat loads");
     assert_eq!(service.call("greet", &[json!("Aqua")]), Ok(json!("Hello, Aqua!")));
     // A second call reuses the instance.
     assert_eq!(service.call("greet", &[json!("peer")]), Ok(json!("Hello, peer!")));
@@ -101,7 +98,7 @@ fn bad_arguments_are_failed_calls_with_a_reason() {
 #[test]
 fn traps_fuel_and_memory_exhaustion_are_failed_calls_and_the_service_recovers() {
     let limits = Limits { fuel: 100_000, memory: 4 << 20 };
-    let mut service = WasmService::load(&component("math.wat"), limits).expect("loads");
+    let mut service = WasmService::load(MATH, limits).expect("loads");
     let error = service.call("spin", &[]).expect_err("an endless loop");
     assert_eq!(error, CallError::OutOfFuel { function: "spin".into(), fuel: 100_000 });
     let error = service.call("crash", &[]).expect_err("unreachable");

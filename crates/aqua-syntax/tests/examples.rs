@@ -1,4 +1,5 @@
 //! Every example program parses without errors, and its tree matches the snapshot.
+#![allow(clippy::disallowed_methods)] // Tests read their fixtures from disk.
 
 #[test]
 fn examples_parse_cleanly() {
