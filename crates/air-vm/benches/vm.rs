@@ -1,1 +1,137 @@
-fn main() {}
+//! The VM benchmark: the four scenarios of the reference benchmark suite (500 call requests, a
+//! 200-hop chain, a 1 MiB value, 30 signers), run to the end on the scenario driver. Prints the
+//! interpreter time (step function time summed over the run), the peak heap memory, the final
+//! data size and the final answer, beside AquaVM's figures measured on the same scenarios.
+//!
+//! Run with `cargo bench -p air-vm --bench vm`.
+
+#![allow(unsafe_code, clippy::print_stdout)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use air_vm::scenario::{RunOptions, Scenario, Summary, run_scenario_with};
+
+/// Counts live and peak heap bytes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: delegates every operation to the system allocator and only updates counters.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// One benchmark scenario with AquaVM's figures (native ms, wasm ms).
+struct Bench {
+    name: &'static str,
+    json: &'static str,
+    aquavm_native_ms: f64,
+    aquavm_wasm_ms: f64,
+}
+
+const BENCHES: [Bench; 4] = [
+    Bench {
+        name: "call-requests500",
+        json: include_str!("data/call-requests500.json"),
+        aquavm_native_ms: 458.0,
+        aquavm_wasm_ms: 7923.0,
+    },
+    Bench {
+        name: "long-chain200",
+        json: include_str!("data/long-chain200.json"),
+        aquavm_native_ms: 458.0,
+        aquavm_wasm_ms: 12786.0,
+    },
+    Bench {
+        name: "big-values1mb",
+        json: include_str!("data/big-values1mb.json"),
+        aquavm_native_ms: 32.8,
+        aquavm_wasm_ms: 4266.0,
+    },
+    Bench {
+        name: "multiple-sigs30",
+        json: include_str!("data/multiple-sigs30.json"),
+        aquavm_native_ms: 60.1,
+        aquavm_wasm_ms: 1530.0,
+    },
+];
+
+fn run(bench: &Bench) -> (Summary, Duration, usize) {
+    let scenario = Scenario::from_json(bench.json).expect("valid bench scenario");
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let options = RunOptions { max_hops: 10_000, ..RunOptions::default() };
+    let summary = run_scenario_with(&scenario, options, &mut |_| {}).expect("scenario runs");
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    let time = summary.step_time;
+    (summary, time, peak)
+}
+
+fn main() {
+    let filter: Vec<String> =
+        std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).collect();
+    let repeats: usize = 3;
+    println!(
+        "{:<18} {:>6} {:>12} {:>12} {:>10} {:>12} {:>14} {:>14}  answer",
+        "scenario",
+        "steps",
+        "ours ms",
+        "target ms",
+        "peak MiB",
+        "data bytes",
+        "AquaVM native",
+        "AquaVM wasm"
+    );
+    for bench in &BENCHES {
+        if !filter.is_empty() && !filter.iter().any(|name| bench.name.contains(name.as_str())) {
+            continue;
+        }
+        let mut best = Duration::MAX;
+        let mut result = None;
+        for _ in 0..repeats {
+            let (summary, time, peak) = run(bench);
+            best = best.min(time);
+            result = Some((summary, peak));
+        }
+        let Some((summary, peak)) = result else { continue };
+        let answer = summary
+            .calls
+            .iter()
+            .rfind(|call| call.service == "callbackSrv")
+            .map(|call| serde_json::Value::Array(call.args.clone()).to_string())
+            .unwrap_or_default();
+        let answer = if answer.len() > 40 { format!("{}…", &answer[..40]) } else { answer };
+        let data = summary.data_bytes.get("client").copied().unwrap_or_default();
+        println!(
+            "{:<18} {:>6} {:>12.2} {:>12.1} {:>10.2} {:>12} {:>11.1} ms {:>11.0} ms  {answer}",
+            bench.name,
+            summary.invocations,
+            best.as_secs_f64() * 1000.0,
+            bench.aquavm_native_ms / 2.0,
+            peak as f64 / (1024.0 * 1024.0),
+            data,
+            bench.aquavm_native_ms,
+            bench.aquavm_wasm_ms,
+        );
+    }
+}

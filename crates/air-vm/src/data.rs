@@ -6,7 +6,7 @@
 //! entries) with [`DataError::NonCanonical`]. Decoding never panics and bounds every count and
 //! the nesting depth. This module does not check hashes against signatures (see `verify.rs`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::error::DataError;
@@ -14,7 +14,7 @@ use crate::trace::{
     CallState, CanonResult, CanonState, FoldIteration, FoldState, IterKey, OutputKind, ParState,
     ServiceResult, State,
 };
-use crate::value::{Hash, Stored, Tetraplet, Val};
+use crate::value::{FxHashMap, Hash, Stored, Tetraplet, Val};
 
 /// The magic bytes every encoding starts with.
 pub const MAGIC: &[u8; 4] = b"AQPD";
@@ -95,11 +95,11 @@ pub fn decode_unchecked(bytes: &[u8]) -> Result<ParticleData, DataError> {
 #[derive(Default)]
 struct Tables {
     strings: Vec<Rc<str>>,
-    string_idx: HashMap<Rc<str>, u64>,
+    string_idx: FxHashMap<Rc<str>, u64>,
     values: Vec<Rc<Stored>>,
-    value_idx: HashMap<Hash, u64>,
+    value_idx: FxHashMap<Hash, u64>,
     tetraplets: Vec<[u64; 4]>,
-    tetraplet_idx: HashMap<[u64; 4], u64>,
+    tetraplet_idx: FxHashMap<[u64; 4], u64>,
 }
 
 impl Tables {

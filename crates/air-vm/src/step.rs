@@ -136,6 +136,9 @@ pub fn step_program(
     params: &RunParameters,
     call_results: BTreeMap<u32, CallResult>,
 ) -> StepOutcome {
+    if !needs_big_stack(&program.body, 0) {
+        return run(program, prev_data, current_data, params, call_results);
+    }
     let run = move || run(program, prev_data, current_data, params, call_results);
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, run);
@@ -148,6 +151,24 @@ pub fn step_program(
             }
         }
     })
+}
+
+/// Whether executing `instruction` may recurse deeper than a small caller stack allows: folds
+/// recurse once per element, and other instructions once per nesting level.
+fn needs_big_stack(instruction: &air_syntax::Instruction, depth: usize) -> bool {
+    use air_syntax::Instruction as I;
+    if depth > 128 {
+        return true;
+    }
+    match instruction {
+        I::Fold(_) => true,
+        I::Seq(pair) | I::Par(pair) | I::Xor(pair) => {
+            needs_big_stack(&pair.left, depth + 1) || needs_big_stack(&pair.right, depth + 1)
+        }
+        I::New(new) => needs_big_stack(&new.body, depth + 1),
+        I::Match(match_) | I::Mismatch(match_) => needs_big_stack(&match_.body, depth + 1),
+        _ => false,
+    }
 }
 
 fn run(

@@ -75,7 +75,7 @@ pub struct ServiceResult {
     pub tetraplet: Rc<Tetraplet>,
     /// The hash of the JSON array of arguments.
     pub args_hash: Hash,
-    digest: OnceCell<Hash>,
+    digest: OnceCell<(u8, Hash)>,
 }
 
 impl PartialEq for ServiceResult {
@@ -94,18 +94,17 @@ impl ServiceResult {
 
     /// The digest a peer signs for this result, bound to how the result is used.
     pub fn digest(&self, tag: u8) -> Hash {
-        let base = *self.digest.get_or_init(|| {
+        let compute = || {
             let mut hasher = blake3::Hasher::new();
             hasher.update(b"aqua-rs/call-result");
+            hasher.update(&[tag]);
             hasher.update(&self.value.hash());
             hash_tetraplet(&mut hasher, &self.tetraplet);
             hasher.update(&self.args_hash);
             *hasher.finalize().as_bytes()
-        });
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(&[tag]);
-        hasher.update(&base);
-        *hasher.finalize().as_bytes()
+        };
+        let (cached_tag, digest) = *self.digest.get_or_init(|| (tag, compute()));
+        if cached_tag == tag { digest } else { compute() }
     }
 }
 

@@ -79,19 +79,45 @@ pub fn canonical_text(json: &JValue) -> Vec<u8> {
     serde_json::to_vec(json).unwrap_or_else(|_| b"null".to_vec())
 }
 
-/// The hash of the JSON array of `values`, computed from their texts without building the array.
+/// The hash of a list of values (a call's arguments): BLAKE3 over their count and their hashes,
+/// so a value's text is hashed once however often it is passed.
 pub fn hash_array(values: &[Rc<Stored>]) -> Hash {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(b"[");
-    for (idx, value) in values.iter().enumerate() {
-        if idx > 0 {
-            hasher.update(b",");
-        }
-        hasher.update(value.text());
+    hasher.update(b"aqua-rs/arguments");
+    hasher.update(&(values.len() as u64).to_le_bytes());
+    for value in values {
+        hasher.update(&value.hash());
     }
-    hasher.update(b"]");
     *hasher.finalize().as_bytes()
 }
+
+/// A fast non-cryptographic hasher (FxHash) for in-memory tables keyed by strings and hashes.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.hash = (self.hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+        for byte in chunks.remainder() {
+            self.hash = (self.hash.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub type FxHashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// Where a value comes from: `{peer_pk, service_id, function_name, lens}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
