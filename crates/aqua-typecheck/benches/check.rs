@@ -1,1 +1,123 @@
-fn main() {}
+//! Throughput of `aqua_typecheck::check` on a generated multi-module program.
+//!
+//! `cargo bench -p aqua-typecheck` checks programs of 10,000 and 100,000 lines (modules of about
+//! 1,000 lines, each importing the one before and using another under a namespace) and prints
+//! lines per second and peak memory. Each size runs in a child process of this binary so that
+//! the peak resident set size (`VmHWM`) belongs to that size alone.
+
+// A benchmark binary may read /proc and spawn itself; the library does neither.
+#![allow(clippy::disallowed_methods)]
+
+use std::fmt::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use aqua_typecheck::{MemoryLoader, Options};
+
+/// Functions per module; each is about 13 lines.
+const FUNCS_PER_MODULE: usize = 75;
+
+fn main() {
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    match args.next().and_then(|a| a.parse::<usize>().ok()) {
+        Some(lines) => run(lines),
+        None => {
+            let exe = std::env::current_exe().expect("the benchmark binary's path");
+            for lines in [10_000, 100_000] {
+                let status = std::process::Command::new(&exe)
+                    .arg(lines.to_string())
+                    .status()
+                    .expect("the benchmark runs");
+                assert!(status.success(), "benchmark for {lines} lines failed");
+            }
+        }
+    }
+}
+
+/// Generates and checks a program of about `lines` lines, three times, and prints the best run.
+fn run(lines: usize) {
+    let (loader, total_lines, modules) = generate(lines);
+    let entry = format!("mod{}.aqua", modules - 1);
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let mut run_loader = loader.clone();
+        let start = Instant::now();
+        let checked =
+            aqua_typecheck::check(Path::new(&entry), None, &mut run_loader, &Options::default());
+        let seconds = start.elapsed().as_secs_f64();
+        assert!(
+            checked.is_ok(),
+            "the generated program must check: {:?} {:?}",
+            checked.errors.first(),
+            checked.syntax_errors.first()
+        );
+        assert_eq!(checked.program.modules.len(), modules);
+        best = best.min(seconds);
+    }
+    println!(
+        "check {total_lines:>7} lines in {modules:>3} modules: {:>7.1} ms, {:>9.0} lines/s, peak RSS {} MiB",
+        best * 1000.0,
+        total_lines as f64 / best,
+        peak_rss_kib().map_or("?".to_string(), |kib| format!("{:.1}", kib as f64 / 1024.0)),
+    );
+}
+
+/// Peak resident set size of this process in KiB (Linux only).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A program of about `lines` lines: returns the loader, the exact line count and the number
+/// of modules.
+fn generate(lines: usize) -> (MemoryLoader, usize, usize) {
+    let per_module = module_source(1).lines().count();
+    let modules = (lines / per_module).max(2);
+    let mut loader = MemoryLoader::new();
+    let mut total = 0;
+    for index in 0..modules {
+        let source = module_source(index);
+        total += source.lines().count();
+        loader.add(format!("mod{index}.aqua"), source);
+    }
+    (loader, total, modules)
+}
+
+/// Module `i`: a struct, a service, and functions that use the previous module's function
+/// (imported) and the one before it (through a namespace).
+fn module_source(i: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "aqua Mod{i} declares f{i}_0, Rec{i}, Svc{i}, LIMIT{i}\n");
+    if i >= 1 {
+        let _ = writeln!(out, "import f{p}_0 from \"mod{p}.aqua\"", p = i - 1);
+    }
+    if i >= 2 {
+        let _ = writeln!(out, "use \"mod{p}.aqua\" as M{p}", p = i - 2);
+    }
+    let _ = writeln!(out, "\nconst LIMIT{i} = 10\n");
+    let _ = writeln!(out, "data Rec{i}:\n  a: string\n  b: u32\n  tags: []string\n");
+    let _ = writeln!(
+        out,
+        "service Svc{i}(\"svc{i}\"):\n  call(s: string) -> string\n  num(x: u32) -> u32\n  many() -> []string\n"
+    );
+    for j in (0..FUNCS_PER_MODULE).rev() {
+        let _ = writeln!(out, "func f{i}_{j}(x: string, n: u32) -> string, u32:");
+        let _ = writeln!(out, "  r <- Svc{i}.call(x)");
+        let _ = writeln!(out, "  m <- Svc{i}.num(n + LIMIT{i})");
+        let callee = match (i, j) {
+            (0, _) => format!("Svc{i}.call(r)"),
+            (1, _) => format!("f{p}_0(r, m)", p = i - 1),
+            _ if j % 2 == 0 => format!("f{p}_0(r, m)", p = i - 1),
+            _ => format!("M{p}.f{p}_0(r, m)", p = i - 2),
+        };
+        let call = if i == 0 { format!("t <- {callee}") } else { format!("t, k <- {callee}") };
+        let _ = writeln!(out, "  on x via r:\n    {call}");
+        let _ = writeln!(out, "  record = Rec{i}(a = r, b = m, tags = [r, x])");
+        let _ = writeln!(out, "  out: *string");
+        let _ = writeln!(out, "  for tag <- record.tags par:\n    out <<- tag");
+        let _ = writeln!(out, "  if m > 10 && record.b != 3:\n    out <- Svc{i}.call(t)");
+        let _ = writeln!(out, "  <- out!, record.b\n");
+    }
+    out
+}

@@ -215,8 +215,8 @@ impl TypeError {
             }
             TypeError::BadExport { name, reason, .. } => bad_export(d, name, *reason),
             TypeError::WrongKind { name, expected, found, .. } => d
-                .error(format!("expected a {expected}, found {found} `{name}`"))
-                .label(format!("not a {expected}")),
+                .error(format!("expected {}, found {found} `{name}`", a(expected)))
+                .label(format!("not {}", a(expected))),
             TypeError::AbilityCount { expected, found, .. } => d
                 .error(format!(
                     "expected {expected} abilit{}, found {found}",
@@ -373,6 +373,12 @@ fn join_or(items: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+/// `word` with its indefinite article.
+fn a(word: &str) -> String {
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
 fn plural(n: usize) -> &'static str {

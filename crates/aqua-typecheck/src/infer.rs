@@ -191,7 +191,10 @@ impl<'o> Checker<'o> {
     /// Adds a top-level name, reporting a clash with an earlier one.
     pub fn define_top(&mut self, name: &ast::Ident, def: Def, import: Option<usize>) {
         if let Some(previous) = self.scope.names.get(&name.name) {
-            let previous = (previous.file == self.file).then_some(previous.span);
+            let previous = match previous.import {
+                Some(line) => self.import_spans.get(line).copied(),
+                None => (previous.file == self.file).then_some(previous.span),
+            };
             self.error(TypeError::Redefined { span: name.span, name: name.name.clone(), previous });
             return;
         }

@@ -100,9 +100,17 @@ impl Checker<'_> {
                 return (Expr::error(span), vec![Type::Error]);
             }
         };
-        let declared = match &callee.kind {
-            tast::ExprKind::Func(id) => self.program.functions.get(id.0 as usize).map(|f| f.span),
-            _ => None,
+        // For top-level functions, point at the declaration: its name and each parameter.
+        let (declared, param_spans) = match &callee.kind {
+            tast::ExprKind::Func(id) => match self.program.functions.get(id.0 as usize) {
+                Some(func) => {
+                    let start = func.span.start + "func ".len() as u32;
+                    let name = Span::new(start, start + func.name.len() as u32);
+                    (Some(name), func.params.iter().map(|p| p.span).collect())
+                }
+                None => (None, Vec::new()),
+            },
+            _ => (None, Vec::new()),
         };
         let abilities = self.ability_args(&arrow, abilities, span);
         let mut typed = Vec::with_capacity(args.len());
@@ -120,8 +128,8 @@ impl Checker<'_> {
                 declared,
             });
         } else {
-            for (arg, (_, param)) in typed.iter().zip(&arrow.params) {
-                self.expect(arg, param, declared);
+            for (index, (arg, (_, param))) in typed.iter().zip(&arrow.params).enumerate() {
+                self.expect(arg, param, param_spans.get(index).copied());
             }
         }
         let ty = arrow.results.first().cloned().unwrap_or(Type::Bottom);

@@ -42,8 +42,12 @@ impl Checker<'_> {
                     Some(c) => (c.value.clone(), c.ty.clone()),
                     None => (Literal::Bool(false), Type::Error),
                 },
-                _ => {
+                Some(_) => {
                     self.error(TypeError::ConstNotLiteral { span: def.value.span });
+                    (Literal::Bool(false), Type::Error)
+                }
+                None => {
+                    self.unknown_name(name, crate::error::NameKind::Value);
                     (Literal::Bool(false), Type::Error)
                 }
             },
