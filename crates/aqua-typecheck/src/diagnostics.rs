@@ -462,6 +462,10 @@ fn return_problem(
             .error("return in an arrow without results")
             .label("nothing is expected here")
             .note("Declare the result types after `->`."),
+        ReturnProblem::NotLast => d
+            .error("code after the return")
+            .label("this never runs")
+            .note("The return `<- …` must be the last line of the body."),
         ReturnProblem::Count => d
             .error(format!("expected {expected} returned value{}, found {found}", plural(expected)))
             .label(format!("returns {found} value{}", plural(found))),

@@ -41,6 +41,8 @@ pub enum ReturnProblem {
     Unexpected,
     /// Too few or too many values.
     Count,
+    /// Statements after the return.
+    NotLast,
 }
 
 /// An error found while checking names and types.

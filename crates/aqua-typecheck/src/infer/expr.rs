@@ -372,7 +372,11 @@ impl Checker<'_> {
         let mut elem_ty = Type::Bottom;
         let mut typed = Vec::with_capacity(elems.len());
         for elem in elems {
-            let value = self.infer_value(elem);
+            let mut value = self.infer_value(elem);
+            // A stream in a collection literal is canonicalized to an array first.
+            if let Type::Stream(inner) = &value.ty {
+                value.ty = Type::Array(inner.clone());
+            }
             if !value.ty.is_data() {
                 let container =
                     if kind == CollectionKind::Stream { "a stream" } else { "a collection" };
@@ -440,8 +444,8 @@ impl Checker<'_> {
                 Type::BOOL
             }
             BinaryOp::Mul if lhs.ty.is_float() || rhs.ty.is_float() => {
-                self.expect_operand(&lhs, symbol, float_like, "numbers, both floats");
-                self.expect_operand(&rhs, symbol, float_like, "numbers, both floats");
+                self.expect_operand(&lhs, symbol, float_like, "numbers that fit `f64`");
+                self.expect_operand(&rhs, symbol, float_like, "numbers that fit `f64`");
                 Type::Scalar(ScalarType::I64)
             }
             BinaryOp::Pow => {
@@ -486,8 +490,9 @@ impl Checker<'_> {
 const BUILTINS: [&str; 6] =
     ["INIT_PEER_ID", "HOST_PEER_ID", "PARTICLE_TTL", "PARTICLE_TIMESTAMP", "nil", "LAST_ERROR"];
 
+/// Operands of a float multiplication: anything that fits `f64`.
 fn float_like(ty: &Type) -> bool {
-    ty.is_float() || matches!(ty, Type::Literal(_) | Type::Error)
+    is_subtype(ty, &Type::Scalar(ScalarType::F64))
 }
 
 /// Whether `==` may compare values of these types.

@@ -257,8 +257,18 @@ impl Checker<'_> {
     ) -> tast::Block {
         let saved = std::mem::replace(&mut self.returns, results.to_vec());
         let block = self.check_stmts(body);
-        let returned =
-            matches!(block.stmts.last().map(|s| &s.kind), Some(tast::StmtKind::Return(_)));
+        let first_return =
+            block.stmts.iter().position(|s| matches!(s.kind, tast::StmtKind::Return(_)));
+        if let Some(after) = first_return.and_then(|index| block.stmts.get(index + 1)) {
+            self.error(TypeError::Return {
+                span: after.span,
+                problem: ReturnProblem::NotLast,
+                expected: results.len(),
+                found: 0,
+                declared: None,
+            });
+        }
+        let returned = first_return.is_some();
         let failed =
             matches!(body.stmts.last().map(|s| &s.kind), Some(ast::StmtKind::Error) | None);
         if !results.is_empty() && !returned && !failed {
