@@ -43,13 +43,7 @@ impl Checker<'_> {
             StmtKind::Return(values) => self.check_return(values, span),
             StmtKind::ServiceId { service, id } => self.check_service_id(service, id),
             StmtKind::Push { target, key, value } => self.check_push(target, key.as_ref(), value),
-            StmtKind::DeclareStream { name, ty } => {
-                let resolved = resolve::resolve_type(self, ty);
-                if !matches!(resolved, Type::Stream(_) | Type::StreamMap(_) | Type::Error) {
-                    self.error(TypeError::NotAStreamType { span: ty.span, ty: resolved.clone() });
-                }
-                tast::StmtKind::DeclareStream(self.bind(name, resolved, true))
-            }
+            StmtKind::DeclareStream { name, ty } => self.check_declare_stream(name, ty),
             StmtKind::Closure { name, detached, signature, body } => {
                 self.check_closure(name, *detached, signature, body)
             }
@@ -60,44 +54,16 @@ impl Checker<'_> {
                 tast::StmtKind::On { peer, via, body }
             }
             StmtKind::For { pattern, iterable, mode, body } => {
-                let iterable = self.infer_value(iterable);
-                self.locals.push(FrameKind::Block);
-                let pattern = self.bind_pattern(pattern, &iterable, *mode == Some(ForMode::Rec));
-                let body = self.check_stmts(body);
-                self.pop_frame();
-                tast::StmtKind::For { pattern, iterable, mode: *mode, body }
+                self.check_for(pattern, iterable, *mode, body)
             }
             StmtKind::ParSeq { pattern, iterable, peer, via, body } => {
-                let iterable = self.infer_value(iterable);
-                self.locals.push(FrameKind::Block);
-                let pattern = self.bind_pattern(pattern, &iterable, false);
-                let peer = self.check_peer(peer);
-                let via = via.iter().map(|relay| self.check_via(relay)).collect();
-                let body = self.check_stmts(body);
-                self.pop_frame();
-                tast::StmtKind::ParSeq { pattern, iterable, peer, via, body }
+                self.check_parseq(pattern, iterable, peer, via, body)
             }
             StmtKind::If { cond, then_block, else_block } => {
-                let cond = self.infer_value(cond);
-                if !cond.ty.is_bool_like() {
-                    self.expect(&cond, &Type::BOOL, None);
-                }
-                let then_block = self.check_block(then_block, FrameKind::Block);
-                let else_block = else_block.as_ref().map(|b| self.check_block(b, FrameKind::Block));
-                tast::StmtKind::If { cond, then_block, else_block }
+                self.check_if(cond, then_block, else_block.as_ref())
             }
             StmtKind::Try { body, catch, otherwise } => {
-                let body = self.check_block(body, FrameKind::Block);
-                let catch = catch.as_ref().map(|clause| {
-                    self.locals.push(FrameKind::Block);
-                    let error = Type::Struct(self.error_type.clone());
-                    let binding = self.bind(&clause.name, error, false);
-                    let block = self.check_stmts(&clause.body);
-                    self.pop_frame();
-                    (binding, block)
-                });
-                let otherwise = otherwise.as_ref().map(|b| self.check_block(b, FrameKind::Block));
-                tast::StmtKind::Try { body, catch, otherwise }
+                self.check_try(body, catch.as_ref(), otherwise.as_ref())
             }
             StmtKind::Otherwise { attempt, fallback } => {
                 let attempt = Box::new(self.check_stmt(attempt));
@@ -120,6 +86,81 @@ impl Checker<'_> {
             StmtKind::Error => tast::StmtKind::Error,
         };
         Stmt { kind, span }
+    }
+
+    fn check_declare_stream(&mut self, name: &ast::Ident, ty: &ast::TypeExpr) -> tast::StmtKind {
+        let resolved = resolve::resolve_type(self, ty);
+        if !matches!(resolved, Type::Stream(_) | Type::StreamMap(_) | Type::Error) {
+            self.error(TypeError::NotAStreamType { span: ty.span, ty: resolved.clone() });
+        }
+        tast::StmtKind::DeclareStream(self.bind(name, resolved, true))
+    }
+
+    fn check_for(
+        &mut self,
+        pattern: &ForPattern,
+        iterable: &ast::Expr,
+        mode: Option<ForMode>,
+        body: &ast::Block,
+    ) -> tast::StmtKind {
+        let iterable = self.infer_value(iterable);
+        self.locals.push(FrameKind::Block);
+        let pattern = self.bind_pattern(pattern, &iterable, mode == Some(ForMode::Rec));
+        let body = self.check_stmts(body);
+        self.pop_frame();
+        tast::StmtKind::For { pattern, iterable, mode, body }
+    }
+
+    fn check_parseq(
+        &mut self,
+        pattern: &ForPattern,
+        iterable: &ast::Expr,
+        peer: &ast::Expr,
+        via: &[ast::Expr],
+        body: &ast::Block,
+    ) -> tast::StmtKind {
+        let iterable = self.infer_value(iterable);
+        self.locals.push(FrameKind::Block);
+        let pattern = self.bind_pattern(pattern, &iterable, false);
+        let peer = self.check_peer(peer);
+        let via = via.iter().map(|relay| self.check_via(relay)).collect();
+        let body = self.check_stmts(body);
+        self.pop_frame();
+        tast::StmtKind::ParSeq { pattern, iterable, peer, via, body }
+    }
+
+    fn check_if(
+        &mut self,
+        cond: &ast::Expr,
+        then_block: &ast::Block,
+        else_block: Option<&ast::Block>,
+    ) -> tast::StmtKind {
+        let cond = self.infer_value(cond);
+        if !cond.ty.is_bool_like() {
+            self.expect(&cond, &Type::BOOL, None);
+        }
+        let then_block = self.check_block(then_block, FrameKind::Block);
+        let else_block = else_block.map(|b| self.check_block(b, FrameKind::Block));
+        tast::StmtKind::If { cond, then_block, else_block }
+    }
+
+    fn check_try(
+        &mut self,
+        body: &ast::Block,
+        catch: Option<&ast::CatchClause>,
+        otherwise: Option<&ast::Block>,
+    ) -> tast::StmtKind {
+        let body = self.check_block(body, FrameKind::Block);
+        let catch = catch.map(|clause| {
+            self.locals.push(FrameKind::Block);
+            let error = Type::Struct(self.error_type.clone());
+            let binding = self.bind(&clause.name, error, false);
+            let block = self.check_stmts(&clause.body);
+            self.pop_frame();
+            (binding, block)
+        });
+        let otherwise = otherwise.map(|b| self.check_block(b, FrameKind::Block));
+        tast::StmtKind::Try { body, catch, otherwise }
     }
 
     fn check_parallel(&mut self, stmt: &ast::Stmt, keyword: &'static str) {
@@ -167,7 +208,7 @@ impl Checker<'_> {
         let mut targets = Vec::with_capacity(names.len());
         for (index, name) in names.iter().enumerate() {
             let ty = results.get(index).cloned().unwrap_or(Type::Error);
-            if let Some(target) = self.result_target(name, ty, call.span) {
+            if let Some(target) = self.result_target(name, ty, call.span, &results) {
                 targets.push(target);
             }
         }
@@ -175,7 +216,13 @@ impl Checker<'_> {
     }
 
     /// Where one call result goes: an existing stream or map, or a new local.
-    fn result_target(&mut self, name: &ast::Ident, ty: Type, call: Span) -> Option<ResultTarget> {
+    fn result_target(
+        &mut self,
+        name: &ast::Ident,
+        ty: Type,
+        call: Span,
+        all: &[Type],
+    ) -> Option<ResultTarget> {
         let existing = self.locals.peek(&name.name).map(|l| (l.local, l.ty.clone(), l.span));
         let Some((local, target_ty, defined)) = existing else {
             return Some(ResultTarget::Bind(self.bind(name, ty, true)));
@@ -186,7 +233,8 @@ impl Checker<'_> {
                 self.expect_value_type(&ty, elem, call, Some(defined));
                 Some(ResultTarget::Push { stream: local, name: name.name.clone() })
             }
-            Type::StreamMap(_) => {
+            Type::StreamMap(elem) => {
+                self.check_map_insert(elem, all, call, defined);
                 Some(ResultTarget::Insert { map: local, name: name.name.clone() })
             }
             _ => {
@@ -198,6 +246,20 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// `m <- f()` inserts the call's `string, T` result pair into the map.
+    fn check_map_insert(&mut self, elem: &Type, results: &[Type], call: Span, defined: Span) {
+        let pair = matches!(results, [key, value]
+            if is_subtype(key, &Type::STRING) && is_subtype(value, elem));
+        if pair || results.iter().any(Type::is_error) {
+            return;
+        }
+        let arrow = |results: Vec<Type>| {
+            Type::Arrow(Arc::new(ArrowType { results, ..ArrowType::default() }))
+        };
+        let expected = arrow(vec![Type::STRING, elem.clone()]);
+        self.expect_value_type(&arrow(results.to_vec()), &expected, call, Some(defined));
     }
 
     fn expect_value_type(&mut self, ty: &Type, expected: &Type, span: Span, because: Option<Span>) {
