@@ -1,0 +1,102 @@
+//! Module resolution: namespaces, re-exports through `declares *`, import roots in order,
+//! the embedded standard library, and clashes.
+
+use std::path::{Path, PathBuf};
+
+use aqua_typecheck::{Checked, MemoryLoader, Options};
+
+fn check(files: &[(&str, &str)], entry: &str, roots: &[&str]) -> Checked {
+    let mut loader = MemoryLoader::new();
+    for (path, source) in files {
+        loader.add(*path, *source);
+    }
+    let options =
+        Options { import_roots: roots.iter().map(PathBuf::from).collect(), constants: Vec::new() };
+    aqua_typecheck::check(Path::new(entry), None, &mut loader, &options)
+}
+
+fn codes(checked: &Checked) -> Vec<&'static str> {
+    checked.errors.iter().map(|e| e.value.code()).collect()
+}
+
+const LIB: &str = "aqua Lib.Math declares double, Pair\n\ndata Pair:\n  a: u32\n\nfunc double(x: u32) -> u32:\n  <- x + x\n";
+
+#[test]
+fn use_without_alias_takes_the_module_name() {
+    let main = "aqua Main\n\nuse \"lib.aqua\"\n\nfunc f(x: u32) -> Lib.Math.Pair:\n  r <- Lib.Math.double(x)\n  <- Lib.Math.Pair(a = r)\n";
+    let checked = check(&[("app/lib.aqua", LIB), ("app/main.aqua", main)], "app/main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+    assert_eq!(checked.program.modules.len(), 2);
+}
+
+#[test]
+fn use_from_with_alias_keeps_only_the_picked_names() {
+    let main = "aqua Main\n\nuse double from \"lib.aqua\" as M\n\nfunc f(x: u32) -> u32:\n  r <- M.double(x)\n  p = M.Pair(a = r)\n  <- r\n";
+    let checked = check(&[("lib.aqua", LIB), ("main.aqua", main)], "main.aqua", &[]);
+    assert_eq!(codes(&checked), ["T001"]);
+}
+
+#[test]
+fn declares_star_reexports_imported_names() {
+    let hub = "aqua Hub declares *\n\nimport \"lib.aqua\"\n";
+    let main = "aqua Main\n\nimport \"hub\"\n\nfunc f(x: u32) -> u32:\n  r <- double(x)\n  <- r\n";
+    let files = [("lib.aqua", LIB), ("hub.aqua", hub), ("main.aqua", main)];
+    let checked = check(&files, "main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+}
+
+#[test]
+fn import_roots_are_searched_in_order_after_the_importing_directory() {
+    let first = "aqua First declares NAME\n\nconst NAME = \"first\"\n";
+    let second = "aqua Second declares NAME\n\nconst NAME = 2\n";
+    let main = "aqua Main\n\nimport \"shared.aqua\"\n\nfunc f() -> string:\n  <- NAME\n";
+    let files = [("one/shared.aqua", first), ("two/shared.aqua", second), ("app/main.aqua", main)];
+    assert!(check(&files, "app/main.aqua", &["one", "two"]).is_ok());
+    assert_eq!(codes(&check(&files, "app/main.aqua", &["two", "one"])), ["T002"]);
+    let missing = check(&files, "app/main.aqua", &[]);
+    let searched = match &missing.errors[0].value {
+        aqua_typecheck::TypeError::ModuleNotFound { searched, .. } => searched.clone(),
+        other => panic!("unexpected {other:?}"),
+    };
+    assert_eq!(searched, ["app/shared.aqua"]);
+}
+
+#[test]
+fn the_standard_library_is_embedded() {
+    let main = "aqua Main\n\nimport \"@fluencelabs/aqua-lib/builtin\"\nimport Math from \"@fluencelabs/aqua-lib/math.aqua\"\n\nfunc f(peer: PeerId) -> i64:\n  on peer:\n    t <- Peer.timestamp_ms()\n    s <- Math.add(1, 2)\n  <- s\n";
+    let checked = check(&[("main.aqua", main)], "main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+}
+
+#[test]
+fn cycles_are_spelled_out() {
+    let a = "aqua A declares *\n\nimport \"b.aqua\"\n";
+    let b = "aqua B declares *\n\nimport \"c.aqua\"\n";
+    let c = "aqua C declares *\n\nimport \"a.aqua\"\n";
+    let checked = check(&[("a.aqua", a), ("b.aqua", b), ("c.aqua", c)], "a.aqua", &[]);
+    match &checked.errors[..] {
+        [error] => match &error.value {
+            aqua_typecheck::TypeError::ImportCycle { cycle, .. } => {
+                assert_eq!(cycle, &["a.aqua", "b.aqua", "c.aqua", "a.aqua"]);
+            }
+            other => panic!("unexpected {other:?}"),
+        },
+        other => panic!("expected one cycle error, found {other:?}"),
+    }
+}
+
+#[test]
+fn the_same_module_imported_twice_is_no_clash() {
+    let main = "aqua Main\n\nimport \"lib.aqua\"\nimport double from \"lib.aqua\"\n\nfunc f(x: u32) -> u32:\n  r <- double(x)\n  <- r\n";
+    let checked = check(&[("lib.aqua", LIB), ("main.aqua", main)], "main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+}
+
+#[test]
+fn exports_list_functions_of_the_entry_module() {
+    let main = "aqua Main\n\nexport f as g, double\n\nimport \"lib.aqua\"\n\nfunc f(x: u32) -> u32:\n  r <- double(x)\n  <- r\n";
+    let checked = check(&[("lib.aqua", LIB), ("main.aqua", main)], "main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+    let names: Vec<&str> = checked.program.exports.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["g", "double"]);
+}
