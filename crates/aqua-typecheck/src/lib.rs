@@ -11,6 +11,7 @@ pub mod env;
 pub mod error;
 mod infer;
 pub mod modules;
+pub mod print;
 mod resolve;
 pub mod stdlib;
 pub mod suggest;

@@ -83,7 +83,11 @@ fn examples_check_and_signatures_match() {
             failures.push(format!("{name}:\n{rendered}"));
             continue;
         }
-        let snapshot = format!("{}\n----- WARNINGS\n{rendered}", signatures(&checked.program));
+        let typed = aqua_typecheck::print::program(&checked.program);
+        let snapshot = format!(
+            "{}\n----- TYPED\n{typed}\n----- WARNINGS\n{rendered}",
+            signatures(&checked.program)
+        );
         insta::assert_snapshot!(name.trim_end_matches(".aqua").to_string(), snapshot);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
