@@ -289,13 +289,10 @@ impl Warning {
                 .warning(format!("unused value `{name}`"))
                 .label("never read")
                 .note(format!("Rename it to `_{name}` if this is intended.")),
-            Warning::UnusedImport { name, .. } => {
-                let message = match name {
-                    Some(name) => format!("unused import `{name}`"),
-                    None => "unused import".to_string(),
-                };
-                d.warning(message).label("nothing from this import is used")
-            }
+            Warning::UnusedImport { name, .. } => match name {
+                Some(name) => d.warning(format!("unused import `{name}`")).label("never used"),
+                None => d.warning("unused import").label("nothing from this import is used"),
+            },
             Warning::UnexpectedArgument { name, ty, .. } => {
                 d.warning(format!("`{ty}` has no field `{name}`")).label("this argument is ignored")
             }

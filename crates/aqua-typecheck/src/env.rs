@@ -3,7 +3,7 @@
 //!
 //! This module only stores and finds names; it reports nothing and knows no syntax.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use aqua_syntax::{FileId, Span};
@@ -68,16 +68,19 @@ pub struct ModuleScope {
     pub names: HashMap<SmolStr, Entry>,
     /// Which header lines had a name looked up, by header item index.
     pub used_imports: Vec<bool>,
+    /// Imported names that were looked up.
+    pub used_names: HashSet<SmolStr>,
 }
 
 impl ModuleScope {
     /// Finds a name and marks the import that brought it as used.
     pub fn lookup(&mut self, name: &str) -> Option<Entry> {
         let entry = self.names.get(name)?;
-        if let Some(line) = entry.import
-            && let Some(used) = self.used_imports.get_mut(line)
-        {
-            *used = true;
+        if let Some(line) = entry.import {
+            if let Some(used) = self.used_imports.get_mut(line) {
+                *used = true;
+            }
+            self.used_names.insert(SmolStr::new(name));
         }
         Some(entry.clone())
     }

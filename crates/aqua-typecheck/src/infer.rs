@@ -125,6 +125,7 @@ impl<'o> Checker<'o> {
         self.scope = ModuleScope {
             names: HashMap::new(),
             used_imports: vec![false; module.header_items.len()],
+            used_names: Default::default(),
         };
         self.import_spans = resolve::header_spans(module);
         resolve::imports(self, module, &loaded.deps, declared);
@@ -135,26 +136,45 @@ impl<'o> Checker<'o> {
         if is_entry {
             resolve::exports(self, module);
         }
+        let declared = self.declared_names(module);
         if !module.items.is_empty() {
             self.warn_unused_imports(module);
         }
-        self.declared_names(module)
+        declared
     }
 
     fn warn_unused_imports(&mut self, module: &ast::Module) {
         for (index, item) in module.header_items.iter().enumerate() {
+            if let HeaderItem::ImportFrom { names, .. } = item {
+                self.warn_unused_names(names, index);
+                continue;
+            }
             let used = self.scope.used_imports.get(index).copied().unwrap_or(true);
             if used {
                 continue;
             }
             let span = match item {
+                HeaderItem::ImportFrom { .. } => continue,
                 HeaderItem::Import { span, .. }
-                | HeaderItem::ImportFrom { span, .. }
                 | HeaderItem::Use { span, .. }
                 | HeaderItem::UseFrom { span, .. } => *span,
                 HeaderItem::Export { .. } => continue,
             };
             self.warn(Warning::UnusedImport { span, name: None });
+        }
+    }
+
+    /// Warns about each name of an `import a, b from` line that is never used.
+    fn warn_unused_names(&mut self, names: &[ast::ImportName], line: usize) {
+        for import in names {
+            let local = import.alias.as_ref().unwrap_or(&import.name).parts.last();
+            let Some(local) = local else { continue };
+            let imported_here =
+                self.scope.names.get(&local.name).is_some_and(|e| e.import == Some(line));
+            if imported_here && !self.scope.used_names.contains(&local.name) {
+                let name = Some(local.name.clone());
+                self.warn(Warning::UnusedImport { span: import.span, name });
+            }
         }
     }
 
