@@ -154,7 +154,18 @@ pub fn check(
     loader: &mut dyn SourceLoader,
     options: &Options,
 ) -> Checked {
-    let (graph, entry) = modules::load_graph(path, source, loader, &options.import_roots);
+    let (mut graph, entry) = modules::load_graph(path, source, loader, &options.import_roots);
+    if entry.is_none() && graph.errors.is_empty() {
+        // The entry file itself could not be loaded: report it against an empty file.
+        let name = path.to_string_lossy().into_owned();
+        let file = graph.files.add(name.clone(), String::new());
+        let value = TypeError::ModuleNotFound {
+            span: aqua_syntax::Span::default(),
+            path: name.clone(),
+            searched: vec![name],
+        };
+        graph.errors.push(InFile { file, value });
+    }
     let mut checker = infer::Checker::new(&options.constants);
     checker.check_graph(&graph, entry);
     let mut errors = graph.errors;
@@ -184,4 +195,35 @@ pub fn check(
 /// Checks one source text that imports nothing but the standard library.
 pub fn check_source(name: &str, source: &str) -> Checked {
     check(Path::new(name), Some(source.to_string()), &mut MemoryLoader::new(), &Options::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_entry_file_is_an_error() {
+        let checked =
+            check(Path::new("nope.aqua"), None, &mut MemoryLoader::new(), &Options::default());
+        assert_eq!(checked.errors.len(), 1);
+        assert_eq!(checked.errors[0].value.code(), "T023");
+        assert_eq!(checked.diagnostics().len(), 1);
+    }
+
+    #[test]
+    fn overrides_parse_with_and_without_spaces() {
+        let spaced = ConstOverride::parse("LIMIT = 10").expect("valid");
+        assert_eq!(spaced, ConstOverride::parse("LIMIT=10").expect("valid"));
+        assert_eq!(
+            ConstOverride::parse("S = \"x\"").map(|o| o.value),
+            Ok(Literal::String("x".into()))
+        );
+        assert_eq!(
+            ConstOverride::parse("F = -1.5").map(|o| o.value),
+            Ok(Literal::Float("-1.5".into()))
+        );
+        assert!(matches!(ConstOverride::parse("lower = 1"), Err(OverrideError::Name(_))));
+        assert!(matches!(ConstOverride::parse("X = y"), Err(OverrideError::Value(_))));
+        assert!(matches!(ConstOverride::parse("X"), Err(OverrideError::Shape(_))));
+    }
 }
