@@ -166,7 +166,7 @@ impl Tables {
     fn write_trace(&mut self, out: &mut Vec<u8>, trace: &[State]) {
         write_varint(out, trace.len() as u64);
         for state in trace {
-            self.write_state(out, state);
+            crate::grow(|| self.write_state(out, state));
         }
     }
 
@@ -373,7 +373,7 @@ impl DecodeCtx<'_> {
         let count = self.reader.count(1)?;
         let mut trace = Vec::with_capacity(count);
         for _ in 0..count {
-            trace.push(self.state(depth)?);
+            trace.push(crate::grow(|| self.state(depth))?);
         }
         Ok(trace)
     }

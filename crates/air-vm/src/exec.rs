@@ -176,8 +176,12 @@ pub(crate) fn execute(
 }
 
 impl<'p> Exec<'p, '_> {
-    /// Runs one instruction.
+    /// Runs one instruction, growing the stack when recursion (fold, nesting) runs deep.
     pub fn exec(&mut self, instruction: &'p Instruction) -> ExecResult {
+        crate::grow(|| self.exec_instruction(instruction))
+    }
+
+    fn exec_instruction(&mut self, instruction: &'p Instruction) -> ExecResult {
         match instruction {
             Instruction::Call(call) => self.exec_call(call, instruction),
             Instruction::Canon(canon) => self.exec_canon(canon, instruction),

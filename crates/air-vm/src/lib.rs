@@ -36,6 +36,11 @@ pub mod trace;
 pub mod value;
 pub mod verify;
 
+/// Runs `f` with at least 128 KiB of stack left, switching to a new 8 MiB segment if needed.
+pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(128 * 1024, 8 * 1024 * 1024, f)
+}
+
 pub use data::{ParticleData, decode, encode};
 pub use error::{
     CatchableError, DataError, FarewellError, FatalError, PreparationError, SignatureError, VmError,

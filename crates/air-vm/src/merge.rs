@@ -140,7 +140,7 @@ pub fn merge_traces(prev: Vec<State>, current: Vec<State>) -> Result<Vec<State>,
     let mut prev = prev.into_iter();
     let mut current = current.into_iter();
     loop {
-        match merge_state(prev.next(), current.next())? {
+        match crate::grow(|| merge_state(prev.next(), current.next()))? {
             Some(state) => merged.push(state),
             None => return Ok(merged),
         }

@@ -3,7 +3,8 @@
 //! [`step`] takes the script, the data this peer kept, the data that arrived, the run parameters
 //! and the results of the calls it asked for; it returns the new data, the calls to make, the
 //! peers to send the particle to and a return code. It is pure and deterministic: no clock, no
-//! randomness, no IO. It runs on a thread with a large stack, since `fold` recurses per element.
+//! randomness, no IO. Recursive parts (fold recursion, deep traces) grow the stack on demand
+//! (`stacker`), so deep scripts and data never overflow the caller's stack.
 
 use std::collections::BTreeMap;
 
@@ -16,9 +17,6 @@ use crate::signature::KeyPair;
 use crate::trace::visit_signed;
 use crate::value::{JValue, Tetraplet};
 use crate::verify::{collect_results, verify_incoming};
-
-/// The stack given to the interpreter thread.
-const STACK_SIZE: usize = 1 << 30;
 
 /// Size limits of a step, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,39 +134,7 @@ pub fn step_program(
     params: &RunParameters,
     call_results: BTreeMap<u32, CallResult>,
 ) -> StepOutcome {
-    if !needs_big_stack(&program.body, 0) {
-        return run(program, prev_data, current_data, params, call_results);
-    }
-    let run = move || run(program, prev_data, current_data, params, call_results);
-    std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, run);
-        match handle {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                failed(prev_data, PreparationError::AirParse("interpreter panicked".into()).into())
-            }),
-            Err(_) => {
-                failed(prev_data, PreparationError::AirParse("no interpreter thread".into()).into())
-            }
-        }
-    })
-}
-
-/// Whether executing `instruction` may recurse deeper than a small caller stack allows: folds
-/// recurse once per element, and other instructions once per nesting level.
-fn needs_big_stack(instruction: &air_syntax::Instruction, depth: usize) -> bool {
-    use air_syntax::Instruction as I;
-    if depth > 128 {
-        return true;
-    }
-    match instruction {
-        I::Fold(_) => true,
-        I::Seq(pair) | I::Par(pair) | I::Xor(pair) => {
-            needs_big_stack(&pair.left, depth + 1) || needs_big_stack(&pair.right, depth + 1)
-        }
-        I::New(new) => needs_big_stack(&new.body, depth + 1),
-        I::Match(match_) | I::Mismatch(match_) => needs_big_stack(&match_.body, depth + 1),
-        _ => false,
-    }
+    run(program, prev_data, current_data, params, call_results)
 }
 
 fn run(

@@ -226,16 +226,16 @@ pub fn visit_signed(trace: &[State], visit: &mut dyn FnMut(&str, Hash)) {
             State::Call(CallState::Sent { .. }) | State::Ap => {}
             State::Canon(CanonState::Executed(result)) => visit(&result.peer, result.digest()),
             State::Canon(CanonState::Sent { .. }) => {}
-            State::Par(par) => {
+            State::Par(par) => crate::grow(|| {
                 visit_signed(&par.left, visit);
                 visit_signed(&par.right, visit);
-            }
-            State::Fold(fold) => {
+            }),
+            State::Fold(fold) => crate::grow(|| {
                 for iteration in &fold.iterations {
                     visit_signed(&iteration.trace, visit);
                 }
                 visit_signed(&fold.last, visit);
-            }
+            }),
         }
     }
 }

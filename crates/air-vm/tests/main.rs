@@ -1,4 +1,5 @@
 //! Integration tests of air-vm, in one test executable.
 
 mod conformance;
+mod security;
 mod support;

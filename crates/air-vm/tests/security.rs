@@ -1,0 +1,440 @@
+//! Security tests: forged, re-signed, truncated, reordered, oversized and garbage data are each
+//! rejected with their own error, and the previous data is kept unchanged.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use air_vm::data::{ParticleData, decode, encode};
+use air_vm::error::{DataError, FatalError, PreparationError, SignatureError, VmError};
+use air_vm::trace::{CallState, OutputKind, ParState, ServiceResult, State};
+use air_vm::value::{Stored, Tetraplet};
+use air_vm::{CallResult, KeyPair, Limits, RunParameters, StepOutcome, step};
+
+const PARTICLE: &str = "particle-security";
+
+fn params(peer: &str, init: &str) -> RunParameters {
+    let key = KeyPair::from_name(peer);
+    RunParameters {
+        init_peer_id: KeyPair::from_name(init).peer_id(),
+        current_peer_id: key.peer_id(),
+        particle_id: PARTICLE.into(),
+        timestamp: 1,
+        ttl: 1000,
+        key,
+        limits: Limits::default(),
+    }
+}
+
+fn id(peer: &str) -> String {
+    KeyPair::from_name(peer).peer_id()
+}
+
+/// foo computes x, bar computes y from x, foo logs y.
+fn script() -> String {
+    format!(
+        r#"(seq (call "{foo}" ("svc" "f") [] x) (seq (call "{bar}" ("svc" "g") [x] y) (call "{foo}" ("log" "h") [y])))"#,
+        foo = id("foo"),
+        bar = id("bar")
+    )
+}
+
+fn answer(result: &str) -> BTreeMap<u32, CallResult> {
+    BTreeMap::from([(1, CallResult { ret_code: 0, result: result.into() })])
+}
+
+/// The data foo sends to bar after its call returned `result`.
+fn foo_data(result: &str) -> Vec<u8> {
+    let params = params("foo", "foo");
+    let first = step(&script(), &[], &[], &params, BTreeMap::new());
+    let second = step(&script(), &first.data, &[], &params, answer(result));
+    assert_eq!(second.ret_code, 0, "{}", second.error_message);
+    assert_eq!(second.next_peers, vec![id("bar")]);
+    second.data
+}
+
+/// Runs bar on `incoming` (with `prev` as its previous data).
+fn bar_receives(prev: &[u8], incoming: &[u8]) -> StepOutcome {
+    step(&script(), prev, incoming, &params("bar", "foo"), BTreeMap::new())
+}
+
+fn preparation(outcome: &StepOutcome) -> PreparationError {
+    match &outcome.error {
+        Some(VmError::Preparation(error)) => error.clone(),
+        other => panic!("expected a preparation error, got {other:?}"),
+    }
+}
+
+fn data_error(outcome: &StepOutcome) -> DataError {
+    match preparation(outcome) {
+        PreparationError::Data(error) => error,
+        other => panic!("expected a data error, got {other:?}"),
+    }
+}
+
+fn signature_error(outcome: &StepOutcome) -> SignatureError {
+    match preparation(outcome) {
+        PreparationError::Signature(error) => error,
+        other => panic!("expected a signature error, got {other:?}"),
+    }
+}
+
+fn fatal(outcome: &StepOutcome) -> FatalError {
+    match &outcome.error {
+        Some(VmError::Fatal(error)) => error.clone(),
+        other => panic!("expected a fatal error, got {other:?}"),
+    }
+}
+
+/// Applies `edit` to the decoded data and encodes it again (canonically).
+fn tamper(data: &[u8], edit: impl FnOnce(&mut ParticleData)) -> Vec<u8> {
+    let mut decoded = decode(data).expect("valid data");
+    edit(&mut decoded);
+    encode(&decoded)
+}
+
+fn first_result(data: &ParticleData) -> Rc<ServiceResult> {
+    match &data.trace[0] {
+        State::Call(CallState::Executed { result, .. }) => result.clone(),
+        other => panic!("expected an executed call, got {other:?}"),
+    }
+}
+
+fn with_value(result: &ServiceResult, value: &str) -> Rc<ServiceResult> {
+    let value = Stored::from_json(serde_json::Value::from(value));
+    ServiceResult::new(value, result.tetraplet.clone(), result.args_hash)
+}
+
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Hand-made data: the given string and value tables, one tetraplet of string 0, then `trace`.
+fn crafted(strings: &[&str], values: &[&str], trace: &[u8]) -> Vec<u8> {
+    let mut out = b"AQPD\x01".to_vec();
+    varint(&mut out, strings.len() as u64);
+    for text in strings {
+        varint(&mut out, text.len() as u64);
+        out.extend_from_slice(text.as_bytes());
+    }
+    varint(&mut out, values.len() as u64);
+    for text in values {
+        varint(&mut out, text.len() as u64);
+        out.extend_from_slice(text.as_bytes());
+    }
+    out.extend_from_slice(&[1, 0, 0, 0, 0]);
+    out.push(0); // last call id
+    out.extend_from_slice(trace);
+    out.push(0); // no signatures
+    out
+}
+
+#[test]
+fn honest_data_is_accepted() {
+    let outcome = bar_receives(&[], &foo_data("1"));
+    assert_eq!(outcome.ret_code, 0, "{}", outcome.error_message);
+    assert_eq!(outcome.call_requests.len(), 1);
+}
+
+#[test]
+fn garbage_is_rejected() {
+    let outcome = bar_receives(&[], b"this is not particle data at all");
+    assert_eq!(data_error(&outcome), DataError::BadMagic);
+    assert_eq!(outcome.ret_code, 2);
+    assert!(outcome.data.is_empty() && outcome.next_peers.is_empty());
+}
+
+#[test]
+fn truncated_data_is_rejected() {
+    let data = foo_data("1");
+    for cut in [5, data.len() / 2, data.len() - 1] {
+        let outcome = bar_receives(&[], &data[..cut]);
+        assert!(matches!(data_error(&outcome), DataError::Truncated(_) | DataError::BadCount(_)));
+    }
+}
+
+#[test]
+fn trailing_bytes_are_rejected() {
+    let mut data = foo_data("1");
+    data.push(0);
+    assert_eq!(data_error(&bar_receives(&[], &data)), DataError::TrailingBytes(1));
+}
+
+#[test]
+fn unknown_format_version_is_rejected() {
+    let mut data = foo_data("1");
+    data[4] = 99;
+    assert_eq!(data_error(&bar_receives(&[], &data)), DataError::UnsupportedVersion(99));
+}
+
+#[test]
+fn reordered_value_table_is_rejected() {
+    let peer = id("foo");
+    // Two executed calls referencing value 1 first: not the order an encoder writes.
+    let mut trace = vec![2];
+    for value in [1u8, 0] {
+        trace.extend_from_slice(&[1, value, 0]);
+        trace.extend_from_slice(&[0; 32]);
+    }
+    let data = crafted(&[&peer], &["1", "2"], &trace);
+    assert_eq!(data_error(&bar_receives(&[], &data)), DataError::NonCanonical);
+}
+
+#[test]
+fn duplicated_value_is_rejected() {
+    let peer = id("foo");
+    let mut trace = vec![1, 1, 0, 0];
+    trace.extend_from_slice(&[0; 32]);
+    let data = crafted(&[&peer], &["1", "1"], &trace);
+    assert_eq!(data_error(&bar_receives(&[], &data)), DataError::NonCanonical);
+}
+
+#[test]
+fn unknown_state_tag_is_rejected() {
+    let data = crafted(&["p"], &[], &[1, 200]);
+    assert!(matches!(data_error(&bar_receives(&[], &data)), DataError::BadTag { tag: 200, .. }));
+}
+
+#[test]
+fn out_of_range_index_is_rejected() {
+    let mut trace = vec![1, 1, 7, 0];
+    trace.extend_from_slice(&[0; 32]);
+    let data = crafted(&["p"], &["1"], &trace);
+    assert!(matches!(
+        data_error(&bar_receives(&[], &data)),
+        DataError::BadIndex { what: "value", index: 7 }
+    ));
+}
+
+#[test]
+fn invalid_json_value_is_rejected() {
+    let data = crafted(&["p"], &["{not json"], &[0]);
+    assert_eq!(data_error(&bar_receives(&[], &data)), DataError::InvalidJson(0));
+}
+
+#[test]
+fn too_deep_trace_is_rejected() {
+    let mut state = State::Ap;
+    for _ in 0..1100 {
+        state = State::Par(Box::new(ParState { left: vec![state], right: Vec::new() }));
+    }
+    let data = encode(&ParticleData { trace: vec![state], ..ParticleData::default() });
+    assert_eq!(data_error(&bar_receives(&[], &data)), DataError::TooDeep(1000));
+}
+
+#[test]
+fn forged_value_is_rejected() {
+    let data = tamper(&foo_data("1"), |data| {
+        let forged = with_value(&first_result(data), "forged");
+        data.trace[0] =
+            State::Call(CallState::Executed { output: OutputKind::Scalar, result: forged });
+    });
+    assert_eq!(signature_error(&bar_receives(&[], &data)), SignatureError::BadSignature(id("foo")));
+}
+
+#[test]
+fn value_re_signed_by_another_key_is_rejected() {
+    let data = tamper(&foo_data("1"), |data| {
+        let forged = with_value(&first_result(data), "forged");
+        let mut digest = vec![forged.digest(1)];
+        data.trace[0] =
+            State::Call(CallState::Executed { output: OutputKind::Scalar, result: forged });
+        // The attacker signs with its own key but files the signature under foo's id.
+        let signature = KeyPair::from_name("baz").sign(PARTICLE, &mut digest);
+        data.signatures.insert(id("foo"), signature);
+    });
+    assert_eq!(signature_error(&bar_receives(&[], &data)), SignatureError::BadSignature(id("foo")));
+}
+
+#[test]
+fn result_reattributed_to_the_attacker_is_rejected() {
+    let data = tamper(&foo_data("1"), |data| {
+        let result = first_result(data);
+        let mut tetraplet = (*result.tetraplet).clone();
+        tetraplet.peer_pk = id("baz");
+        let stolen = ServiceResult::new(result.value.clone(), Rc::new(tetraplet), result.args_hash);
+        let mut digest = vec![stolen.digest(1)];
+        data.trace[0] =
+            State::Call(CallState::Executed { output: OutputKind::Scalar, result: stolen });
+        data.signatures.remove(&id("foo"));
+        data.signatures.insert(id("baz"), KeyPair::from_name("baz").sign(PARTICLE, &mut digest));
+    });
+    let outcome = bar_receives(&[], &data);
+    assert!(matches!(fatal(&outcome), FatalError::ParametersMismatch(_)));
+    assert_eq!(outcome.ret_code, 20017);
+}
+
+#[test]
+fn missing_signature_is_rejected() {
+    let data = tamper(&foo_data("1"), |data| {
+        data.signatures.clear();
+    });
+    assert_eq!(
+        signature_error(&bar_receives(&[], &data)),
+        SignatureError::MissingSignature(id("foo"))
+    );
+}
+
+#[test]
+fn signature_of_a_peer_without_results_is_rejected() {
+    let data = tamper(&foo_data("1"), |data| {
+        data.signatures.insert(id("baz"), [7; 64]);
+    });
+    assert_eq!(
+        signature_error(&bar_receives(&[], &data)),
+        SignatureError::UnexpectedSignature(id("baz"))
+    );
+}
+
+#[test]
+fn result_of_a_non_peer_id_is_rejected() {
+    let data = tamper(&foo_data("1"), |data| {
+        let result = first_result(data);
+        let tetraplet = Tetraplet { peer_pk: "not-a-peer".into(), ..(*result.tetraplet).clone() };
+        let odd = ServiceResult::new(result.value.clone(), Rc::new(tetraplet), result.args_hash);
+        data.trace
+            .push(State::Call(CallState::Executed { output: OutputKind::Unused, result: odd }));
+        data.signatures.insert("not-a-peer".into(), [1; 64]);
+    });
+    assert_eq!(
+        signature_error(&bar_receives(&[], &data)),
+        SignatureError::InvalidPeerId("not-a-peer".into())
+    );
+}
+
+#[test]
+fn replay_under_another_particle_id_is_rejected() {
+    let data = foo_data("1");
+    let mut params = params("bar", "foo");
+    params.particle_id = "another-particle".into();
+    let outcome = step(&script(), &[], &data, &params, BTreeMap::new());
+    assert_eq!(signature_error(&outcome), SignatureError::BadSignature(id("foo")));
+}
+
+#[test]
+fn injected_unused_result_is_rejected() {
+    // AquaVM does not sign results of calls without an output variable; we do.
+    let data = tamper(&foo_data("1"), |data| {
+        let result = first_result(data);
+        let tetraplet = Tetraplet { peer_pk: id("bar"), ..(*result.tetraplet).clone() };
+        let injected =
+            ServiceResult::new(result.value.clone(), Rc::new(tetraplet), result.args_hash);
+        data.trace.push(State::Call(CallState::Executed {
+            output: OutputKind::Unused,
+            result: injected,
+        }));
+    });
+    assert_eq!(
+        signature_error(&bar_receives(&[], &data)),
+        SignatureError::MissingSignature(id("bar"))
+    );
+}
+
+#[test]
+fn rewritten_history_is_rejected() {
+    // foo signs two contradicting histories of one particle; bar holds the first.
+    let held = bar_receives(&[], &foo_data("1"));
+    assert_eq!(held.ret_code, 0);
+    let outcome = bar_receives(&held.data, &foo_data("2"));
+    assert_eq!(signature_error(&outcome), SignatureError::HistoryRewritten(id("foo")));
+    assert_eq!(outcome.data, held.data, "the held data is kept unchanged");
+}
+
+#[test]
+fn reordered_states_are_rejected() {
+    let params_foo = params("foo", "foo");
+    let script = format!(
+        r#"(seq (call "{foo}" ("svc" "f") [] x) (call "{foo}" ("svc" "f2") [] y))"#,
+        foo = id("foo")
+    );
+    let mut data = Vec::new();
+    for (call, result) in [(1, "\"a\""), (2, "\"b\"")] {
+        let pending = step(&script, &data, &[], &params_foo, BTreeMap::new());
+        let results = BTreeMap::from([(call, CallResult { ret_code: 0, result: result.into() })]);
+        data = step(&script, &pending.data, &[], &params_foo, results).data;
+    }
+    let swapped = tamper(&data, |data| data.trace.swap(0, 1));
+    let outcome = step(&script, &[], &swapped, &params("bar", "foo"), BTreeMap::new());
+    assert!(matches!(fatal(&outcome), FatalError::ParametersMismatch(_)));
+}
+
+#[test]
+fn contradicting_state_kinds_are_rejected() {
+    let held = bar_receives(&[], &foo_data("1"));
+    let data = tamper(&held.data, |data| data.trace[1] = State::Ap);
+    let outcome = step(&script(), &held.data, &data, &params("foo", "foo"), BTreeMap::new());
+    assert!(matches!(fatal(&outcome), FatalError::Trace(_)));
+    assert_eq!(outcome.ret_code, 20000);
+}
+
+#[test]
+fn oversized_data_is_rejected() {
+    let data = foo_data("1");
+    let mut params = params("bar", "foo");
+    params.limits.particle_size = 100;
+    let outcome = step(&script(), &[], &data, &params, BTreeMap::new());
+    assert!(matches!(
+        preparation(&outcome),
+        PreparationError::SizeLimit { what: "particle data", .. }
+    ));
+    assert_eq!(outcome.ret_code, 10);
+}
+
+#[test]
+fn oversized_call_result_is_rejected() {
+    let mut params = params("foo", "foo");
+    params.limits.call_result_size = 10;
+    let first = step(&script(), &[], &[], &params, BTreeMap::new());
+    let big = format!("\"{}\"", "x".repeat(100));
+    let outcome = step(&script(), &first.data, &[], &params, answer(&big));
+    assert!(matches!(
+        preparation(&outcome),
+        PreparationError::SizeLimit { what: "call result", .. }
+    ));
+    assert_eq!(outcome.data, first.data);
+}
+
+#[test]
+fn key_of_another_peer_is_rejected() {
+    let mut params = params("bar", "foo");
+    params.key = KeyPair::from_name("baz");
+    let outcome = step(&script(), &[], &foo_data("1"), &params, BTreeMap::new());
+    assert!(matches!(preparation(&outcome), PreparationError::MalformedKeyPair(_)));
+    assert_eq!(outcome.ret_code, 7);
+}
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Random bytes never panic, and anything non-empty that is not exact data is rejected.
+        #[test]
+        fn random_bytes_are_rejected(bytes in proptest::collection::vec(any::<u8>(), 1..300)) {
+            let outcome = bar_receives(&[], &bytes);
+            prop_assert_eq!(outcome.ret_code, 2);
+        }
+
+        /// Flipping any bit of valid data is rejected or harmless, never a panic.
+        #[test]
+        fn flipped_bytes_never_panic(pos in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let honest = bar_receives(&[], &foo_data("1"));
+            let mut data = foo_data("1");
+            let idx = pos.index(data.len());
+            data[idx] ^= 1 << bit;
+            let outcome = bar_receives(&[], &data);
+            // Unsigned bookkeeping (a sender's call id, the last call id) may change harmlessly;
+            // anything else is rejected.
+            prop_assert!(
+                outcome.ret_code != 0 || outcome.call_requests == honest.call_requests,
+                "a flipped bit at byte {} changed what bar does", idx
+            );
+        }
+    }
+}
