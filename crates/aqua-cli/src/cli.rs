@@ -84,6 +84,22 @@ pub enum AirCommand {
     Fmt(AirFmtArgs),
     /// Parse and validate an AIR file.
     Check(AirCheckArgs),
+    /// Run an AIR script on a local peer, or a scenario over simulated peers.
+    Run(AirRunArgs),
+}
+
+/// Arguments of `aqua air run`.
+#[derive(Debug, Args)]
+pub struct AirRunArgs {
+    /// The AIR script, run on one local peer with the built-in services only.
+    #[arg(required_unless_present = "scenario", conflicts_with = "scenario")]
+    pub file: Option<PathBuf>,
+    /// A scenario (peers, mocked services) in the reference oracle's format.
+    #[arg(long, value_name = "SCENARIO.json")]
+    pub scenario: Option<PathBuf>,
+    /// With `--scenario`: print one JSON summary in the shape of `oracle.mjs --json`.
+    #[arg(long, requires = "scenario")]
+    pub json: bool,
 }
 
 /// Arguments of `aqua air fmt`.

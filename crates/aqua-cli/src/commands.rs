@@ -1,6 +1,7 @@
 //! Dispatch from parsed arguments to the command that runs them.
 
 mod air;
+mod air_run;
 mod check;
 mod parse;
 
@@ -16,5 +17,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args, color),
         Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
         Command::Air(AirCommand::Check(args)) => air::check(&args, color),
+        Command::Air(AirCommand::Run(args)) => air_run::run(&args),
     }
 }
