@@ -3,4 +3,5 @@
 mod air;
 mod check;
 mod parse;
+mod service;
 mod support;

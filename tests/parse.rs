@@ -23,11 +23,15 @@ fn parse_json_is_valid_json_with_the_items() {
 
 #[test]
 fn parse_reports_every_error_and_exits_1() {
-    let path = temp_file("broken.aqua", "aqua M\n\nfunc f(:\n  x = 1\n\nfunc g() -> u32:\n  <- 1 +\n");
+    let path =
+        temp_file("broken.aqua", "aqua M\n\nfunc f(:\n  x = 1\n\nfunc g() -> u32:\n  <- 1 +\n");
     let out = aqua(&["--color", "never", "parse", &path.to_string_lossy()]);
     assert_eq!(out.status.code(), Some(1));
     let errors = stderr(&out);
-    assert!(errors.contains("error[S007]: expected a name, a capitalised name or `)`, found `:`"), "{errors}");
+    assert!(
+        errors.contains("error[S007]: expected a name, a capitalised name or `)`, found `:`"),
+        "{errors}"
+    );
     assert!(errors.contains("error[S007]: expected an expression, found end of line"), "{errors}");
     assert!(errors.contains("broken.aqua:7:9"), "{errors}");
     assert!(errors.contains("2 errors found"), "{errors}");

@@ -37,6 +37,29 @@ pub enum Command {
     /// Tools for AIR scripts.
     #[command(subcommand)]
     Air(AirCommand),
+    /// Tools for services.
+    #[command(subcommand)]
+    Service(ServiceCommand),
+}
+
+/// The `aqua service` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Print the Aqua `service` declaration of a WebAssembly component (.wasm or .wat).
+    FromWasm(FromWasmArgs),
+}
+
+/// Arguments of `aqua service from-wasm`.
+#[derive(Debug, Args)]
+pub struct FromWasmArgs {
+    /// The component, binary (`.wasm`) or text (`.wat`).
+    pub file: PathBuf,
+    /// The service id to put in the declaration.
+    #[arg(long)]
+    pub id: String,
+    /// The service name (default: the file name in PascalCase).
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 /// Arguments of `aqua check`.

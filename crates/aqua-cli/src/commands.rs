@@ -4,10 +4,11 @@ mod air;
 mod air_run;
 mod check;
 mod parse;
+mod service;
 
 use std::process::ExitCode;
 
-use crate::cli::{AirCommand, Cli, Command};
+use crate::cli::{AirCommand, Cli, Command, ServiceCommand};
 
 /// Runs the command named on the command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
@@ -18,5 +19,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
         Command::Air(AirCommand::Check(args)) => air::check(&args, color),
         Command::Air(AirCommand::Run(args)) => air_run::run(&args),
+        Command::Service(ServiceCommand::FromWasm(args)) => service::from_wasm(&args),
     }
 }

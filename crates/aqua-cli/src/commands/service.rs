@@ -1,0 +1,55 @@
+//! `aqua service from-wasm`: the Aqua declaration of a WebAssembly component.
+
+use std::process::ExitCode;
+
+use crate::cli::FromWasmArgs;
+
+/// Runs `aqua service from-wasm`: prints the declaration, or exits 1 if the file is not a usable
+/// component and 2 if it cannot be read.
+#[cfg(feature = "wasm")]
+pub fn from_wasm(args: &FromWasmArgs) -> ExitCode {
+    use air_wasm_host::{Limits, WasmService, aqua_declaration};
+
+    let bytes = match std::fs::read(&args.file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("error: cannot read `{}`: {error}", args.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let service = match WasmService::load(&bytes, Limits::default()) {
+        Ok(service) => service,
+        Err(error) => {
+            eprintln!("error: `{}`: {error}", args.file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let name = args.name.clone().unwrap_or_else(|| service_name(&args.file));
+    print!("{}", aqua_declaration(&name, &args.id, service.functions()));
+    ExitCode::SUCCESS
+}
+
+/// Without the `wasm` feature there is no component support to ask.
+#[cfg(not(feature = "wasm"))]
+pub fn from_wasm(_args: &FromWasmArgs) -> ExitCode {
+    eprintln!("error: this `aqua` was built without WebAssembly support (cargo feature `wasm`)");
+    ExitCode::from(2)
+}
+
+/// `my-service.wasm` → `MyService`.
+#[cfg(feature = "wasm")]
+fn service_name(file: &std::path::Path) -> String {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("Service");
+    let name: String = stem
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_uppercase()) { name } else { format!("Service{name}") }
+}

@@ -1,0 +1,42 @@
+//! `aqua service from-wasm` on components written in the text format.
+
+use crate::support::{aqua, stderr, stdout, temp_file};
+
+fn component(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../air-wasm-host/tests/components")
+        .join(name);
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn from_wasm_prints_the_declaration() {
+    let out = aqua(&["service", "from-wasm", &component("greeting.wat"), "--id", "greeting"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "service Greeting(\"greeting\"):\n  greet(name: string) -> string\n");
+}
+
+#[test]
+fn from_wasm_declares_records_as_data() {
+    let out =
+        aqua(&["service", "from-wasm", &component("math.wat"), "--id", "math", "--name", "Math"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "data StatsResult:\n  count: u32\n  total: u64\n\nservice Math(\"math\"):\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("  stats(xs: []u32) -> StatsResult\n"), "{text}");
+}
+
+#[test]
+fn from_wasm_rejects_what_is_not_a_component() {
+    let path = temp_file("core.wat", "(module (func (export \"f\")))");
+    let out = aqua(&["service", "from-wasm", &path.to_string_lossy(), "--id", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not a valid WebAssembly component"), "{}", stderr(&out));
+    let out = aqua(&["service", "from-wasm", "/nonexistent.wasm", "--id", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+}
