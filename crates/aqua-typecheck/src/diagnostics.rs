@@ -52,6 +52,7 @@ impl TypeError {
             TypeError::ForwardReference { .. } => "T036",
             TypeError::BadTypeHere { .. } => "T037",
             TypeError::NoValue { .. } => "T038",
+            TypeError::ConstName { .. } => "T039",
         }
     }
 
@@ -95,6 +96,7 @@ impl TypeError {
             | TypeError::MapKey { span, .. }
             | TypeError::ForwardReference { span, .. }
             | TypeError::BadTypeHere { span, .. }
+            | TypeError::ConstName { span, .. }
             | TypeError::NoValue { span } => *span,
         }
     }
@@ -249,6 +251,10 @@ impl TypeError {
             TypeError::NoValue { .. } => {
                 d.error("this call returns no value").label("used as a value here")
             }
+            TypeError::ConstName { name, .. } => d
+                .error(format!("constant `{name}` must be named in upper case"))
+                .label("not UPPER_CASE")
+                .note(format!("Write it as `{}`.", name.to_uppercase())),
         };
         diagnostic.with_code(self.code())
     }

@@ -405,6 +405,14 @@ pub enum TypeError {
         /// "struct field", "stream element", "array element".
         place: &'static str,
     },
+    /// T039: a constant whose name is not `UPPER_CASE`.
+    #[error("constant names must be upper case")]
+    ConstName {
+        /// The name.
+        span: Span,
+        /// The name as written.
+        name: SmolStr,
+    },
     /// T038: a `-> ()` arrow's result used as a value.
     #[error("the call returns nothing")]
     NoValue {

@@ -35,6 +35,12 @@ impl Checker<'_> {
     }
 
     fn check_const<'a>(&mut self, def: &'a ast::ConstDef) -> &'a ast::Ident {
+        let name = &def.name.name;
+        let upper = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !upper {
+            self.error(TypeError::ConstName { span: def.name.span, name: name.clone() });
+        }
         let (mut value, mut ty) = match &def.value.kind {
             ExprKind::Literal(literal) => (literal.clone(), literal_type(literal)),
             ExprKind::Var(name) => match self.scope.lookup(&name.name).map(|e| e.def) {
