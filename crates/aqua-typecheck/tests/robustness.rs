@@ -48,6 +48,95 @@ fn mutilated_programs_never_panic() {
     assert!(checks > 1000, "only {checks} mutilated programs were checked");
 }
 
+/// Expressions of many types that random statements are assembled from.
+const ATOMS: [&str; 30] = [
+    "x",
+    "s",
+    "m",
+    "\"a\"",
+    "1",
+    "-2",
+    "1.5",
+    "true",
+    "nil",
+    "[x]",
+    "?[x]",
+    "*[x]",
+    "x + 1",
+    "s!",
+    "s[x]",
+    "m.get(\"k\")",
+    "D(a = \"q\")",
+    "Srv.call",
+    "Ab.g(x)",
+    "x == 1",
+    "!true",
+    "s.length",
+    "Ab",
+    "D",
+    "Srv",
+    "f",
+    "y",
+    "x * 1.5",
+    "[]",
+    "PARTICLE_TTL",
+];
+
+/// Statement shapes; `#` is replaced by an atom and `@` by a fresh name.
+const SHAPES: [&str; 14] = [
+    "@ <- Srv.call(#)",
+    "@ = #",
+    "s <<- #",
+    "m <<- #, #",
+    "Ab.g(#)",
+    "join #",
+    "@ = D(a = #)",
+    "@ = #.copy(a = #)",
+    "@ <- #(#)",
+    "on # via #:\n    Srv.call(#)",
+    "if #:\n    @ = #",
+    "for @ <- #:\n    s <<- #",
+    "@, @ <- Ab.g(#)",
+    "co Srv.call(#)",
+];
+
+/// Random statements over a fixed prelude, from a fixed seed: mostly well-formed, badly typed.
+#[test]
+fn random_programs_never_panic() {
+    let prelude = "aqua Fuzz declares *\n\nservice Srv(\"srv\"):\n  call(s: string) -> string\n\n\
+                   data D:\n  a: string\n\nability Ab:\n  g(x: u32) -> u32\n\n";
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    let (mut parsed, mut fresh) = (0, 0);
+    for _ in 0..3000 {
+        let mut body = String::from("func f{Ab}(x: u32, s: *string, m: %u64) -> string:\n");
+        for _ in 0..1 + next(5) {
+            let mut line = String::new();
+            for c in SHAPES[next(SHAPES.len())].chars() {
+                match c {
+                    '#' => line.push_str(ATOMS[next(ATOMS.len())]),
+                    '@' => {
+                        fresh += 1;
+                        line.push_str(&format!("v{fresh}"));
+                    }
+                    c => line.push(c),
+                }
+            }
+            body.push_str(&format!("  {line}\n"));
+        }
+        body.push_str("  <- \"done\"\n");
+        let checked = aqua_typecheck::check_source("fuzz.aqua", &format!("{prelude}{body}"));
+        parsed += usize::from(checked.syntax_errors.is_empty());
+    }
+    // Most programs must get past the parser for this to test the checker.
+    assert!(parsed >= 1500, "only {parsed} random programs parsed");
+}
+
 #[test]
 fn every_code_is_documented_and_has_a_case() {
     let library =
