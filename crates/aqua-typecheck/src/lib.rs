@@ -6,6 +6,8 @@
 //! type error and warning, and the files needed to render them. It never panics and never
 //! stops at the first error: unknown types become [`types::Type::Error`], which fits anywhere.
 
+#![warn(missing_docs)]
+
 pub mod diagnostics;
 pub mod env;
 pub mod error;
