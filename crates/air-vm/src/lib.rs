@@ -29,6 +29,7 @@ pub mod data;
 pub mod error;
 mod exec;
 pub mod merge;
+pub mod network;
 pub mod scenario;
 pub mod signature;
 pub mod step;
