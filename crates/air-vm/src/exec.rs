@@ -113,6 +113,7 @@ pub(crate) struct Exec<'p, 'a> {
     pub last_error: Rc<JValue>,
     pub last_error_settable: bool,
     pub error: Rc<JValue>,
+    pub error_settable: bool,
     pub caught: Vec<RaisedError>,
 }
 
@@ -154,6 +155,7 @@ pub(crate) fn execute(
         last_error: Rc::new(no_error()),
         last_error_settable: true,
         error: Rc::new(no_error()),
+        error_settable: true,
         caught: Vec::new(),
     };
     exec.push_frame(prev, current);
@@ -222,7 +224,8 @@ impl<'p> Exec<'p, '_> {
         self.raise_raised(raised)
     }
 
-    /// Raises an already described error (a re-throw), recording `%last_error%`.
+    /// Raises an already described error (a re-throw), recording `%last_error%` and `:error:`
+    /// unless an earlier error not yet handled already set them (AquaVM's settable flags).
     pub fn raise_raised(&mut self, raised: RaisedError) -> ExecError {
         let touches_last_error = !matches!(
             raised.error,
@@ -231,6 +234,10 @@ impl<'p> Exec<'p, '_> {
         if touches_last_error && self.last_error_settable {
             self.last_error = Rc::new(raised.last_error_object(self.params.current_peer_id));
             self.last_error_settable = false;
+        }
+        if self.error_settable {
+            self.error = Rc::new(raised.error_object());
+            self.error_settable = false;
         }
         ExecError::Catchable(Box::new(raised))
     }

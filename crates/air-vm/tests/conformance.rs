@@ -1,5 +1,6 @@
-//! Differential tests: the 98 reference scenarios of `tests/conformance/` run on our VM must make
-//! the same calls with the same results (a multiset) and no errors, as AquaVM did.
+//! Differential tests: the 98 reference scenarios of `tests/conformance/` and the hand-written
+//! instruction and quirk scenarios of `tests/conformance/extra/` run on our VM must make the same
+//! calls with the same results (a multiset) and end with the same error codes as AquaVM did.
 
 #![allow(clippy::disallowed_methods)]
 
@@ -13,9 +14,31 @@ fn conformance_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
 }
 
+/// Hand-written scenarios where we consciously differ from AquaVM's errors (calls still match).
+const ERROR_DEVIATIONS: &[(&str, &str)] = &[(
+    "stream-map-bad-key",
+    "AquaVM's ap to a stream map takes a trace state before checking the key; after the error \
+     the next state written at that position breaks its replay with 20000. We check the key first.",
+)];
+
+/// The errors of a summary as sorted (peer, ret_code) pairs: messages are AquaVM's own prose.
+fn error_codes(summary: &Value) -> Vec<String> {
+    let mut errors: Vec<String> = summary["errors"]
+        .as_array()
+        .map(|errors| {
+            errors.iter().map(|error| format!("{} {}", error["peer"], error["ret_code"])).collect()
+        })
+        .unwrap_or_default();
+    errors.sort();
+    errors
+}
+
 /// Compares one scenario; returns a description of the difference, if any.
 fn check(name: &str) -> Option<String> {
-    let dir = conformance_dir();
+    check_in(&conformance_dir(), name)
+}
+
+fn check_in(dir: &std::path::Path, name: &str) -> Option<String> {
     let scenario = std::fs::read_to_string(dir.join(format!("{name}.json"))).ok()?;
     let expected = std::fs::read_to_string(dir.join(format!("{name}.expected.json"))).ok()?;
     let expected: Value = serde_json::from_str(&expected).ok()?;
@@ -27,8 +50,12 @@ fn check(name: &str) -> Option<String> {
         let extra: Vec<_> = got.iter().filter(|call| !want.contains(call)).collect();
         return Some(format!("{name}: calls differ\n  missing: {missing:#?}\n  extra: {extra:#?}"));
     }
-    if ours["errors"] != expected["errors"] {
-        return Some(format!("{name}: errors {}", ours["errors"]));
+    let deviates = ERROR_DEVIATIONS.iter().any(|(deviation, _)| *deviation == name);
+    if !deviates && error_codes(&ours) != error_codes(&expected) {
+        return Some(format!(
+            "{name}: errors differ\n  want: {}\n  got: {}",
+            expected["errors"], ours["errors"]
+        ));
     }
     if ours["peers"] != expected["peers"] {
         return Some(format!("{name}: peer ids differ"));
@@ -36,8 +63,8 @@ fn check(name: &str) -> Option<String> {
     None
 }
 
-fn scenario_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(conformance_dir())
+fn scenario_names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("tests/conformance exists")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.ends_with(".json") && !name.ends_with(".expected.json"))
@@ -45,6 +72,25 @@ fn scenario_names() -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+fn scenario_names() -> Vec<String> {
+    scenario_names_in(&conformance_dir())
+}
+
+#[test]
+fn hand_written_scenarios_match() {
+    let dir = conformance_dir().join("extra");
+    let names = scenario_names_in(&dir);
+    assert!(names.len() >= 40, "at least 40 hand-written scenarios");
+    let failures: Vec<String> = names.iter().filter_map(|name| check_in(&dir, name)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios differ:\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -33,6 +33,7 @@ impl<'p> Exec<'p, '_> {
             (Ok(()), Ok(())) => Ok(()),
             _ => {
                 self.last_error_settable = true;
+                self.error_settable = true;
                 Ok(())
             }
         }
@@ -63,7 +64,7 @@ impl<'p> Exec<'p, '_> {
             Err(ExecError::Catchable(raised)) => {
                 self.complete = true;
                 self.last_error_settable = true;
-                self.error = raised.error_object().into();
+                self.error_settable = true;
                 self.caught.push(*raised);
                 let result = self.exec(&pair.right);
                 self.caught.pop();

@@ -146,13 +146,19 @@ fn run_local(path: &Path) -> ExitCode {
                 Some(Err((code, message))) => (code, message),
                 None => {
                     unanswered += 1;
-                    println!("call #{} {service}.{function}({args}) -> no such service", request.call_id);
+                    println!(
+                        "call #{} {service}.{function}({args}) -> no such service",
+                        request.call_id
+                    );
                     let message = format!("service {service}.{function} not found");
                     (1, Value::String(message))
                 }
             };
             if ret_code == 0 || answer_found(service, function) {
-                println!("call #{} {service}.{function}({args}) -> ret_code={ret_code} {result}", request.call_id);
+                println!(
+                    "call #{} {service}.{function}({args}) -> ret_code={ret_code} {result}",
+                    request.call_id
+                );
             }
             results.insert(request.call_id, CallResult { ret_code, result: result.to_string() });
         }
