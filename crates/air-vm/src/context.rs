@@ -14,8 +14,58 @@ use crate::value::{CanonVal, Val};
 /// The most values a stream may hold (AquaVM's `STREAM_MAX_SIZE`).
 pub const STREAM_MAX_SIZE: usize = 1024;
 
-/// A stream's values in order; shared so that a fold sees values appended while it runs.
-pub type StreamRef = Rc<RefCell<Vec<Val>>>;
+/// A stream, shared so that a fold sees values appended while it runs.
+pub type StreamRef = Rc<RefCell<Stream>>;
+
+/// Where a stream value's producing state came from. As in AquaVM, values this peer already
+/// held come first, then values that just arrived, then values produced in this run, so a value
+/// learned later never overtakes one learned earlier (AquaVM's generations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// The state was in the previous data.
+    Prev,
+    /// The state was only in the incoming data.
+    Current,
+    /// The state was written in this run.
+    New,
+}
+
+/// A stream's values in order.
+#[derive(Debug, Default)]
+pub struct Stream {
+    values: Vec<Val>,
+    sections: Vec<Section>,
+}
+
+impl Stream {
+    /// The values in order.
+    pub fn values(&self) -> &[Val] {
+        &self.values
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the stream is empty.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The value at `idx`.
+    pub fn get(&self, idx: usize) -> Option<&Val> {
+        self.values.get(idx)
+    }
+
+    /// Inserts a value at the end of its section.
+    fn insert(&mut self, section: Section, value: Val) {
+        let pos =
+            self.sections.iter().rposition(|other| *other <= section).map_or(0, |pos| pos + 1);
+        self.values.insert(pos, value);
+        self.sections.insert(pos, section);
+    }
+}
 
 /// The kinds of names that scopes track.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,14 +216,24 @@ impl Variables {
         self.stream_maps.get(name)?.last().cloned()
     }
 
-    /// Appends to a stream, creating a global one on first write.
-    pub fn push_stream(&mut self, name: &str, value: Val) -> Result<(), FatalError> {
-        push_to(self.streams.entry(name.to_owned()).or_default(), name, value)
+    /// Adds to a stream, creating a global one on first write.
+    pub fn push_stream(
+        &mut self,
+        name: &str,
+        section: Section,
+        value: Val,
+    ) -> Result<(), FatalError> {
+        push_to(self.streams.entry(name.to_owned()).or_default(), name, section, value)
     }
 
-    /// Appends a `{key, value}` object to a stream map, creating a global one on first write.
-    pub fn push_stream_map(&mut self, name: &str, value: Val) -> Result<(), FatalError> {
-        push_to(self.stream_maps.entry(name.to_owned()).or_default(), name, value)
+    /// Adds a `{key, value}` object to a stream map, creating a global one on first write.
+    pub fn push_stream_map(
+        &mut self,
+        name: &str,
+        section: Section,
+        value: Val,
+    ) -> Result<(), FatalError> {
+        push_to(self.stream_maps.entry(name.to_owned()).or_default(), name, section, value)
     }
 
     /// Binds a fold iterator.
@@ -215,15 +275,20 @@ fn pop_stream(map: &mut HashMap<String, Vec<StreamRef>>, name: &str) {
     }
 }
 
-fn push_to(streams: &mut Vec<StreamRef>, name: &str, value: Val) -> Result<(), FatalError> {
+fn push_to(
+    streams: &mut Vec<StreamRef>,
+    name: &str,
+    section: Section,
+    value: Val,
+) -> Result<(), FatalError> {
     if streams.is_empty() {
         streams.push(StreamRef::default());
     }
     let stream = streams.last().cloned().unwrap_or_default();
-    let mut values = stream.borrow_mut();
-    if values.len() >= STREAM_MAX_SIZE {
+    let mut stream = stream.borrow_mut();
+    if stream.len() >= STREAM_MAX_SIZE {
         return Err(FatalError::StreamSizeLimit(name.to_owned(), STREAM_MAX_SIZE));
     }
-    values.push(value);
+    stream.insert(section, value);
     Ok(())
 }

@@ -2,5 +2,6 @@
 
 mod conformance;
 mod network;
+mod properties;
 mod security;
 mod support;

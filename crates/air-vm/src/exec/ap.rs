@@ -3,6 +3,7 @@
 use air_syntax::{Ap, ApMap, ApResult, Instruction};
 
 use super::{Exec, ExecResult};
+use crate::context::Section;
 use crate::error::{CatchableError, FatalError};
 use crate::merge::kind;
 use crate::trace::State;
@@ -19,8 +20,8 @@ impl<'p> Exec<'p, '_> {
         match &ap.result {
             ApResult::Scalar(name) => self.vars.set_scalar(&name.name, val)?,
             ApResult::Stream(name) => {
-                self.replay_ap()?;
-                self.vars.push_stream(&name.name, val)?;
+                let section = self.replay_ap()?;
+                self.vars.push_stream(&name.name, section, val)?;
             }
         }
         Ok(())
@@ -41,14 +42,20 @@ impl<'p> Exec<'p, '_> {
                 return Err(self.raise(error, instruction, None));
             }
         };
-        self.replay_ap()?;
+        let section = self.replay_ap()?;
         let entry = serde_json::json!({"key": key, "value": value.json().clone()});
-        self.vars.push_stream_map(&ap.map.name, Val::new(entry, value.tetraplet))?;
+        self.vars.push_stream_map(&ap.map.name, section, Val::new(entry, value.tetraplet))?;
         Ok(())
     }
 
-    fn replay_ap(&mut self) -> Result<(), FatalError> {
+    /// Replays or writes an `Ap` state; returns where the value's state came from.
+    fn replay_ap(&mut self) -> Result<Section, FatalError> {
         let (prev, current) = self.pop_states();
+        let section = match (&prev, &current) {
+            (Some(_), _) => Section::Prev,
+            (None, Some(_)) => Section::Current,
+            (None, None) => Section::New,
+        };
         for state in [prev, current].into_iter().flatten() {
             if state != State::Ap {
                 return Err(FatalError::Trace(format!(
@@ -58,6 +65,6 @@ impl<'p> Exec<'p, '_> {
             }
         }
         self.push_state(State::Ap);
-        Ok(())
+        Ok(section)
     }
 }

@@ -67,7 +67,7 @@ impl<'p> Exec<'p, '_> {
                 self.vars.stream_map(&map.name)
             }
         };
-        stream.map(|values| values.borrow().clone()).unwrap_or_default()
+        stream.map(|stream| stream.borrow().values().to_vec()).unwrap_or_default()
     }
 
     fn bind_canon(&mut self, canon: &Canon, result: &CanonResult) -> ExecResult {

@@ -6,7 +6,7 @@
 //! value's content, iterates values appended while it runs, behaves as if it ended in `never`
 //! without a last instruction, and swallows catchable errors.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use air_syntax::{Fold, FoldIterable, Instruction, ValueKind};
@@ -32,35 +32,47 @@ enum Items {
 
 struct StreamIter {
     stream: StreamRef,
-    keys: Vec<IterKey>,
-    counts: HashMap<[u8; 16], u32>,
     prev: HashMap<IterKey, Vec<State>>,
     current: HashMap<IterKey, Vec<State>>,
     out: BTreeMap<IterKey, Vec<State>>,
     prev_last: Vec<State>,
     current_last: Vec<State>,
     out_last: Vec<State>,
-    visited: Vec<bool>,
+    visited: HashSet<IterKey>,
+    /// The value whose body runs now.
+    at: Option<IterKey>,
 }
 
 impl StreamIter {
-    fn key(&mut self, idx: usize) -> Option<IterKey> {
-        while self.keys.len() <= idx {
-            let value = self.stream.borrow().get(self.keys.len())?.value.clone();
-            let hash = value.hash();
-            let mut digest = [0u8; 16];
-            digest.copy_from_slice(&hash[..16]);
-            let count = self.counts.entry(digest).or_insert(0);
-            self.keys.push(IterKey { digest, nth: *count });
-            *count += 1;
-        }
-        self.keys.get(idx).copied()
+    /// The keys of the stream's values, in stream order.
+    fn keys(&self) -> Vec<IterKey> {
+        let mut counts: HashMap<[u8; 16], u32> = HashMap::new();
+        let stream = self.stream.borrow();
+        stream
+            .values()
+            .iter()
+            .map(|value| {
+                let hash = value.value.hash();
+                let mut digest = [0u8; 16];
+                digest.copy_from_slice(&hash[..16]);
+                let count = counts.entry(digest).or_insert(0);
+                let key = IterKey { digest, nth: *count };
+                *count += 1;
+                key
+            })
+            .collect()
     }
 
-    /// The first value at or after `from` not yet iterated in this run.
-    fn unvisited_from(&self, from: usize) -> Option<usize> {
-        let len = self.stream.borrow().len();
-        (from..len).find(|idx| !self.visited.get(*idx).copied().unwrap_or(false))
+    /// The first value after `after` (or from the start) not yet iterated in this run.
+    fn unvisited_after(&self, after: Option<IterKey>) -> Option<usize> {
+        let keys = self.keys();
+        let start = match after {
+            None => 0,
+            Some(key) => {
+                keys.iter().position(|other| *other == key).map_or(keys.len(), |pos| pos + 1)
+            }
+        };
+        (start..keys.len()).find(|idx| !self.visited.contains(&keys[*idx]))
     }
 }
 
@@ -127,15 +139,14 @@ impl<'p> Exec<'p, '_> {
         };
         let iter = StreamIter {
             stream,
-            keys: Vec::new(),
-            counts: HashMap::new(),
             prev: prev.iterations.into_iter().map(|it| (it.key, it.trace)).collect(),
             current: current.iterations.into_iter().map(|it| (it.key, it.trace)).collect(),
             out: BTreeMap::new(),
             prev_last: prev.last,
             current_last: current.last,
             out_last: Vec::new(),
-            visited: Vec::new(),
+            visited: HashSet::new(),
+            at: None,
         };
         let cursor = FoldCursor { fold, items: Items::Stream(Box::new(iter)), idx: 0 };
         let (result, cursor) = self.run_chains(fold, cursor)?;
@@ -198,7 +209,7 @@ impl<'p> Exec<'p, '_> {
                 Err(ExecError::Catchable(_)) | Ok(()) => complete |= self.complete,
             }
             start = match self.cursor(name) {
-                Some(FoldCursor { items: Items::Stream(iter), .. }) => iter.unvisited_from(0),
+                Some(FoldCursor { items: Items::Stream(iter), .. }) => iter.unvisited_after(None),
                 _ => None,
             };
         }
@@ -227,11 +238,9 @@ impl<'p> Exec<'p, '_> {
                 None => return Ok(()),
             },
             Items::Stream(iter) => {
-                let Some(key) = iter.key(idx) else { return Ok(()) };
-                if iter.visited.len() <= idx {
-                    iter.visited.resize(idx + 1, false);
-                }
-                iter.visited[idx] = true;
+                let Some(key) = iter.keys().get(idx).copied() else { return Ok(()) };
+                iter.visited.insert(key);
+                iter.at = Some(key);
                 let item = iter.stream.borrow().get(idx).cloned();
                 let Some(item) = item else { return Ok(()) };
                 let prev = iter.prev.remove(&key).unwrap_or_default();
@@ -266,14 +275,17 @@ impl<'p> Exec<'p, '_> {
     pub fn exec_next(&mut self, name: &str) -> ExecResult {
         let Some(cursor) = self.cursor(name) else { return Ok(()) };
         let saved = cursor.idx;
-        let following = match &cursor.items {
-            Items::Scalar(items) => Some(saved + 1).filter(|idx| *idx < items.len()),
-            Items::Stream(iter) => iter.unvisited_from(saved + 1),
+        let (following, saved_at) = match &cursor.items {
+            Items::Scalar(items) => (Some(saved + 1).filter(|idx| *idx < items.len()), None),
+            Items::Stream(iter) => (iter.unvisited_after(iter.at), iter.at),
         };
         if let Some(following) = following {
             let result = self.run_item(name, following);
             if let Some(cursor) = self.cursor(name) {
                 cursor.idx = saved;
+                if let Items::Stream(iter) = &mut cursor.items {
+                    iter.at = saved_at;
+                }
             }
             return result;
         }

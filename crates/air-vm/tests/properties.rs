@@ -1,0 +1,250 @@
+//! Property tests: the merge of traces is a CRDT join (idempotent, commutative, associative,
+//! contradictions rejected), and a script run with particles delivered in random orders, some of
+//! them twice, ends with the same result.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use air_vm::merge::merge_traces;
+use air_vm::trace::{
+    CallState, CanonResult, CanonState, FoldIteration, FoldState, IterKey, OutputKind, ParState,
+    ServiceResult, State,
+};
+use air_vm::value::{Stored, Tetraplet, Val};
+use air_vm::{CallResult, KeyPair, Limits, RunParameters, step};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn result(value: u8) -> Rc<ServiceResult> {
+    let tetraplet =
+        Rc::new(Tetraplet { peer_pk: format!("peer{}", value % 3), ..Tetraplet::default() });
+    ServiceResult::new(Stored::from_json(json!(value)), tetraplet, [value; 32])
+}
+
+/// A complete trace: every call executed or failed, every canon executed.
+fn full_trace() -> impl Strategy<Value = Vec<State>> {
+    let leaf = prop_oneof![
+        (0u8..6).prop_map(|value| State::Call(CallState::Executed {
+            output: OutputKind::Scalar,
+            result: result(value)
+        })),
+        (0u8..6).prop_map(|value| State::Call(CallState::Failed(result(value)))),
+        Just(State::Ap),
+        (0u8..4).prop_map(|value| {
+            let element =
+                Val { value: Stored::from_json(json!(value)), tetraplet: Tetraplet::peer("p") };
+            State::Canon(CanonState::Executed(CanonResult::new(Rc::from("p"), vec![element])))
+        }),
+    ];
+    let state = leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            (
+                prop::collection::vec(inner.clone(), 0..4),
+                prop::collection::vec(inner.clone(), 0..4)
+            )
+                .prop_map(|(left, right)| State::Par(Box::new(ParState { left, right }))),
+            prop::collection::btree_map(0u8..5, prop::collection::vec(inner, 0..3), 0..3).prop_map(
+                |iterations| {
+                    let iterations = iterations
+                        .into_iter()
+                        .map(|(digest, trace)| FoldIteration {
+                            key: IterKey { digest: [digest; 16], nth: 0 },
+                            trace,
+                        })
+                        .collect();
+                    State::Fold(FoldState { iterations, last: Vec::new() })
+                }
+            ),
+        ]
+    });
+    prop::collection::vec(state, 0..6)
+}
+
+/// A partial view of a full trace, as some peer may hold it: a prefix of each subtrace, with some
+/// results not yet arrived (sent) and some fold iterations missing. `bits` drives the choices.
+fn view(trace: &[State], bits: &mut impl Iterator<Item = u8>) -> Vec<State> {
+    let keep = usize::from(bits.next().unwrap_or(255)) * (trace.len() + 1) / 256;
+    let keep = if bits.next().unwrap_or(0).is_multiple_of(3) { keep } else { trace.len() };
+    trace[..keep.min(trace.len())]
+        .iter()
+        .map(|state| match state {
+            State::Call(_) if bits.next().unwrap_or(0).is_multiple_of(3) => {
+                let sender: Rc<str> = Rc::from(format!("sender{}", bits.next().unwrap_or(0) % 2));
+                State::Call(CallState::Sent { sender, call_id: None })
+            }
+            State::Canon(_) if bits.next().unwrap_or(0).is_multiple_of(3) => {
+                State::Canon(CanonState::Sent { sender: Rc::from("sender0") })
+            }
+            State::Par(par) => State::Par(Box::new(ParState {
+                left: view(&par.left, bits),
+                right: view(&par.right, bits),
+            })),
+            State::Fold(fold) => {
+                let mut iterations = Vec::new();
+                for iteration in &fold.iterations {
+                    if !bits.next().unwrap_or(0).is_multiple_of(4) {
+                        let trace = view(&iteration.trace, bits);
+                        iterations.push(FoldIteration { key: iteration.key, trace });
+                    }
+                }
+                State::Fold(FoldState { iterations, last: Vec::new() })
+            }
+            other => other.clone(),
+        })
+        .collect()
+}
+
+fn views() -> impl Strategy<Value = (Vec<State>, Vec<State>, Vec<State>)> {
+    (full_trace(), prop::collection::vec(any::<u8>(), 64..256)).prop_map(|(full, bits)| {
+        let mut bits = bits.into_iter().cycle();
+        let a = view(&full, &mut bits);
+        let b = view(&full, &mut bits);
+        let c = view(&full, &mut bits);
+        (a, b, c)
+    })
+}
+
+fn merge(a: &[State], b: &[State]) -> Result<Vec<State>, air_vm::FatalError> {
+    merge_traces(a.to_vec(), b.to_vec())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn merge_is_idempotent((a, _, _) in views()) {
+        prop_assert_eq!(merge(&a, &a).expect("a view merges with itself"), a);
+    }
+
+    #[test]
+    fn merge_is_commutative((a, b, _) in views()) {
+        prop_assert_eq!(merge(&a, &b).expect("views agree"), merge(&b, &a).expect("views agree"));
+    }
+
+    #[test]
+    fn merge_is_associative((a, b, c) in views()) {
+        let left = merge(&merge(&a, &b).expect("views agree"), &c).expect("views agree");
+        let right = merge(&a, &merge(&b, &c).expect("views agree")).expect("views agree");
+        prop_assert_eq!(left, right);
+    }
+
+    #[test]
+    fn merge_absorbs_a_view_into_the_full_trace((a, _, _) in views(), full in full_trace()) {
+        // Any view of a trace merged with the trace gives the trace back.
+        let mut bits = std::iter::repeat(7u8);
+        let partial = view(&full, &mut bits);
+        prop_assert_eq!(merge(&partial, &full).expect("a view agrees with its trace"), full.clone());
+        let _ = a;
+    }
+
+    #[test]
+    fn contradicting_results_are_rejected(value in 0u8..6, other in 0u8..6) {
+        prop_assume!(value != other);
+        let a = vec![State::Call(CallState::Executed { output: OutputKind::Scalar, result: result(value) })];
+        let b = vec![State::Call(CallState::Executed { output: OutputKind::Scalar, result: result(other) })];
+        prop_assert!(merge(&a, &b).is_err());
+        let failed = vec![State::Call(CallState::Failed(result(value)))];
+        prop_assert!(merge(&a, &failed).is_err());
+        prop_assert!(merge(&a, &[State::Ap]).is_err());
+    }
+}
+
+/// A tiny network driven by a delivery schedule: `choices` picks which pending particle is
+/// delivered next and whether it is delivered twice.
+fn run_network(air_template: &str, peers: &[&str], choices: &[u8]) -> Vec<Value> {
+    let ids: BTreeMap<&str, String> =
+        peers.iter().map(|name| (*name, KeyPair::from_name(name).peer_id())).collect();
+    let mut air = air_template.to_owned();
+    for (name, id) in &ids {
+        air = air.replace(&format!("@{name}@"), id);
+    }
+    let names: BTreeMap<String, &str> = ids.iter().map(|(name, id)| (id.clone(), *name)).collect();
+    let mut prev: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
+    let mut pending: Vec<(&str, Vec<u8>)> = vec![(peers[0], Vec::new())];
+    let mut responses = Vec::new();
+    let mut choices = choices.iter().copied().cycle();
+    let mut deliveries = 0;
+    let mut duplicates = 0;
+    while !pending.is_empty() && deliveries < 500 {
+        deliveries += 1;
+        let pick = usize::from(choices.next().unwrap_or(0)) % pending.len();
+        let duplicate = choices.next().unwrap_or(0).is_multiple_of(5) && duplicates < 8;
+        let (peer, data) = if duplicate {
+            duplicates += 1;
+            pending[pick].clone()
+        } else {
+            pending.remove(pick)
+        };
+        let key = KeyPair::from_name(peer);
+        let params = RunParameters {
+            init_peer_id: ids[peers[0]].clone(),
+            current_peer_id: key.peer_id(),
+            particle_id: "property".into(),
+            timestamp: 1,
+            ttl: 1000,
+            key,
+            limits: Limits::default(),
+        };
+        let mut data_prev = prev.remove(peer).unwrap_or_default();
+        let mut current = data;
+        let mut results = BTreeMap::new();
+        loop {
+            let outcome = step(&air, &data_prev, &current, &params, results);
+            assert_eq!(outcome.ret_code, 0, "{}", outcome.error_message);
+            data_prev = outcome.data;
+            for next in outcome.next_peers {
+                if let Some(name) = names.get(&next) {
+                    pending.push((name, data_prev.clone()));
+                }
+            }
+            if outcome.call_requests.is_empty() {
+                break;
+            }
+            results = BTreeMap::new();
+            for request in outcome.call_requests {
+                let value = match request.service_id.as_str() {
+                    "callback" => {
+                        responses.push(Value::Array(request.arguments.clone()));
+                        Value::Null
+                    }
+                    "op" => Value::Null,
+                    _ => json!(format!(
+                        "{peer} got {}",
+                        request.arguments.first().unwrap_or(&Value::Null)
+                    )),
+                };
+                results
+                    .insert(request.call_id, CallResult { ret_code: 0, result: value.to_string() });
+            }
+            current = Vec::new();
+        }
+        prev.insert(peer, data_prev);
+    }
+    responses
+}
+
+const PAR_SCALARS: &str = r#"(seq (par (seq (call "@p1@" ("svc" "f") [1] a) (call %init_peer_id% ("op" "noop") [])) (par (seq (call "@p2@" ("svc" "f") [2] b) (call %init_peer_id% ("op" "noop") [])) (seq (call "@p3@" ("svc" "f") [3] c) (call %init_peer_id% ("op" "noop") [])))) (call %init_peer_id% ("callback" "done") [a b c]))"#;
+
+const FOLD_JOIN: &str = r#"(seq (seq (ap "@p1@" $ps) (seq (ap "@p2@" $ps) (seq (ap "@p3@" $ps) (canon %init_peer_id% $ps #ps)))) (seq (fold #ps p (par (seq (call p ("svc" "f") [p] $res) (call %init_peer_id% ("op" "noop") [])) (next p)) (null)) (seq (new $gate (fold $res r (seq (seq (ap r $gate) (canon %init_peer_id% $gate #gate)) (xor (match #gate.length 3 (null)) (next r))) (never))) (seq (canon %init_peer_id% $res #res) (call %init_peer_id% ("callback" "done") [#res.length])))))"#;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn par_result_is_independent_of_delivery_order(choices in prop::collection::vec(any::<u8>(), 1..64)) {
+        let responses = run_network(PAR_SCALARS, &["client", "p1", "p2", "p3"], &choices);
+        prop_assert!(!responses.is_empty());
+        for response in &responses {
+            prop_assert_eq!(response, &json!(["p1 got 1", "p2 got 2", "p3 got 3"]));
+        }
+    }
+
+    #[test]
+    fn join_result_is_independent_of_delivery_order(choices in prop::collection::vec(any::<u8>(), 1..64)) {
+        let responses = run_network(FOLD_JOIN, &["client", "p1", "p2", "p3"], &choices);
+        prop_assert!(!responses.is_empty());
+        for response in &responses {
+            prop_assert_eq!(response, &json!([3]));
+        }
+    }
+}
