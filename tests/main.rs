@@ -5,3 +5,4 @@ mod check;
 mod parse;
 mod service;
 mod support;
+mod vm_run;
