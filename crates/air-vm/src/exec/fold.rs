@@ -41,11 +41,22 @@ struct StreamIter {
     visited: HashSet<IterKey>,
     /// The value whose body runs now.
     at: Option<IterKey>,
+    /// The keys for the stream length they were computed at.
+    keys: std::cell::RefCell<(usize, Rc<Vec<IterKey>>)>,
 }
 
 impl StreamIter {
-    /// The keys of the stream's values, in stream order.
-    fn keys(&self) -> Vec<IterKey> {
+    /// The keys of the stream's values, in stream order (recomputed when the stream changed).
+    fn keys(&self) -> Rc<Vec<IterKey>> {
+        let len = self.stream.borrow().len();
+        let mut cache = self.keys.borrow_mut();
+        if cache.0 != len || cache.1.len() != len {
+            *cache = (len, Rc::new(self.compute_keys()));
+        }
+        cache.1.clone()
+    }
+
+    fn compute_keys(&self) -> Vec<IterKey> {
         let mut counts: HashMap<[u8; 16], u32> = HashMap::new();
         let stream = self.stream.borrow();
         stream
@@ -147,6 +158,7 @@ impl<'p> Exec<'p, '_> {
             out_last: Vec::new(),
             visited: HashSet::new(),
             at: None,
+            keys: std::cell::RefCell::new((0, Rc::new(Vec::new()))),
         };
         let cursor = FoldCursor { fold, items: Items::Stream(Box::new(iter)), idx: 0 };
         let (result, cursor) = self.run_chains(fold, cursor)?;
