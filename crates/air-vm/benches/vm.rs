@@ -47,6 +47,8 @@ struct Bench {
     json: &'static str,
     aquavm_native_ms: f64,
     aquavm_wasm_ms: f64,
+    /// The client's final data size on AquaVM (oracle.mjs --json, avm 0.62.0).
+    aquavm_data_bytes: usize,
 }
 
 const BENCHES: [Bench; 4] = [
@@ -55,24 +57,28 @@ const BENCHES: [Bench; 4] = [
         json: include_str!("data/call-requests500.json"),
         aquavm_native_ms: 458.0,
         aquavm_wasm_ms: 7923.0,
+        aquavm_data_bytes: 9020515,
     },
     Bench {
         name: "long-chain200",
         json: include_str!("data/long-chain200.json"),
         aquavm_native_ms: 458.0,
         aquavm_wasm_ms: 12786.0,
+        aquavm_data_bytes: 100723,
     },
     Bench {
         name: "big-values1mb",
         json: include_str!("data/big-values1mb.json"),
         aquavm_native_ms: 32.8,
         aquavm_wasm_ms: 4266.0,
+        aquavm_data_bytes: 1030827,
     },
     Bench {
         name: "multiple-sigs30",
         json: include_str!("data/multiple-sigs30.json"),
         aquavm_native_ms: 60.1,
         aquavm_wasm_ms: 1530.0,
+        aquavm_data_bytes: 68043,
     },
 ];
 
@@ -92,13 +98,14 @@ fn main() {
         std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).collect();
     let repeats: usize = 3;
     println!(
-        "{:<18} {:>6} {:>12} {:>12} {:>10} {:>12} {:>14} {:>14}  answer",
+        "{:<18} {:>6} {:>10} {:>10} {:>9} {:>11} {:>12} {:>14} {:>12}  answer",
         "scenario",
         "steps",
         "ours ms",
         "target ms",
         "peak MiB",
         "data bytes",
+        "AquaVM data",
         "AquaVM native",
         "AquaVM wasm"
     );
@@ -123,13 +130,14 @@ fn main() {
         let answer = if answer.len() > 40 { format!("{}…", &answer[..40]) } else { answer };
         let data = summary.data_bytes.get("client").copied().unwrap_or_default();
         println!(
-            "{:<18} {:>6} {:>12.2} {:>12.1} {:>10.2} {:>12} {:>11.1} ms {:>11.0} ms  {answer}",
+            "{:<18} {:>6} {:>10.2} {:>10.1} {:>9.2} {:>11} {:>12} {:>11.1} ms {:>9.0} ms  {answer}",
             bench.name,
             summary.invocations,
             best.as_secs_f64() * 1000.0,
             bench.aquavm_native_ms / 2.0,
             peak as f64 / (1024.0 * 1024.0),
             data,
+            bench.aquavm_data_bytes,
             bench.aquavm_native_ms,
             bench.aquavm_wasm_ms,
         );

@@ -22,6 +22,25 @@
 //! ```
 //!
 //! This crate depends on `air-syntax` and on no `aqua-*` crate, and does no IO.
+//!
+//! # Differences from AquaVM (`spec/air.md` section 18), chosen consciously
+//!
+//! - The trace is a tree (`par` holds its subtraces, a stream fold one subtrace per value keyed
+//!   by content) in our own data format (`docs/particle-format.md`), not AquaVM's flat rkyv trace.
+//! - Stream order follows AquaVM's generations without storing generation numbers: values whose
+//!   states this peer held come first, then values that just arrived, then values produced in
+//!   this run, each group in execution order. A stream fold runs one chain of `next` per group
+//!   of values not yet iterated in the run, so values arriving later are iterated even when an
+//!   earlier chain waits.
+//! - A failed call replayed from data raises its error exactly as on the first run; AquaVM also
+//!   marks the subgraph incomplete on replay, which makes stream folds replay differently
+//!   (its bug of section 9).
+//! - `(ap (key value) %map)` checks the key before touching the trace; AquaVM takes a state
+//!   first and breaks the replay of the next state with 20000.
+//! - Merging two "sent" states keeps the one with a host call id, then the smaller sender, so the
+//!   merge is commutative (AquaVM keeps the previous one).
+//! - Results of calls without an output variable are signed too.
+//! - A fold over a canon map yields every `{key, value}` pair in insertion order (AquaVM 0.62.0).
 
 pub mod builtins;
 pub mod context;
