@@ -248,3 +248,88 @@ proptest! {
         }
     }
 }
+
+/// Random instructions over a fixed set of names: `x` (a scalar), `$s` (a stream), `#cc` (a
+/// canon stream), and fold iterators.
+fn instruction() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        Just("x".to_owned()),
+        Just("x.$.[0]".to_owned()),
+        Just("x.length".to_owned()),
+        Just("\"lit\"".to_owned()),
+        Just("7".to_owned()),
+        Just("%init_peer_id%".to_owned()),
+        Just(":error:".to_owned()),
+        Just("%last_error%.$.message".to_owned()),
+    ];
+    let leaf = prop_oneof![
+        value.clone().prop_map(|arg| format!(r#"(call %init_peer_id% ("svc" "f") [{arg}])"#)),
+        value.clone().prop_map(|arg| format!(r#"(call %init_peer_id% ("svc" "g") [{arg}] $s)"#)),
+        Just(r#"(call "@bar@" ("svc" "r") [x] $s)"#.to_owned()),
+        value.clone().prop_map(|arg| format!("(ap {arg} $s)")),
+        Just("(canon %init_peer_id% $s #cc)".to_owned()),
+        Just(r#"(canon "@bar@" $s #cc)"#.to_owned()),
+        Just("(null)".to_owned()),
+        Just("(never)".to_owned()),
+        Just(r#"(fail 3 "boom")"#.to_owned()),
+        Just("(fail :error:)".to_owned()),
+        (value.clone(), value).prop_map(|(a, b)| format!("(match {a} {b} (null))")),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("(seq {a} {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("(par {a} {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("(xor {a} {b})")),
+            inner.clone().prop_map(|body| format!("(new $s {body})")),
+            inner.clone().prop_map(|body| format!("(fold $s i (seq {body} (next i)) (null))")),
+            inner.clone().prop_map(|body| format!("(fold x j (par {body} (next j)))")),
+            inner.prop_map(|body| format!("(fold #cc k (seq (next k) {body}))")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Random scripts with random service answers never panic, and every step's data decodes.
+    #[test]
+    fn random_scripts_never_panic(body in instruction(), answers in prop::collection::vec(0u8..4, 1..16)) {
+        let air = format!(
+            r#"(seq (seq (call %init_peer_id% ("svc" "x") [] x) (seq (ap x $s) (canon %init_peer_id% $s #cc))) {body})"#
+        );
+        let air = air.replace("@bar@", &KeyPair::from_name("bar").peer_id());
+        let key = KeyPair::from_name("foo");
+        let params = RunParameters {
+            init_peer_id: key.peer_id(),
+            current_peer_id: key.peer_id(),
+            particle_id: "fuzz".into(),
+            timestamp: 1,
+            ttl: 1,
+            key,
+            limits: Limits::default(),
+        };
+        let mut data = Vec::new();
+        let mut results = BTreeMap::new();
+        let mut answers = answers.into_iter().cycle();
+        for _ in 0..8 {
+            let outcome = step(&air, &data, &[], &params, results);
+            // Nested folds may reuse an iterator name, which the validator rejects.
+            prop_assume!(outcome.ret_code != 1);
+            prop_assert!(air_vm::decode(&outcome.data).is_ok());
+            if outcome.call_requests.is_empty() {
+                break;
+            }
+            data = outcome.data;
+            results = BTreeMap::new();
+            for request in outcome.call_requests {
+                let answer = match answers.next().unwrap_or(0) {
+                    0 => CallResult { ret_code: 0, result: "[1, 2]".into() },
+                    1 => CallResult { ret_code: 0, result: "\"text\"".into() },
+                    2 => CallResult { ret_code: 5, result: "\"failed\"".into() },
+                    _ => CallResult { ret_code: 0, result: "not json".into() },
+                };
+                results.insert(request.call_id, answer);
+            }
+        }
+    }
+}
