@@ -115,3 +115,17 @@ fn all_reference_scenarios_match() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn greet_flow_data_is_smaller_than_aquavm() {
+    let scenario =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/greet.json"))
+            .expect("greet scenario");
+    let summary = run_json(&scenario);
+    let response = summary.calls.iter().rfind(|call| call.service == "callbackSrv");
+    let response = response.expect("the client gets a response");
+    assert_eq!(response.args, vec![Value::from("Hello, Fluence!")]);
+    // AquaVM ends the same flow with 3197 bytes on the client (spec/air.md section 16.3).
+    let client = summary.data_bytes["client"];
+    assert!(client <= 3197, "client data is {client} bytes");
+}
