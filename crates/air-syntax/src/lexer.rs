@@ -362,8 +362,8 @@ fn lex_optional_lens(rest: &str, span: Span, offset: usize) -> Result<Option<Len
     Ok(Some(Lens::Path(accessors)))
 }
 
-/// Parses the accessors after `.$`: `.field`, `.[3]`, `[3]`, `.[x]`, `[x]`, each optionally
-/// followed by the ignored flattening sign `!`.
+/// Parses the accessors after `.$`: `.field`, `.[3]`, `[3]`, `.[x]`, `[x]`; the lens may end with
+/// the ignored flattening sign `!`.
 fn lex_accessors(mut path: &str) -> Result<Vec<Accessor>, LexErrorKind> {
     let mut accessors = Vec::new();
     while !path.is_empty() {
@@ -383,7 +383,12 @@ fn lex_accessors(mut path: &str) -> Result<Vec<Accessor>, LexErrorKind> {
             }
         };
         accessors.push(accessor);
-        path = rest.strip_prefix('!').unwrap_or(rest);
+        path = match rest.strip_prefix('!') {
+            // The flattening sign is accepted only at the end of the lens, as the reference does.
+            Some(after) if !after.is_empty() => return Err(LexErrorKind::InvalidLens),
+            Some(after) => after,
+            None => rest,
+        };
     }
     Ok(accessors)
 }
