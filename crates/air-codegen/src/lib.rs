@@ -1,1 +1,94 @@
-//! Lowering of typed Aqua to AIR (filled by issue 5).
+//! Lowering of typed Aqua programs to AIR scripts that Fluence's AquaVM runs.
+//!
+//! Every exported function becomes one self-contained script with the reference compiler's
+//! calling convention ([`wrapper`]): functions, closures and abilities are inlined, `on … via`
+//! becomes hops ([`topology`]), and every name is fresh ([`names`]). Lowering of an error-free
+//! program is total; a failure is an internal compiler error ([`LowerError`]), never a panic.
+//! This crate does no IO.
+
+mod build;
+pub mod error;
+mod lower;
+pub mod meta;
+pub mod names;
+mod topology;
+mod wrapper;
+
+use aqua_typecheck::tast::{ExportTarget, FuncId, Program};
+
+pub use error::LowerError;
+pub use meta::FunctionMeta;
+
+/// Compiler options, as the reference's `CommonArgs`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--no-xor`: no error routing around `on` and no error propagation wrappers around `if`.
+    pub no_xor: bool,
+    /// `--no-relay`: no `-relay-` argument and no relay hops; `HOST_PEER_ID` is the init peer.
+    pub no_relay: bool,
+    /// `--tracing`: `tracingSrv` events around every arrow call.
+    pub tracing: bool,
+    /// `--empty-response`: call `callbackSrv.response` even without results.
+    pub empty_response: bool,
+}
+
+/// One compiled function.
+#[derive(Debug, Clone)]
+pub struct CompiledFunction {
+    /// The script.
+    pub air: air_syntax::Program,
+    /// Its description for clients.
+    pub meta: FunctionMeta,
+}
+
+/// Compiles every function the entry module exports, in export order.
+pub fn compile(program: &Program, options: &Options) -> Result<Vec<CompiledFunction>, LowerError> {
+    let mut compiled = Vec::new();
+    for export in &program.exports {
+        if let ExportTarget::Func(id) = export.target {
+            compiled.push(compile_function(program, id, &export.name, options)?);
+        }
+    }
+    Ok(compiled)
+}
+
+/// Compiles one function as an exported script named `name`.
+pub fn compile_function(
+    program: &Program,
+    id: FuncId,
+    name: &str,
+    options: &Options,
+) -> Result<CompiledFunction, LowerError> {
+    let func = program.functions.get(id.0 as usize).ok_or(LowerError::Dangling("a function"))?;
+    let args = func.params.iter().map(|p| wrapper::ScriptArg::Data(p.name.clone())).collect();
+    let mut lowerer = lower::Lowerer::new(program, options);
+    let body = lowerer.lower_script(func, args)?;
+    let meta = FunctionMeta::new(name, func, std::mem::take(&mut lowerer.services_used));
+    Ok(CompiledFunction { air: air_syntax::Program { body }, meta })
+}
+
+/// Compiles a call such as `greet(who, 3)` into a self-contained script, as the reference's
+/// `compileAquaCallFromPath`: names are fetched from `getDataSrv`, literals are inlined. The
+/// function is looked up among the entry module's exports, then among all functions.
+pub fn compile_call(
+    program: &Program,
+    call: &str,
+    options: &Options,
+) -> Result<CompiledFunction, LowerError> {
+    let (name, args) = wrapper::parse_call(call)?;
+    let exported = program.exports.iter().find_map(|e| match e.target {
+        ExportTarget::Func(id) if e.name == name => Some(id),
+        _ => None,
+    });
+    let id = exported
+        .or_else(|| program.functions.iter().rev().find(|f| f.name == name).map(|f| f.id))
+        .ok_or_else(|| LowerError::BadCall(call.to_owned()))?;
+    let func = program.functions.get(id.0 as usize).ok_or(LowerError::Dangling("a function"))?;
+    if args.len() != func.params.len() {
+        return Err(LowerError::BadCall(call.to_owned()));
+    }
+    let mut lowerer = lower::Lowerer::new(program, options);
+    let body = lowerer.lower_script(func, args)?;
+    let meta = FunctionMeta::new(&name, func, std::mem::take(&mut lowerer.services_used));
+    Ok(CompiledFunction { air: air_syntax::Program { body }, meta })
+}

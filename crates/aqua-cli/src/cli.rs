@@ -34,6 +34,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Type-check Aqua files (and everything they import).
     Check(CheckArgs),
+    /// Compile Aqua files to AIR: one script per exported function.
+    Compile(CompileArgs),
     /// Tools for AIR scripts.
     #[command(subcommand)]
     Air(AirCommand),
@@ -143,4 +145,39 @@ pub struct AirFmtArgs {
 pub struct AirCheckArgs {
     /// The AIR file.
     pub file: PathBuf,
+}
+
+/// Arguments of `aqua compile`.
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// Aqua files, or directories searched recursively for `.aqua` files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Where to write `<stem>.<function>.air` and `<stem>.meta.json`.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// An import root, searched after the importing file's directory (repeatable, in order).
+    #[arg(short = 'I', long = "import", value_name = "DIR")]
+    pub imports: Vec<PathBuf>,
+    /// Override a constant: `--const 'NAME = VALUE'` (repeatable).
+    #[arg(long = "const", value_name = "NAME = VALUE")]
+    pub constants: Vec<String>,
+    /// No error routing around `on` blocks and no error propagation around `if`.
+    #[arg(long)]
+    pub no_xor: bool,
+    /// No `-relay-` argument and no relay hops.
+    #[arg(long)]
+    pub no_relay: bool,
+    /// Report entering and leaving every arrow to `tracingSrv`.
+    #[arg(long)]
+    pub tracing: bool,
+    /// Call `callbackSrv.response` even for functions without results.
+    #[arg(long)]
+    pub empty_response: bool,
+    /// Print `{"functions": {...}, "errors": [...], "warnings": [...]}` to standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// Compile one call, such as `'greet(who, 3)'`, into a self-contained script.
+    #[arg(long, value_name = "CALL")]
+    pub call: Option<String>,
 }

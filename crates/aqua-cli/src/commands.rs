@@ -3,6 +3,7 @@
 mod air;
 mod air_run;
 mod check;
+mod compile;
 mod parse;
 mod service;
 
@@ -16,6 +17,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Parse(args) => parse::run(&args, color),
         Command::Check(args) => check::run(&args, color),
+        Command::Compile(args) => compile::run(&args, color),
         Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
         Command::Air(AirCommand::Check(args)) => air::check(&args, color),
         Command::Air(AirCommand::Run(args)) => air_run::run(&args),

@@ -16,7 +16,7 @@ use crate::cli::{CheckArgs, CheckFormat, ColorChoice};
 use crate::render;
 
 /// Reads imported files from disk.
-struct FsLoader;
+pub(crate) struct FsLoader;
 
 impl SourceLoader for FsLoader {
     fn load(&mut self, path: &Path) -> Option<String> {
@@ -176,7 +176,7 @@ fn escape_property(text: &str) -> String {
 
 /// The `.aqua` files named by the arguments: files as given, directories searched recursively
 /// in name order.
-fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
         let metadata = std::fs::metadata(path)

@@ -1,0 +1,39 @@
+//! Internal compiler errors of lowering. Lowering of an error-free typed program is total: each
+//! variant here is a bug in the compiler (or input the checker should have rejected), never a
+//! user error, and it is reported instead of panicking.
+
+use smol_str::SmolStr;
+
+/// An internal compiler error (code `L0xx`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LowerError {
+    /// An expression or statement the checker marked as erroneous reached lowering.
+    #[error("L001 the program has errors; lowering needs an error-free program")]
+    ErrorNode,
+    /// A local was used before any binding (a checker invariant broke).
+    #[error("L002 unbound local `{0}`")]
+    Unbound(SmolStr),
+    /// A value of the wrong kind appeared where another was needed (a checker invariant broke).
+    #[error("L003 expected {expected}, found {found}")]
+    Kind {
+        /// What lowering needed.
+        expected: &'static str,
+        /// What it found.
+        found: &'static str,
+    },
+    /// A literal that AIR cannot represent, such as an integer beyond `i64`.
+    #[error("L004 literal `{0}` cannot be written in AIR")]
+    Literal(String),
+    /// A reference to a function, service or constant index that does not exist.
+    #[error("L005 dangling reference to {0}")]
+    Dangling(&'static str),
+    /// Inlining nested too deeply (recursion, which the checker forbids).
+    #[error("L006 inlining deeper than {0} calls")]
+    TooDeep(usize),
+    /// `--call` text that is not `name(arg, ...)` or names an unknown function.
+    #[error("L007 invalid function call `{0}`")]
+    BadCall(String),
+}
+
+/// The result type of lowering.
+pub type Result<T> = std::result::Result<T, LowerError>;

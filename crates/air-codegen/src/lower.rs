@@ -1,0 +1,584 @@
+//! The lowering context and statement lowering: what a local stands for, scopes of streams, and
+//! one function per statement form. Expressions are in [`expr`], calls and inlining in [`call`],
+//! hops in [`crate::topology`], the calling convention in [`crate::wrapper`].
+
+mod call;
+mod expr;
+
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use air_syntax::ast::{Accessor, FoldIterable, Instruction, Value, VariableKind};
+use aqua_typecheck::tast::{BinaryOp, Expr, ForMode};
+use aqua_typecheck::tast::{
+    Binding, Block, ExprKind, FuncId, LocalId, Program, ResultTarget, ServiceDefId, Stmt, StmtKind,
+};
+use aqua_typecheck::types::Type;
+use smol_str::SmolStr;
+
+use crate::Options;
+use crate::build::{self, scalar};
+use crate::error::{LowerError, Result};
+use crate::names::Names;
+use crate::topology::Location;
+
+/// What a local stands for while lowering.
+#[derive(Debug, Clone)]
+pub(crate) enum Bound {
+    /// A data value: a literal, a scalar, a canon stream, possibly with a lens.
+    Value(Value),
+    /// A stream, by its AIR name (without `$`).
+    Stream(String),
+    /// A stream map, by its AIR name (without `%`).
+    Map(String),
+    /// An arrow, inlined at each call.
+    Arrow(Arrow),
+    /// An ability value: its members.
+    Ability(Rc<Vec<(SmolStr, Bound)>>),
+    /// A service with its id.
+    Service {
+        /// Which service.
+        service: ServiceDefId,
+        /// Its id.
+        id: Value,
+    },
+}
+
+/// The arrows lowering knows how to call.
+#[derive(Debug, Clone)]
+pub(crate) enum Arrow {
+    /// A top-level function, inlined.
+    Func(FuncId),
+    /// A closure, inlined with its captured locals.
+    Closure(Rc<Closure>),
+    /// A service method: one `call`.
+    Method {
+        /// The service.
+        service: ServiceDefId,
+        /// Its id.
+        id: Value,
+        /// The method.
+        method: SmolStr,
+    },
+    /// An arrow argument of the exported function: `callbackSrv` on the init peer.
+    Callback {
+        /// The argument's name.
+        name: SmolStr,
+        /// How many results it has.
+        results: usize,
+    },
+}
+
+/// A closure value.
+#[derive(Debug)]
+pub(crate) struct Closure {
+    /// Parameters.
+    pub params: Vec<Binding>,
+    /// The body.
+    pub body: Block,
+    /// The locals visible where it was defined.
+    pub captured: HashMap<LocalId, Bound>,
+    /// Where it was defined (`None` for `func` closures, which run where they are called).
+    pub location: Option<Vec<Location>>,
+}
+
+/// The locals of one function body being inlined, and what it returned.
+#[derive(Debug, Default)]
+pub(crate) struct Frame {
+    /// Locals by id.
+    pub locals: HashMap<LocalId, Bound>,
+    /// The values of `<- …`, once seen.
+    pub returns: Option<Vec<Bound>>,
+}
+
+/// How deep inlining may nest (the checker forbids recursion; this is a guard).
+const MAX_DEPTH: usize = 256;
+
+/// The state of lowering one script.
+pub(crate) struct Lowerer<'p> {
+    /// The whole checked program.
+    pub program: &'p Program,
+    /// Compiler options.
+    pub options: &'p Options,
+    /// Fresh names.
+    pub names: Names,
+    /// The stack of `on` locations; the first is the init peer.
+    pub locations: Vec<Location>,
+    /// Whether we are in a `par` branch (hops then bring results back to the parent peer).
+    pub in_par: bool,
+    /// Inlining depth.
+    pub depth: usize,
+    /// Services called: (service name, id or `None` when dynamic).
+    pub services_used: BTreeSet<(String, Option<String>)>,
+    /// Streams declared since the last scope boundary, to wrap in `new`.
+    pub pending: Vec<(VariableKind, String)>,
+}
+
+impl<'p> Lowerer<'p> {
+    /// A lowerer at the init peer.
+    pub fn new(program: &'p Program, options: &'p Options) -> Self {
+        let mut names = Names::new();
+        for reserved in ["-relay-", "-hop-", "-hopc-"] {
+            names.reserve(reserved);
+        }
+        Lowerer {
+            program,
+            options,
+            names,
+            locations: vec![Location::top(options)],
+            in_par: false,
+            depth: 0,
+            services_used: BTreeSet::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// The peer that runs calls here.
+    pub fn peer(&self) -> Value {
+        self.locations.last().map_or_else(build::init_peer, |l| l.peer.clone())
+    }
+
+    /// Lowers a block as a scope: streams declared in it are restricted to it.
+    pub fn lower_scope(&mut self, frame: &mut Frame, block: &Block) -> Result<Instruction> {
+        let outer = std::mem::take(&mut self.pending);
+        let mut out = Vec::new();
+        let result = self.lower_block(frame, block, &mut out);
+        let declared = std::mem::replace(&mut self.pending, outer);
+        result?;
+        Ok(wrap_new(declared, build::seq_all(out)))
+    }
+
+    /// Lowers the statements of a block into `out` (not a scope of its own).
+    pub fn lower_block(
+        &mut self,
+        frame: &mut Frame,
+        block: &Block,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        for stmt in &block.stmts {
+            self.lower_stmt(frame, stmt, out)?;
+            if frame.returns.is_some() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn lower_stmt(
+        &mut self,
+        frame: &mut Frame,
+        stmt: &Stmt,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        match &stmt.kind {
+            StmtKind::Call { results, call } => self.lower_call_stmt(frame, results, call, out),
+            StmtKind::Assign { binding, value } => {
+                let bound = self.lower_expr(frame, value, out, Some(&binding.name))?;
+                frame.locals.insert(binding.local, bound);
+                Ok(())
+            }
+            StmtKind::Return(values) => {
+                let mut bounds = Vec::with_capacity(values.len());
+                for value in values {
+                    bounds.push(self.lower_expr(frame, value, out, None)?);
+                }
+                frame.returns = Some(bounds);
+                Ok(())
+            }
+            StmtKind::ServiceId { .. } => Ok(()),
+            StmtKind::Push { target, name, key, value } => {
+                self.lower_push(frame, *target, name, key.as_ref(), value, out)
+            }
+            StmtKind::DeclareStream(binding) => {
+                self.declare_stream(frame, binding);
+                Ok(())
+            }
+            StmtKind::Closure { binding, detached, params, body, .. } => {
+                let closure = Closure {
+                    params: params.clone(),
+                    body: body.clone(),
+                    captured: frame.locals.clone(),
+                    location: (!detached).then(|| self.locations.clone()),
+                };
+                frame.locals.insert(binding.local, Bound::Arrow(Arrow::Closure(Rc::new(closure))));
+                Ok(())
+            }
+            StmtKind::On { peer, via, body } => {
+                let location = self.location(frame, peer, via, out)?;
+                let instruction = self.lower_on(location, |this| this.lower_scope(frame, body))?;
+                out.extend(instruction);
+                Ok(())
+            }
+            StmtKind::For { pattern, iterable, mode, body } => {
+                self.lower_for(frame, pattern, iterable, *mode, body, out)
+            }
+            StmtKind::ParSeq { pattern, iterable, peer, via, body } => {
+                self.lower_parseq(frame, pattern, iterable, peer, via, body, out)
+            }
+            StmtKind::If { cond, then_block, else_block } => {
+                self.lower_if(frame, cond, then_block, else_block.as_ref(), out)
+            }
+            StmtKind::Try { body, catch, otherwise } => {
+                let mut instruction = self.lower_scope(frame, body)?;
+                if let Some((binding, block)) = catch {
+                    frame.locals.insert(binding.local, Bound::Value(build::error_value()));
+                    instruction = build::xor(instruction, self.lower_scope(frame, block)?);
+                }
+                if let Some(block) = otherwise {
+                    instruction = build::xor(instruction, self.lower_scope(frame, block)?);
+                }
+                if catch.is_none() && otherwise.is_none() {
+                    instruction = build::xor(instruction, build::null());
+                }
+                out.push(instruction);
+                Ok(())
+            }
+            StmtKind::Otherwise { attempt, fallback } => {
+                let outer = std::mem::take(&mut self.pending);
+                let mut first = Vec::new();
+                let result = self.lower_stmt(frame, attempt, &mut first);
+                let declared = std::mem::replace(&mut self.pending, outer);
+                result?;
+                let first = wrap_new(declared, build::seq_all(first));
+                out.push(build::xor(first, self.lower_scope(frame, fallback)?));
+                Ok(())
+            }
+            StmtKind::Par(branches) => {
+                let mut combined: Option<Instruction> = None;
+                for branch in branches {
+                    let instruction = self.lower_branch(frame, branch)?;
+                    combined = Some(match combined {
+                        None => instruction,
+                        Some(left) => build::par(left, instruction),
+                    });
+                }
+                out.extend(combined);
+                Ok(())
+            }
+            StmtKind::Co(inner) => {
+                let instruction = self.lower_branch(frame, inner)?;
+                out.push(build::par(instruction, build::null()));
+                Ok(())
+            }
+            StmtKind::Join(values) => {
+                for value in values {
+                    self.lower_join(frame, value, out)?;
+                }
+                Ok(())
+            }
+            StmtKind::Error => Err(LowerError::ErrorNode),
+        }
+    }
+
+    /// A statement run as a `par` branch. Locals it binds stay visible after it (`join`).
+    fn lower_branch(&mut self, frame: &mut Frame, stmt: &Stmt) -> Result<Instruction> {
+        let was = std::mem::replace(&mut self.in_par, true);
+        let outer = std::mem::take(&mut self.pending);
+        let mut out = Vec::new();
+        let result = self.lower_stmt(frame, stmt, &mut out);
+        let declared = std::mem::replace(&mut self.pending, outer);
+        self.in_par = was;
+        result?;
+        // Streams declared by a branch are visible after the `par`: they stay pending outside.
+        self.pending.extend(declared);
+        Ok(build::seq_all(out))
+    }
+
+    fn declare_stream(&mut self, frame: &mut Frame, binding: &Binding) {
+        let name = self.names.fresh(&binding.name);
+        let bound = match binding.ty {
+            Type::StreamMap(_) => {
+                self.pending.push((VariableKind::StreamMap, name.clone()));
+                Bound::Map(name)
+            }
+            _ => {
+                self.pending.push((VariableKind::Stream, name.clone()));
+                Bound::Stream(name)
+            }
+        };
+        frame.locals.insert(binding.local, bound);
+    }
+
+    fn lower_call_stmt(
+        &mut self,
+        frame: &mut Frame,
+        targets: &[ResultTarget],
+        call: &Expr,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        let hint = match targets.first() {
+            Some(ResultTarget::Bind(binding)) => Some(binding.name.clone()),
+            _ => None,
+        };
+        let ExprKind::Call { callee, abilities, args } = &call.kind else {
+            return Err(LowerError::Kind { expected: "a call", found: "another expression" });
+        };
+        let results = self.lower_call(frame, callee, abilities, args, out, hint.as_ref())?;
+        let mut results = results.into_iter();
+        for target in targets {
+            match target {
+                ResultTarget::Bind(binding) => {
+                    let bound = results
+                        .next()
+                        .ok_or(LowerError::Kind { expected: "a result", found: "no result" })?;
+                    frame.locals.insert(binding.local, bound);
+                }
+                ResultTarget::Push { stream, name } => {
+                    let bound = results
+                        .next()
+                        .ok_or(LowerError::Kind { expected: "a result", found: "no result" })?;
+                    let value = self.value_of(bound, out)?;
+                    let stream = self.stream_name(frame, *stream, name)?;
+                    out.push(build::ap_stream(value, &stream));
+                }
+                ResultTarget::Insert { map, name } => {
+                    let missing = LowerError::Kind { expected: "a key and a value", found: "less" };
+                    let first = results.next().ok_or(missing.clone())?;
+                    let first = self.value_of(first, out)?;
+                    let (key, value) = match results.next() {
+                        Some(value) => (first, self.value_of(value, out)?),
+                        // A service's `(string, T)` result is one pair value.
+                        None => {
+                            let key = build::with_accessor(&first, Accessor::Index(0));
+                            let value = build::with_accessor(&first, Accessor::Index(1));
+                            (key.ok_or(missing.clone())?, value.ok_or(missing)?)
+                        }
+                    };
+                    let map = self.stream_name(frame, *map, name)?;
+                    out.push(build::ap_map(key, value, &map));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The AIR name of a stream or stream map local.
+    pub fn stream_name(&self, frame: &Frame, local: LocalId, name: &SmolStr) -> Result<String> {
+        match frame.locals.get(&local) {
+            Some(Bound::Stream(stream) | Bound::Map(stream)) => Ok(stream.clone()),
+            Some(_) => Err(LowerError::Kind { expected: "a stream", found: "another value" }),
+            None => Err(LowerError::Unbound(name.clone())),
+        }
+    }
+
+    fn lower_push(
+        &mut self,
+        frame: &mut Frame,
+        target: LocalId,
+        name: &SmolStr,
+        key: Option<&Expr>,
+        value: &Expr,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        let key = match key {
+            Some(key) => {
+                let bound = self.lower_expr(frame, key, out, None)?;
+                Some(self.value_of(bound, out)?)
+            }
+            None => None,
+        };
+        let bound = self.lower_expr(frame, value, out, None)?;
+        let value = self.value_of(bound, out)?;
+        let stream = self.stream_name(frame, target, name)?;
+        out.push(match key {
+            Some(key) => build::ap_map(key, value, &stream),
+            None => build::ap_stream(value, &stream),
+        });
+        Ok(())
+    }
+
+    /// The fold of a `for` or `parseq`: its iterable and the locals of its pattern.
+    fn iteration(
+        &mut self,
+        frame: &mut Frame,
+        pattern: &[Binding],
+        iterable: &Expr,
+        live: bool,
+        out: &mut Vec<Instruction>,
+    ) -> Result<(FoldIterable, String)> {
+        let bound = self.lower_expr(frame, iterable, out, None)?;
+        let iterable = match bound {
+            Bound::Stream(stream) if live => FoldIterable::Stream(build::name(&stream)),
+            Bound::Map(map) if live => FoldIterable::StreamMap(build::name(&map)),
+            Bound::Map(map) => {
+                let canon = self.names.fresh(&format!("{map}-canon"));
+                out.push(build::canon_map(self.peer(), &map, &canon));
+                FoldIterable::Value(Value::new(
+                    air_syntax::ast::ValueKind::CanonStreamMap { name: canon, lens: None },
+                    air_syntax::ast::Span::DUMMY,
+                ))
+            }
+            other => FoldIterable::Value(self.value_of(other, out)?),
+        };
+        let base = pattern.first().map_or("it", |b| b.name.as_str());
+        let iterator = self.names.fresh(base);
+        match pattern {
+            [one] => {
+                frame.locals.insert(one.local, Bound::Value(scalar(&iterator)));
+            }
+            [key, value] => {
+                let item = scalar(&iterator);
+                let field = |f: &str| {
+                    build::with_accessor(&item, air_syntax::ast::Accessor::Field(f.into()))
+                };
+                let (Some(k), Some(v)) = (field("key"), field("value")) else {
+                    return Err(LowerError::Kind { expected: "a lens", found: "none" });
+                };
+                frame.locals.insert(key.local, Bound::Value(k));
+                frame.locals.insert(value.local, Bound::Value(v));
+            }
+            _ => return Err(LowerError::Kind { expected: "one or two loop names", found: "more" }),
+        }
+        Ok((iterable, iterator))
+    }
+
+    fn lower_for(
+        &mut self,
+        frame: &mut Frame,
+        pattern: &[Binding],
+        iterable: &Expr,
+        mode: Option<ForMode>,
+        body: &Block,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        let live = mode == Some(ForMode::Rec);
+        let (iterable, iterator) = self.iteration(frame, pattern, iterable, live, out)?;
+        let parallel = matches!(mode, Some(ForMode::Par | ForMode::Rec));
+        let inside = self.in_par || parallel;
+        let was = std::mem::replace(&mut self.in_par, inside);
+        let body = self.lower_scope(frame, body);
+        self.in_par = was;
+        let body = body?;
+        let next = build::next(&iterator);
+        out.push(match mode {
+            None => build::fold(iterable, &iterator, build::seq(body, next), build::null()),
+            Some(ForMode::Try) => {
+                build::fold(iterable, &iterator, build::xor(body, next), build::null())
+            }
+            Some(ForMode::Par | ForMode::Rec) => build::par(
+                build::fold(iterable, &iterator, build::par(body, next), build::never()),
+                build::null(),
+            ),
+        });
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_parseq(
+        &mut self,
+        frame: &mut Frame,
+        pattern: &[Binding],
+        iterable: &Expr,
+        peer: &Expr,
+        via: &[Expr],
+        body: &Block,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        let (iterable, iterator) = self.iteration(frame, pattern, iterable, false, out)?;
+        let mut setup = Vec::new();
+        let location = self.location(frame, peer, via, &mut setup)?;
+        let on = self.lower_on(location, |this| this.lower_scope(frame, body))?;
+        setup.extend(on);
+        let body = build::par(build::seq_all(setup), build::next(&iterator));
+        out.push(build::fold(iterable, &iterator, body, build::never()));
+        Ok(())
+    }
+
+    fn lower_if(
+        &mut self,
+        frame: &mut Frame,
+        cond: &Expr,
+        then_block: &Block,
+        else_block: Option<&Block>,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        let (left, right, equal) = match &cond.kind {
+            ExprKind::Binary { op: op @ (BinaryOp::Eq | BinaryOp::NotEq), lhs, rhs } => {
+                let left = self.lower_expr(frame, lhs, out, None)?;
+                let left = self.value_of(left, out)?;
+                let right = self.lower_expr(frame, rhs, out, None)?;
+                let right = self.value_of(right, out)?;
+                (left, right, *op == BinaryOp::Eq)
+            }
+            _ => {
+                let value = self.lower_expr(frame, cond, out, None)?;
+                (self.value_of(value, out)?, build::boolean(true), true)
+            }
+        };
+        let test = |left: Value, right: Value, body: Instruction, positive: bool| {
+            if positive {
+                build::match_(left, right, body)
+            } else {
+                build::mismatch(left, right, body)
+            }
+        };
+        let then_part = self.lower_scope(frame, then_block)?;
+        let else_part = match else_block {
+            Some(block) => Some(self.lower_scope(frame, block)?),
+            None => None,
+        };
+        let first = test(left.clone(), right.clone(), then_part, equal);
+        if self.options.no_xor {
+            out.push(build::xor(first, else_part.unwrap_or_else(build::null)));
+            return Ok(());
+        }
+        // The condition was false exactly when the opposite test succeeds; otherwise the `then`
+        // branch failed and its error is thrown again.
+        let error = self.names.fresh("-if-error-");
+        let guard =
+            build::xor(test(left, right, build::null(), !equal), build::fail_value(scalar(&error)));
+        let recovery = match else_part {
+            Some(else_part) => build::seq(guard, else_part),
+            None => guard,
+        };
+        let handler = build::seq(build::ap(build::error_value(), &error), recovery);
+        out.push(build::new(VariableKind::Scalar, &error, build::xor(first, handler)));
+        Ok(())
+    }
+
+    fn lower_join(
+        &mut self,
+        frame: &mut Frame,
+        value: &Expr,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        match &value.kind {
+            ExprKind::Index { .. } | ExprKind::Bang { .. } => {
+                self.lower_expr(frame, value, out, None)?;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The data value of a bound: streams are canonicalized here.
+    pub fn value_of(&mut self, bound: Bound, out: &mut Vec<Instruction>) -> Result<Value> {
+        match bound {
+            Bound::Value(value) => Ok(value),
+            Bound::Stream(stream) => {
+                let canon = self.names.fresh(&format!("{stream}-canon"));
+                out.push(build::canon(self.peer(), &stream, &canon));
+                Ok(build::canon_value(&canon))
+            }
+            Bound::Map(map) => {
+                let object = self.names.fresh(&format!("{map}-obj"));
+                out.push(build::canon_map_scalar(self.peer(), &map, &object));
+                Ok(scalar(&object))
+            }
+            Bound::Arrow(_) => Err(LowerError::Kind { expected: "data", found: "an arrow" }),
+            Bound::Ability(_) => Err(LowerError::Kind { expected: "data", found: "an ability" }),
+            Bound::Service { .. } => Err(LowerError::Kind { expected: "data", found: "a service" }),
+        }
+    }
+
+    /// Guards inlining depth.
+    pub fn enter_inline(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH { Err(LowerError::TooDeep(MAX_DEPTH)) } else { Ok(()) }
+    }
+}
+
+/// `body` inside `new` for each declared stream, innermost last.
+pub(crate) fn wrap_new(declared: Vec<(VariableKind, String)>, body: Instruction) -> Instruction {
+    declared.into_iter().rev().fold(body, |body, (kind, name)| build::new(kind, &name, body))
+}

@@ -1,0 +1,147 @@
+//! Topology: where code runs and the hops that take the particle there and back.
+//!
+//! A location is a peer and the relays it is reached through (`on PEER via R…`); the script
+//! starts at `%init_peer_id%` via `-relay-`. Entering a location from its parent goes through
+//! the parent's relays in reverse, then the new location's relays; leaving goes the other way.
+//! Calls themselves move the particle to their peer, so hops are only emitted for relays (and,
+//! in `par` branches, for the parent peer, so that results flow back). A failure inside a
+//! location is caught there and rethrown after the hops back, so it reaches the init peer.
+
+use air_syntax::ast::{FoldIterable, Instruction, Value};
+use aqua_typecheck::tast::Expr;
+use aqua_typecheck::types::Type;
+
+use crate::Options;
+use crate::build::{self, scalar};
+use crate::error::Result;
+use crate::lower::{Frame, Lowerer};
+
+/// A place where code runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    /// The peer.
+    pub peer: Value,
+    /// The relays in front of it, outermost first.
+    pub via: Vec<Via>,
+}
+
+/// One `via` item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Via {
+    /// One relay.
+    Peer(Value),
+    /// A collection of relays, in order.
+    Many(Value),
+}
+
+impl Location {
+    /// The init peer, reached through `-relay-` unless `--no-relay`.
+    pub fn top(options: &Options) -> Location {
+        let via = if options.no_relay { Vec::new() } else { vec![Via::Peer(scalar("-relay-"))] };
+        Location { peer: build::init_peer(), via }
+    }
+}
+
+impl Lowerer<'_> {
+    /// The location of `on peer via …`, with its values computed into `out`.
+    pub(crate) fn location(
+        &mut self,
+        frame: &mut Frame,
+        peer: &Expr,
+        via: &[Expr],
+        out: &mut Vec<Instruction>,
+    ) -> Result<Location> {
+        let bound = self.lower_expr(frame, peer, out, None)?;
+        let peer = self.value_of(bound, out)?;
+        let mut relays = Vec::with_capacity(via.len());
+        for relay in via {
+            let many = matches!(relay.ty, Type::Array(_) | Type::Option(_) | Type::Stream(_));
+            let bound = self.lower_expr(frame, relay, out, None)?;
+            let value = self.value_of(bound, out)?;
+            relays.push(if many { Via::Many(value) } else { Via::Peer(value) });
+        }
+        Ok(Location { peer, via: relays })
+    }
+
+    /// Runs `body` at `location`, entered from the current one. `None` when nothing is emitted.
+    pub(crate) fn lower_on(
+        &mut self,
+        location: Location,
+        body: impl FnOnce(&mut Self) -> Result<Instruction>,
+    ) -> Result<Option<Instruction>> {
+        let parent = self.locations.last().cloned().unwrap_or_else(|| Location::top(self.options));
+        let in_par = self.in_par;
+        self.locations.push(location.clone());
+        self.in_par = false;
+        let result = body(self);
+        self.in_par = in_par;
+        self.locations.pop();
+        let body = result?;
+        if matches!(body, Instruction::Null(_)) {
+            return Ok(None);
+        }
+        if location == parent {
+            return Ok(Some(body));
+        }
+        let mut into: Vec<Via> = parent.via.iter().rev().cloned().collect();
+        into.extend(location.via.iter().cloned());
+        let into = trim(dedup(into), Some(&parent.peer), Some(&location.peer));
+        let mut back: Vec<Via> = location.via.iter().rev().cloned().collect();
+        back.extend(parent.via.iter().cloned());
+        if in_par {
+            back.push(Via::Peer(parent.peer.clone()));
+        }
+        let back = dedup(back);
+        let out_path = trim(back.clone(), Some(&location.peer), None);
+        let mut main = self.hops(&into, false);
+        main.push(body);
+        main.extend(self.hops(&out_path, true));
+        let main = build::seq_all(main);
+        if self.options.no_xor || back.is_empty() {
+            return Ok(Some(main));
+        }
+        let mut error_path = self.hops(&back, false);
+        error_path.push(build::fail_error());
+        Ok(Some(build::xor(main, build::seq_all(error_path))))
+    }
+
+    /// The hop instructions of a path; `backwards` walks relay collections in reverse.
+    fn hops(&mut self, path: &[Via], backwards: bool) -> Vec<Instruction> {
+        path.iter()
+            .map(|via| match via {
+                Via::Peer(peer) => build::hop(peer.clone()),
+                Via::Many(peers) => {
+                    let item = self.names.fresh("-via-peer-");
+                    let step = build::hop(scalar(&item));
+                    let body = if backwards {
+                        build::seq(build::next(&item), step)
+                    } else {
+                        build::seq(step, build::next(&item))
+                    };
+                    build::fold(FoldIterable::Value(peers.clone()), &item, body, build::null())
+                }
+            })
+            .collect()
+    }
+}
+
+/// Removes consecutive repetitions.
+fn dedup(mut path: Vec<Via>) -> Vec<Via> {
+    path.dedup();
+    path
+}
+
+/// Removes a first hop to where we are and a last hop to where the next call goes anyway.
+fn trim(mut path: Vec<Via>, from: Option<&Value>, to: Option<&Value>) -> Vec<Via> {
+    if let (Some(Via::Peer(first)), Some(from)) = (path.first(), from)
+        && first == from
+    {
+        path.remove(0);
+    }
+    if let (Some(Via::Peer(last)), Some(to)) = (path.last(), to)
+        && last == to
+    {
+        path.pop();
+    }
+    path
+}

@@ -1,0 +1,172 @@
+//! The calling convention of the reference compiler around an exported function: arguments
+//! from `getDataSrv` on the init peer (and `-relay-`), results to `callbackSrv.response`, any
+//! error to `errorHandlingSrv.error` in the outer `xor`, and arrow arguments as callbacks.
+
+use air_syntax::ast::{FoldIterable, Instruction, Value, VariableKind};
+use aqua_typecheck::tast::Func;
+use aqua_typecheck::types::Type;
+use smol_str::SmolStr;
+
+use crate::build::{self, scalar};
+use crate::error::{LowerError, Result};
+use crate::lower::{Arrow, Bound, Frame, Lowerer, wrap_new};
+
+/// One argument of the script: fetched by name from `getDataSrv`, or a literal (`--call`).
+#[derive(Debug, Clone)]
+pub(crate) enum ScriptArg {
+    /// `getDataSrv "<name>"`.
+    Data(SmolStr),
+    /// A literal written in the call.
+    Literal(Value),
+}
+
+impl Lowerer<'_> {
+    /// The whole script of `func` called with `args` (one per parameter).
+    pub(crate) fn lower_script(
+        &mut self,
+        func: &Func,
+        args: Vec<ScriptArg>,
+    ) -> Result<Instruction> {
+        let mut prologue = Vec::new();
+        if !self.options.no_relay {
+            prologue.push(fetch("-relay-", "-relay-"));
+        }
+        let mut frame = Frame::default();
+        for (param, arg) in func.params.iter().zip(args) {
+            let bound = match arg {
+                ScriptArg::Literal(value) => Bound::Value(value),
+                ScriptArg::Data(name) => self.fetch_arg(&name, &param.ty, &mut prologue),
+            };
+            frame.locals.insert(param.local, bound);
+        }
+        let mut body = prologue;
+        self.lower_block(&mut frame, &func.body, &mut body)?;
+        let returns = frame.returns.take().unwrap_or_default();
+        let mut results = Vec::with_capacity(returns.len());
+        for bound in returns {
+            results.push(self.value_of(bound, &mut body)?);
+        }
+        if !results.is_empty() || self.options.empty_response {
+            body.push(build::call(
+                build::init_peer(),
+                build::string("callbackSrv"),
+                "response",
+                results,
+                None,
+            ));
+        }
+        let declared = std::mem::take(&mut self.pending);
+        let body = wrap_new(declared, build::seq_all(body));
+        let report = build::call(
+            build::init_peer(),
+            build::string("errorHandlingSrv"),
+            "error",
+            vec![build::error_value(), build::int(0)],
+            None,
+        );
+        Ok(build::xor(body, report))
+    }
+
+    /// Binds a parameter of the exported function.
+    fn fetch_arg(&mut self, name: &str, ty: &Type, prologue: &mut Vec<Instruction>) -> Bound {
+        match ty {
+            Type::Arrow(arrow) => {
+                Bound::Arrow(Arrow::Callback { name: name.into(), results: arrow.results.len() })
+            }
+            Type::Stream(_) => {
+                let array = self.names.fresh(&format!("{name}-iter"));
+                prologue.push(fetch(name, &array));
+                let stream = self.names.fresh(name);
+                let item = self.names.fresh(&format!("{name}-item"));
+                let body = build::seq(build::ap_stream(scalar(&item), &stream), build::next(&item));
+                prologue.push(build::fold(
+                    FoldIterable::Value(scalar(&array)),
+                    &item,
+                    body,
+                    build::null(),
+                ));
+                self.pending.push((VariableKind::Stream, stream.clone()));
+                Bound::Stream(stream)
+            }
+            _ => {
+                let variable = self.names.fresh(name);
+                prologue.push(fetch(name, &variable));
+                Bound::Value(scalar(&variable))
+            }
+        }
+    }
+}
+
+/// `(call %init_peer_id% ("getDataSrv" "<name>") [] variable)`
+fn fetch(name: &str, variable: &str) -> Instruction {
+    build::call(
+        build::init_peer(),
+        build::string("getDataSrv"),
+        name,
+        Vec::new(),
+        Some(variable.to_owned()),
+    )
+}
+
+/// Parses `f(a, "lit", 3)` into the function name and its arguments.
+pub(crate) fn parse_call(text: &str) -> Result<(String, Vec<ScriptArg>)> {
+    let bad = || LowerError::BadCall(text.to_owned());
+    let text = text.trim();
+    let open = text.find('(').ok_or_else(bad)?;
+    let inner = text[open + 1..].strip_suffix(')').ok_or_else(bad)?;
+    let name = text[..open].trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(bad());
+    }
+    let mut args = Vec::new();
+    for part in split_args(inner) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let arg = if part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && part != "true"
+            && part != "false"
+        {
+            ScriptArg::Data(part.into())
+        } else {
+            ScriptArg::Literal(literal(part).ok_or_else(bad)?)
+        };
+        args.push(arg);
+    }
+    Ok((name.to_owned(), args))
+}
+
+fn split_args(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (index, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                parts.push(&text[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+fn literal(text: &str) -> Option<Value> {
+    match text {
+        "true" => return Some(build::boolean(true)),
+        "false" => return Some(build::boolean(false)),
+        _ => {}
+    }
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return Some(build::string(inner));
+    }
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(build::int(n));
+    }
+    text.parse::<f64>()
+        .ok()
+        .map(|f| Value::new(air_syntax::ast::ValueKind::Float(f), air_syntax::ast::Span::DUMMY))
+}

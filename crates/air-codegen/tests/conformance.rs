@@ -1,0 +1,115 @@
+//! Semantic equality with the reference compiler: each of the 98 conformance scenarios is run
+//! on air-vm with our AIR in place of the reference's, and must make the same calls (a
+//! multiset of peer, service, function, arguments, result) with no errors. The one allowed
+//! difference is `34-quirk-id-param.lookup`, where the reference has a bug we fix.
+
+use std::collections::BTreeMap;
+
+use air_codegen::Options;
+use air_vm::scenario::{Scenario, run_scenario};
+use serde_json::Value;
+
+use crate::support::{compile_example, compile_example_call, data_dir};
+
+/// Scenarios whose expected run shows a reference bug that our compiler fixes.
+const ALLOWED_DIFFERENCES: &[&str] = &["34-quirk-id-param.lookup"];
+
+fn call_multiset(summary: &Value) -> Vec<String> {
+    let mut calls: Vec<String> = summary["calls"]
+        .as_array()
+        .map(|calls| calls.iter().map(Value::to_string).collect())
+        .unwrap_or_default();
+    calls.sort();
+    calls
+}
+
+/// Our AIR for a scenario's source, function and options.
+fn our_air(scenario: &Value) -> Result<String, String> {
+    let source = scenario["source"].as_str().ok_or("no source")?;
+    let stem =
+        source.rsplit('/').next().and_then(|f| f.strip_suffix(".aqua")).ok_or("bad source")?;
+    let function = scenario["function"].as_str().ok_or("no function")?;
+    let flags = scenario["compiler_options"].as_str().unwrap_or("defaults");
+    if let Some(call) = flags.strip_prefix("--funcCall=") {
+        let call = call.split(" --data").next().unwrap_or(call);
+        return Ok(air_syntax::print_pretty(&compile_example_call(stem, call).air));
+    }
+    let options = Options {
+        no_xor: flags.contains("--noXor"),
+        no_relay: flags.contains("--noRelay"),
+        tracing: flags.contains("--tracing"),
+        empty_response: flags.contains("--noEmptyResponse=false"),
+    };
+    let constants: Vec<&str> = flags.strip_prefix("--const=").into_iter().collect();
+    let compiled = compile_example(stem, &options, &constants);
+    let function = compiled.iter().find(|f| f.meta.name == function).ok_or("no such function")?;
+    Ok(air_syntax::print_pretty(&function.air))
+}
+
+/// Runs one scenario with our AIR; `None` when it matches.
+fn check(name: &str) -> Option<String> {
+    let dir = data_dir().join("conformance");
+    let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).ok()?;
+    let expected = std::fs::read_to_string(dir.join(format!("{name}.expected.json"))).ok()?;
+    let expected: Value = serde_json::from_str(&expected).ok()?;
+    let mut scenario: Value = serde_json::from_str(&text).ok()?;
+    let air = match our_air(&scenario) {
+        Ok(air) => air,
+        Err(error) => return Some(format!("{name}: {error}")),
+    };
+    scenario["air"] = Value::String(air);
+    let parsed = match Scenario::from_json(&scenario.to_string()) {
+        Ok(parsed) => parsed,
+        Err(error) => return Some(format!("{name}: {error}")),
+    };
+    let summary = match run_scenario(&parsed) {
+        Ok(summary) => summary,
+        Err(error) => return Some(format!("{name}: run failed: {error}")),
+    };
+    let ours: Value = serde_json::from_str(&summary.to_json()).ok()?;
+    let (want, got) = (call_multiset(&expected), call_multiset(&ours));
+    if want != got {
+        let missing: Vec<_> = want.iter().filter(|call| !got.contains(call)).collect();
+        let extra: Vec<_> = got.iter().filter(|call| !want.contains(call)).collect();
+        return Some(format!("{name}: calls differ\n  missing: {missing:#?}\n  extra: {extra:#?}"));
+    }
+    if ours["errors"] != expected["errors"] {
+        return Some(format!("{name}: errors {}", ours["errors"]));
+    }
+    None
+}
+
+#[test]
+fn our_air_makes_the_reference_calls_on_air_vm() {
+    let mut names: Vec<String> = std::fs::read_dir(data_dir().join("conformance"))
+        .expect("tests/conformance exists")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".json") && !name.ends_with(".expected.json"))
+        .map(|name| name.trim_end_matches(".json").to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 98, "the 98 reference scenarios are in tests/conformance");
+    let mut failures = BTreeMap::new();
+    for name in &names {
+        if let Some(failure) = check(name) {
+            failures.insert(name.clone(), failure);
+        }
+    }
+    let unexpected: Vec<&String> = failures
+        .iter()
+        .filter(|(name, _)| !ALLOWED_DIFFERENCES.contains(&name.as_str()))
+        .map(|(_, f)| f)
+        .collect();
+    eprintln!(
+        "conformance on air-vm: {} of {} scenarios match ({} allowed differences)",
+        names.len() - failures.len(),
+        names.len(),
+        failures.len() - unexpected.len()
+    );
+    assert!(
+        unexpected.is_empty(),
+        "{} scenarios differ:\n{}",
+        unexpected.len(),
+        unexpected.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
+}

@@ -1,0 +1,9 @@
+//! Integration tests of air-codegen: AIR snapshots of every example, semantic equality with the
+//! reference on the conformance scenarios (run on air-vm), and the size of our AIR.
+
+#![allow(clippy::disallowed_methods)]
+
+mod conformance;
+mod examples;
+mod size;
+mod support;

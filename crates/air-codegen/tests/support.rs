@@ -1,0 +1,59 @@
+//! Shared helpers: loading the example programs of `tests/data/aqua` and compiling them.
+
+use std::path::{Path, PathBuf};
+
+use air_codegen::{CompiledFunction, Options};
+use aqua_typecheck::{ConstOverride, SourceLoader};
+
+/// The repository's test data.
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests")
+}
+
+/// Reads files from disk (tests only).
+struct FsLoader;
+
+impl SourceLoader for FsLoader {
+    fn load(&mut self, path: &Path) -> Option<String> {
+        std::fs::read_to_string(path).ok()
+    }
+}
+
+/// The example programs, sorted, without the one the checker rejects.
+pub fn example_stems() -> Vec<String> {
+    let mut stems: Vec<String> = std::fs::read_dir(data_dir().join("data/aqua"))
+        .expect("tests/data/aqua exists")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".aqua").map(str::to_owned))
+        .filter(|stem| stem != "36-compile-errors")
+        .collect();
+    stems.sort();
+    stems
+}
+
+/// Checks and compiles an example with options and `--const` overrides.
+pub fn compile_example(stem: &str, options: &Options, constants: &[&str]) -> Vec<CompiledFunction> {
+    let path = data_dir().join(format!("data/aqua/{stem}.aqua"));
+    let constants =
+        constants.iter().map(|c| ConstOverride::parse(c).expect("valid override")).collect();
+    let check_options = aqua_typecheck::Options { import_roots: Vec::new(), constants };
+    let checked = aqua_typecheck::check(&path, None, &mut FsLoader, &check_options);
+    assert!(checked.is_ok(), "{stem} has errors: {:?}", checked.errors);
+    let compiled = air_codegen::compile(&checked.program, options)
+        .unwrap_or_else(|error| panic!("{stem}: {error}"));
+    for function in &compiled {
+        let text = air_syntax::print_pretty(&function.air);
+        if let Err(error) = air_syntax::parse_and_validate(&text) {
+            panic!("{stem}.{}: invalid AIR {error:?}\n{text}", function.meta.name);
+        }
+    }
+    compiled
+}
+
+/// Checks an example and compiles one call expression.
+pub fn compile_example_call(stem: &str, call: &str) -> CompiledFunction {
+    let path = data_dir().join(format!("data/aqua/{stem}.aqua"));
+    let checked =
+        aqua_typecheck::check(&path, None, &mut FsLoader, &aqua_typecheck::Options::default());
+    air_codegen::compile_call(&checked.program, call, &Options::default()).expect("call compiles")
+}
