@@ -69,7 +69,7 @@ impl SyntaxError {
                 format!("the file is too large to parse ({len} bytes)")
             }
             SyntaxError::TooDeep { limit, .. } => {
-                format!("expression nested deeper than {limit} levels")
+                format!("nested deeper than {limit} levels")
             }
         }
     }
@@ -134,7 +134,9 @@ impl SyntaxError {
             SyntaxError::MisplacedReturn { .. } => {
                 "Write the results into a stream inside the block and return the stream at the end of the function.".into()
             }
-            SyntaxError::TooDeep { .. } => "Split the expression into several assignments.".into(),
+            SyntaxError::TooDeep { .. } => {
+                "Split the expression into several assignments, or the block into several functions.".into()
+            }
             SyntaxError::Dangling { keyword: "par", .. } => "`par` runs its statement in parallel with the one before it.".into(),
             _ => return None,
         })

@@ -26,6 +26,10 @@ pub enum Token<'s> {
     Dedent,
 }
 
+/// The deepest nesting of blocks accepted; deeper blocks are reported, so that no recursive pass
+/// over the tree can overflow the stack.
+pub const MAX_BLOCK_DEPTH: usize = 100;
+
 /// A token with its byte offsets, as LALRPOP consumes it.
 pub type Spanned<'s> = (u32, Token<'s>, u32);
 
@@ -194,9 +198,15 @@ impl<'s> Layout<'s> {
             if !indent.starts_with(top) {
                 self.inconsistent(top, indent, span);
             }
-            let opens_block = self.last == Some(RawToken::Colon);
+            let opens_block =
+                self.last == Some(RawToken::Colon) && self.open_blocks() < MAX_BLOCK_DEPTH;
             if opens_block {
                 self.push(span.start as usize, Token::Indent, span.end as usize);
+            } else if self.last == Some(RawToken::Colon) {
+                // Reported once: every deeper line would say the same.
+                if !self.errors.iter().any(|e| matches!(e, SyntaxError::TooDeep { .. })) {
+                    self.errors.push(SyntaxError::TooDeep { span, limit: MAX_BLOCK_DEPTH });
+                }
             } else {
                 self.errors.push(SyntaxError::UnexpectedIndentation { span });
             }
@@ -214,6 +224,11 @@ impl<'s> Layout<'s> {
             // No enclosing block has this indentation; go on as if it matched the nearest one.
             self.inconsistent(top, indent, span);
         }
+    }
+
+    /// How many blocks are open (levels that emitted an `Indent`).
+    fn open_blocks(&self) -> usize {
+        self.stack.iter().filter(|(_, opened)| *opened).count() - 1
     }
 
     fn inconsistent(&mut self, block_indent: &str, line_indent: &str, span: Span) {

@@ -46,6 +46,14 @@ pub fn parse(src: &str) -> Parsed {
     shape::check_module(&module, src, &mut errors);
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup();
+    // Blocks past the nesting limit are not opened, so each of their lines would also report a
+    // missing block: the one nesting error says it all.
+    if let Some(deep) =
+        errors.iter().find(|e| matches!(e, SyntaxError::TooDeep { .. })).map(|e| e.span().start)
+    {
+        errors
+            .retain(|e| !(matches!(e, SyntaxError::ExpectedBlock { .. }) && e.span().start > deep));
+    }
     Parsed { module, errors: first_per_line(src, errors) }
 }
 
