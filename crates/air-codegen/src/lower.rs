@@ -106,6 +106,8 @@ pub(crate) struct Lowerer<'p> {
     pub locations: Vec<Location>,
     /// Whether we are in a `par` branch (hops then bring results back to the parent peer).
     pub in_par: bool,
+    /// Whether the current `par` branch binds nothing, so nothing needs to come back from it.
+    pub quiet: bool,
     /// Inlining depth.
     pub depth: usize,
     /// Services called: (service name, id or `None` when dynamic).
@@ -127,6 +129,7 @@ impl<'p> Lowerer<'p> {
             names,
             locations: vec![Location::top(options)],
             in_par: false,
+            quiet: false,
             depth: 0,
             services_used: BTreeSet::new(),
             pending: Vec::new(),
@@ -273,11 +276,13 @@ impl<'p> Lowerer<'p> {
     /// A statement run as a `par` branch. Locals it binds stay visible after it (`join`).
     fn lower_branch(&mut self, frame: &mut Frame, stmt: &Stmt) -> Result<Instruction> {
         let was = std::mem::replace(&mut self.in_par, true);
+        let was_quiet = std::mem::replace(&mut self.quiet, !produces(stmt));
         let outer = std::mem::take(&mut self.pending);
         let mut out = Vec::new();
         let result = self.lower_stmt(frame, stmt, &mut out);
         let declared = std::mem::replace(&mut self.pending, outer);
         self.in_par = was;
+        self.quiet = was_quiet;
         result?;
         // Streams declared by a branch are visible after the `par`: they stay pending outside.
         self.pending.extend(declared);
@@ -581,4 +586,28 @@ impl<'p> Lowerer<'p> {
 /// `body` inside `new` for each declared stream, innermost last.
 pub(crate) fn wrap_new(declared: Vec<(VariableKind, String)>, body: Instruction) -> Instruction {
     declared.into_iter().rev().fold(body, |body, (kind, name)| build::new(kind, &name, body))
+}
+
+/// Whether a statement binds or pushes anything that code after it could read.
+fn produces(stmt: &Stmt) -> bool {
+    let block = |block: &Block| block.stmts.iter().any(produces);
+    match &stmt.kind {
+        StmtKind::Call { results, .. } => !results.is_empty(),
+        StmtKind::Assign { .. } | StmtKind::Push { .. } | StmtKind::Return(_) => true,
+        StmtKind::On { body, .. } | StmtKind::For { body, .. } | StmtKind::ParSeq { body, .. } => {
+            block(body)
+        }
+        StmtKind::If { then_block, else_block, .. } => {
+            block(then_block) || else_block.as_ref().is_some_and(block)
+        }
+        StmtKind::Try { body, catch, otherwise } => {
+            block(body)
+                || catch.as_ref().is_some_and(|(_, b)| block(b))
+                || otherwise.as_ref().is_some_and(block)
+        }
+        StmtKind::Otherwise { attempt, fallback } => produces(attempt) || block(fallback),
+        StmtKind::Par(stmts) => stmts.iter().any(produces),
+        StmtKind::Co(inner) => produces(inner),
+        _ => true,
+    }
 }

@@ -70,7 +70,7 @@ impl Lowerer<'_> {
         body: impl FnOnce(&mut Self) -> Result<Instruction>,
     ) -> Result<Option<Instruction>> {
         let parent = self.locations.last().cloned().unwrap_or_else(|| Location::top(self.options));
-        let in_par = self.in_par;
+        let (in_par, quiet) = (self.in_par, self.quiet);
         self.locations.push(location.clone());
         self.in_par = false;
         let result = body(self);
@@ -92,7 +92,12 @@ impl Lowerer<'_> {
             back.push(Via::Peer(parent.peer.clone()));
         }
         let back = dedup(back);
-        let out_path = trim(back.clone(), Some(&location.peer), None);
+        // A `par` branch that binds nothing has nothing to bring back.
+        let out_path = if in_par && quiet {
+            Vec::new()
+        } else {
+            trim(back.clone(), Some(&location.peer), None)
+        };
         let mut main = self.hops(&into, false);
         main.push(body);
         main.extend(self.hops(&out_path, true));

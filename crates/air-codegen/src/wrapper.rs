@@ -40,7 +40,13 @@ impl Lowerer<'_> {
             frame.locals.insert(param.local, bound);
         }
         let mut body = prologue;
-        self.lower_block(&mut frame, &func.body, &mut body)?;
+        if self.options.tracing {
+            let mut inner = Vec::new();
+            self.lower_block(&mut frame, &func.body, &mut inner)?;
+            self.traced(&func.name, inner, &mut body);
+        } else {
+            self.lower_block(&mut frame, &func.body, &mut body)?;
+        }
         let returns = frame.returns.take().unwrap_or_default();
         let mut results = Vec::with_capacity(returns.len());
         for bound in returns {

@@ -56,10 +56,21 @@ impl Lowerer<'_> {
         if !self.options.tracing {
             return self.call_arrow(arrow, ability_values, arg_values, out, hint);
         }
-        out.push(self.trace_event(&name, build::string("enter")));
         let mut inner = Vec::new();
         let results = self.call_arrow(arrow, ability_values, arg_values, &mut inner, hint)?;
-        inner.push(self.trace_event(&name, build::string("exit")));
+        self.traced(&name, inner, out);
+        Ok(results)
+    }
+
+    /// `inner` between `tracingSrv` enter and exit events; a failure is reported, then rethrown.
+    pub(crate) fn traced(
+        &mut self,
+        name: &str,
+        mut inner: Vec<Instruction>,
+        out: &mut Vec<Instruction>,
+    ) {
+        out.push(self.trace_event(name, build::string("enter")));
+        inner.push(self.trace_event(name, build::string("exit")));
         let message = self.names.fresh("-return-error-msg-");
         let report = build::new(
             VariableKind::Scalar,
@@ -72,11 +83,10 @@ impl Lowerer<'_> {
                     vec![build::string("exit with error: "), error_message()],
                     Some(message.clone()),
                 ),
-                self.trace_event(&name, scalar(&message)),
+                self.trace_event(name, scalar(&message)),
             ),
         );
         out.push(build::xor(build::seq_all(inner), build::seq(report, build::fail_error())));
-        Ok(results)
     }
 
     fn call_arrow(
