@@ -2,6 +2,8 @@
 
 mod air;
 mod check;
+mod compile;
+mod examples;
 mod parse;
 mod service;
 mod support;
