@@ -36,12 +36,46 @@ pub enum Command {
     Check(CheckArgs),
     /// Compile Aqua files to AIR: one script per exported function.
     Compile(CompileArgs),
+    /// Compile a function call and run it on a simulated network of peers.
+    Run(RunArgs),
     /// Tools for AIR scripts.
     #[command(subcommand)]
     Air(AirCommand),
     /// Tools for services.
     #[command(subcommand)]
     Service(ServiceCommand),
+}
+
+/// Arguments of `aqua run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The Aqua file.
+    pub file: PathBuf,
+    /// The call to run, e.g. `-f 'greet(name, 3)'`; names are taken from `--data`.
+    #[arg(short = 'f', long = "func", value_name = "CALL")]
+    pub func: String,
+    /// The arguments as a JSON object: `{"name": "Aqua"}`. A string that names a peer of the
+    /// network stands for that peer's id.
+    #[arg(long, value_name = "JSON", conflicts_with = "data_file")]
+    pub data: Option<String>,
+    /// Read the arguments from a JSON file.
+    #[arg(long, value_name = "FILE")]
+    pub data_file: Option<PathBuf>,
+    /// The network file (TOML); default: a relay and three peers with the built-in services.
+    #[arg(long, value_name = "FILE")]
+    pub network: Option<PathBuf>,
+    /// An import root (repeatable, in order).
+    #[arg(short = 'I', long = "import", value_name = "DIR")]
+    pub imports: Vec<PathBuf>,
+    /// Override a constant: `--const 'NAME = VALUE'` (repeatable).
+    #[arg(long = "const", value_name = "NAME = VALUE")]
+    pub constants: Vec<String>,
+    /// Print each hop on stderr: from, to, the calls made there and their results.
+    #[arg(long)]
+    pub trace: bool,
+    /// The seed of the simulated network's random choices.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 /// The `aqua service` subcommands.

@@ -5,6 +5,7 @@ mod air_run;
 mod check;
 mod compile;
 mod parse;
+mod run;
 mod service;
 
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
         Command::Air(AirCommand::Check(args)) => air::check(&args, color),
         Command::Air(AirCommand::Run(args)) => air_run::run(&args),
+        Command::Run(args) => run::run(&args, color),
         Command::Service(ServiceCommand::FromWasm(args)) => service::from_wasm(&args),
     }
 }

@@ -1,0 +1,239 @@
+//! `aqua run`: compiles one call of an Aqua function, runs it on a simulated network of peers and
+//! prints the function's result as JSON.
+//!
+//! The network comes from a TOML file (peers, relay, mocked and Wasm services) or is a default one:
+//! a relay and three peers with the built-in services. The client (init peer) is `client`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+
+use air_vm::network::{
+    Client, ClientEvent, Hop, MockService, Network, NetworkFile, RunOptions, ServiceSource, Stop,
+};
+use aqua_typecheck::ConstOverride;
+use serde_json::Value as Json;
+
+use crate::cli::{ColorChoice, RunArgs};
+use crate::commands::check::FsLoader;
+use crate::render;
+
+/// The client's peer name.
+const CLIENT: &str = "client";
+
+/// Runs `aqua run`: exit 0 with the result on stdout, 1 when compiling or running failed, 2 for
+/// bad arguments or unreadable files.
+pub fn run(args: &RunArgs, color: ColorChoice) -> ExitCode {
+    match prepare(args, color) {
+        Ok((mut network, relay, program, data)) => {
+            execute(args, &mut network, &relay, &program, data)
+        }
+        Err(code) => code,
+    }
+}
+
+type Prepared = (Network, String, air_syntax::Program, BTreeMap<String, Json>);
+
+fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
+    let usage = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let (network, relay) = match &args.network {
+        Some(path) => load_network(path).map_err(usage)?,
+        None => default_network(),
+    };
+    let data = read_data(args, &network).map_err(usage)?;
+    let mut constants = Vec::new();
+    for text in &args.constants {
+        constants.push(
+            ConstOverride::parse(text)
+                .map_err(|e| usage(format!("invalid `--const {text}`: {e}")))?,
+        );
+    }
+    let options = aqua_typecheck::Options { import_roots: args.imports.clone(), constants };
+    let checked = aqua_typecheck::check(&args.file, None, &mut FsLoader, &options);
+    let diagnostics = checked.diagnostics();
+    render::emit(checked.files.files(), &diagnostics, color);
+    if !checked.is_ok() {
+        return Err(ExitCode::FAILURE);
+    }
+    let compiled =
+        air_codegen::compile_call(&checked.program, &args.func, &air_codegen::Options::default())
+            .map_err(|error| {
+            eprintln!("error: cannot compile `{}`: {error}", args.func);
+            ExitCode::FAILURE
+        })?;
+    Ok((network, relay, compiled.air, data))
+}
+
+fn execute(
+    args: &RunArgs,
+    network: &mut Network,
+    relay: &str,
+    program: &air_syntax::Program,
+    data: BTreeMap<String, Json>,
+) -> ExitCode {
+    let relay_id = network.id_of(relay).unwrap_or_default().to_string();
+    let options = RunOptions { seed: args.seed, ..RunOptions::default() };
+    let started = std::time::Instant::now();
+    let report = network.run(program, CLIENT, Client::new(data, &relay_id), &options);
+    if args.trace {
+        for hop in &report.hops {
+            eprintln!("{}", describe_hop(hop));
+        }
+    }
+    if started.elapsed().as_secs() >= 1 {
+        eprintln!(
+            "ran {} steps over {} hops in {:.1} s",
+            report.steps,
+            report.hops.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if let Some(error) = report.client.error() {
+        let error = error.first().cloned().unwrap_or(Json::Null);
+        let peer = error
+            .get("peer_id")
+            .and_then(Json::as_str)
+            .map(|id| network.name_of(id).unwrap_or(id).to_string());
+        let message = error.get("message").and_then(Json::as_str).unwrap_or("unknown error");
+        eprintln!(
+            "error: the function failed on peer {}: {message}",
+            peer.as_deref().unwrap_or("?")
+        );
+        return ExitCode::FAILURE;
+    }
+    let returns_values = report.client.events.iter().any(|e| matches!(e, ClientEvent::Response(_)));
+    match report.client.response() {
+        Some([one]) => println!("{}", pretty(one)),
+        Some(many) => println!("{}", pretty(&Json::Array(many.to_vec()))),
+        None if report.stop == Stop::Done && !returns_values && !expects_response(program) => {
+            println!("null")
+        }
+        None => {
+            let why = match report.stop {
+                Stop::Done => "the particle stopped before reaching the client again",
+                Stop::TtlExpired => "the particle's TTL expired",
+                Stop::StepLimit => "the run took too many steps",
+            };
+            eprintln!("error: no result: {why}");
+            if let Some(dropped) = report.hops.iter().rev().find(|h| h.dropped.is_some()) {
+                eprintln!("  last dropped particle: {}", describe_hop(dropped));
+            }
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Whether the script sends a response to the client at all.
+fn expects_response(program: &air_syntax::Program) -> bool {
+    air_syntax::print_compact(program).contains("\"callbackSrv\" \"response\"")
+}
+
+fn pretty(value: &Json) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+fn describe_hop(hop: &Hop) -> String {
+    let from = hop.from.as_deref().unwrap_or("(start)");
+    let mut text = format!("[{:>5} ms] {from} -> {}", hop.at, hop.to);
+    if let Some(why) = hop.dropped {
+        text.push_str(&format!(": dropped ({why})"));
+        return text;
+    }
+    for call in &hop.calls {
+        let args = Json::Array(call.args.clone());
+        let status = if call.ret_code == 0 { "=" } else { "failed:" };
+        text.push_str(&format!(
+            "\n    {}.{}({args}) {status} {}",
+            call.service, call.function, call.result
+        ));
+    }
+    if let Some((code, message)) = &hop.error {
+        text.push_str(&format!("\n    interpreter error {code}: {message}"));
+    }
+    if !hop.next.is_empty() {
+        text.push_str(&format!("\n    sends to {}", hop.next.join(", ")));
+    }
+    text
+}
+
+/// A relay and three peers with the built-in services, plus the client.
+fn default_network() -> (Network, String) {
+    (Network::with_peers([CLIENT, "relay", "alice", "bob", "carol"]), "relay".into())
+}
+
+/// Reads a network file and the Wasm components it names (relative to the file).
+fn load_network(path: &Path) -> Result<(Network, String), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let file = NetworkFile::from_toml(&text).map_err(|e| format!("`{}`: {e}", path.display()))?;
+    let mut names: Vec<&str> = file.peers.iter().map(String::as_str).collect();
+    if !names.contains(&CLIENT) {
+        names.push(CLIENT);
+    }
+    let mut network = Network::with_peers(names);
+    for service in &file.services {
+        let hosts: Vec<String> =
+            if service.peers.is_empty() { file.peers.clone() } else { service.peers.clone() };
+        for host in hosts {
+            let Some(peer) = network.peer_mut(&host) else { continue };
+            match &service.source {
+                ServiceSource::Mock(functions) => {
+                    let mock = MockService { functions: functions.clone() };
+                    peer.services.insert(service.id.clone(), Box::new(mock));
+                }
+                ServiceSource::Wasm(file_name) => {
+                    let component = path.parent().unwrap_or(Path::new(".")).join(file_name);
+                    peer.services.insert(service.id.clone(), wasm_service(&component)?);
+                }
+            }
+        }
+    }
+    Ok((network, file.relay))
+}
+
+#[cfg(feature = "wasm")]
+fn wasm_service(path: &Path) -> Result<Box<dyn air_vm::network::Service>, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let service = air_wasm_host::WasmService::load(&bytes, air_wasm_host::Limits::default())
+        .map_err(|e| format!("`{}`: {e}", path.display()))?;
+    Ok(Box::new(air_vm::network::WasmBacked(service)))
+}
+
+#[cfg(not(feature = "wasm"))]
+fn wasm_service(path: &Path) -> Result<Box<dyn air_vm::network::Service>, String> {
+    Err(format!("`{}`: this `aqua` was built without WebAssembly support", path.display()))
+}
+
+/// The arguments, with strings that name a peer replaced by that peer's id.
+fn read_data(args: &RunArgs, network: &Network) -> Result<BTreeMap<String, Json>, String> {
+    let text = match (&args.data, &args.data_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?,
+        (None, None) => return Ok(BTreeMap::new()),
+    };
+    let json: Json =
+        serde_json::from_str(&text).map_err(|e| format!("the data is not valid JSON: {e}"))?;
+    let Json::Object(object) = json else {
+        return Err("the data must be a JSON object of argument names to values".into());
+    };
+    Ok(object.into_iter().map(|(name, value)| (name, with_peer_ids(value, network))).collect())
+}
+
+fn with_peer_ids(value: Json, network: &Network) -> Json {
+    match value {
+        Json::String(name) => match network.id_of(&name) {
+            Some(id) => Json::String(id.to_string()),
+            None => Json::String(name),
+        },
+        Json::Array(items) => {
+            Json::Array(items.into_iter().map(|v| with_peer_ids(v, network)).collect())
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,140 @@
+//! Every workflow in `examples/` runs end to end with `aqua run` on its network file, and gives
+//! the result it is meant to show.
+
+use serde_json::{Value, json};
+
+use crate::support::{aqua, stderr, stdout};
+
+fn example(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+    path.to_string_lossy().into_owned()
+}
+
+/// Runs `aqua run` on an example and parses the printed result.
+fn run(file: &str, call: &str, data: &str, network: &str) -> Value {
+    let (file, network) = (example(file), example(network));
+    let out = aqua(&[
+        "--color",
+        "never",
+        "run",
+        &file,
+        "-f",
+        call,
+        "--data",
+        data,
+        "--network",
+        &network,
+    ]);
+    assert!(out.status.success(), "{file}: {}", stderr(&out));
+    serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("{file}: result is not JSON ({e}): {}", stdout(&out)))
+}
+
+#[test]
+fn pipeline_chains_three_peers() {
+    let data = r#"{"key": "k", "f": "alice", "t": "bob", "s": "carol"}"#;
+    let result = run("pipeline.aqua", "pipeline(key, f, t, s)", data, "pipeline.toml");
+    assert_eq!(result, json!("stored at carol/7"));
+}
+
+#[test]
+fn pipeline_trace_shows_results_going_straight_to_the_next_peer() {
+    let data = r#"{"key": "k", "f": "alice", "t": "bob", "s": "carol"}"#;
+    let out = aqua(&[
+        "run",
+        &example("pipeline.aqua"),
+        "-f",
+        "pipeline(key, f, t, s)",
+        "--data",
+        data,
+        "--network",
+        &example("pipeline.toml"),
+        "--trace",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trace = stderr(&out);
+    assert!(trace.contains("relay -> bob\n    transform.run([\"raw record 42\"])"), "{trace}");
+    assert!(
+        trace.contains("relay -> client\n    callbackSrv.response([\"stored at carol/7\"])"),
+        "{trace}"
+    );
+}
+
+#[test]
+fn greeting_fans_out_with_par_and_join() {
+    let data = r#"{"peers": ["alice", "bob", "carol"]}"#;
+    let result = run("greeting.aqua", r#"greetAll(peers, "hi")"#, data, "greeting.toml");
+    assert_eq!(result, json!(["hi", "hi", "hi"]));
+}
+
+#[test]
+fn failover_catches_a_remote_failure() {
+    let result = run(
+        "failover.aqua",
+        r#"lookup("x", p, b)"#,
+        r#"{"p": "alice", "b": "bob"}"#,
+        "failover.toml",
+    );
+    assert_eq!(result, json!("found in the backup directory"));
+}
+
+#[test]
+fn aggregate_sums_a_stream_filled_on_three_peers() {
+    let result = run(
+        "aggregate.aqua",
+        "totals(peers)",
+        r#"{"peers": ["alice", "bob", "carol"]}"#,
+        "aggregate.toml",
+    );
+    let readings: Vec<u64> = serde_json::from_value(result[0].clone()).expect("readings");
+    let mut sorted = readings.clone();
+    sorted.sort();
+    assert_eq!(sorted, [10, 12, 20], "{result}");
+    assert_eq!(result[1], json!(42));
+}
+
+#[cfg(feature = "wasm")]
+#[test]
+fn wasm_greeting_calls_a_component_on_a_remote_peer() {
+    let result = run(
+        "wasm-greeting.aqua",
+        r#"greetRemote("Aqua", h)"#,
+        r#"{"h": "alice"}"#,
+        "wasm-greeting.toml",
+    );
+    assert_eq!(result, json!("Hello, Aqua!"));
+}
+
+#[test]
+fn a_failure_nobody_catches_is_reported_with_its_peer() {
+    let out = aqua(&[
+        "--color",
+        "never",
+        "run",
+        &example("failover.aqua"),
+        "-f",
+        r#"lookup("x", p, b)"#,
+        "--data",
+        r#"{"p": "alice", "b": "alice"}"#,
+        "--network",
+        &example("failover.toml"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(text.contains("error: the function failed on peer alice"), "{text}");
+    assert!(text.contains("directory offline"), "{text}");
+}
+
+#[test]
+fn the_default_network_runs_a_script_without_a_network_file() {
+    let out = aqua(&[
+        "run",
+        &example("greeting.aqua"),
+        "-f",
+        "greetOne(p, \"x\")",
+        "--data",
+        r#"{"p": "alice"}"#,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "no peer hosts `greeting` in the default network");
+    assert!(stderr(&out).contains("Service with id 'greeting' not found"), "{}", stderr(&out));
+}
