@@ -218,7 +218,12 @@ impl Lowerer<'_> {
             vec![build::string(name), event],
             None,
         );
-        build::par(call, build::null())
+        let call = build::par(call, build::null());
+        // Away from the init peer the event travels there (through the relays) and back.
+        match self.lower_on(Location::top(self.options), |_| Ok(call.clone())) {
+            Ok(Some(instruction)) => instruction,
+            _ => call,
+        }
     }
 }
 
