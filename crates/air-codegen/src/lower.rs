@@ -208,7 +208,12 @@ impl<'p> Lowerer<'p> {
             }
             StmtKind::On { peer, via, body } => {
                 let location = self.location(frame, peer, via, out)?;
-                let instruction = self.lower_on(location, |this| this.lower_scope(frame, body))?;
+                // Names bound in an `on` block stay visible after it: it is not a scope.
+                let instruction = self.lower_on(location, |this| {
+                    let mut inner = Vec::new();
+                    this.lower_block(frame, body, &mut inner)?;
+                    Ok(build::seq_all(inner))
+                })?;
                 out.extend(instruction);
                 Ok(())
             }
