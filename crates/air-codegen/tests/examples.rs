@@ -36,3 +36,23 @@ fn a_call_compiles_with_its_arguments() {
     let compiled = crate::support::compile_example_call("33-function-call", "greet(who, 3)");
     insta::assert_snapshot!("33-function-call.call", air_syntax::print_pretty(&compiled.air));
 }
+
+#[test]
+fn every_function_lowers_without_panicking() {
+    // Not only exports: each function as if exported. Functions taking abilities or returning
+    // arrows cannot be scripts and may be refused, but only with an error value.
+    let mut lowered = 0;
+    for stem in example_stems() {
+        let program = crate::support::check_example(&stem);
+        for func in &program.functions {
+            let result =
+                air_codegen::compile_function(&program, func.id, &func.name, &Options::default());
+            if let Ok(compiled) = result {
+                let text = air_syntax::print_pretty(&compiled.air);
+                assert!(air_syntax::parse_and_validate(&text).is_ok(), "{stem}.{}", func.name);
+                lowered += 1;
+            }
+        }
+    }
+    assert!(lowered > 100, "only {lowered} functions lowered");
+}

@@ -50,6 +50,15 @@ pub fn compile_example(stem: &str, options: &Options, constants: &[&str]) -> Vec
     compiled
 }
 
+/// Checks an example with default options.
+pub fn check_example(stem: &str) -> aqua_typecheck::tast::Program {
+    let path = data_dir().join(format!("data/aqua/{stem}.aqua"));
+    let checked =
+        aqua_typecheck::check(&path, None, &mut FsLoader, &aqua_typecheck::Options::default());
+    assert!(checked.is_ok(), "{stem} has errors");
+    checked.program
+}
+
 /// Checks an example and compiles one call expression.
 pub fn compile_example_call(stem: &str, call: &str) -> CompiledFunction {
     let path = data_dir().join(format!("data/aqua/{stem}.aqua"));
