@@ -11,13 +11,13 @@ N=${N:-10000}
   echo "aqua Big declares *"
   echo
   printf "export "
-  for i in $(seq 1 "$N"); do printf "f%d" "$i"; [ "$i" -lt "$N" ] && printf ", "; done
+  for i in $(seq 1 "$N"); do printf "g%d" "$i"; [ "$i" -lt "$N" ] && printf ", "; done
   echo; echo
   echo "service Srv(\"srv\"):"
   echo "  call(s: string) -> string"
   echo
   for i in $(seq 1 "$N"); do
-    echo "func f$i(peer: string, s: string) -> string:"
+    echo "func g$i(peer: string, s: string) -> string:"
     echo "  on peer:"
     echo "    r <- Srv.call(s)"
     echo "  <- r"
