@@ -1,10 +1,24 @@
 //! Lowering of typed Aqua programs to AIR scripts that Fluence's AquaVM runs.
 //!
 //! Every exported function becomes one self-contained script with the reference compiler's
-//! calling convention ([`wrapper`]): functions, closures and abilities are inlined, `on … via`
-//! becomes hops ([`topology`]), and every name is fresh ([`names`]). Lowering of an error-free
+//! calling convention (`wrapper`): functions, closures and abilities are inlined, `on … via`
+//! becomes hops (`topology`), and every name is fresh ([`names`]). Lowering of an error-free
 //! program is total; a failure is an internal compiler error ([`LowerError`]), never a panic.
 //! This crate does no IO.
+//!
+//! The output means what the reference compiler's means (the conformance scenarios run the same
+//! calls on Fluence's AquaVM and on air-vm), but it is leaner, on purpose:
+//!
+//! - properties and indices stay lenses (`u.$.addr.city`) instead of `ap` chains, arguments
+//!   are plain names (`name`, not `-name-arg-`), call results take the bound name;
+//! - a hop is `(new #-hopc- (canon P $-hop- #-hopc-))`: the never-written `$-hop-` needs no `new`;
+//! - `if` rethrows an error of its `then` branch with a `mismatch` guard instead of testing
+//!   `:error:.$.error_code` (so a `then` failing with code 10001 is not mistaken for a false
+//!   condition, a corner the reference gets wrong);
+//! - an `on` block that emits nothing gets no hops, a `par` branch that binds nothing gets no
+//!   return hops, and a stream gate reads its snapshot directly (`#s-gate.$.[0]`);
+//! - a service method parameter named `id` receives its argument (the reference passes the
+//!   service id, spec section 12, example 34).
 
 mod build;
 pub mod error;
