@@ -5,5 +5,6 @@
 
 mod conformance;
 mod examples;
+mod semantics;
 mod size;
 mod support;

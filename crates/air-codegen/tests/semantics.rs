@@ -1,0 +1,97 @@
+//! Hand-written programs run on air-vm with mocked services: the behaviours the conformance
+//! scenarios do not cover (error paths, scopes of streams in inlined code).
+
+use air_codegen::Options;
+use air_vm::scenario::{Scenario, run_scenario};
+use serde_json::{Value, json};
+
+/// Compiles `function` of `source` and runs it; returns `(peer, service.function, args)` per call.
+fn run(
+    source: &str,
+    function: &str,
+    peers: &[&str],
+    services: Value,
+) -> Vec<(String, String, Value)> {
+    let checked = aqua_typecheck::check_source("test.aqua", source);
+    assert!(checked.is_ok(), "{:?} {:?}", checked.syntax_errors, checked.errors);
+    let compiled = air_codegen::compile(&checked.program, &Options::default()).expect("compiles");
+    let function = compiled.iter().find(|f| f.meta.name == function).expect("exported");
+    let air = air_syntax::print_pretty(&function.air);
+    let scenario = json!({
+        "air": air, "init_peer": "client", "peers": peers, "services": services,
+    });
+    let scenario = Scenario::from_json(&scenario.to_string()).expect("scenario");
+    let summary = run_scenario(&scenario).expect("runs");
+    assert!(summary.errors.is_empty(), "{:?}\n{air}", summary.errors);
+    summary
+        .calls
+        .into_iter()
+        .map(|c| (c.peer, format!("{}.{}", c.service, c.function), Value::Array(c.args)))
+        .collect()
+}
+
+fn base_mocks(extra: Value) -> Value {
+    let mut mocks = json!({
+        "client/getDataSrv/-relay-": "$peer:relay",
+        "client/getDataSrv/peer": "$peer:worker",
+        "*/callbackSrv/*": null,
+        "*/errorHandlingSrv/*": null,
+    });
+    if let (Some(map), Value::Object(extra)) = (mocks.as_object_mut(), extra) {
+        map.extend(extra);
+    }
+    mocks
+}
+
+const HEADER: &str = "aqua T declares *\n\nexport f\n\nservice Srv(\"srv\"):\n  call(s: string) -> string\n  fail(s: string) -> string\n\n";
+
+#[test]
+fn an_error_in_then_is_reported_and_else_does_not_run() {
+    let source = format!(
+        "{HEADER}func f(peer: string):\n  if peer == peer:\n    Srv.fail(\"then\")\n  else:\n    Srv.call(\"else\")\n"
+    );
+    let mocks =
+        base_mocks(json!({"*/srv/fail": {"$error": 7, "message": "boom"}, "*/srv/call": "ok"}));
+    let calls = run(&source, "f", &["client", "relay", "worker"], mocks);
+    assert!(!calls.iter().any(|(_, f, _)| f == "srv.call"), "{calls:?}");
+    let report = calls.iter().find(|(_, f, _)| f == "errorHandlingSrv.error").expect("reported");
+    assert!(report.2.to_string().contains("boom"), "the original error: {report:?}");
+}
+
+#[test]
+fn a_false_condition_runs_else_and_its_error_is_reported() {
+    let source = format!(
+        "{HEADER}func f(peer: string):\n  if peer != peer:\n    Srv.call(\"then\")\n  else:\n    Srv.fail(\"else\")\n"
+    );
+    let mocks = base_mocks(
+        json!({"*/srv/fail": {"$error": 7, "message": "else failed"}, "*/srv/call": "ok"}),
+    );
+    let calls = run(&source, "f", &["client", "relay", "worker"], mocks);
+    assert!(!calls.iter().any(|(_, f, _)| f == "srv.call"), "{calls:?}");
+    let report = calls.iter().find(|(_, f, _)| f == "errorHandlingSrv.error").expect("reported");
+    assert!(report.2.to_string().contains("else failed"), "{report:?}");
+}
+
+#[test]
+fn a_failure_on_a_remote_peer_reaches_the_client() {
+    let source = format!(
+        "{HEADER}func f(peer: string) -> string:\n  on peer:\n    r <- Srv.fail(\"x\")\n  <- r\n"
+    );
+    let mocks = base_mocks(json!({"worker/srv/fail": {"$error": 3, "message": "remote down"}}));
+    let calls = run(&source, "f", &["client", "relay", "worker"], mocks);
+    let report = calls.iter().find(|(_, f, _)| f == "errorHandlingSrv.error").expect("reported");
+    assert_eq!(report.0, "client");
+    assert!(report.2.to_string().contains("remote down"), "{report:?}");
+}
+
+#[test]
+fn a_stream_of_an_inlined_function_is_fresh_in_each_iteration() {
+    let source = format!(
+        "{HEADER}func first(x: string) -> string:\n  s: *string\n  s <- Srv.call(x)\n  <- s!\n\n\
+         func f(peer: string) -> []string:\n  out: *string\n  for x <- [\"a\", \"b\"]:\n    y <- first(x)\n    out <<- y\n  <- out\n"
+    );
+    let mocks = base_mocks(json!({"*/srv/call": "{arg0}!"}));
+    let calls = run(&source, "f", &["client", "relay"], mocks);
+    let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response").expect("response");
+    assert_eq!(response.2, json!([["a!", "b!"]]));
+}
