@@ -105,7 +105,7 @@ impl Lowerer<'_> {
         if self.options.no_xor || back.is_empty() {
             return Ok(Some(main));
         }
-        let mut error_path = self.hops(&back, false);
+        let mut error_path = self.hops(&back, true);
         error_path.push(build::fail_error());
         Ok(Some(build::xor(main, build::seq_all(error_path))))
     }
