@@ -1,0 +1,122 @@
+//! The simulated network under load: a `fold … par` fan-out over 1,000 peers and chains of 1,000
+//! and 2,000 hops. Prints particles (deliveries) per second, interpreter steps and the peak heap.
+//!
+//! Run with `cargo bench -p air-vm --bench network`.
+#![allow(unsafe_code)] // The counting allocator below must implement `GlobalAlloc`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use air_vm::network::{Client, Network, RunOptions, Stop};
+use air_vm::value::JValue;
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Every peer answers `op.identity`; the results come back to the client in a stream.
+const FAN_OUT: &str = r#"
+(seq
+ (seq
+  (call %init_peer_id% ("getDataSrv" "peers") [] peers)
+  (new $answers
+   (seq
+    (par
+     (fold peers p
+      (par
+       (seq
+        (call p ("op" "identity") [p] answer)
+        (seq
+         (ap answer $answers)
+         (call %init_peer_id% ("op" "noop") [])
+        )
+       )
+       (next p)
+      )
+      (never)
+     )
+     (null)
+    )
+    (seq
+     (canon %init_peer_id% $answers #all)
+     (call %init_peer_id% ("callbackSrv" "response") [#all.length])
+    )
+   )
+  )
+ )
+ (null)
+)"#;
+
+/// The particle visits every peer in turn, then returns to the client.
+const CHAIN: &str = r#"
+(seq
+ (seq
+  (call %init_peer_id% ("getDataSrv" "peers") [] peers)
+  (fold peers p
+   (seq
+    (call p ("op" "noop") [])
+    (next p)
+   )
+  )
+ )
+ (call %init_peer_id% ("callbackSrv" "response") ["done"])
+)"#;
+
+fn measure(label: &str, script: &str, peers: usize) {
+    let names: Vec<String> = (0..peers).map(|i| format!("peer-{i}")).collect();
+    let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
+    all.push("client");
+    let mut network = Network::with_peers(all);
+    let ids: Vec<JValue> =
+        names.iter().map(|n| JValue::String(network.id_of(n).unwrap_or_default().into())).collect();
+    let program = air_syntax::parse(script).expect("the benchmark script parses");
+    let client = Client::new(BTreeMap::from([("peers".to_string(), JValue::Array(ids))]), "");
+    let options = RunOptions { max_steps: 10_000_000, ttl: u32::MAX, ..RunOptions::default() };
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let started = Instant::now();
+    let report = network.run(&program, "client", client, &options);
+    let elapsed = started.elapsed().as_secs_f64();
+    let peak = PEAK.load(Ordering::Relaxed) - base;
+    assert_eq!(report.stop, Stop::Done, "{label} must finish");
+    assert!(report.client.response().is_some(), "{label} must answer the client");
+    println!(
+        "{label:<28} {:>6} deliveries {:>7} steps {:>8.2} s {:>9.0} particles/s  peak heap {:>7.1} MB",
+        report.hops.len(),
+        report.steps,
+        elapsed,
+        report.hops.len() as f64 / elapsed,
+        peak as f64 / 1e6,
+    );
+}
+
+fn main() {
+    println!("air-vm network benchmark");
+    measure("fold par over 1,000 peers", FAN_OUT, 1_000);
+    // Each hop re-verifies the whole signed trace, so a chain costs O(hops²): 10,000 hops took
+    // minutes. Two sizes show the growth until incremental verification exists.
+    measure("chain of 1,000 hops", CHAIN, 1_000);
+    measure("chain of 2,000 hops", CHAIN, 2_000);
+}
