@@ -102,6 +102,21 @@ pub struct Hop {
     pub dropped: Option<&'static str>,
 }
 
+impl Hop {
+    /// A delivery that nothing has happened at yet.
+    fn arrival(delivery: &Delivery) -> Hop {
+        Hop {
+            from: delivery.from.clone(),
+            to: delivery.to.clone(),
+            at: delivery.at,
+            calls: Vec::new(),
+            next: Vec::new(),
+            error: None,
+            dropped: None,
+        }
+    }
+}
+
 /// Why a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
@@ -235,15 +250,8 @@ impl Run<'_> {
     }
 
     fn dropped(&mut self, delivery: Delivery, why: &'static str) {
-        self.report.hops.push(Hop {
-            from: delivery.from,
-            to: delivery.to,
-            at: delivery.at,
-            calls: Vec::new(),
-            next: Vec::new(),
-            error: None,
-            dropped: Some(why),
-        });
+        let hop = Hop { dropped: Some(why), ..Hop::arrival(&delivery) };
+        self.report.hops.push(hop);
     }
 
     /// Runs the peer's steps until it asks for no more calls; returns the particles to send.
@@ -264,15 +272,7 @@ impl Run<'_> {
             key: peer.key.clone(),
             limits: self.options.limits,
         };
-        let mut hop = Hop {
-            from: delivery.from,
-            to: delivery.to,
-            at: delivery.at,
-            calls: Vec::new(),
-            next: Vec::new(),
-            error: None,
-            dropped: None,
-        };
+        let mut hop = Hop::arrival(&delivery);
         let mut prev_data = self.prev.remove(&peer.name).unwrap_or_default();
         let mut current = delivery.data;
         let mut results = BTreeMap::new();
