@@ -36,18 +36,25 @@ struct Flat {
     message: String,
 }
 
+/// Parses the `--const` options; a malformed one is reported and gives exit code 2.
+pub(crate) fn parse_constants(texts: &[String]) -> Result<Vec<ConstOverride>, ExitCode> {
+    texts
+        .iter()
+        .map(|text| {
+            ConstOverride::parse(text).map_err(|error| {
+                eprintln!("error: invalid `--const {text}`: {error}");
+                ExitCode::from(2)
+            })
+        })
+        .collect()
+}
+
 /// Runs `aqua check`: exit 0 when clean, 1 on errors, 2 for unreadable paths or bad options.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> ExitCode {
-    let mut constants = Vec::with_capacity(args.constants.len());
-    for text in &args.constants {
-        match ConstOverride::parse(text) {
-            Ok(constant) => constants.push(constant),
-            Err(error) => {
-                eprintln!("error: invalid `--const {text}`: {error}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let constants = match parse_constants(&args.constants) {
+        Ok(constants) => constants,
+        Err(code) => return code,
+    };
     let files = match collect_files(&args.paths) {
         Ok(files) => files,
         Err(message) => {

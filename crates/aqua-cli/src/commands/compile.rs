@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use air_codegen::CompiledFunction;
-use aqua_typecheck::{Checked, ConstOverride};
+use aqua_typecheck::Checked;
 use codespan_reporting::diagnostic::{Diagnostic, Severity};
 use serde_json::{Map, Value as Json, json};
 
 use crate::cli::{ColorChoice, CompileArgs};
-use crate::commands::check::{FsLoader, collect_files};
+use crate::commands::check::{FsLoader, collect_files, parse_constants};
 use crate::render;
 
 /// What one input file produced.
@@ -25,16 +25,10 @@ struct Output {
 
 /// Runs `aqua compile`: exit 0 when everything compiled, 1 on errors, 2 for bad arguments.
 pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
-    let mut constants = Vec::with_capacity(args.constants.len());
-    for text in &args.constants {
-        match ConstOverride::parse(text) {
-            Ok(constant) => constants.push(constant),
-            Err(error) => {
-                eprintln!("error: invalid `--const {text}`: {error}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let constants = match parse_constants(&args.constants) {
+        Ok(constants) => constants,
+        Err(code) => return code,
+    };
     if args.output.is_none() && !args.json && args.call.is_none() {
         eprintln!("error: give an output directory with `-o OUT`, or `--json`");
         return ExitCode::from(2);

@@ -11,11 +11,10 @@ use std::process::ExitCode;
 use air_vm::network::{
     Client, ClientEvent, Hop, MockService, Network, NetworkFile, RunOptions, ServiceSource, Stop,
 };
-use aqua_typecheck::ConstOverride;
 use serde_json::Value as Json;
 
 use crate::cli::{ColorChoice, RunArgs};
-use crate::commands::check::FsLoader;
+use crate::commands::check::{FsLoader, parse_constants};
 use crate::render;
 
 /// The client's peer name.
@@ -44,13 +43,7 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
         None => default_network(),
     };
     let data = read_data(args, &network).map_err(usage)?;
-    let mut constants = Vec::new();
-    for text in &args.constants {
-        constants.push(
-            ConstOverride::parse(text)
-                .map_err(|e| usage(format!("invalid `--const {text}`: {e}")))?,
-        );
-    }
+    let constants = parse_constants(&args.constants)?;
     let options = aqua_typecheck::Options { import_roots: args.imports.clone(), constants };
     let checked = aqua_typecheck::check(&args.file, None, &mut FsLoader, &options);
     let diagnostics = checked.diagnostics();
