@@ -5,11 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use air_codegen::Options;
 use air_vm::scenario::{Scenario, run_scenario};
 use serde_json::Value;
 
-use crate::support::{compile_example, compile_example_call, data_dir};
+use crate::support::{data_dir, our_air_for};
 
 /// Scenarios whose expected run shows a reference bug that our compiler fixes.
 const ALLOWED_DIFFERENCES: &[&str] = &["34-quirk-id-param.lookup"];
@@ -30,20 +29,7 @@ fn our_air(scenario: &Value) -> Result<String, String> {
         source.rsplit('/').next().and_then(|f| f.strip_suffix(".aqua")).ok_or("bad source")?;
     let function = scenario["function"].as_str().ok_or("no function")?;
     let flags = scenario["compiler_options"].as_str().unwrap_or("defaults");
-    if let Some(call) = flags.strip_prefix("--funcCall=") {
-        let call = call.split(" --data").next().unwrap_or(call);
-        return Ok(air_syntax::print_pretty(&compile_example_call(stem, call).air));
-    }
-    let options = Options {
-        no_xor: flags.contains("--noXor"),
-        no_relay: flags.contains("--noRelay"),
-        tracing: flags.contains("--tracing"),
-        empty_response: flags.contains("--noEmptyResponse=false"),
-    };
-    let constants: Vec<&str> = flags.strip_prefix("--const=").into_iter().collect();
-    let compiled = compile_example(stem, &options, &constants);
-    let function = compiled.iter().find(|f| f.meta.name == function).ok_or("no such function")?;
-    Ok(air_syntax::print_pretty(&function.air))
+    our_air_for(stem, function, flags).ok_or_else(|| "no such function".to_string())
 }
 
 /// Runs one scenario with our AIR; `None` when it matches.

@@ -2,9 +2,7 @@
 //! exported function of each example and per compiler-option variant of the reference's `.air`
 //! files, printed as a table (run with `--nocapture`).
 
-use air_codegen::Options;
-
-use crate::support::{compile_example, compile_example_call, data_dir, example_stems};
+use crate::support::{data_dir, example_stems, our_air_for};
 
 /// One reference script: the options line it was compiled with, the function and its AIR.
 struct Reference {
@@ -37,21 +35,7 @@ fn reference_scripts(stem: &str) -> Vec<Reference> {
 
 /// Our pretty AIR for the same function and options.
 fn ours(stem: &str, reference: &Reference) -> Option<String> {
-    let flags = reference.flags.as_str();
-    if let Some(call) = flags.strip_prefix("--funcCall=") {
-        let call = call.split(" --data").next().unwrap_or(call);
-        return Some(air_syntax::print_pretty(&compile_example_call(stem, call).air));
-    }
-    let options = Options {
-        no_xor: flags.contains("--noXor"),
-        no_relay: flags.contains("--noRelay"),
-        tracing: flags.contains("--tracing"),
-        empty_response: flags.contains("--noEmptyResponse=false"),
-    };
-    let constants: Vec<&str> = flags.strip_prefix("--const=").into_iter().collect();
-    let compiled = compile_example(stem, &options, &constants);
-    let function = compiled.iter().find(|f| f.meta.name == reference.function)?;
-    Some(air_syntax::print_pretty(&function.air))
+    our_air_for(stem, &reference.function, &reference.flags)
 }
 
 #[test]

@@ -66,3 +66,23 @@ pub fn compile_example_call(stem: &str, call: &str) -> CompiledFunction {
         aqua_typecheck::check(&path, None, &mut FsLoader, &aqua_typecheck::Options::default());
     air_codegen::compile_call(&checked.program, call, &Options::default()).expect("call compiles")
 }
+
+/// Our pretty AIR for `function` of example `stem`, compiled with the reference's option string
+/// (`--noXor`, `--noRelay`, `--tracing`, `--noEmptyResponse=false`, `--const=…`, `--funcCall=…`),
+/// as the conformance scenarios and the reference's `.air` headers spell them.
+pub fn our_air_for(stem: &str, function: &str, flags: &str) -> Option<String> {
+    if let Some(call) = flags.strip_prefix("--funcCall=") {
+        let call = call.split(" --data").next().unwrap_or(call);
+        return Some(air_syntax::print_pretty(&compile_example_call(stem, call).air));
+    }
+    let options = Options {
+        no_xor: flags.contains("--noXor"),
+        no_relay: flags.contains("--noRelay"),
+        tracing: flags.contains("--tracing"),
+        empty_response: flags.contains("--noEmptyResponse=false"),
+    };
+    let constants: Vec<&str> = flags.strip_prefix("--const=").into_iter().collect();
+    let compiled = compile_example(stem, &options, &constants);
+    let function = compiled.iter().find(|f| f.meta.name == function)?;
+    Some(air_syntax::print_pretty(&function.air))
+}
