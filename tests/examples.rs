@@ -138,3 +138,12 @@ fn the_default_network_runs_a_script_without_a_network_file() {
     assert_eq!(out.status.code(), Some(1), "no peer hosts `greeting` in the default network");
     assert!(stderr(&out).contains("Service with id 'greeting' not found"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_function_without_results_prints_null_when_it_finishes() {
+    let source = "aqua NoResult declares *\n\nimport \"@fluencelabs/aqua-lib/builtin.aqua\"\n\nexport ping\n\nfunc ping():\n  Op.noop()\n";
+    let path = crate::support::temp_file("no-result.aqua", source);
+    let out = aqua(&["run", &path.to_string_lossy(), "-f", "ping()"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "null\n");
+}

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use air_vm::network::{
-    Client, ClientEvent, Hop, MockService, Network, NetworkFile, RunOptions, ServiceSource, Stop,
+    Client, Hop, MockService, Network, NetworkFile, RunOptions, ServiceSource, Stop,
 };
 use serde_json::Value as Json;
 
@@ -24,14 +24,20 @@ const CLIENT: &str = "client";
 /// bad arguments or unreadable files.
 pub fn run(args: &RunArgs, color: ColorChoice) -> ExitCode {
     match prepare(args, color) {
-        Ok((mut network, relay, program, data)) => {
-            execute(args, &mut network, &relay, &program, data)
-        }
+        Ok(prepared) => execute(args, prepared),
         Err(code) => code,
     }
 }
 
-type Prepared = (Network, String, air_syntax::Program, BTreeMap<String, Json>);
+/// The network, its relay, the compiled call and its arguments.
+struct Prepared {
+    network: Network,
+    relay: String,
+    program: air_syntax::Program,
+    /// Whether the function has results, so that the client must get a response.
+    has_results: bool,
+    data: BTreeMap<String, Json>,
+}
 
 fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     let usage = |message: String| {
@@ -57,20 +63,16 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
             eprintln!("error: cannot compile `{}`: {error}", args.func);
             ExitCode::FAILURE
         })?;
-    Ok((network, relay, compiled.air, data))
+    let has_results = !compiled.meta.results.is_empty();
+    Ok(Prepared { network, relay, program: compiled.air, has_results, data })
 }
 
-fn execute(
-    args: &RunArgs,
-    network: &mut Network,
-    relay: &str,
-    program: &air_syntax::Program,
-    data: BTreeMap<String, Json>,
-) -> ExitCode {
-    let relay_id = network.id_of(relay).unwrap_or_default().to_string();
+fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
+    let Prepared { mut network, relay, program, has_results, data } = prepared;
+    let relay_id = network.id_of(&relay).unwrap_or_default().to_string();
     let options = RunOptions { seed: args.seed, ..RunOptions::default() };
     let started = std::time::Instant::now();
-    let report = network.run(program, CLIENT, Client::new(data, &relay_id), &options);
+    let report = network.run(&program, CLIENT, Client::new(data, &relay_id), &options);
     if args.trace {
         for hop in &report.hops {
             eprintln!("{}", describe_hop(hop));
@@ -97,13 +99,11 @@ fn execute(
         );
         return ExitCode::FAILURE;
     }
-    let returns_values = report.client.events.iter().any(|e| matches!(e, ClientEvent::Response(_)));
     match report.client.response() {
         Some([one]) => println!("{}", pretty(one)),
         Some(many) => println!("{}", pretty(&Json::Array(many.to_vec()))),
-        None if report.stop == Stop::Done && !returns_values && !expects_response(program) => {
-            println!("null")
-        }
+        // A function without results sends no response: finishing without an error is success.
+        None if report.stop == Stop::Done && !has_results => println!("null"),
         None => {
             let why = match report.stop {
                 Stop::Done => "the particle stopped before reaching the client again",
@@ -118,11 +118,6 @@ fn execute(
         }
     }
     ExitCode::SUCCESS
-}
-
-/// Whether the script sends a response to the client at all.
-fn expects_response(program: &air_syntax::Program) -> bool {
-    air_syntax::print_compact(program).contains("\"callbackSrv\" \"response\"")
 }
 
 fn pretty(value: &Json) -> String {
