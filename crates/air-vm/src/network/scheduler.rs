@@ -165,6 +165,19 @@ impl Network {
         client: Client,
         options: &RunOptions,
     ) -> RunReport {
+        self.run_watched(program, init_peer, client, options, &mut |_| {})
+    }
+
+    /// [`Network::run`], calling `watch` with the report so far after every delivery (for
+    /// progress displays).
+    pub fn run_watched(
+        &mut self,
+        program: &Program,
+        init_peer: &str,
+        client: Client,
+        options: &RunOptions,
+        watch: &mut dyn FnMut(&RunReport),
+    ) -> RunReport {
         let mut run = Run {
             options,
             rng: Rng::new(options.seed),
@@ -204,6 +217,7 @@ impl Network {
             for (from, to, data) in next {
                 run.route(from, to, data);
             }
+            watch(&run.report);
         }
         for (peer, data) in &run.prev {
             run.report.data_bytes.insert(peer.clone(), data.len());
