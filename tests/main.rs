@@ -5,6 +5,7 @@ mod check;
 mod compile;
 mod examples;
 mod parse;
+mod run_outputs;
 mod service;
 mod support;
 mod vm_run;

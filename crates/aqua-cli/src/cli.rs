@@ -73,6 +73,10 @@ pub struct RunArgs {
     /// Print each hop on stderr: from, to, the calls made there and their results.
     #[arg(long)]
     pub trace: bool,
+    /// Write the run as a sequence diagram (one HTML file that opens offline): the particle's
+    /// hops between peers, with the calls made on each.
+    #[arg(long, value_name = "FILE.html")]
+    pub graph: Option<PathBuf>,
     /// The seed of the simulated network's random choices.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,

@@ -4,12 +4,17 @@
 //! The network comes from a TOML file (peers, relay, mocked and Wasm services) or is a default one:
 //! a relay and three peers with the built-in services. The client (init peer) is `client`.
 
+#[cfg(feature = "wasm")]
+mod declaration;
+mod graph;
+mod progress;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 use air_vm::network::{
-    Client, Hop, MockService, Network, NetworkFile, RunOptions, ServiceSource, Stop,
+    Client, Hop, MockService, Network, NetworkFile, RunOptions, RunReport, ServiceSource, Stop,
 };
 use serde_json::Value as Json;
 
@@ -32,6 +37,8 @@ pub fn run(args: &RunArgs, color: ColorChoice) -> ExitCode {
 /// The network, its relay, the compiled call and its arguments.
 struct Prepared {
     network: Network,
+    /// Peer names and ids, the client first.
+    peers: Vec<(String, String)>,
     relay: String,
     program: air_syntax::Program,
     /// Whether the function has results, so that the client must get a response.
@@ -44,7 +51,7 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
         eprintln!("error: {message}");
         ExitCode::from(2)
     };
-    let (network, relay) = match &args.network {
+    let LoadedNetwork { network, relay, hosted } = match &args.network {
         Some(path) => load_network(path).map_err(usage)?,
         None => default_network(),
     };
@@ -57,6 +64,7 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     if !checked.is_ok() {
         return Err(ExitCode::FAILURE);
     }
+    check_declarations(&checked, &hosted, color)?;
     let compiled =
         air_codegen::compile_call(&checked.program, &args.func, &air_codegen::Options::default())
             .map_err(|error| {
@@ -64,28 +72,79 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
             ExitCode::FAILURE
         })?;
     let has_results = !compiled.meta.results.is_empty();
-    Ok(Prepared { network, relay, program: compiled.air, has_results, data })
+    let mut peers: Vec<(String, String)> =
+        network.peers().map(|peer| (peer.name.clone(), peer.id.clone())).collect();
+    peers.sort_by_key(|(name, _)| name != CLIENT);
+    Ok(Prepared { network, peers, relay, program: compiled.air, has_results, data })
+}
+
+/// Reports (and fails on) Aqua declarations that disagree with the Wasm components they name.
+#[cfg(feature = "wasm")]
+fn check_declarations(
+    checked: &aqua_typecheck::Checked,
+    hosted: &[declaration::HostedComponent],
+    color: ColorChoice,
+) -> Result<(), ExitCode> {
+    let diagnostics = declaration::check(&checked.program, hosted);
+    render::emit(checked.files.files(), &diagnostics, color);
+    if diagnostics.is_empty() { Ok(()) } else { Err(ExitCode::FAILURE) }
+}
+
+#[cfg(not(feature = "wasm"))]
+fn check_declarations(
+    _: &aqua_typecheck::Checked,
+    _: &[HostedComponent],
+    _: ColorChoice,
+) -> Result<(), ExitCode> {
+    Ok(())
 }
 
 fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
-    let Prepared { mut network, relay, program, has_results, data } = prepared;
+    let Prepared { mut network, peers, relay, program, has_results, data } = prepared;
     let relay_id = network.id_of(&relay).unwrap_or_default().to_string();
     let options = RunOptions { seed: args.seed, ..RunOptions::default() };
-    let started = std::time::Instant::now();
-    let report = network.run(&program, CLIENT, Client::new(data, &relay_id), &options);
+    let mut progress = progress::Progress::start();
+    let client = Client::new(data, &relay_id);
+    let report = network
+        .run_watched(&program, CLIENT, client, &options, &mut |report| progress.update(report));
+    progress.finish(&report);
     if args.trace {
         for hop in &report.hops {
             eprintln!("{}", describe_hop(hop));
         }
     }
-    if started.elapsed().as_secs() >= 1 {
-        eprintln!(
-            "ran {} steps over {} hops in {:.1} s",
-            report.steps,
-            report.hops.len(),
-            started.elapsed().as_secs_f64()
-        );
+    let outcome = outcome(&report, &network, has_results);
+    if let Some(path) = &args.graph {
+        let text = match &outcome {
+            Ok(result) => format!("result: {result}"),
+            Err(message) => format!("error: {message}"),
+        };
+        let caption = graph::Caption { call: &args.func, outcome: &text };
+        let html = graph::render(&report, &peers, &caption);
+        if let Err(error) = std::fs::write(path, html) {
+            eprintln!("error: cannot write `{}`: {error}", path.display());
+            return ExitCode::from(2);
+        }
     }
+    match outcome {
+        Ok(result) => {
+            println!("{}", pretty(&result));
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            if report.client.error().is_none()
+                && let Some(dropped) = report.hops.iter().rev().find(|h| h.dropped.is_some())
+            {
+                eprintln!("  last dropped particle: {}", describe_hop(dropped));
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The function's result, or what went wrong, in one message.
+fn outcome(report: &RunReport, network: &Network, has_results: bool) -> Result<Json, String> {
     if let Some(error) = report.client.error() {
         let error = error.first().cloned().unwrap_or(Json::Null);
         let peer = error
@@ -93,31 +152,25 @@ fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
             .and_then(Json::as_str)
             .map(|id| network.name_of(id).unwrap_or(id).to_string());
         let message = error.get("message").and_then(Json::as_str).unwrap_or("unknown error");
-        eprintln!(
-            "error: the function failed on peer {}: {message}",
+        return Err(format!(
+            "the function failed on peer {}: {message}",
             peer.as_deref().unwrap_or("?")
-        );
-        return ExitCode::FAILURE;
+        ));
     }
     match report.client.response() {
-        Some([one]) => println!("{}", pretty(one)),
-        Some(many) => println!("{}", pretty(&Json::Array(many.to_vec()))),
+        Some([one]) => Ok(one.clone()),
+        Some(many) => Ok(Json::Array(many.to_vec())),
         // A function without results sends no response: finishing without an error is success.
-        None if report.stop == Stop::Done && !has_results => println!("null"),
-        None => {
-            let why = match report.stop {
+        None if report.stop == Stop::Done && !has_results => Ok(Json::Null),
+        None => Err(format!(
+            "no result: {}",
+            match report.stop {
                 Stop::Done => "the particle stopped before reaching the client again",
                 Stop::TtlExpired => "the particle's TTL expired",
                 Stop::StepLimit => "the run took too many steps",
-            };
-            eprintln!("error: no result: {why}");
-            if let Some(dropped) = report.hops.iter().rev().find(|h| h.dropped.is_some()) {
-                eprintln!("  last dropped particle: {}", describe_hop(dropped));
             }
-            return ExitCode::FAILURE;
-        }
+        )),
     }
-    ExitCode::SUCCESS
 }
 
 fn pretty(value: &Json) -> String {
@@ -148,13 +201,31 @@ fn describe_hop(hop: &Hop) -> String {
     text
 }
 
+/// A network ready to run, with its relay and the Wasm components its peers host.
+struct LoadedNetwork {
+    network: Network,
+    relay: String,
+    hosted: Vec<HostedComponent>,
+}
+
+#[cfg(feature = "wasm")]
+use declaration::HostedComponent;
+
+/// Without WebAssembly support no component is ever hosted.
+#[cfg(not(feature = "wasm"))]
+enum HostedComponent {}
+
 /// A relay and three peers with the built-in services, plus the client.
-fn default_network() -> (Network, String) {
-    (Network::with_peers([CLIENT, "relay", "alice", "bob", "carol"]), "relay".into())
+fn default_network() -> LoadedNetwork {
+    LoadedNetwork {
+        network: Network::with_peers([CLIENT, "relay", "alice", "bob", "carol"]),
+        relay: "relay".into(),
+        hosted: Vec::new(),
+    }
 }
 
 /// Reads a network file and the Wasm components it names (relative to the file).
-fn load_network(path: &Path) -> Result<(Network, String), String> {
+fn load_network(path: &Path) -> Result<LoadedNetwork, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let file = NetworkFile::from_toml(&text).map_err(|e| format!("`{}`: {e}", path.display()))?;
@@ -163,6 +234,7 @@ fn load_network(path: &Path) -> Result<(Network, String), String> {
         names.push(CLIENT);
     }
     let mut network = Network::with_peers(names);
+    let mut hosted = Vec::new();
     for service in &file.services {
         let hosts: Vec<String> =
             if service.peers.is_empty() { file.peers.clone() } else { service.peers.clone() };
@@ -175,25 +247,41 @@ fn load_network(path: &Path) -> Result<(Network, String), String> {
                 }
                 ServiceSource::Wasm(file_name) => {
                     let component = path.parent().unwrap_or(Path::new(".")).join(file_name);
-                    peer.services.insert(service.id.clone(), wasm_service(&component)?);
+                    let (service_box, component) = wasm_service(&component, &service.id, &host)?;
+                    peer.services.insert(service.id.clone(), service_box);
+                    hosted.push(component);
                 }
             }
         }
     }
-    Ok((network, file.relay))
+    Ok(LoadedNetwork { network, relay: file.relay, hosted })
 }
 
 #[cfg(feature = "wasm")]
-fn wasm_service(path: &Path) -> Result<Box<dyn air_vm::network::Service>, String> {
+fn wasm_service(
+    path: &Path,
+    service_id: &str,
+    peer: &str,
+) -> Result<(Box<dyn air_vm::network::Service>, HostedComponent), String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let service = air_wasm_host::WasmService::load(&bytes, air_wasm_host::Limits::default())
         .map_err(|e| format!("`{}`: {e}", path.display()))?;
-    Ok(Box::new(air_vm::network::WasmBacked(service)))
+    let hosted = HostedComponent {
+        service_id: service_id.to_string(),
+        peer: peer.to_string(),
+        file: path.display().to_string(),
+        functions: service.functions().to_vec(),
+    };
+    Ok((Box::new(air_vm::network::WasmBacked(service)), hosted))
 }
 
 #[cfg(not(feature = "wasm"))]
-fn wasm_service(path: &Path) -> Result<Box<dyn air_vm::network::Service>, String> {
+fn wasm_service(
+    path: &Path,
+    _: &str,
+    _: &str,
+) -> Result<(Box<dyn air_vm::network::Service>, HostedComponent), String> {
     Err(format!("`{}`: this `aqua` was built without WebAssembly support", path.display()))
 }
 

@@ -1,0 +1,122 @@
+//! What `aqua run` produces besides the result: the sequence diagram of `--graph`, and the check
+//! of Aqua service declarations against the WebAssembly components a network hosts.
+
+use crate::support::{aqua, stderr, stdout, temp_file};
+
+fn example(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn graph_draws_every_hop_between_the_peers_with_the_calls_made_there() {
+    let graph = temp_file("pipeline.html", "");
+    let out = aqua(&[
+        "run",
+        &example("pipeline.aqua"),
+        "-f",
+        "pipeline(key, f, t, s)",
+        "--data",
+        r#"{"key": "k", "f": "alice", "t": "bob", "s": "carol"}"#,
+        "--network",
+        &example("pipeline.toml"),
+        "--graph",
+        graph.to_str().expect("utf-8 path"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), r#""stored at carol/7""#);
+    let html = std::fs::read_to_string(&graph).expect("the graph was written");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // One lifeline per peer that took part, the client first.
+    let lanes: Vec<&str> = html
+        .split(r#"<g class="peer">"#)
+        .skip(1)
+        .map(|g| g.split("text-anchor=\"middle\">").nth(1).and_then(|t| t.split('<').next()))
+        .map(|name| name.expect("a peer box has a name"))
+        .collect();
+    assert_eq!(lanes, ["client", "relay", "alice", "bob", "carol"]);
+    // client -> relay, relay <-> alice, bob, carol, relay -> client: 9 deliveries, 8 arrows.
+    assert_eq!(html.matches(r#"<g class="hop">"#).count(), 9);
+    assert_eq!(html.matches(r#"<line class="arrow""#).count(), 8);
+    for call in [
+        "fetch.get(&quot;k&quot;) → &quot;raw record 42&quot;",
+        "transform.run(&quot;raw record 42&quot;)",
+        "store.put(&quot;raw record 42&quot;) → &quot;stored at carol/7&quot;",
+    ] {
+        assert!(html.contains(call), "missing call {call}");
+    }
+    assert!(html.contains("result: &quot;stored at carol/7&quot;"));
+    // Opens offline: nothing is fetched from anywhere.
+    for external in ["<script", "src=", "href=", "@import", "url(http"] {
+        assert!(!html.contains(external), "the page refers to something external: {external}");
+    }
+}
+
+#[test]
+fn graph_marks_a_failure_and_the_run_still_exits_1() {
+    let graph = temp_file("failover.html", "");
+    let script = temp_file(
+        "fails.aqua",
+        "aqua Fails declares *\n\nexport find\n\nservice Directory(\"directory\"):\n  find(key: string) -> string\n\nfunc find(key: string, host: string) -> string:\n  on host:\n    r <- Directory.find(key)\n  <- r\n",
+    );
+    let out = aqua(&[
+        "run",
+        script.to_str().expect("utf-8 path"),
+        "-f",
+        "find(key, host)",
+        "--data",
+        r#"{"key": "k", "host": "alice"}"#,
+        "--network",
+        &example("failover.toml"),
+        "--graph",
+        graph.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&graph).expect("the graph is written for failed runs too");
+    assert!(html.contains(r#"<text class="call failed""#), "the failed call is marked");
+    assert!(html.contains("directory offline"));
+    assert!(html.contains("error: the function failed on peer alice"));
+}
+
+#[cfg(feature = "wasm")]
+#[test]
+fn a_declaration_that_disagrees_with_its_component_is_reported_before_running() {
+    let dir =
+        std::path::Path::new(&example("wasm-greeting.toml")).parent().map(|p| p.to_path_buf());
+    let network = temp_file(
+        "wasm.toml",
+        &format!(
+            "peers = [\"relay\", \"alice\"]\n\n[[service]]\nid = \"greeting\"\npeers = [\"alice\"]\nwasm = \"{}\"\n",
+            dir.expect("examples dir").join("greeting.wat").display()
+        ),
+    );
+    let script = temp_file(
+        "wrong.aqua",
+        "aqua Wrong declares *\n\nexport hi\n\nservice Greeting(\"greeting\"):\n  greet(name: string, times: u32) -> string\n  wave() -> bool\n\nfunc hi(host: string) -> string:\n  on host:\n    t <- Greeting.greet(\"x\", 2)\n  <- t\n",
+    );
+    let out = aqua(&[
+        "--color",
+        "never",
+        "run",
+        script.to_str().expect("utf-8 path"),
+        "-f",
+        "hi(host)",
+        "--data",
+        r#"{"host": "alice"}"#,
+        "--network",
+        network.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "", "nothing ran");
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[R001]: service `Greeting` does not match the WebAssembly component"),
+        "{err}"
+    );
+    assert!(err.contains("wrong.aqua:5:1"), "names the declaration: {err}");
+    assert!(
+        err.contains("`greet` takes 1 argument(s) in the component, but 2 in the declaration"),
+        "{err}"
+    );
+    assert!(err.contains("the component exports no function `wave`"), "{err}");
+}
