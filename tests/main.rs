@@ -4,6 +4,7 @@ mod air;
 mod check;
 mod compile;
 mod examples;
+mod examples_conformance;
 mod parse;
 mod run_outputs;
 mod service;
