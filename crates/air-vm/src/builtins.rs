@@ -1,63 +1,189 @@
-//! Built-in services answered as a Fluence peer answers them: `math` and `cmp` (i64, checked,
-//! as the reference oracle computes them), and a few of `op` and `peer` for local runs.
+//! The built-in services of a Fluence peer, answered natively as nox (the Rust peer) answers
+//! them: `op`, `peer`, `kad`, `srv`, `dist`, `sig`, `stat`, `debug`, `run-console`, `vault`,
+//! `math`, `cmp`, `array` and `json`, with nox's results and error texts
+//! (`spec/builtins.md` records them). `worker` and `subnet` answer that they are not simulated.
 //!
-//! A service answer is `Ok(value)` or `Err((ret_code, message))`; `None` means no such built-in.
+//! A function's outcome is a value, an empty result (the JSON string `""`), an error (always
+//! `ret_code` 1) or, for `peer.timeout`, a value that arrives later on the virtual clock. Errors
+//! come in nox's two forms: plain messages, and wrapped ones (`"Error: " + Display + "\n" +
+//! Debug`) for argument decoding and the errors of services and modules.
+//!
+//! Where the simulator deliberately differs from nox:
+//! - `op.sha256_string` really hashes (nox only wraps the bytes, see the spec's §5.6);
+//! - `peer.timestamp_*` read the virtual clock, `srv.create` ids come from a per-peer counter,
+//!   `array.intersect/diff/sdiff` keep the order of first appearance, `kad` looks at every other
+//!   simulated peer;
+//! - JSON objects come out with sorted keys (nox keeps insertion order);
+//! - access guards and `sig.sign`'s origin checks are off unless [`Options`] turns them on.
+//!
+//! [`math_cmp`] is different: it answers `math` and `cmp` as the reference oracle does, for the
+//! oracle-compatible scenario driver.
+//!
+//! This module does no IO: modules arrive as bytes in the arguments.
 
-use crate::value::JValue;
+mod args;
+mod array;
+mod cid;
+mod debug;
+mod dist;
+#[cfg(feature = "wasm")]
+mod interface;
+mod json;
+mod kad;
+mod math;
+mod op;
+mod oracle;
+mod peer;
+mod sig;
+mod srv;
+mod state;
+mod workers;
 
-/// A built-in service's answer.
+pub use args::{ArgError, Failure};
+pub use oracle::math_cmp;
+pub use state::{Options, PeerState};
+
+use crate::signature::KeyPair;
+use crate::value::{JValue, Tetraplet};
+
+/// A built-in service's answer in the oracle's form: a value, or a code and a message.
 pub type Answer = Result<JValue, (i32, JValue)>;
 
-/// The `math` and `cmp` services, as the reference oracle answers calls no mock covers.
-pub fn math_cmp(service: &str, function: &str, args: &[JValue]) -> Option<Answer> {
-    if service != "math" && service != "cmp" {
-        return None;
-    }
-    let fail = |message: String| Some(Err((1, JValue::String(message))));
-    if args.len() != 2 {
-        return fail(format!("expected 2 arguments, got {}", args.len()));
-    }
-    if service == "math" && function == "fmul" {
-        let product = args[0].as_f64().unwrap_or(f64::NAN) * args[1].as_f64().unwrap_or(f64::NAN);
-        let floored = product.floor();
-        return Some(Ok(serde_json::Number::from_f64(floored).map_or(JValue::Null, |number| {
-            if floored.abs() < 9.0e15 {
-                JValue::from(floored as i64)
-            } else {
-                JValue::Number(number)
-            }
-        })));
-    }
-    let (Some(x), Some(y)) = (as_integer(&args[0]), as_integer(&args[1])) else {
-        return fail(format!("expected i64, got {}", JValue::Array(args.to_vec())));
-    };
-    let checked = |value: Option<i128>, op: &str| match value {
-        Some(value) if i64::try_from(value).is_ok() => Some(Ok(JValue::from(value as i64))),
-        _ => fail(format!("i64 {op} overflow")),
-    };
-    let (x, y) = (i128::from(x), i128::from(y));
-    match (service, function) {
-        ("math", "add") => checked(x.checked_add(y), "add"),
-        ("math", "sub") => checked(x.checked_sub(y), "add"),
-        ("math", "mul") => checked(x.checked_mul(y), "mul"),
-        ("math", "div") => checked(if y == 0 { None } else { x.checked_div(y) }, "div"),
-        ("math", "rem") => checked(if y == 0 { None } else { x.checked_rem(y) }, "rem"),
-        ("math", "pow") => {
-            if y < 0 {
-                return fail("expected u32".into());
-            }
-            checked(u32::try_from(y).ok().and_then(|y| x.checked_pow(y)), "pow")
+/// What a built-in function produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// A result.
+    Ok(JValue),
+    /// No result: the caller receives the empty string, as from nox.
+    Empty,
+    /// A failure with this message (`ret_code` 1).
+    Err(String),
+    /// A result that arrives `after_ms` of simulated time later (`peer.timeout`).
+    Later {
+        /// The delay in ms.
+        after_ms: u64,
+        /// The result then.
+        value: JValue,
+    },
+}
+
+impl Outcome {
+    /// The `ret_code` and result a caller receives (a delayed result as it will arrive).
+    pub fn reply(self) -> (i32, JValue) {
+        match self {
+            Outcome::Ok(value) | Outcome::Later { value, .. } => (0, value),
+            Outcome::Empty => (0, JValue::String(String::new())),
+            Outcome::Err(message) => (1, JValue::String(message)),
         }
-        ("cmp", "gt") => Some(Ok((x > y).into())),
-        ("cmp", "gte") => Some(Ok((x >= y).into())),
-        ("cmp", "lt") => Some(Ok((x < y).into())),
-        ("cmp", "lte") => Some(Ok((x <= y).into())),
-        ("cmp", "cmp") => Some(Ok(JValue::from(x.cmp(&y) as i64))),
+    }
+}
+
+impl From<Result<JValue, Failure>> for Outcome {
+    fn from(result: Result<JValue, Failure>) -> Outcome {
+        match result {
+            Ok(value) => Outcome::Ok(value),
+            Err(Failure(message)) => Outcome::Err(message),
+        }
+    }
+}
+
+impl From<Result<(), Failure>> for Outcome {
+    fn from(result: Result<(), Failure>) -> Outcome {
+        match result {
+            Ok(()) => Outcome::Empty,
+            Err(Failure(message)) => Outcome::Err(message),
+        }
+    }
+}
+
+/// Where a built-in call runs: the peer, the particle and what the peer knows of the network.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The peer answering the call.
+    pub peer_id: &'a str,
+    /// The particle's init peer.
+    pub init_peer_id: &'a str,
+    /// The particle id.
+    pub particle_id: &'a str,
+    /// The virtual clock, in ms since the Unix epoch.
+    pub now: u64,
+    /// Where each argument comes from.
+    pub tetraplets: &'a [Vec<Tetraplet>],
+    /// The peer's key (`sig`); without one, `sig` fails.
+    pub key: Option<&'a KeyPair>,
+    /// Every peer id of the simulated network, the caller included (`kad`, `peer`).
+    pub network: &'a [String],
+}
+
+impl Context<'_> {
+    /// A context for a peer that knows nothing of a network or a key.
+    pub fn local<'a>(peer_id: &'a str, now: u64) -> Context<'a> {
+        Context {
+            peer_id,
+            init_peer_id: peer_id,
+            particle_id: "",
+            now,
+            tetraplets: &[],
+            key: None,
+            network: &[],
+        }
+    }
+}
+
+/// Answers a call with a native built-in, or `None` when no built-in has this service and
+/// function (the caller then reports `Service with id 'S' not found (function F)`).
+pub fn call(
+    state: &mut PeerState,
+    ctx: &Context<'_>,
+    service: &str,
+    function: &str,
+    args: &[JValue],
+) -> Option<Outcome> {
+    match service {
+        "srv" => srv::call(state, ctx, function, args),
+        "dist" => dist::call(state, ctx, function, args),
+        "vault" => debug::vault(state, ctx, function, args),
+        "stat" => debug::stat(state, function, args),
+        "sig" => sig::call(&state.options, ctx, function, args),
+        "kad" => kad::call(ctx, function, args),
+        "peer" => peer::call(&state.options, ctx, function, args),
+        "run-console" => debug::console(&state.options, ctx, function),
+        "worker" | "subnet" => workers::call(service, function, args),
+        _ => stateless(service, function, args),
+    }
+}
+
+/// Calls a service created at run time (`srv.create`) by its id or an alias, or `None` when
+/// the peer has no such service.
+pub fn call_created(
+    state: &mut PeerState,
+    service: &str,
+    function: &str,
+    args: &[JValue],
+) -> Option<Outcome> {
+    srv::call_created(state, service, function, args)
+}
+
+/// The functions that need no peer: `op`, `math`, `cmp`, `array`, `json`, `debug`.
+fn stateless(service: &str, function: &str, args: &[JValue]) -> Option<Outcome> {
+    match service {
+        "op" => op::call(function, args),
+        "math" => math::math(function, args),
+        "cmp" => math::cmp(function, args),
+        "array" => array::call(function, args),
+        "json" => json::call(function, args),
+        "debug" => debug::debug(function, args),
         _ => None,
     }
 }
 
-/// `op` and `peer` functions a local peer answers, beyond `math` and `cmp`.
+/// The message for a call no service answers, as nox gives it.
+pub fn not_found(service: &str, function: &str) -> String {
+    format!("Service with id '{service}' not found (function {function})")
+}
+
+/// Answers a call on a lone local peer (`aqua air run`): the services that need no state,
+/// `peer.identify`, the timestamps and `peer.timeout` (answered at once, without a clock).
 pub fn local(
     service: &str,
     function: &str,
@@ -65,38 +191,17 @@ pub fn local(
     peer_id: &str,
     timestamp: u64,
 ) -> Option<Answer> {
-    if let Some(answer) = math_cmp(service, function, args) {
-        return Some(answer);
-    }
-    let answer = match (service, function) {
-        ("op", "noop") => JValue::Null,
-        ("op", "identity") => args.first().cloned().unwrap_or(JValue::Null),
-        ("op", "array") => JValue::Array(args.to_vec()),
-        ("op", "array_length") => match args.first() {
-            Some(JValue::Array(items)) => items.len().into(),
-            _ => return Some(Err((1, "array_length expects an array".into()))),
-        },
-        ("op", "concat_strings") => {
-            JValue::String(args.iter().filter_map(JValue::as_str).collect::<String>())
+    let outcome = match service {
+        "peer" => {
+            peer::call(&Options::default(), &Context::local(peer_id, timestamp), function, args)
         }
-        ("op", "concat") => {
-            let items = args.iter().filter_map(JValue::as_array).flatten().cloned();
-            JValue::Array(items.collect())
+        "run-console" => {
+            debug::console(&Options::default(), &Context::local(peer_id, timestamp), function)
         }
-        ("peer", "timestamp_ms") => timestamp.into(),
-        ("peer", "timestamp_sec") => (timestamp / 1000).into(),
-        ("peer", "identify") => serde_json::json!({"external_addresses": [], "peer_id": peer_id}),
-        _ => return None,
-    };
-    Some(Ok(answer))
-}
-
-fn as_integer(value: &JValue) -> Option<i64> {
-    match value {
-        JValue::Number(number) => number.as_i64().or_else(|| {
-            let float = number.as_f64()?;
-            (float.fract() == 0.0 && float.abs() < 9.2e18).then_some(float as i64)
-        }),
-        _ => None,
-    }
+        _ => stateless(service, function, args),
+    }?;
+    Some(match outcome.reply() {
+        (0, value) => Ok(value),
+        (code, message) => Err((code, message)),
+    })
 }

@@ -19,7 +19,8 @@ pub use scheduler::{Faults, Hop, HopCall, RunOptions, RunReport, Stop};
 #[cfg(feature = "wasm")]
 pub use services::WasmBacked;
 pub use services::{
-    Builtins, MockBehaviour, MockService, Service, ServiceCall, ServiceRegistry, ServiceReply,
+    Builtins, MockBehaviour, MockService, PeerEnv, Service, ServiceCall, ServiceRegistry,
+    ServiceReply, Slow, TimedReply,
 };
 
 use std::collections::BTreeMap;

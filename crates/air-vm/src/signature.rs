@@ -46,6 +46,17 @@ impl KeyPair {
         peer_id_of(&self.signing.verifying_key())
     }
 
+    /// Signs arbitrary bytes (the `sig` built-in service).
+    pub fn sign_bytes(&self, data: &[u8]) -> [u8; 64] {
+        self.signing.sign(data).to_bytes()
+    }
+
+    /// Whether `signature` is this key's signature of `data`; a malformed one is not.
+    pub fn verify_bytes(&self, data: &[u8], signature: &[u8]) -> bool {
+        let Ok(signature) = <[u8; 64]>::try_from(signature) else { return false };
+        self.signing.verifying_key().verify(data, &Signature::from_bytes(&signature)).is_ok()
+    }
+
     /// Signs `digests` (sorted here) for `particle_id`.
     pub fn sign(&self, particle_id: &str, digests: &mut [Hash]) -> [u8; 64] {
         digests.sort_unstable();

@@ -1,5 +1,10 @@
 //! The scheduler: delivers particles between peers in simulated time, runs each peer's step,
 //! makes the service calls it asks for and feeds the results back, until nothing is in flight.
+//!
+//! A reply may arrive later (`peer.timeout`, a slow service): the peer goes on with the other
+//! results at once, and when the reply is due the scheduler invokes the same peer again, with
+//! no new data and the pending result, as a Fluence host does. Such a wake-up is a hop from the
+//! peer to itself, and the delayed call is listed in it.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
@@ -8,7 +13,7 @@ use air_syntax::Program;
 
 use super::client::Client;
 use super::rng::Rng;
-use super::services::{Service, ServiceCall, ServiceReply};
+use super::services::{PeerEnv, Service, ServiceCall, TimedReply};
 use super::{Network, Peer};
 use crate::step::{CallRequest, CallResult, Limits, RunParameters, step_program};
 use crate::value::JValue;
@@ -184,6 +189,8 @@ impl Network {
             queue: BinaryHeap::new(),
             seq: 0,
             prev: HashMap::new(),
+            network: self.peers.values().map(|peer| peer.id.clone()).collect(),
+            timers: HashMap::new(),
             report: RunReport {
                 hops: Vec::new(),
                 stop: Stop::Done,
@@ -232,7 +239,18 @@ struct Run<'o> {
     queue: BinaryHeap<Reverse<Delivery>>,
     seq: u64,
     prev: HashMap<String, Vec<u8>>,
+    /// Every peer id, for the built-ins.
+    network: Vec<String>,
+    /// Replies due at a wake-up, by the wake-up's delivery number.
+    timers: HashMap<u64, Pending>,
     report: RunReport,
+}
+
+/// A reply that arrives later: the call's id, its result, and the call as the hop lists it.
+struct Pending {
+    call_id: u32,
+    result: CallResult,
+    call: HopCall,
 }
 
 impl Run<'_> {
@@ -288,8 +306,12 @@ impl Run<'_> {
         };
         let mut hop = Hop::arrival(&delivery);
         let mut prev_data = self.prev.remove(&peer.name).unwrap_or_default();
-        let mut current = delivery.data;
         let mut results = BTreeMap::new();
+        if let Some(pending) = self.timers.remove(&delivery.seq) {
+            results.insert(pending.call_id, pending.result);
+            hop.calls.push(pending.call);
+        }
+        let mut current = delivery.data;
         let mut next: BTreeSet<String> = BTreeSet::new();
         loop {
             self.report.steps += 1;
@@ -306,18 +328,26 @@ impl Run<'_> {
             let mut requests = outcome.call_requests;
             requests.sort_by_key(|request| request.call_id);
             for request in requests {
-                let reply = self.answer(peer, init_id, &request);
-                results.insert(
-                    request.call_id,
-                    CallResult { ret_code: reply.ret_code, result: reply.result.to_string() },
-                );
-                hop.calls.push(HopCall {
+                let TimedReply { reply, after_ms } = self.answer(peer, init_id, &request);
+                let result =
+                    CallResult { ret_code: reply.ret_code, result: reply.result.to_string() };
+                let call = HopCall {
                     service: request.service_id,
                     function: request.function_name,
                     args: request.arguments,
                     ret_code: reply.ret_code,
                     result: reply.result,
-                });
+                };
+                if after_ms == 0 {
+                    results.insert(request.call_id, result);
+                    hop.calls.push(call);
+                } else {
+                    let pending = Pending { call_id: request.call_id, result, call };
+                    self.wake_later(&peer.name, after_ms, pending);
+                }
+            }
+            if results.is_empty() {
+                break;
             }
             current = Vec::new();
         }
@@ -339,8 +369,15 @@ impl Run<'_> {
         outgoing
     }
 
+    /// Invokes the peer again `after_ms` from now, with the pending reply and no new data.
+    fn wake_later(&mut self, peer: &str, after_ms: u64, pending: Pending) {
+        let at = self.report.elapsed_ms.saturating_add(after_ms);
+        self.send(Some(peer.to_string()), peer.to_string(), Vec::new(), at);
+        self.timers.insert(self.seq, pending);
+    }
+
     /// The client answers first on the init peer, then the peer's services and the built-ins.
-    fn answer(&mut self, peer: &mut Peer, init_id: &str, request: &CallRequest) -> ServiceReply {
+    fn answer(&mut self, peer: &mut Peer, init_id: &str, request: &CallRequest) -> TimedReply {
         let call = ServiceCall {
             service: &request.service_id,
             function: &request.function_name,
@@ -349,12 +386,14 @@ impl Run<'_> {
             init_peer_id: init_id,
             particle_id: &self.options.particle_id,
             now: self.options.timestamp + self.report.elapsed_ms,
+            tetraplets: &request.tetraplets,
         };
         if peer.id == init_id
             && let Some(reply) = self.report.client.call(&call)
         {
-            return reply;
+            return TimedReply { reply, after_ms: 0 };
         }
-        peer.services.call(&call)
+        let env = PeerEnv { key: &peer.key, network: &self.network };
+        peer.services.call(&call, &env)
     }
 }

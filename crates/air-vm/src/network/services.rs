@@ -1,9 +1,12 @@
 //! The one service interface, and the kinds of service behind it: built-in, mock and Wasm.
+//! A peer's registry looks a call up in the services it was given (network file), then in
+//! those created at run time (`srv.create`, by id or alias), then in the native built-ins.
 
 use std::collections::BTreeMap;
 
-use crate::builtins;
-use crate::value::JValue;
+use crate::builtins::{self, Outcome, PeerState};
+use crate::signature::KeyPair;
+use crate::value::{JValue, Tetraplet};
 
 /// A call as it reaches a service on a peer.
 #[derive(Debug, Clone)]
@@ -22,6 +25,8 @@ pub struct ServiceCall<'a> {
     pub particle_id: &'a str,
     /// The current simulated time in ms.
     pub now: u64,
+    /// Where each argument comes from.
+    pub tetraplets: &'a [Vec<Tetraplet>],
 }
 
 /// A service's answer, as a Fluence peer gives it: `ret_code` 0 and a result, or an error.
@@ -45,16 +50,72 @@ impl ServiceReply {
     }
 }
 
+/// A reply and when it arrives: at once, or `after_ms` of simulated time later, while the
+/// particle goes on with its other branches (as a Fluence host answers a slow service).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedReply {
+    /// The reply.
+    pub reply: ServiceReply,
+    /// Its delay in ms; 0 is at once.
+    pub after_ms: u64,
+}
+
+impl From<Outcome> for TimedReply {
+    fn from(outcome: Outcome) -> TimedReply {
+        let after_ms = match outcome {
+            Outcome::Later { after_ms, .. } => after_ms,
+            _ => 0,
+        };
+        let (ret_code, result) = outcome.reply();
+        TimedReply { reply: ServiceReply { ret_code, result }, after_ms }
+    }
+}
+
+/// What a peer's built-ins know beyond the call: the peer's key (`sig`) and the peer ids of
+/// the whole network (`kad`, `peer`).
+#[derive(Debug, Clone, Copy)]
+pub struct PeerEnv<'a> {
+    /// The peer's key pair.
+    pub key: &'a KeyPair,
+    /// Every peer id in the network.
+    pub network: &'a [String],
+}
+
 /// A service hosted by a peer.
 pub trait Service {
     /// Answers a call, or `None` when the service has no such function.
     fn call(&mut self, call: &ServiceCall<'_>) -> Option<ServiceReply>;
+
+    /// How long after the call its answer arrives, in simulated ms (0: at once).
+    fn delay_ms(&self, _call: &ServiceCall<'_>) -> u64 {
+        0
+    }
 }
 
-/// The services of one peer, by service id.
+/// A service whose answers arrive `delay_ms` after each call: a slow service, for races
+/// against `peer.timeout`.
+pub struct Slow {
+    /// The delay of every answer, in ms.
+    pub delay_ms: u64,
+    /// The service that answers.
+    pub service: Box<dyn Service>,
+}
+
+impl Service for Slow {
+    fn call(&mut self, call: &ServiceCall<'_>) -> Option<ServiceReply> {
+        self.service.call(call)
+    }
+
+    fn delay_ms(&self, _call: &ServiceCall<'_>) -> u64 {
+        self.delay_ms
+    }
+}
+
+/// The services of one peer, by service id, and the state of its built-ins.
 #[derive(Default)]
 pub struct ServiceRegistry {
     services: BTreeMap<String, Box<dyn Service>>,
+    builtins: PeerState,
 }
 
 impl ServiceRegistry {
@@ -68,24 +129,48 @@ impl ServiceRegistry {
         self.services.contains_key(id)
     }
 
-    /// Answers a call with the registered service, then the built-ins, then the error a Fluence
-    /// peer gives for an unknown service.
-    pub fn call(&mut self, call: &ServiceCall<'_>) -> ServiceReply {
+    /// The state of the peer's built-ins: services created at run time, modules, blueprints.
+    pub fn builtins(&self) -> &PeerState {
+        &self.builtins
+    }
+
+    /// The state of the peer's built-ins, to set their options.
+    pub fn builtins_mut(&mut self) -> &mut PeerState {
+        &mut self.builtins
+    }
+
+    /// Answers a call with the registered service, then a service created at run time (by id
+    /// or alias), then the built-ins, then the error a Fluence peer gives for an unknown
+    /// service.
+    pub fn call(&mut self, call: &ServiceCall<'_>, env: &PeerEnv<'_>) -> TimedReply {
         if let Some(service) = self.services.get_mut(call.service) {
-            return service.call(call).unwrap_or_else(|| {
+            let reply = service.call(call).unwrap_or_else(|| {
                 ServiceReply::error(
                     1,
                     format!("function {} not found on service {}", call.function, call.service),
                 )
             });
+            return TimedReply { reply, after_ms: service.delay_ms(call) };
         }
-        Builtins.call(call).unwrap_or_else(|| {
-            ServiceReply::error(1, format!("Service with id '{}' not found", call.service))
-        })
+        let ctx = builtins::Context {
+            peer_id: call.peer_id,
+            init_peer_id: call.init_peer_id,
+            particle_id: call.particle_id,
+            now: call.now,
+            tetraplets: call.tetraplets,
+            key: Some(env.key),
+            network: env.network,
+        };
+        let (service, function, args) = (call.service, call.function, call.args);
+        builtins::call_created(&mut self.builtins, service, function, args)
+            .or_else(|| builtins::call(&mut self.builtins, &ctx, service, function, args))
+            .unwrap_or_else(|| Outcome::Err(builtins::not_found(service, function)))
+            .into()
     }
 }
 
-/// The built-in services every peer provides.
+/// The built-in services that need no peer state (`op`, `peer`, `math`, `cmp`, `array`,
+/// `json`, `debug`), answered at once; a peer's [`ServiceRegistry`] answers them all.
 pub struct Builtins;
 
 impl Service for Builtins {
