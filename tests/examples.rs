@@ -147,3 +147,48 @@ fn a_function_without_results_prints_null_when_it_finishes() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "null\n");
 }
+
+#[test]
+fn deploy_creates_a_wasm_service_at_run_time_and_calls_it() {
+    let out = aqua(&[
+        "--color",
+        "never",
+        "run",
+        &example("deploy.aqua"),
+        "-f",
+        "deploy(peer, wasm, name)",
+        "--data-file",
+        &example("deploy.json"),
+        "--network",
+        &example("deploy.toml"),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let result: Value = serde_json::from_str(&stdout(&out)).expect("the result is JSON");
+    assert_eq!(result[1], json!("Hello, Fluence!"));
+    let service_id = result[0].as_str().unwrap_or_default();
+    let shape: Vec<usize> = service_id.split('-').map(str::len).collect();
+    assert_eq!(shape, [8, 4, 4, 4, 12], "a UUID-shaped service id: {service_id}");
+    // deploy.json carries greeting.wat in base64: keep them in step.
+    let data = std::fs::read_to_string(example("deploy.json")).expect("deploy.json");
+    let data: Value = serde_json::from_str(&data).expect("deploy.json is JSON");
+    let wat = std::fs::read(example("greeting.wat")).expect("greeting.wat");
+    let wasm = data["wasm"].as_str().expect("a base64 string");
+    assert_eq!(wasm, base64_of(&wat), "regenerate deploy.json from greeting.wat");
+}
+
+/// Standard base64 with padding.
+fn base64_of(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
