@@ -379,3 +379,32 @@ fn a_particle_deploys_and_calls_a_service_at_run_time() {
     let client = network.peer("client").expect("client");
     assert_eq!(client.services.builtins().service_ids().count(), 0, "state is per peer");
 }
+
+#[test]
+fn an_interface_names_records_and_lists_every_function() {
+    let mut host = Host::new();
+    let math = include_str!("../../air-wasm-host/tests/components/math.wat");
+    let module = host.ok("dist", "add_module", json!([BASE64.encode(math), {"name": "math"}]));
+    let interface = host.ok("dist", "get_module_interface", json!([module]));
+    let signatures = interface["function_signatures"].as_array().expect("signatures");
+    let names: Vec<&str> = signatures.iter().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(names, ["add", "stats", "half", "is_even", "spin", "crash", "hog"]);
+    assert_eq!(
+        signatures[1],
+        json!({"name": "stats", "arguments": [["xs", "[]u32"]], "output_types": ["StatsResult"]})
+    );
+    assert_eq!(
+        signatures[2],
+        json!({"name": "half", "arguments": [["x", "?u32"]], "output_types": ["?u32"]})
+    );
+    assert_eq!(
+        interface["record_types"],
+        json!([{"name": "StatsResult", "id": 0, "fields": [["count", "u32"], ["total", "u64"]]}])
+    );
+    host.fails(
+        "dist",
+        "get_module_interface",
+        json!(["bafkreinope"]),
+        "Module with CID bafkreinope wasn't found",
+    );
+}

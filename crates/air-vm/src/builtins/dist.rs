@@ -127,8 +127,8 @@ pub fn call(
             |path| {
                 let text = debug::read(state, ctx, &path)?;
                 serde_json::from_str(&text).map_err(|error| {
-                    Failure::plain(format!(
-                        "Error: Error parsing module config from vault {path:?}: {error}"
+                    Failure(format!(
+                        "Error: Error parsing module config from vault {path:?}: {error}\nIncorrectVaultModuleConfig {{ config_path: {path:?}, err: {error:?} }}"
                     ))
                 })
             },

@@ -11,9 +11,9 @@ use crate::value::JValue;
 /// Checks a Fluence peer makes that a simulation usually does without.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
-    /// nox's access guard (functions that change the peer, such as `srv.create`,
-    /// `dist.add_module` or `run-console.print`, answer only particles of the peer itself or of
-    /// a privileged peer) and its rule that only the host adds aliases on the host.
+    /// nox's access guard: functions that change the peer (`srv.create`, `srv.remove`,
+    /// `srv.add_alias`, `dist.add_module*`, `dist.add_blueprint`, `peer.connect`,
+    /// `run-console.print`) answer only particles of the peer itself or of a privileged peer.
     pub guards: bool,
     /// Peer ids that pass the guards besides the peer itself (nox's management peer).
     pub privileged: Vec<String>,
