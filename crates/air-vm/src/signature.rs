@@ -46,9 +46,10 @@ impl KeyPair {
         peer_id_of(&self.signing.verifying_key())
     }
 
-    /// Signs arbitrary bytes (the `sig` built-in service).
-    pub fn sign_bytes(&self, data: &[u8]) -> [u8; 64] {
-        self.signing.sign(data).to_bytes()
+    /// Signs arbitrary bytes (the `sig` built-in service); `None` for bytes in the particle
+    /// data's signature domain, so that no caller can have a peer forge its own data signature.
+    pub fn sign_bytes(&self, data: &[u8]) -> Option<[u8; 64]> {
+        (!data.starts_with(DOMAIN)).then(|| self.signing.sign(data).to_bytes())
     }
 
     /// Whether `signature` is this key's signature of `data`; a malformed one is not.

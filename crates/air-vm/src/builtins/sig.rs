@@ -40,13 +40,12 @@ fn sign(options: &Options, ctx: &Context<'_>, args: &[JValue]) -> Result<JValue,
     if options.sig_origin_checks {
         check_origin(ctx)?;
     }
-    Ok(match ctx.key {
-        Some(key) => json!({
-            "success": true,
-            "error": [],
-            "signature": [key.sign_bytes(&data).to_vec()],
-        }),
-        None => soft_failure("this peer has no key to sign with".into()),
+    let Some(key) = ctx.key else {
+        return Ok(soft_failure("this peer has no key to sign with".into()));
+    };
+    Ok(match key.sign_bytes(&data) {
+        Some(signature) => json!({"success": true, "error": [], "signature": [signature.to_vec()]}),
+        None => soft_failure("data in the particle data's signature domain is not signed".into()),
     })
 }
 
