@@ -84,16 +84,34 @@ const CHAIN: &str = r#"
  (call %init_peer_id% ("callbackSrv" "response") ["done"])
 )"#;
 
-fn measure(label: &str, script: &str, peers: usize) {
+/// One run: `script` over `hops` visits cycling through `peers` distinct peers.
+#[derive(Clone, Copy)]
+struct Case<'a> {
+    label: &'a str,
+    script: &'a str,
+    hops: usize,
+    peers: usize,
+    /// Whether the peers share the signatures found valid (the network's default).
+    shared: bool,
+}
+
+fn measure(case: &Case<'_>) {
+    let Case { label, script, hops, peers, shared } = *case;
     let names: Vec<String> = (0..peers).map(|i| format!("peer-{i}")).collect();
     let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
     all.push("client");
     let mut network = Network::with_peers(all);
-    let ids: Vec<JValue> =
-        names.iter().map(|n| JValue::String(network.id_of(n).unwrap_or_default().into())).collect();
+    let ids: Vec<JValue> = (0..hops)
+        .map(|hop| JValue::String(network.id_of(&names[hop % peers]).unwrap_or_default().into()))
+        .collect();
     let program = air_syntax::parse(script).expect("the benchmark script parses");
     let client = Client::new(BTreeMap::from([("peers".to_string(), JValue::Array(ids))]), "");
-    let options = RunOptions { max_steps: 10_000_000, ttl: u32::MAX, ..RunOptions::default() };
+    let options = RunOptions {
+        max_steps: 10_000_000,
+        ttl: u32::MAX,
+        share_verified_signatures: shared,
+        ..RunOptions::default()
+    };
     let base = CURRENT.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
     let started = Instant::now();
@@ -102,8 +120,9 @@ fn measure(label: &str, script: &str, peers: usize) {
     let peak = PEAK.load(Ordering::Relaxed) - base;
     assert_eq!(report.stop, Stop::Done, "{label} must finish");
     assert!(report.client.response().is_some(), "{label} must answer the client");
+    let label = format!("{label}{}", if shared { "" } else { " (every hop verifies all)" });
     println!(
-        "{label:<28} {:>6} deliveries {:>7} steps {:>8.2} s {:>9.0} particles/s  peak heap {:>7.1} MB",
+        "{label:<52} {:>6} deliveries {:>7} steps {:>8.2} s {:>9.0} particles/s  peak heap {:>7.1} MB",
         report.hops.len(),
         report.steps,
         elapsed,
@@ -113,10 +132,31 @@ fn measure(label: &str, script: &str, peers: usize) {
 }
 
 fn main() {
+    // `cargo bench -p air-vm --bench network -- chain HOPS [PEERS]` runs one chain (profiling).
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    if let [hops, rest @ ..] = args.as_slice() {
+        let peers = rest.first().copied().unwrap_or(*hops);
+        measure(&Case { label: "chain", script: CHAIN, hops: *hops, peers, shared: true });
+        return;
+    }
     println!("air-vm network benchmark");
-    measure("fold par over 1,000 peers", FAN_OUT, 1_000);
-    // Each hop re-verifies the whole signed trace, so a chain costs O(hops²): 10,000 hops took
-    // minutes. Two sizes show the growth until incremental verification exists.
-    measure("chain of 1,000 hops", CHAIN, 1_000);
-    measure("chain of 2,000 hops", CHAIN, 2_000);
+    let fan_out = |shared| Case {
+        label: "fold par over 1,000 peers",
+        script: FAN_OUT,
+        hops: 1_000,
+        peers: 1_000,
+        shared,
+    };
+    measure(&fan_out(true));
+    measure(&fan_out(false));
+    // A chain's data grows with every hop and every hop carries all of it, so a chain costs
+    // O(hops²) bytes processed (on AquaVM too). Without the shared set of verified signatures
+    // every hop also re-verifies every earlier peer's signature, which dominated before.
+    let chain = |hops, peers, label, shared| Case { label, script: CHAIN, hops, peers, shared };
+    measure(&chain(1_000, 1_000, "chain of 1,000 hops (1,000 peers)", true));
+    measure(&chain(1_000, 1_000, "chain of 1,000 hops (1,000 peers)", false));
+    measure(&chain(2_000, 2_000, "chain of 2,000 hops (2,000 peers)", true));
+    // 10,000 hops cycle through 100 peers: each keeps its copy of the particle's data, so 10,000
+    // distinct peers would hold O(hops²) bytes between them.
+    measure(&chain(10_000, 100, "chain of 10,000 hops (100 peers)", true));
 }

@@ -67,4 +67,8 @@ pub use error::{
 };
 pub use scenario::{Scenario, Summary, run_scenario};
 pub use signature::KeyPair;
-pub use step::{CallRequest, CallResult, Limits, RunParameters, StepOutcome, step, step_program};
+pub use step::{
+    CallRequest, CallResult, Limits, RunParameters, StepOutcome, step, step_program,
+    step_program_with,
+};
+pub use verify::VerifiedSignatures;

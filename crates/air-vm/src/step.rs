@@ -16,7 +16,7 @@ use crate::exec::{self, ExecError, ExecParams};
 use crate::signature::KeyPair;
 use crate::trace::visit_signed;
 use crate::value::{JValue, Tetraplet};
-use crate::verify::{collect_results, verify_incoming};
+use crate::verify::{VerifiedSignatures, collect_results, verify_incoming};
 
 /// Size limits of a step, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,17 +134,20 @@ pub fn step_program(
     params: &RunParameters,
     call_results: BTreeMap<u32, CallResult>,
 ) -> StepOutcome {
-    run(program, prev_data, current_data, params, call_results)
+    step_program_with(program, prev_data, current_data, params, call_results, None)
 }
 
-fn run(
+/// [`step_program`] that skips signatures `known` has already found valid, and adds the ones it
+/// verifies (a host shares one set among the peers it simulates).
+pub fn step_program_with(
     program: &Program,
     prev_data: &[u8],
     current_data: &[u8],
     params: &RunParameters,
     call_results: BTreeMap<u32, CallResult>,
+    known: Option<&VerifiedSignatures>,
 ) -> StepOutcome {
-    match prepare(prev_data, current_data, params, &call_results) {
+    match prepare(prev_data, current_data, params, &call_results, known) {
         Ok((prev, current, signatures)) => {
             execute(program, prev, current, signatures, prev_data, params, call_results)
         }
@@ -159,6 +162,7 @@ fn prepare(
     current_data: &[u8],
     params: &RunParameters,
     call_results: &BTreeMap<u32, CallResult>,
+    known: Option<&VerifiedSignatures>,
 ) -> Result<Prepared, PreparationError> {
     let limit = params.limits.particle_size;
     if current_data.len() as u64 > limit {
@@ -177,7 +181,7 @@ fn prepare(
     let prev = data::decode_unchecked(prev_data)?;
     let current = data::decode(current_data)?;
     let prev_results = collect_results(&prev.trace);
-    let signatures = verify_incoming(&prev, &prev_results, &current, &params.particle_id)?;
+    let signatures = verify_incoming(&prev, &prev_results, &current, &params.particle_id, known)?;
     Ok((prev, current, signatures))
 }
 

@@ -6,7 +6,10 @@
 //! one a sub-multiset of the other: a peer's history only grows. Previous data is trusted, so a
 //! peer's signature is not checked again when all its incoming results are already held.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
 
 use crate::data::ParticleData;
 use crate::error::SignatureError;
@@ -33,12 +36,86 @@ pub fn collect_results(trace: &[State]) -> PeerResults {
     results
 }
 
-/// Verifies `current` and returns the signatures to keep for each peer after merging.
+/// Signatures already found valid, shared by the peers of one simulated network so that a
+/// signature checked on one hop is not checked again on the next.
+///
+/// Verification is a pure function of the peer id, the signed message and the signature; the set
+/// holds a digest of all three, so a changed result, particle id or signature is a different
+/// entry and is verified afresh. Everything else (who signed what, histories only growing) is
+/// checked on every step as before.
+#[derive(Debug, Default)]
+pub struct VerifiedSignatures {
+    seen: Mutex<HashSet<[u8; 32]>>,
+}
+
+impl VerifiedSignatures {
+    /// An empty set.
+    pub fn new() -> VerifiedSignatures {
+        VerifiedSignatures::default()
+    }
+
+    /// How many signatures are known to be valid.
+    pub fn len(&self) -> usize {
+        self.seen.lock().map_or(0, |seen| seen.len())
+    }
+
+    /// Whether no signature is known yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Checks `peer`'s `signature` over `digests`, remembering a success.
+    fn check(
+        &self,
+        peer: &str,
+        particle_id: &str,
+        digests: &[Hash],
+        signature: &[u8; 64],
+    ) -> Result<(), SignatureError> {
+        let mut entry = Sha256::new();
+        for part in [peer.as_bytes(), particle_id.as_bytes()] {
+            entry.update((part.len() as u64).to_le_bytes());
+            entry.update(part);
+        }
+        entry.update(signature);
+        for digest in digests {
+            entry.update(digest);
+        }
+        let entry: [u8; 32] = entry.finalize().into();
+        if self.seen.lock().is_ok_and(|seen| seen.contains(&entry)) {
+            return Ok(());
+        }
+        check_signature(peer, particle_id, digests, signature)?;
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(entry);
+        }
+        Ok(())
+    }
+}
+
+/// Checks `peer`'s `signature` over `digests` with the key in its peer id.
+fn check_signature(
+    peer: &str,
+    particle_id: &str,
+    digests: &[Hash],
+    signature: &[u8; 64],
+) -> Result<(), SignatureError> {
+    let key = public_key_of(peer).ok_or_else(|| SignatureError::InvalidPeerId(peer.to_owned()))?;
+    if verify(&key, particle_id, digests, signature) {
+        Ok(())
+    } else {
+        Err(SignatureError::BadSignature(peer.to_owned()))
+    }
+}
+
+/// Verifies `current` and returns the signatures to keep for each peer after merging; `known`
+/// `verified` answers for signatures found valid before.
 pub fn verify_incoming(
     prev: &ParticleData,
     prev_results: &PeerResults,
     current: &ParticleData,
     particle_id: &str,
+    verified: Option<&VerifiedSignatures>,
 ) -> Result<BTreeMap<String, [u8; 64]>, SignatureError> {
     let current_results = collect_results(&current.trace);
     for peer in current.signatures.keys() {
@@ -56,9 +133,9 @@ pub fn verify_incoming(
         if known {
             continue;
         }
-        let key = public_key_of(peer).ok_or_else(|| SignatureError::InvalidPeerId(peer.clone()))?;
-        if !verify(&key, particle_id, digests, signature) {
-            return Err(SignatureError::BadSignature(peer.clone()));
+        match verified {
+            Some(verified) => verified.check(peer, particle_id, digests, signature)?,
+            None => check_signature(peer, particle_id, digests, signature)?,
         }
     }
     let mut merged = prev.signatures.clone();

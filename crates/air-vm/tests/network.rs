@@ -166,17 +166,21 @@ fn lost_particles_and_ttl_expiry_end_the_run() {
 
 #[test]
 fn tampering_is_detected_by_the_next_hop() {
-    let mut network = chain_network();
-    let program = chain_script(&network);
-    let options = RunOptions {
-        faults: Faults { tamper_by: Some("alice".into()), ..Faults::default() },
-        ..RunOptions::default()
-    };
-    let report = network.run(&program, "client", client(&network), &options);
-    let bob = report.hops.iter().find(|hop| hop.to == "bob").expect("the particle reached bob");
-    assert!(bob.error.is_some(), "bob must reject the tampered data");
-    assert!(bob.calls.is_empty(), "bob must not act on tampered data");
-    assert_eq!(report.client.response(), None);
+    // With and without the signatures the peers share: the outcome must not depend on it.
+    for share_verified_signatures in [true, false] {
+        let mut network = chain_network();
+        let program = chain_script(&network);
+        let options = RunOptions {
+            faults: Faults { tamper_by: Some("alice".into()), ..Faults::default() },
+            share_verified_signatures,
+            ..RunOptions::default()
+        };
+        let report = network.run(&program, "client", client(&network), &options);
+        let bob = report.hops.iter().find(|hop| hop.to == "bob").expect("the particle reached bob");
+        assert!(bob.error.is_some(), "bob must reject the tampered data");
+        assert!(bob.calls.is_empty(), "bob must not act on tampered data");
+        assert_eq!(report.client.response(), None);
+    }
 }
 
 #[test]

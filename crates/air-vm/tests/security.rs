@@ -8,7 +8,10 @@ use air_vm::data::{ParticleData, decode, encode};
 use air_vm::error::{DataError, FatalError, PreparationError, SignatureError, VmError};
 use air_vm::trace::{CallState, OutputKind, ParState, ServiceResult, State};
 use air_vm::value::{Stored, Tetraplet};
-use air_vm::{CallResult, KeyPair, Limits, RunParameters, StepOutcome, step};
+use air_vm::{
+    CallResult, KeyPair, Limits, RunParameters, StepOutcome, VerifiedSignatures, step,
+    step_program_with,
+};
 
 const PARTICLE: &str = "particle-security";
 
@@ -437,4 +440,40 @@ mod fuzz {
             );
         }
     }
+}
+
+/// A host's set of verified signatures remembers valid ones only: forged data, a replay under
+/// another particle id and a signature filed under a peer id that is not one are still caught
+/// after the honest data has filled the set.
+#[test]
+fn signatures_verified_before_do_not_let_forgeries_through() {
+    let program = air_syntax::parse(&script()).expect("the script parses");
+    let verified = VerifiedSignatures::new();
+    let bar = params("bar", "foo");
+    let receive = |params: &RunParameters, incoming: &[u8]| {
+        step_program_with(&program, &[], incoming, params, BTreeMap::new(), Some(&verified))
+    };
+    let honest = foo_data("1");
+    assert_eq!(receive(&bar, &honest).ret_code, 0);
+    assert_eq!(verified.len(), 1, "foo's signature is remembered");
+    assert_eq!(receive(&bar, &honest).ret_code, 0, "and accepted again");
+    let forged = tamper(&honest, |data| {
+        let forged = with_value(&first_result(data), "forged");
+        data.trace[0] =
+            State::Call(CallState::Executed { output: OutputKind::Scalar, result: forged });
+    });
+    assert_eq!(signature_error(&receive(&bar, &forged)), SignatureError::BadSignature(id("foo")));
+    let mut elsewhere = params("bar", "foo");
+    elsewhere.particle_id = "another-particle".into();
+    assert_eq!(
+        signature_error(&receive(&elsewhere, &honest)),
+        SignatureError::BadSignature(id("foo"))
+    );
+    let flipped = tamper(&honest, |data| {
+        if let Some(signature) = data.signatures.get_mut(&id("foo")) {
+            signature[0] ^= 1;
+        }
+    });
+    assert_eq!(signature_error(&receive(&bar, &flipped)), SignatureError::BadSignature(id("foo")));
+    assert_eq!(verified.len(), 1, "nothing invalid was remembered");
 }

@@ -15,8 +15,9 @@ use super::client::Client;
 use super::rng::Rng;
 use super::services::{PeerEnv, Service, ServiceCall, TimedReply};
 use super::{Network, Peer};
-use crate::step::{CallRequest, CallResult, Limits, RunParameters, step_program};
+use crate::step::{CallRequest, CallResult, Limits, RunParameters, step_program_with};
 use crate::value::JValue;
+use crate::verify::VerifiedSignatures;
 
 /// Delivery faults, applied with the run's seed.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +58,9 @@ pub struct RunOptions {
     pub max_steps: usize,
     /// Size limits of each step.
     pub limits: Limits,
+    /// Whether the peers share one set of signatures found valid (see [`VerifiedSignatures`]):
+    /// the same outcome, but a signature is checked once per run instead of on every hop.
+    pub share_verified_signatures: bool,
 }
 
 impl Default for RunOptions {
@@ -69,6 +73,7 @@ impl Default for RunOptions {
             ttl: 60_000,
             max_steps: 100_000,
             limits: Limits::default(),
+            share_verified_signatures: true,
         }
     }
 }
@@ -191,6 +196,7 @@ impl Network {
             prev: HashMap::new(),
             network: self.peers.values().map(|peer| peer.id.clone()).collect(),
             timers: HashMap::new(),
+            verified: VerifiedSignatures::new(),
             report: RunReport {
                 hops: Vec::new(),
                 stop: Stop::Done,
@@ -243,6 +249,8 @@ struct Run<'o> {
     network: Vec<String>,
     /// Replies due at a wake-up, by the wake-up's delivery number.
     timers: HashMap<u64, Pending>,
+    /// Signatures found valid on earlier hops (see [`VerifiedSignatures`]).
+    verified: VerifiedSignatures,
     report: RunReport,
 }
 
@@ -315,7 +323,14 @@ impl Run<'_> {
         let mut next: BTreeSet<String> = BTreeSet::new();
         loop {
             self.report.steps += 1;
-            let outcome = step_program(program, &prev_data, &current, &params, results);
+            let outcome = step_program_with(
+                program,
+                &prev_data,
+                &current,
+                &params,
+                results,
+                self.options.share_verified_signatures.then_some(&self.verified),
+            );
             if outcome.ret_code != 0 {
                 hop.error = Some((outcome.ret_code, outcome.error_message.clone()));
             }
