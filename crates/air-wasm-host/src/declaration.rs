@@ -133,46 +133,74 @@ fn same_type(a: &ServiceType, b: &ServiceType) -> bool {
     }
 }
 
+/// A component's functions in Aqua spelling: snake_case names, Aqua type syntax (`[]u8`, `?T`),
+/// and one `data` type per distinct record structure, named after where it first appears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AquaInterface {
+    /// The functions in export order.
+    pub functions: Vec<AquaFunction>,
+    /// The records in declaration order (a record's nested records come before it): name and
+    /// fields with their Aqua type names.
+    pub records: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// One function of an [`AquaInterface`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AquaFunction {
+    /// The Aqua name.
+    pub name: String,
+    /// Parameters: Aqua name and type.
+    pub params: Vec<(String, String)>,
+    /// The result type, if any.
+    pub result: Option<String>,
+}
+
+/// The Aqua spelling of a component's exported functions.
+pub fn aqua_interface(functions: &[FunctionSignature]) -> AquaInterface {
+    let mut records = RecordNames::default();
+    let functions = functions
+        .iter()
+        .map(|function| AquaFunction {
+            name: aqua_name(&function.name),
+            params: function
+                .params
+                .iter()
+                .map(|(name, ty)| (aqua_name(name), records.type_name(ty, &pascal_case(name))))
+                .collect(),
+            result: function
+                .result
+                .as_ref()
+                .map(|ty| records.type_name(ty, &format!("{}Result", pascal_case(&function.name)))),
+        })
+        .collect();
+    AquaInterface { functions, records: records.declared }
+}
+
 /// Prints the Aqua declaration of a component: `data` types for its records, then the service.
 pub fn aqua_declaration(service: &str, id: &str, functions: &[FunctionSignature]) -> String {
-    let mut records = RecordNames::default();
-    let mut methods = String::new();
-    for function in functions {
-        let params: Vec<String> = function
-            .params
-            .iter()
-            .map(|(name, ty)| {
-                format!("{}: {}", aqua_name(name), records.type_name(ty, &pascal_case(name)))
-            })
-            .collect();
-        let result = function
-            .result
-            .as_ref()
-            .map(|ty| {
-                format!(
-                    " -> {}",
-                    records.type_name(ty, &format!("{}Result", pascal_case(&function.name)))
-                )
-            })
-            .unwrap_or_default();
-        let _ = writeln!(methods, "  {}({}){result}", aqua_name(&function.name), params.join(", "));
-    }
+    let interface = aqua_interface(functions);
     let mut out = String::new();
-    for (name, fields) in &records.declared {
+    for (name, fields) in &interface.records {
         let _ = writeln!(out, "data {name}:");
         for (field, ty) in fields {
-            let _ = writeln!(out, "  {}: {ty}", aqua_name(field));
+            let _ = writeln!(out, "  {field}: {ty}");
         }
         out.push('\n');
     }
-    let _ = write!(out, "service {service}(\"{id}\"):\n{methods}");
+    let _ = writeln!(out, "service {service}(\"{id}\"):");
+    for function in &interface.functions {
+        let params: Vec<String> =
+            function.params.iter().map(|(name, ty)| format!("{name}: {ty}")).collect();
+        let result = function.result.as_ref().map(|ty| format!(" -> {ty}")).unwrap_or_default();
+        let _ = writeln!(out, "  {}({}){result}", function.name, params.join(", "));
+    }
     out
 }
 
 /// Names for record types: one `data` declaration per distinct record structure.
 #[derive(Default)]
 struct RecordNames {
-    /// Declared records in order: name and fields with their Aqua type names.
+    /// Declared records in order: name and fields with their Aqua names and type names.
     declared: Vec<(String, Vec<(String, String)>)>,
     /// The structures already named.
     known: Vec<(Vec<(String, ServiceType)>, String)>,
@@ -193,15 +221,16 @@ impl RecordNames {
         if let Some((_, name)) = self.known.iter().find(|(known, _)| known == fields) {
             return name.clone();
         }
-        let mut name = if hint.is_empty() { "Record".to_string() } else { hint.to_string() };
+        let base = if hint.is_empty() { "Record" } else { hint };
+        let mut name = base.to_string();
         let mut suffix = 2;
         while self.declared.iter().any(|(taken, _)| *taken == name) {
-            name = format!("{hint}{suffix}");
+            name = format!("{base}{suffix}");
             suffix += 1;
         }
         let field_types: Vec<(String, String)> = fields
             .iter()
-            .map(|(field, ty)| (field.clone(), self.type_name(ty, &pascal_case(field))))
+            .map(|(field, ty)| (aqua_name(field), self.type_name(ty, &pascal_case(field))))
             .collect();
         self.known.push((fields.to_vec(), name.clone()));
         self.declared.push((name.clone(), field_types));

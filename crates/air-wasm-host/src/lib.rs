@@ -15,7 +15,10 @@ mod error;
 mod service;
 mod types;
 
-pub use declaration::{DeclarationMismatch, ExpectedFunction, aqua_declaration, check_declaration};
+pub use declaration::{
+    AquaFunction, AquaInterface, DeclarationMismatch, ExpectedFunction, aqua_declaration,
+    aqua_interface, check_declaration,
+};
 pub use error::{CallError, LoadError};
 pub use service::{Limits, WasmService};
 pub use types::{FunctionSignature, ServiceType};
