@@ -34,13 +34,7 @@ use crate::support::{aqua, stderr, stdout};
 /// Scenarios where our VM is known to differ from AquaVM, with the bug. The test requires them to
 /// still differ (so a fix is noticed and the entry removed) and prints the differences; every
 /// other scenario must match. This pins a VM bug, it does not hide a legitimate difference.
-const KNOWN_VM_BUGS: &[(&str, &str)] = &[(
-    "aggregate-reversed",
-    "stream order: AquaVM keeps a stream value's generation across runs, so values appear in the \
-     order they reached the peer (alice, bob, carol: readings [10, 20, 12]); air-vm re-sorts the \
-     values already in its previous data by trace position on every run (fold order carol, bob, \
-     alice: [12, 20, 10]), so the sums' arguments and the returned readings differ",
-)];
+const KNOWN_VM_BUGS: &[(&str, &str)] = &[];
 
 /// The examples the reference can run (all but `wasm-greeting`, whose service is a Wasm
 /// component): each needs at least one scenario.

@@ -171,6 +171,40 @@ add("par-error-then-success-sets-last-error", "after a par where one side succee
     f'(seq (par (call {C} ("fail" "a") []) (null)) (xor (fail 11 "next") {log("%last_error%.$.error_code")}))')
 add("lens-bang-mid-rejected", "quirk: the flattening sign ! is accepted only at the end of a lens",
     f'(seq (call {C} ("svc" "obj") [] o) {log("o.$.b!.c")})')
+# Stream generations: a stream lists values in the order they became known to the peer, and keeps
+# that order on later runs (values arrive in an order other than the fold that sent them out).
+GEN_PEERS = ("client", "alice", "bob", "carol")
+GEN_SERVICES = {"client/getDataSrv/peers": ["$peer:carol", "$peer:bob", "$peer:alice"],
+                "*/meter/read": "from {arg0}", "*/op/noop": None, "client/res/done": None}
+GEN_FANOUT = f'(call {C} ("getDataSrv" "peers") [] peers)'
+def gen_collect(stream, done):
+    return (f'(new $acc (seq (fold {stream} v (seq (seq (ap v $acc) (canon {C} $acc #acc_now)) '
+            f'(xor (match #acc_now.length 3 (null)) (next v))) (never)) '
+            f'(seq (canon {C} $acc #acc_all) {done})))')
+add("stream-generations-across-runs", "values keep the order they reached the client over several runs (alice, bob, carol), not the fold's (carol, bob, alice)",
+    f'(seq (seq {GEN_FANOUT} (par (fold peers p (par (seq (call p ("meter" "read") [p] x) (seq (ap x $s) (call {C} ("op" "noop") []))) (next p))) (null))) '
+    + gen_collect("$s", f'(call {C} ("res" "done") [#acc_all])') + ')',
+    GEN_PEERS, GEN_SERVICES)
+add("stream-generations-call-output", "a remote call writing into a stream: its value keeps the generation of its arrival",
+    f'(seq (seq {GEN_FANOUT} (par (fold peers p (par (seq (call p ("meter" "read") [p] $s) (call {C} ("op" "noop") [])) (next p))) (null))) '
+    + gen_collect("$s", f'(call {C} ("res" "done") [#acc_all])') + ')',
+    GEN_PEERS, GEN_SERVICES)
+add("stream-generations-new-values", "values a peer produces in successive runs keep the order of those runs",
+    f'(seq (seq {GEN_FANOUT} (par (fold peers p (par (seq (call p ("meter" "read") [p] x) (seq (ap x $s) (call {C} ("op" "noop") []))) (next p))) (null))) '
+    f'(seq (fold $s v (seq (call {C} ("echo" "put") [v] $r) (seq (canon {C} $r #r_now) (xor (match #r_now.length 3 (null)) (next v)))) (never)) '
+    f'(seq (canon {C} $r #r_all) (call {C} ("res" "done") [#r_all]))))',
+    GEN_PEERS, dict(GEN_SERVICES, **{"client/echo/put": "got {arg0}"}))
+add("stream-generations-via-relay", "values that arrive together are ordered by the sender's generations (the relay's arrival order)",
+    f'(seq (seq {GEN_FANOUT} (par (fold peers p (par (seq (call p ("meter" "read") [p] x) (seq (ap x $s) (call {R} ("op" "noop") []))) (next p))) (null))) '
+    f'(seq (fold $s v (seq (canon {R} $s #now) (xor (match #now.length 3 (null)) (next v))) (never)) '
+    f'(seq (call {C} ("op" "noop") []) (seq (canon {C} $s #all) (call {C} ("res" "done") [#all])))))',
+    ("client", "relay", "alice", "bob", "carol"), GEN_SERVICES)
+add("stream-generations-value-arrives-twice", "a value that arrives again through another peer keeps the generation of its first arrival",
+    f'(seq (par (seq (call "@alice@" ("meter" "read") ["alice"] a) (seq (ap a $s) (par (call {C} ("op" "noop") ["direct"]) '
+    f'(seq (call "@bob@" ("meter" "read") ["bob"] b) (seq (ap b $s) (call {C} ("op" "noop") ["via bob"])))))) '
+    f'(seq (call "@carol@" ("meter" "read") ["carol"] c) (seq (ap c $s) (call {C} ("op" "noop") ["carol"])))) '
+    + gen_collect("$s", f'(seq (canon {C} $s #all) (call {C} ("res" "done") [#acc_all #all]))') + ')',
+    GEN_PEERS, GEN_SERVICES)
 for name, sc in S.items():
     json.dump(sc, open(f"{name}.json", "w"), indent=1)
 print(len(S))

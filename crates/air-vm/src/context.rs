@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::error::FatalError;
+use crate::trace::Generation;
 use crate::value::{CanonVal, Val};
 
 /// The most values a stream may hold (AquaVM's `STREAM_MAX_SIZE`).
@@ -17,24 +18,13 @@ pub const STREAM_MAX_SIZE: usize = 1024;
 /// A stream, shared so that a fold sees values appended while it runs.
 pub type StreamRef = Rc<RefCell<Stream>>;
 
-/// Where a stream value's producing state came from. As in AquaVM, values this peer already
-/// held come first, then values that just arrived, then values produced in this run, so a value
-/// learned later never overtakes one learned earlier (AquaVM's generations).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Section {
-    /// The state was in the previous data.
-    Prev,
-    /// The state was only in the incoming data.
-    Current,
-    /// The state was written in this run.
-    New,
-}
-
-/// A stream's values in order.
+/// A stream's values in order: by generation (AquaVM's: values this peer already held, then
+/// values that just arrived, then values produced in this run; see `generation.rs`), then in
+/// the order they were added, so a value learned later never overtakes one learned earlier.
 #[derive(Debug, Default)]
 pub struct Stream {
     values: Vec<Val>,
-    sections: Vec<Section>,
+    generations: Vec<Generation>,
 }
 
 impl Stream {
@@ -58,12 +48,15 @@ impl Stream {
         self.values.get(idx)
     }
 
-    /// Inserts a value at the end of its section.
-    fn insert(&mut self, section: Section, value: Val) {
-        let pos =
-            self.sections.iter().rposition(|other| *other <= section).map_or(0, |pos| pos + 1);
+    /// Inserts a value at the end of its generation.
+    fn insert(&mut self, generation: Generation, value: Val) {
+        let pos = self
+            .generations
+            .iter()
+            .rposition(|other| *other <= generation)
+            .map_or(0, |pos| pos + 1);
         self.values.insert(pos, value);
-        self.sections.insert(pos, section);
+        self.generations.insert(pos, generation);
     }
 }
 
@@ -216,24 +209,25 @@ impl Variables {
         self.stream_maps.get(name)?.last().cloned()
     }
 
-    /// Adds to a stream, creating a global one on first write.
+    /// Adds a value of that generation to a stream, creating a global one on first write.
     pub fn push_stream(
         &mut self,
         name: &str,
-        section: Section,
+        generation: Generation,
         value: Val,
     ) -> Result<(), FatalError> {
-        push_to(self.streams.entry(name.to_owned()).or_default(), name, section, value)
+        push_to(self.streams.entry(name.to_owned()).or_default(), name, generation, value)
     }
 
-    /// Adds a `{key, value}` object to a stream map, creating a global one on first write.
+    /// Adds a `{key, value}` object of that generation to a stream map, creating a global one on
+    /// first write.
     pub fn push_stream_map(
         &mut self,
         name: &str,
-        section: Section,
+        generation: Generation,
         value: Val,
     ) -> Result<(), FatalError> {
-        push_to(self.stream_maps.entry(name.to_owned()).or_default(), name, section, value)
+        push_to(self.stream_maps.entry(name.to_owned()).or_default(), name, generation, value)
     }
 
     /// Binds a fold iterator.
@@ -278,7 +272,7 @@ fn pop_stream(map: &mut HashMap<String, Vec<StreamRef>>, name: &str) {
 fn push_to(
     streams: &mut Vec<StreamRef>,
     name: &str,
-    section: Section,
+    generation: Generation,
     value: Val,
 ) -> Result<(), FatalError> {
     if streams.is_empty() {
@@ -289,6 +283,6 @@ fn push_to(
     if stream.len() >= STREAM_MAX_SIZE {
         return Err(FatalError::StreamSizeLimit(name.to_owned(), STREAM_MAX_SIZE));
     }
-    stream.insert(section, value);
+    stream.insert(generation, value);
     Ok(())
 }

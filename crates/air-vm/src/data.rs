@@ -11,15 +11,15 @@ use std::rc::Rc;
 
 use crate::error::DataError;
 use crate::trace::{
-    CallState, CanonResult, CanonState, FoldIteration, FoldState, IterKey, OutputKind, ParState,
-    ServiceResult, State,
+    CallState, CanonResult, CanonState, FoldIteration, FoldState, Generation, IterKey, OutputKind,
+    ParState, ServiceResult, State,
 };
 use crate::value::{FxHashMap, Hash, Stored, Tetraplet, Val};
 
 /// The magic bytes every encoding starts with.
 pub const MAGIC: &[u8; 4] = b"AQPD";
 /// The format version this VM writes and reads.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 /// The deepest trace nesting (par, fold) accepted.
 pub const MAX_DEPTH: usize = 1000;
 
@@ -181,10 +181,13 @@ impl Tables {
             State::Call(CallState::Executed { output, result }) => {
                 out.push(match output {
                     OutputKind::Scalar => 1,
-                    OutputKind::Stream => 2,
+                    OutputKind::Stream(_) => 2,
                     OutputKind::Unused => 3,
                 });
                 self.write_result(out, result);
+                if let OutputKind::Stream(generation) = output {
+                    write_varint(out, u64::from(*generation));
+                }
             }
             State::Call(CallState::Failed(result)) => {
                 out.push(4);
@@ -205,7 +208,10 @@ impl Tables {
                 }
                 self.write_trace(out, &fold.last);
             }
-            State::Ap => out.push(7),
+            State::Ap(generation) => {
+                out.push(7);
+                write_varint(out, u64::from(*generation));
+            }
             State::Canon(CanonState::Sent { sender }) => {
                 out.push(8);
                 let idx = self.string(sender);
@@ -391,12 +397,13 @@ impl DecodeCtx<'_> {
                 State::Call(CallState::Sent { sender, call_id })
             }
             1..=3 => {
+                let result = self.result()?;
                 let output = match tag {
                     1 => OutputKind::Scalar,
-                    2 => OutputKind::Stream,
+                    2 => OutputKind::Stream(self.generation()?),
                     _ => OutputKind::Unused,
                 };
-                State::Call(CallState::Executed { output, result: self.result()? })
+                State::Call(CallState::Executed { output, result })
             }
             4 => State::Call(CallState::Failed(self.result()?)),
             5 => {
@@ -405,7 +412,7 @@ impl DecodeCtx<'_> {
                 State::Par(Box::new(ParState { left, right }))
             }
             6 => State::Fold(self.fold(depth)?),
-            7 => State::Ap,
+            7 => State::Ap(self.generation()?),
             8 => State::Canon(CanonState::Sent { sender: self.string()? }),
             9 => State::Canon(CanonState::Executed(self.canon()?)),
             tag => return Err(DataError::BadTag { what: "state", tag, at }),
@@ -419,6 +426,11 @@ impl DecodeCtx<'_> {
         let args_hash: Hash =
             self.reader.take(32)?.try_into().map_err(|_| DataError::Truncated(self.reader.pos))?;
         Ok(ServiceResult::new(value, tetraplet, args_hash))
+    }
+
+    fn generation(&mut self) -> Result<Generation, DataError> {
+        let at = self.reader.pos;
+        u32::try_from(self.reader.varint()?).map_err(|_| DataError::BadVarint(at))
     }
 
     fn fold(&mut self, depth: usize) -> Result<FoldState, DataError> {

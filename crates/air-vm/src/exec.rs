@@ -23,7 +23,7 @@ use crate::context::Variables;
 use crate::error::{CatchableError, FatalError};
 use crate::merge::merge_traces;
 use crate::step::{CallRequest, CallResult};
-use crate::trace::State;
+use crate::trace::{Generation, State};
 use crate::value::JValue;
 
 pub(crate) use fold::FoldCursor;
@@ -115,6 +115,8 @@ pub(crate) struct Exec<'p, 'a> {
     pub error: Rc<JValue>,
     pub error_settable: bool,
     pub caught: Vec<RaisedError>,
+    /// The generation of stream values produced in this run.
+    pub new_generation: Generation,
 }
 
 /// What an execution produced.
@@ -136,11 +138,12 @@ pub(crate) fn no_error() -> JValue {
 pub(crate) fn execute(
     program: &Program,
     params: &ExecParams<'_>,
-    prev: Vec<State>,
-    current: Vec<State>,
+    mut prev: Vec<State>,
+    mut current: Vec<State>,
     call_results: BTreeMap<u32, CallResult>,
     last_call_id: u32,
 ) -> ExecOutput {
+    let new_generation = crate::generation::renumber(&mut prev, &mut current);
     let mut exec = Exec {
         params,
         frames: Vec::new(),
@@ -157,6 +160,7 @@ pub(crate) fn execute(
         error: Rc::new(no_error()),
         error_settable: true,
         caught: Vec::new(),
+        new_generation,
     };
     exec.push_frame(prev, current);
     let mut result = exec.exec(&program.body);

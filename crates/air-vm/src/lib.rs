@@ -27,9 +27,11 @@
 //!
 //! - The trace is a tree (`par` holds its subtraces, a stream fold one subtrace per value keyed
 //!   by content) in our own data format (`docs/particle-format.md`), not AquaVM's flat rkyv trace.
-//! - Stream order follows AquaVM's generations without storing generation numbers: values whose
-//!   states this peer held come first, then values that just arrived, then values produced in
-//!   this run, each group in execution order. A stream fold runs one chain of `next` per group
+//! - Stream order follows AquaVM's generations, stored with each stream value in the data: values
+//!   whose states this peer held come first in their stored order, then values that just arrived
+//!   in the sender's order, then values produced in this run, each generation in execution order.
+//!   A run's new values form one generation (AquaVM may split them where a stream fold passes,
+//!   which orders them the same). A stream fold runs one chain of `next` per group
 //!   of values not yet iterated in the run, so values arriving later are iterated even when an
 //!   earlier chain waits.
 //! - A failed call replayed from data raises its error exactly as on the first run; AquaVM also
@@ -47,6 +49,7 @@ pub mod context;
 pub mod data;
 pub mod error;
 mod exec;
+mod generation;
 pub mod merge;
 pub mod network;
 pub mod scenario;

@@ -1,8 +1,10 @@
 //! Merging of two traces, state by state: the CRDT join of previous and incoming data.
 //!
 //! Each state kind forms a join-semilattice: an executed or failed call beats a sent one, a sent
-//! call with a host call id beats one without, and ties are broken by the smaller sender, so the
-//! merge is commutative, associative and idempotent. Contradictions (two different results for
+//! call with a host call id beats one without, and ties are broken by the smaller sender; of two
+//! generations of one stream value the smaller is kept. So the merge is commutative, associative
+//! and idempotent. (The executor renumbers generations first so that the smaller one is the
+//! previous data's, as AquaVM keeps: see `generation.rs`.) Contradictions (two different results for
 //! one call, two different canon snapshots, states of different kinds) are [`FatalError::Trace`].
 //! The executor merges lazily, one state at a time; [`merge_traces`] merges whole traces.
 
@@ -10,7 +12,9 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::error::FatalError;
-use crate::trace::{CallState, CanonState, FoldIteration, FoldState, IterKey, ParState, State};
+use crate::trace::{
+    CallState, CanonState, FoldIteration, FoldState, IterKey, OutputKind, ParState, State,
+};
 
 /// Merges two optional call states.
 pub fn merge_call(
@@ -38,10 +42,15 @@ pub fn merge_call(
         }
         (Sent { .. }, other) | (other @ (Executed { .. } | Failed(_)), Sent { .. }) => other,
         (Executed { output: o1, result: r1 }, Executed { output: o2, result: r2 }) => {
-            if o1 != o2 || r1 != r2 {
+            let output = match (o1, o2) {
+                (OutputKind::Stream(g1), OutputKind::Stream(g2)) => OutputKind::Stream(g1.min(g2)),
+                (o1, o2) if o1 == o2 => o1,
+                _ => return Err(incompatible("two different results of one call")),
+            };
+            if r1 != r2 {
                 return Err(incompatible("two different results of one call"));
             }
-            Executed { output: o1, result: r1 }
+            Executed { output, result: r1 }
         }
         (Failed(r1), Failed(r2)) => {
             if r1 != r2 {
@@ -114,7 +123,7 @@ pub fn merge_state(
     let merged = match (prev, current) {
         (State::Call(c1), State::Call(c2)) => merge_call(Some(c1), Some(c2))?.map(State::Call),
         (State::Canon(c1), State::Canon(c2)) => merge_canon(Some(c1), Some(c2))?.map(State::Canon),
-        (State::Ap, State::Ap) => Some(State::Ap),
+        (State::Ap(g1), State::Ap(g2)) => Some(State::Ap(g1.min(g2))),
         (State::Par(p1), State::Par(p2)) => {
             let (p1, p2) = (*p1, *p2);
             Some(State::Par(Box::new(ParState {
@@ -153,7 +162,7 @@ pub fn kind(state: &State) -> &'static str {
         State::Call(_) => "call",
         State::Par(_) => "par",
         State::Fold(_) => "fold",
-        State::Ap => "ap",
+        State::Ap(_) => "ap",
         State::Canon(_) => "canon",
     }
 }

@@ -19,8 +19,9 @@ pub enum State {
     Par(Box<ParState>),
     /// A `fold` over a stream or a stream map.
     Fold(FoldState),
-    /// An `ap` into a stream or a stream map (the value is recomputed on replay).
-    Ap,
+    /// An `ap` into a stream or a stream map (the value is recomputed on replay), with the
+    /// value's generation.
+    Ap(Generation),
     /// A `canon`.
     Canon(CanonState),
 }
@@ -55,13 +56,18 @@ pub enum CallState {
     Failed(Rc<ServiceResult>),
 }
 
+/// A stream value's generation: when the value became known to the peer that wrote the data
+/// (AquaVM's generations). A stream is ordered by generation, then by execution order; the
+/// numbers are local to one peer's data and are not signed (see `generation.rs`).
+pub type Generation = u32;
+
 /// Where a call's value went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputKind {
     /// A scalar.
     Scalar,
-    /// A stream.
-    Stream,
+    /// A stream, with the value's generation.
+    Stream(Generation),
     /// Nowhere: the call has no output.
     Unused,
 }
@@ -204,7 +210,7 @@ pub struct IterKey {
 pub fn output_tag(output: OutputKind) -> u8 {
     match output {
         OutputKind::Scalar => 1,
-        OutputKind::Stream => 2,
+        OutputKind::Stream(_) => 2,
         OutputKind::Unused => 3,
     }
 }
@@ -223,7 +229,7 @@ pub fn visit_signed(trace: &[State], visit: &mut dyn FnMut(&str, Hash)) {
             State::Call(CallState::Failed(result)) => {
                 visit(&result.tetraplet.peer_pk, result.digest(FAILED_TAG));
             }
-            State::Call(CallState::Sent { .. }) | State::Ap => {}
+            State::Call(CallState::Sent { .. }) | State::Ap(_) => {}
             State::Canon(CanonState::Executed(result)) => visit(&result.peer, result.digest()),
             State::Canon(CanonState::Sent { .. }) => {}
             State::Par(par) => crate::grow(|| {

@@ -28,8 +28,12 @@ fn full_trace() -> impl Strategy<Value = Vec<State>> {
             output: OutputKind::Scalar,
             result: result(value)
         })),
+        (0u8..6, 0u32..3).prop_map(|(value, generation)| State::Call(CallState::Executed {
+            output: OutputKind::Stream(generation),
+            result: result(value)
+        })),
         (0u8..6).prop_map(|value| State::Call(CallState::Failed(result(value)))),
-        Just(State::Ap),
+        (0u32..3).prop_map(State::Ap),
         (0u8..4).prop_map(|value| {
             let element =
                 Val { value: Stored::from_json(json!(value)), tetraplet: Tetraplet::peer("p") };
@@ -61,8 +65,9 @@ fn full_trace() -> impl Strategy<Value = Vec<State>> {
 }
 
 /// A partial view of a full trace, as some peer may hold it: a prefix of each subtrace, with some
-/// results not yet arrived (sent) and some fold iterations missing. `bits` drives the choices.
-fn view(trace: &[State], bits: &mut impl Iterator<Item = u8>) -> Vec<State> {
+/// results not yet arrived (sent), some fold iterations missing and, if `renumber`, stream values
+/// in the peer's own generations. `bits` drives the choices.
+fn view(trace: &[State], bits: &mut impl Iterator<Item = u8>, renumber: bool) -> Vec<State> {
     let keep = usize::from(bits.next().unwrap_or(255)) * (trace.len() + 1) / 256;
     let keep = if bits.next().unwrap_or(0).is_multiple_of(3) { keep } else { trace.len() };
     trace[..keep.min(trace.len())]
@@ -75,15 +80,23 @@ fn view(trace: &[State], bits: &mut impl Iterator<Item = u8>) -> Vec<State> {
             State::Canon(_) if bits.next().unwrap_or(0).is_multiple_of(3) => {
                 State::Canon(CanonState::Sent { sender: Rc::from("sender0") })
             }
+            State::Ap(_) if renumber => State::Ap(u32::from(bits.next().unwrap_or(0) % 4)),
+            State::Call(CallState::Executed { output: OutputKind::Stream(_), result })
+                if renumber =>
+            {
+                let generation = u32::from(bits.next().unwrap_or(0) % 4);
+                let output = OutputKind::Stream(generation);
+                State::Call(CallState::Executed { output, result: result.clone() })
+            }
             State::Par(par) => State::Par(Box::new(ParState {
-                left: view(&par.left, bits),
-                right: view(&par.right, bits),
+                left: view(&par.left, bits, renumber),
+                right: view(&par.right, bits, renumber),
             })),
             State::Fold(fold) => {
                 let mut iterations = Vec::new();
                 for iteration in &fold.iterations {
                     if !bits.next().unwrap_or(0).is_multiple_of(4) {
-                        let trace = view(&iteration.trace, bits);
+                        let trace = view(&iteration.trace, bits, renumber);
                         iterations.push(FoldIteration { key: iteration.key, trace });
                     }
                 }
@@ -97,9 +110,9 @@ fn view(trace: &[State], bits: &mut impl Iterator<Item = u8>) -> Vec<State> {
 fn views() -> impl Strategy<Value = (Vec<State>, Vec<State>, Vec<State>)> {
     (full_trace(), prop::collection::vec(any::<u8>(), 64..256)).prop_map(|(full, bits)| {
         let mut bits = bits.into_iter().cycle();
-        let a = view(&full, &mut bits);
-        let b = view(&full, &mut bits);
-        let c = view(&full, &mut bits);
+        let a = view(&full, &mut bits, true);
+        let b = view(&full, &mut bits, true);
+        let c = view(&full, &mut bits, true);
         (a, b, c)
     })
 }
@@ -130,9 +143,10 @@ proptest! {
 
     #[test]
     fn merge_absorbs_a_view_into_the_full_trace((a, _, _) in views(), full in full_trace()) {
-        // Any view of a trace merged with the trace gives the trace back.
+        // Any view of a trace (in the trace's generations) merged with the trace gives the trace
+        // back.
         let mut bits = std::iter::repeat(7u8);
-        let partial = view(&full, &mut bits);
+        let partial = view(&full, &mut bits, false);
         prop_assert_eq!(merge(&partial, &full).expect("a view agrees with its trace"), full.clone());
         let _ = a;
     }
@@ -145,7 +159,14 @@ proptest! {
         prop_assert!(merge(&a, &b).is_err());
         let failed = vec![State::Call(CallState::Failed(result(value)))];
         prop_assert!(merge(&a, &failed).is_err());
-        prop_assert!(merge(&a, &[State::Ap]).is_err());
+        prop_assert!(merge(&a, &[State::Ap(0)]).is_err());
+        let stream = |generation| vec![State::Call(CallState::Executed {
+            output: OutputKind::Stream(generation),
+            result: result(value),
+        })];
+        prop_assert!(merge(&a, &stream(0)).is_err());
+        prop_assert_eq!(merge(&stream(other.into()), &stream(value.into())).expect("one value"),
+            stream(u32::from(value.min(other))));
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use air_vm::data::{ParticleData, decode, encode};
+use air_vm::data::{FORMAT_VERSION, ParticleData, decode, encode};
 use air_vm::error::{DataError, FatalError, PreparationError, SignatureError, VmError};
 use air_vm::trace::{CallState, OutputKind, ParState, ServiceResult, State};
 use air_vm::value::{Stored, Tetraplet};
@@ -117,7 +117,8 @@ fn varint(out: &mut Vec<u8>, mut value: u64) {
 
 /// Hand-made data: the given string and value tables, one tetraplet of string 0, then `trace`.
 fn crafted(strings: &[&str], values: &[&str], trace: &[u8]) -> Vec<u8> {
-    let mut out = b"AQPD\x01".to_vec();
+    let mut out = b"AQPD".to_vec();
+    out.push(FORMAT_VERSION);
     varint(&mut out, strings.len() as u64);
     for text in strings {
         varint(&mut out, text.len() as u64);
@@ -220,7 +221,7 @@ fn invalid_json_value_is_rejected() {
 
 #[test]
 fn too_deep_trace_is_rejected() {
-    let mut state = State::Ap;
+    let mut state = State::Ap(0);
     for _ in 0..1100 {
         state = State::Par(Box::new(ParState { left: vec![state], right: Vec::new() }));
     }
@@ -367,7 +368,7 @@ fn reordered_states_are_rejected() {
 #[test]
 fn contradicting_state_kinds_are_rejected() {
     let held = bar_receives(&[], &foo_data("1"));
-    let data = tamper(&held.data, |data| data.trace[1] = State::Ap);
+    let data = tamper(&held.data, |data| data.trace[1] = State::Ap(0));
     let outcome = step(&script(), &held.data, &data, &params("foo", "foo"), BTreeMap::new());
     assert!(matches!(fatal(&outcome), FatalError::Trace(_)));
     assert_eq!(outcome.ret_code, 20000);

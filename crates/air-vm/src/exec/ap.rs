@@ -3,10 +3,9 @@
 use air_syntax::{Ap, ApMap, ApResult, Instruction};
 
 use super::{Exec, ExecResult};
-use crate::context::Section;
 use crate::error::{CatchableError, FatalError};
 use crate::merge::kind;
-use crate::trace::State;
+use crate::trace::{Generation, State};
 use crate::value::{JValue, Val, describe};
 
 impl<'p> Exec<'p, '_> {
@@ -20,8 +19,8 @@ impl<'p> Exec<'p, '_> {
         match &ap.result {
             ApResult::Scalar(name) => self.vars.set_scalar(&name.name, val)?,
             ApResult::Stream(name) => {
-                let section = self.replay_ap()?;
-                self.vars.push_stream(&name.name, section, val)?;
+                let generation = self.replay_ap()?;
+                self.vars.push_stream(&name.name, generation, val)?;
             }
         }
         Ok(())
@@ -42,29 +41,32 @@ impl<'p> Exec<'p, '_> {
                 return Err(self.raise(error, instruction, None));
             }
         };
-        let section = self.replay_ap()?;
+        let generation = self.replay_ap()?;
         let entry = serde_json::json!({"key": key, "value": value.json().clone()});
-        self.vars.push_stream_map(&ap.map.name, section, Val::new(entry, value.tetraplet))?;
+        self.vars.push_stream_map(&ap.map.name, generation, Val::new(entry, value.tetraplet))?;
         Ok(())
     }
 
-    /// Replays or writes an `Ap` state; returns where the value's state came from.
-    fn replay_ap(&mut self) -> Result<Section, FatalError> {
+    /// Replays or writes an `Ap` state; returns the value's generation: the previous data's if
+    /// it held the state, else the incoming data's, else this run's.
+    fn replay_ap(&mut self) -> Result<Generation, FatalError> {
         let (prev, current) = self.pop_states();
-        let section = match (&prev, &current) {
-            (Some(_), _) => Section::Prev,
-            (None, Some(_)) => Section::Current,
-            (None, None) => Section::New,
-        };
+        let mut generation = None::<Generation>;
         for state in [prev, current].into_iter().flatten() {
-            if state != State::Ap {
-                return Err(FatalError::Trace(format!(
-                    "expected an ap state, found {}",
-                    kind(&state)
-                )));
+            match state {
+                State::Ap(stored) => {
+                    generation = Some(generation.map_or(stored, |other| other.min(stored)));
+                }
+                other => {
+                    return Err(FatalError::Trace(format!(
+                        "expected an ap state, found {}",
+                        kind(&other)
+                    )));
+                }
             }
         }
-        self.push_state(State::Ap);
-        Ok(section)
+        let generation = generation.unwrap_or(self.new_generation);
+        self.push_state(State::Ap(generation));
+        Ok(generation)
     }
 }

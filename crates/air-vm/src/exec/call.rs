@@ -6,7 +6,6 @@ use std::rc::Rc;
 use air_syntax::{Call, CallOutput, Instruction, Value};
 
 use super::{Exec, ExecError, ExecResult, Resolved};
-use crate::context::Section;
 use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_call};
 use crate::step::CallRequest;
@@ -31,15 +30,6 @@ impl<'p> Exec<'p, '_> {
             return self.join();
         }
         let (prev, current) = self.pop_states();
-        let executed =
-            |state: &Option<State>| matches!(state, Some(State::Call(CallState::Executed { .. })));
-        let section = if executed(&prev) {
-            Section::Prev
-        } else if executed(&current) {
-            Section::Current
-        } else {
-            Section::New
-        };
         let merged = merge_call(as_call(prev)?, as_call(current)?)?;
         match merged {
             Some(CallState::Executed { output, result }) => {
@@ -49,7 +39,7 @@ impl<'p> Exec<'p, '_> {
                     result: result.clone(),
                 }));
                 let val = Val { value: result.value.clone(), tetraplet: result.tetraplet.clone() };
-                self.bind_output(call, section, val)
+                self.bind_output(call, output, val)
             }
             Some(CallState::Failed(result)) => {
                 self.check_replayed(&result, &target)?;
@@ -184,19 +174,27 @@ impl<'p> Exec<'p, '_> {
         }
         let output = match &call.output {
             Some(CallOutput::Scalar(_)) => OutputKind::Scalar,
-            Some(CallOutput::Stream(_)) => OutputKind::Stream,
+            Some(CallOutput::Stream(_)) => OutputKind::Stream(self.new_generation),
             None => OutputKind::Unused,
         };
         let stored = ServiceResult::new(Stored::from_json(value), target.tetraplet.clone(), hash);
         self.push_state(State::Call(CallState::Executed { output, result: stored.clone() }));
         let val = Val { value: stored.value.clone(), tetraplet: stored.tetraplet.clone() };
-        self.bind_output(call, Section::New, val)
+        self.bind_output(call, output, val)
     }
 
-    fn bind_output(&mut self, call: &Call, section: Section, val: Val) -> ExecResult {
+    /// Binds a call's value; a stream value goes into the generation its state records (a
+    /// replayed result with no stream generation gets this run's).
+    fn bind_output(&mut self, call: &Call, output: OutputKind, val: Val) -> ExecResult {
         match &call.output {
             Some(CallOutput::Scalar(name)) => self.vars.set_scalar(&name.name, val)?,
-            Some(CallOutput::Stream(name)) => self.vars.push_stream(&name.name, section, val)?,
+            Some(CallOutput::Stream(name)) => {
+                let generation = match output {
+                    OutputKind::Stream(generation) => generation,
+                    OutputKind::Scalar | OutputKind::Unused => self.new_generation,
+                };
+                self.vars.push_stream(&name.name, generation, val)?;
+            }
             None => {}
         }
         Ok(())
