@@ -118,6 +118,12 @@ fn measure(case: &Case<'_>) {
     let report = network.run(&program, "client", client, &options);
     let elapsed = started.elapsed().as_secs_f64();
     let peak = PEAK.load(Ordering::Relaxed) - base;
+    if let Some(hop) = report.hops.iter().find(|hop| hop.error.is_some() || hop.dropped.is_some()) {
+        panic!(
+            "{label}: the hop to {} at {} ms failed: {:?} {:?}",
+            hop.to, hop.at, hop.error, hop.dropped
+        );
+    }
     assert_eq!(report.stop, Stop::Done, "{label} must finish");
     assert!(report.client.response().is_some(), "{label} must answer the client");
     let label = format!("{label}{}", if shared { "" } else { " (every hop verifies all)" });

@@ -30,7 +30,7 @@ pub(crate) use fold::FoldCursor;
 pub(crate) use resolve::Resolved;
 
 /// The deepest fold recursion (`next` inside `next`) allowed.
-pub const MAX_FOLD_DEPTH: usize = 5_000;
+pub const MAX_FOLD_DEPTH: usize = 100_000;
 
 /// What the executor needs from the run parameters.
 pub(crate) struct ExecParams<'a> {
