@@ -209,12 +209,10 @@ fn invalid_script_is_code_1() {
 #[test]
 fn fold_over_twenty_thousand_elements_recurses_without_overflow() {
     let items: Vec<String> = (0..20_000).map(|i| i.to_string()).collect();
-    let air = format!(
-        r#"(seq (call %init_peer_id% ("get" "items") [] items) (seq (fold items i (seq (null) (next i))) (call %init_peer_id% ("res" "done") [items.length])))"#
-    );
+    let air = r#"(seq (call %init_peer_id% ("get" "items") [] items) (seq (fold items i (seq (null) (next i))) (call %init_peer_id% ("res" "done") [items.length])))"#;
     let list = format!("[{}]", items.join(","));
     let (outcome, calls) =
-        run_local(&air, |service, _| ok(if service == "get" { &list } else { "0" }));
+        run_local(air, |service, _| ok(if service == "get" { &list } else { "0" }));
     assert_eq!(outcome.ret_code, 0, "{}", outcome.error_message);
     assert_eq!(calls.last().map(String::as_str), Some("res.done([20000])"));
 }
