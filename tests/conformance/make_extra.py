@@ -205,6 +205,14 @@ add("stream-generations-value-arrives-twice", "a value that arrives again throug
     f'(seq (call "@carol@" ("meter" "read") ["carol"] c) (seq (ap c $s) (call {C} ("op" "noop") ["carol"])))) '
     + gen_collect("$s", f'(seq (canon {C} $s #all) (call {C} ("res" "done") [#acc_all #all]))') + ')',
     GEN_PEERS, GEN_SERVICES)
+add("canon-map-length", "`.length` of a canon map counts its entries, repeated keys included",
+    f'(seq (ap ("a" 1) %m) (seq (ap ("b" 2) %m) (seq (ap ("a" 3) %m) (seq (canon {C} %m #%c) '
+    f'(seq {log("#%c.length")} (xor (match #%c.length 3 {log("#%c")}) (call {C} ("log" "not") [])))))))')
+add("stream-map-generations-across-runs", "a stream map filled over several runs keeps arrival order; its canon's length ends the fold",
+    f'(seq (seq {GEN_FANOUT} (par (fold peers p (par (seq (call p ("meter" "read") [p] x) (seq (ap (p x) %s) (call {C} ("op" "noop") []))) (next p))) (null))) '
+    f'(new %acc (seq (fold %s v (seq (seq (ap (v.$.key v.$.value) %acc) (canon {C} %acc #%now)) (xor (match #%now.length 3 (null)) (next v))) (never)) '
+    f'(seq (canon {C} %acc #%all) (call {C} ("res" "done") [#%all])))))',
+    GEN_PEERS, GEN_SERVICES)
 for name, sc in S.items():
     json.dump(sc, open(f"{name}.json", "w"), indent=1)
 print(len(S))

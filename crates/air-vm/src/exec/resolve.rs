@@ -168,7 +168,12 @@ impl Exec<'_, '_> {
         };
         match lens {
             None => Ok(Some(Resolved::Value(Val::new(as_object(), map.tetraplet())))),
-            Some(Lens::Length) => Err(CatchableError::LengthNotArray("a canon map".into())),
+            // The number of entries, repeated keys included (oracle: three `ap`s to two keys
+            // give 3).
+            Some(Lens::Length) => {
+                let tetraplet = map.tetraplet().with_lens(".length");
+                Ok(Some(Resolved::Value(Val::new(map.elements.len().into(), tetraplet))))
+            }
             Some(Lens::Path(accessors)) => {
                 let Some((first, rest)) = accessors.split_first() else {
                     return Ok(Some(Resolved::Value(Val::new(as_object(), map.tetraplet()))));
