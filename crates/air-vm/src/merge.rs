@@ -10,6 +10,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::mem::take;
 
 use crate::error::FatalError;
 use crate::trace::{
@@ -125,11 +126,10 @@ pub fn merge_state(
         (State::Canon(c1), State::Canon(c2)) => merge_canon(Some(c1), Some(c2))?.map(State::Canon),
         (State::Ap(g1), State::Ap(g2)) => Some(State::Ap(g1.min(g2))),
         (State::Par(p1), State::Par(p2)) => {
-            let (p1, p2) = (*p1, *p2);
-            Some(State::Par(Box::new(ParState {
-                left: merge_traces(p1.left, p2.left)?,
-                right: merge_traces(p1.right, p2.right)?,
-            })))
+            let (mut p1, mut p2) = (*p1, *p2);
+            let left = merge_traces(take(&mut p1.left), take(&mut p2.left))?;
+            let right = merge_traces(take(&mut p1.right), take(&mut p2.right))?;
+            Some(State::Par(Box::new(ParState { left, right })))
         }
         (State::Fold(f1), State::Fold(f2)) => Some(State::Fold(merge_fold(f1, f2)?)),
         (s1, s2) => {

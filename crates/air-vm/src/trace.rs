@@ -35,6 +35,15 @@ pub struct ParState {
     pub right: Vec<State>,
 }
 
+impl Drop for ParState {
+    /// A `fold … par` over n peers nests n pars; the branches are dropped on a stack that grows
+    /// on the heap, so dropping a deep trace cannot overflow the thread's stack.
+    fn drop(&mut self) {
+        let branches = (std::mem::take(&mut self.left), std::mem::take(&mut self.right));
+        crate::grow(|| drop(branches));
+    }
+}
+
 /// The state of a `call`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallState {

@@ -1,5 +1,7 @@
 //! `seq`, `par`, `xor` and `new`: control flow, completeness and error catching.
 
+use std::mem::take;
+
 use air_syntax::{Instruction, New, Pair};
 
 use super::{Exec, ExecError, ExecResult};
@@ -20,12 +22,14 @@ impl<'p> Exec<'p, '_> {
     /// `(par left right)`: both run, each in its own subtrace; one success is enough.
     pub fn exec_par(&mut self, pair: &'p Pair) -> ExecResult {
         let (prev, current) = self.pop_states();
-        let prev = as_par(prev)?;
-        let current = as_par(current)?;
+        let mut prev = as_par(prev)?;
+        let mut current = as_par(current)?;
+        let (prev_left, current_left) = (take(&mut prev.left), take(&mut current.left));
         let (left, left_result, left_complete) =
-            self.exec_branch(&pair.left, prev.left, current.left)?;
+            self.exec_branch(&pair.left, prev_left, current_left)?;
+        let (prev_right, current_right) = (take(&mut prev.right), take(&mut current.right));
         let (right, right_result, right_complete) =
-            self.exec_branch(&pair.right, prev.right, current.right)?;
+            self.exec_branch(&pair.right, prev_right, current_right)?;
         self.push_state(State::Par(Box::new(ParState { left, right })));
         self.complete = left_complete || right_complete;
         match (left_result, right_result) {
