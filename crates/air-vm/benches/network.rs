@@ -138,12 +138,20 @@ fn measure(case: &Case<'_>) {
 }
 
 fn main() {
-    // `cargo bench -p air-vm --bench network -- chain HOPS [PEERS]` runs one chain (profiling).
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    if let [hops, rest @ ..] = args.as_slice() {
-        let peers = rest.first().copied().unwrap_or(*hops);
-        measure(&Case { label: "chain", script: CHAIN, hops: *hops, peers, shared: true });
-        return;
+    // One case, for profiling: `cargo bench -p air-vm --bench network -- chain HOPS [PEERS]` or
+    // `-- fan-out PEERS`.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let number = |at: usize| args.get(at).and_then(|a| a.parse::<usize>().ok());
+    match (args.first().map(String::as_str), number(1)) {
+        (Some("chain"), Some(hops)) => {
+            let peers = number(2).unwrap_or(hops);
+            return measure(&Case { label: "chain", script: CHAIN, hops, peers, shared: true });
+        }
+        (Some("fan-out"), Some(peers)) => {
+            let case = Case { label: "fan-out", script: FAN_OUT, hops: peers, peers, shared: true };
+            return measure(&case);
+        }
+        _ => {}
     }
     println!("air-vm network benchmark");
     let fan_out = |shared| Case {
