@@ -783,3 +783,150 @@ fn without_wasm_support_services_cannot_be_created() {
         )],
     );
 }
+
+/// Every built-in function, called with arbitrary JSON arguments (and in arbitrary order, on one
+/// peer whose state carries over), answers with `ret_code` 0 or 1 and never panics; a failure's
+/// result is a message string.
+mod fuzz {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    use super::Host;
+
+    const FUNCTIONS: &[(&str, &[&str])] = &[
+        (
+            "op",
+            &[
+                "noop",
+                "identity",
+                "array",
+                "array_length",
+                "concat",
+                "concat_strings",
+                "string_to_b58",
+                "string_from_b58",
+                "bytes_to_b58",
+                "bytes_from_b58",
+                "sha256_string",
+            ],
+        ),
+        (
+            "peer",
+            &[
+                "identify",
+                "timestamp_ms",
+                "timestamp_sec",
+                "timeout",
+                "is_connected",
+                "connect",
+                "get_contact",
+            ],
+        ),
+        ("kad", &["neighborhood", "merge", "neigh_with_addrs"]),
+        (
+            "srv",
+            &[
+                "create",
+                "remove",
+                "list",
+                "add_alias",
+                "resolve_alias",
+                "resolve_alias_opt",
+                "get_interface",
+                "info",
+            ],
+        ),
+        (
+            "dist",
+            &[
+                "make_module_config",
+                "default_module_config",
+                "add_module",
+                "add_module_from_vault",
+                "add_module_bytes_from_vault",
+                "list_modules",
+                "get_module_interface",
+                "make_blueprint",
+                "add_blueprint",
+                "load_blueprint",
+                "list_blueprints",
+                "get_blueprint",
+                "load_module_config",
+            ],
+        ),
+        ("sig", &["sign", "verify", "get_peer_id"]),
+        ("stat", &["service_stat", "service_memory"]),
+        ("debug", &["stringify"]),
+        ("run-console", &["print"]),
+        ("vault", &["put", "cat"]),
+        ("math", &["add", "sub", "mul", "fmul", "div", "rem", "pow", "log"]),
+        ("cmp", &["gt", "gte", "lt", "lte", "cmp"]),
+        ("array", &["sum", "dedup", "intersect", "diff", "sdiff", "slice", "length"]),
+        ("json", &["obj", "put", "puts", "parse", "stringify", "obj_pairs", "puts_pairs"]),
+        (
+            "worker",
+            &["create", "get_worker_id", "remove", "list", "activate", "deactivate", "is_active"],
+        ),
+        ("subnet", &["resolve"]),
+    ];
+
+    fn leaf() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e20f64..1e20).prop_map(|f| json!(f)),
+            (0i64..300).prop_map(Value::from),
+            "[a-zA-Z0-9+/=_ -]{0,12}".prop_map(Value::from),
+            Just(json!("3yZe7d")),
+            Just(json!("QmVQ8pg6L1tpoWYeq6dpoWqnzZoSLCh7E96fCFXKvfKD3u")),
+            Just(json!("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy")),
+            Just(json!("{\"name\":\"x\",\"dependencies\":[]}")),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        leaf().prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(("[a-z_]{1,8}", inner), 0..4)
+                    .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn calls() -> impl Strategy<Value = Vec<(usize, usize, Vec<Value>)>> {
+        prop::collection::vec(
+            (
+                0..FUNCTIONS.len(),
+                any::<prop::sample::Index>(),
+                prop::collection::vec(value(), 0..5),
+            )
+                .prop_map(|(service, function, args)| {
+                    let index = function.index(FUNCTIONS[service].1.len());
+                    (service, index, args)
+                }),
+            1..12,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("AQUA_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(300)
+        ))]
+
+        #[test]
+        fn arbitrary_arguments_never_panic(calls in calls()) {
+            let mut host = Host::new();
+            for (service, function, args) in calls {
+                let (service, functions) = FUNCTIONS[service];
+                let (code, result) = host.call(service, functions[function], Value::Array(args));
+                prop_assert!(code == 0 || code == 1, "{service}.{}: code {code}", functions[function]);
+                if code == 1 {
+                    prop_assert!(result.is_string(), "{service}.{}: {result}", functions[function]);
+                }
+            }
+        }
+    }
+}
