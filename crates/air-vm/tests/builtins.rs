@@ -788,6 +788,9 @@ fn without_wasm_support_services_cannot_be_created() {
 /// peer whose state carries over), answers with `ret_code` 0 or 1 and never panics; a failure's
 /// result is a message string.
 mod fuzz {
+    // The case count comes from the environment (`AQUA_FUZZ_CASES`), as in the other fuzz tests.
+    #![allow(clippy::disallowed_methods)]
+
     use proptest::prelude::*;
     use serde_json::{Value, json};
 
