@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use air_syntax::{Call, CallOutput, Instruction, Value};
+use air_syntax::{Call, CallOutput, Instruction, Value, ValueKind};
 
 use super::{Exec, ExecError, ExecResult, Resolved};
 use crate::error::{CatchableError, FatalError};
@@ -105,6 +105,19 @@ impl<'p> Exec<'p, '_> {
     }
 
     fn resolve_string(&self, value: &Value) -> Result<Option<String>, CatchableError> {
+        // The common forms of a peer, service or function name, without building a value.
+        match &value.kind {
+            ValueKind::Str(text) => return Ok(Some(text.clone())),
+            ValueKind::InitPeerId => return Ok(Some(self.params.init_peer_id.to_owned())),
+            ValueKind::Scalar { name, lens: None } => {
+                let Some(val) = self.vars.scalar(name) else { return Ok(None) };
+                return match val.json() {
+                    JValue::String(text) => Ok(Some(text.clone())),
+                    other => Err(CatchableError::NonStringInTriplet(describe(other))),
+                };
+            }
+            _ => {}
+        }
         let Some(resolved) = self.resolve(value)? else { return Ok(None) };
         match resolved.to_json() {
             JValue::String(text) => Ok(Some(text)),

@@ -26,8 +26,35 @@ pub(crate) struct FoldCursor<'p> {
 }
 
 enum Items {
-    Scalar(Rc<Vec<Val>>),
+    Scalar(ScalarItems),
     Stream(Box<StreamIter>),
+}
+
+/// The elements of a fold over a value or a canon: a canon's elements, or a JSON array whose
+/// element values (with their `.$.[i]` lens) are made when the body reaches them, so a fold that
+/// runs few of its iterations costs little.
+enum ScalarItems {
+    Canon(Rc<Vec<Val>>),
+    Array(Val),
+}
+
+impl ScalarItems {
+    fn len(&self) -> usize {
+        match self {
+            ScalarItems::Canon(items) => items.len(),
+            ScalarItems::Array(array) => array.json().as_array().map_or(0, Vec::len),
+        }
+    }
+
+    fn get(&self, idx: usize) -> Option<Val> {
+        match self {
+            ScalarItems::Canon(items) => items.get(idx).cloned(),
+            ScalarItems::Array(array) => {
+                let item = array.json().as_array()?.get(idx)?.clone();
+                Some(Val::new(item, array.tetraplet.with_lens(&format!(".$.[{idx}]"))))
+            }
+        }
+    }
 }
 
 struct StreamIter {
@@ -97,10 +124,10 @@ impl<'p> Exec<'p, '_> {
                     Ok(None) => return self.join(),
                     Err(error) => return Err(self.raise(error, instruction, None)),
                 };
-                if items.is_empty() {
+                if items.len() == 0 {
                     return Ok(());
                 }
-                let cursor = FoldCursor { fold, items: Items::Scalar(Rc::new(items)), idx: 0 };
+                let cursor = FoldCursor { fold, items: Items::Scalar(items), idx: 0 };
                 let (result, _) = self.run_fold(fold, cursor)?;
                 result
             }
@@ -115,23 +142,18 @@ impl<'p> Exec<'p, '_> {
         }
     }
 
-    fn fold_items(&self, value: &air_syntax::Value) -> Result<Option<Vec<Val>>, CatchableError> {
+    fn fold_items(&self, value: &air_syntax::Value) -> Result<Option<ScalarItems>, CatchableError> {
         if let ValueKind::CanonStreamMap { name, lens: None } = &value.kind {
-            return Ok(self.vars.canon_map(name).map(|map| map.elements.to_vec()));
+            return Ok(self
+                .vars
+                .canon_map(name)
+                .map(|map| ScalarItems::Canon(map.elements.clone())));
         }
         match self.resolve(value)? {
             None => Ok(None),
-            Some(Resolved::Canon(canon)) => Ok(Some(canon.elements.to_vec())),
+            Some(Resolved::Canon(canon)) => Ok(Some(ScalarItems::Canon(canon.elements.clone()))),
             Some(Resolved::Value(val)) => match val.json() {
-                JValue::Array(items) => Ok(Some(
-                    items
-                        .iter()
-                        .enumerate()
-                        .map(|(idx, item)| {
-                            Val::new(item.clone(), val.tetraplet.with_lens(&format!(".$.[{idx}]")))
-                        })
-                        .collect(),
-                )),
+                JValue::Array(_) => Ok(Some(ScalarItems::Array(val))),
                 other => Err(CatchableError::FoldIteratesOverNonArray(describe(other))),
             },
         }
@@ -246,7 +268,7 @@ impl<'p> Exec<'p, '_> {
         let body = &fold.body;
         let (item, key, traces) = match &mut cursor.items {
             Items::Scalar(items) => match items.get(idx) {
-                Some(item) => (item.clone(), None, None),
+                Some(item) => (item, None, None),
                 None => return Ok(()),
             },
             Items::Stream(iter) => {
