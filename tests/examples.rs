@@ -53,6 +53,12 @@ fn pipeline_trace_shows_results_going_straight_to_the_next_peer() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let trace = stderr(&out);
+    let alice = "12D3KooWQCkBm1BYtkHpocxCwMgR8yjitEeHGx8spzcDLGt2gkBm";
+    assert!(trace.starts_with("peers:\n  client  "), "{trace}");
+    assert!(
+        trace.contains(&format!("\n  alice   {alice}\n")),
+        "the legend names peer ids: {trace}"
+    );
     assert!(trace.contains("relay -> bob\n    transform.run([\"raw record 42\"])"), "{trace}");
     assert!(
         trace.contains("relay -> client\n    callbackSrv.response([\"stored at carol/7\"])"),

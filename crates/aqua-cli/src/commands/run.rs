@@ -109,6 +109,12 @@ fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
         .run_watched(&program, CLIENT, client, &options, &mut |report| progress.update(report));
     progress.finish(&report);
     if args.trace {
+        // Call arguments and results show peer ids: the legend names them.
+        let width = peers.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+        eprintln!("peers:");
+        for (name, id) in &peers {
+            eprintln!("  {name:<width$}  {id}");
+        }
         for hop in &report.hops {
             eprintln!("{}", describe_hop(hop));
         }
