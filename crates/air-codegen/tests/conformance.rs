@@ -34,11 +34,17 @@ fn our_air(scenario: &Value) -> Result<String, String> {
 
 /// Runs one scenario with our AIR; `None` when it matches.
 fn check(name: &str) -> Option<String> {
+    // A scenario whose files cannot be read or parsed is a failure, never a silent pass.
     let dir = data_dir().join("conformance");
-    let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).ok()?;
-    let expected = std::fs::read_to_string(dir.join(format!("{name}.expected.json"))).ok()?;
-    let expected: Value = serde_json::from_str(&expected).ok()?;
-    let mut scenario: Value = serde_json::from_str(&text).ok()?;
+    let read_json = |file: String| -> Result<Value, String> {
+        let text = std::fs::read_to_string(dir.join(&file)).map_err(|e| format!("{file}: {e}"))?;
+        serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))
+    };
+    let (mut scenario, expected) =
+        match (read_json(format!("{name}.json")), read_json(format!("{name}.expected.json"))) {
+            (Ok(scenario), Ok(expected)) => (scenario, expected),
+            (Err(error), _) | (_, Err(error)) => return Some(format!("{name}: {error}")),
+        };
     let air = match our_air(&scenario) {
         Ok(air) => air,
         Err(error) => return Some(format!("{name}: {error}")),
@@ -52,7 +58,10 @@ fn check(name: &str) -> Option<String> {
         Ok(summary) => summary,
         Err(error) => return Some(format!("{name}: run failed: {error}")),
     };
-    let ours: Value = serde_json::from_str(&summary.to_json()).ok()?;
+    let ours: Value = match serde_json::from_str(&summary.to_json()) {
+        Ok(ours) => ours,
+        Err(error) => return Some(format!("{name}: our summary is not JSON: {error}")),
+    };
     let (want, got) = (call_multiset(&expected), call_multiset(&ours));
     if want != got {
         let missing: Vec<_> = want.iter().filter(|call| !got.contains(call)).collect();

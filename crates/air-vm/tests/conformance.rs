@@ -48,11 +48,24 @@ fn check(name: &str) -> Option<String> {
 }
 
 fn check_in(dir: &std::path::Path, name: &str) -> Option<String> {
-    let scenario = std::fs::read_to_string(dir.join(format!("{name}.json"))).ok()?;
-    let expected = std::fs::read_to_string(dir.join(format!("{name}.expected.json"))).ok()?;
-    let expected: Value = serde_json::from_str(&expected).ok()?;
+    // A scenario whose files cannot be read or parsed is a failure, never a silent pass.
+    let read = |file: String| {
+        std::fs::read_to_string(dir.join(&file)).map_err(|error| format!("{name}: {file}: {error}"))
+    };
+    let (scenario, expected) =
+        match (read(format!("{name}.json")), read(format!("{name}.expected.json"))) {
+            (Ok(scenario), Ok(expected)) => (scenario, expected),
+            (Err(error), _) | (_, Err(error)) => return Some(error),
+        };
+    let expected: Value = match serde_json::from_str(&expected) {
+        Ok(expected) => expected,
+        Err(error) => return Some(format!("{name}: the expected summary is not JSON: {error}")),
+    };
     let summary = run_json(&scenario);
-    let ours: Value = serde_json::from_str(&summary.to_json()).ok()?;
+    let ours: Value = match serde_json::from_str(&summary.to_json()) {
+        Ok(ours) => ours,
+        Err(error) => return Some(format!("{name}: our summary is not JSON: {error}")),
+    };
     let (want, got) = (call_multiset(&expected), call_multiset(&ours));
     if want != got {
         let missing: Vec<_> = want.iter().filter(|call| !got.contains(call)).collect();
