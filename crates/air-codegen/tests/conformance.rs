@@ -5,22 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use air_vm::scenario::{Scenario, run_scenario};
+use air_vm::scenario::{Scenario, compare_calls, run_scenario};
 use serde_json::Value;
 
 use crate::support::{data_dir, our_air_for};
 
 /// Scenarios whose expected run shows a reference bug that our compiler fixes.
 const ALLOWED_DIFFERENCES: &[&str] = &["34-quirk-id-param.lookup"];
-
-fn call_multiset(summary: &Value) -> Vec<String> {
-    let mut calls: Vec<String> = summary["calls"]
-        .as_array()
-        .map(|calls| calls.iter().map(Value::to_string).collect())
-        .unwrap_or_default();
-    calls.sort();
-    calls
-}
 
 /// Our AIR for a scenario's source, function and options.
 fn our_air(scenario: &Value) -> Result<String, String> {
@@ -62,11 +53,8 @@ fn check(name: &str) -> Option<String> {
         Ok(ours) => ours,
         Err(error) => return Some(format!("{name}: our summary is not JSON: {error}")),
     };
-    let (want, got) = (call_multiset(&expected), call_multiset(&ours));
-    if want != got {
-        let missing: Vec<_> = want.iter().filter(|call| !got.contains(call)).collect();
-        let extra: Vec<_> = got.iter().filter(|call| !want.contains(call)).collect();
-        return Some(format!("{name}: calls differ\n  missing: {missing:#?}\n  extra: {extra:#?}"));
+    if let Err(difference) = compare_calls(&expected, &ours) {
+        return Some(format!("{name}: {difference}"));
     }
     if ours["errors"] != expected["errors"] {
         return Some(format!("{name}: errors {}", ours["errors"]));

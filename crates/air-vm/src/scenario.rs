@@ -184,6 +184,24 @@ impl Default for RunOptions {
     }
 }
 
+/// Compares the calls of two summaries in the oracle's JSON shape (`{"calls": [...]}`) as
+/// multisets, which is what conformance means for calls: `Err` lists the calls missing and extra.
+pub fn compare_calls(expected: &JValue, ours: &JValue) -> Result<(), String> {
+    let multiset = |summary: &JValue| {
+        let calls = summary["calls"].as_array().into_iter().flatten();
+        let mut calls: Vec<String> = calls.map(JValue::to_string).collect();
+        calls.sort();
+        calls
+    };
+    let (want, got) = (multiset(expected), multiset(ours));
+    if want == got {
+        return Ok(());
+    }
+    let missing: Vec<_> = want.iter().filter(|call| !got.contains(call)).collect();
+    let extra: Vec<_> = got.iter().filter(|call| !want.contains(call)).collect();
+    Err(format!("calls differ\n  missing: {missing:#?}\n  extra: {extra:#?}"))
+}
+
 /// Runs a scenario to the end and returns its summary.
 pub fn run_scenario(scenario: &Scenario) -> Result<Summary, String> {
     run_scenario_with(scenario, RunOptions::default(), &mut |_| {})

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::support::{call_multiset, run_json};
+use air_vm::scenario::compare_calls;
+
+use crate::support::run_json;
 
 fn conformance_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
@@ -66,11 +68,8 @@ fn check_in(dir: &std::path::Path, name: &str) -> Option<String> {
         Ok(ours) => ours,
         Err(error) => return Some(format!("{name}: our summary is not JSON: {error}")),
     };
-    let (want, got) = (call_multiset(&expected), call_multiset(&ours));
-    if want != got {
-        let missing: Vec<_> = want.iter().filter(|call| !got.contains(call)).collect();
-        let extra: Vec<_> = got.iter().filter(|call| !want.contains(call)).collect();
-        return Some(format!("{name}: calls differ\n  missing: {missing:#?}\n  extra: {extra:#?}"));
+    if let Err(difference) = compare_calls(&expected, &ours) {
+        return Some(format!("{name}: {difference}"));
     }
     let deviates = ERROR_DEVIATIONS.iter().any(|(deviation, _)| *deviation == name);
     if !deviates && error_codes(&ours) != error_codes(&expected) {
