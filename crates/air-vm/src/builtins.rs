@@ -41,6 +41,7 @@ mod workers;
 
 pub use args::{ArgError, Failure};
 pub use oracle::math_cmp;
+pub use srv::call_created;
 pub use state::{Options, PeerState};
 
 use crate::signature::KeyPair;
@@ -151,17 +152,6 @@ pub fn call(
         "worker" | "subnet" => workers::call(service, function, args),
         _ => stateless(service, function, args),
     }
-}
-
-/// Calls a service created at run time (`srv.create`) by its id or an alias, or `None` when
-/// the peer has no such service.
-pub fn call_created(
-    state: &mut PeerState,
-    service: &str,
-    function: &str,
-    args: &[JValue],
-) -> Option<Outcome> {
-    srv::call_created(state, service, function, args)
 }
 
 /// The functions that need no peer: `op`, `math`, `cmp`, `array`, `json`, `debug`.

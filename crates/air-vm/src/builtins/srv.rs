@@ -148,7 +148,8 @@ pub fn call(
     Some(result.into())
 }
 
-/// Calls a service created at run time, by id or alias; `None` when there is none.
+/// Calls a service created at run time (`srv.create`) by its id or an alias; `None` when the
+/// peer has no such service.
 pub fn call_created(
     state: &mut PeerState,
     service: &str,
