@@ -31,11 +31,6 @@ use serde_json::Value;
 
 use crate::support::{aqua, stderr, stdout};
 
-/// Scenarios where our VM is known to differ from AquaVM, with the bug. The test requires them to
-/// still differ (so a fix is noticed and the entry removed) and prints the differences; every
-/// other scenario must match. This pins a VM bug, it does not hide a legitimate difference.
-const KNOWN_VM_BUGS: &[(&str, &str)] = &[];
-
 /// The examples the reference can run (all but `wasm-greeting`, whose service is a Wasm
 /// component): each needs at least one scenario.
 const REQUIRED_EXAMPLES: &[&str] = &["pipeline", "greeting", "failover", "aggregate"];
@@ -245,18 +240,8 @@ fn the_examples_give_aquavms_calls_and_results_with_both_compilers_air() {
         if let Some(stem) = scenario["source"].as_str().and_then(|s| s.strip_prefix("examples/")) {
             covered.insert(stem.trim_end_matches(".aqua").to_owned());
         }
-        let mut found = check_reference_air(name, &scenario, &expected);
-        found.extend(check_our_air(name, &scenario, &expected));
-        match KNOWN_VM_BUGS.iter().find(|(known, _)| known == name) {
-            Some((_, bug)) if found.is_empty() => problems.push(format!(
-                "{name} now matches AquaVM: remove it from KNOWN_VM_BUGS (it was: {bug})"
-            )),
-            Some((_, bug)) => eprintln!("{name}: known VM bug ({bug}):\n{}", found.join("\n")),
-            None => problems.extend(found),
-        }
-    }
-    for (known, _) in KNOWN_VM_BUGS {
-        assert!(names.iter().any(|name| name == known), "KNOWN_VM_BUGS names no scenario {known}");
+        problems.extend(check_reference_air(name, &scenario, &expected));
+        problems.extend(check_our_air(name, &scenario, &expected));
     }
     for example in REQUIRED_EXAMPLES {
         if !covered.contains(*example) {
