@@ -44,11 +44,7 @@ fn error_codes(summary: &Value) -> Vec<String> {
     errors
 }
 
-/// Compares one scenario; returns a description of the difference, if any.
-fn check(name: &str) -> Option<String> {
-    check_in(&conformance_dir(), name)
-}
-
+/// Compares one scenario of `dir`; returns a description of the difference, if any.
 fn check_in(dir: &std::path::Path, name: &str) -> Option<String> {
     // A scenario whose files cannot be read or parsed is a failure, never a silent pass.
     let read = |file: String| {
@@ -95,6 +91,18 @@ fn scenario_names_in(dir: &std::path::Path) -> Vec<String> {
     names
 }
 
+/// Fails with every difference when any of the scenarios `names` in `dir` differs.
+fn assert_all_match(dir: &std::path::Path, names: &[String]) {
+    let failures: Vec<String> = names.iter().filter_map(|name| check_in(dir, name)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios differ:\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
+}
+
 fn scenario_names() -> Vec<String> {
     scenario_names_in(&conformance_dir())
 }
@@ -104,28 +112,14 @@ fn hand_written_scenarios_match() {
     let dir = conformance_dir().join("extra");
     let names = scenario_names_in(&dir);
     assert!(names.len() >= 40, "at least 40 hand-written scenarios");
-    let failures: Vec<String> = names.iter().filter_map(|name| check_in(&dir, name)).collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} scenarios differ:\n{}",
-        failures.len(),
-        names.len(),
-        failures.join("\n")
-    );
+    assert_all_match(&dir, &names);
 }
 
 #[test]
 fn all_reference_scenarios_match() {
     let names = scenario_names();
     assert_eq!(names.len(), 98, "the 98 reference scenarios are in tests/conformance");
-    let failures: Vec<String> = names.iter().filter_map(|name| check(name)).collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} scenarios differ:\n{}",
-        failures.len(),
-        names.len(),
-        failures.join("\n")
-    );
+    assert_all_match(&conformance_dir(), &names);
 }
 
 #[test]
