@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use air_vm::network::{Client, MockBehaviour, MockService, Network, RunOptions, RunReport, Slow};
+use air_network::{Client, MockBehaviour, MockService, Network, RunOptions, RunReport, Slow};
 use serde_json::{Value, json};
 
 /// Type-checks `source` (with the embedded standard library) and compiles one call.
@@ -24,6 +24,7 @@ fn compile(source: &str, call: &str) -> air_syntax::Program {
 
 /// Runs a compiled call from `client` with these arguments (peer names stand for their ids).
 fn run(network: &mut Network, program: &air_syntax::Program, data: Value) -> RunReport {
+    let script = air_network::Script::from(program.clone());
     let relay = network.id_of("relay").expect("a relay").to_string();
     let mut arguments = BTreeMap::new();
     for (name, value) in data.as_object().expect("an object") {
@@ -33,7 +34,7 @@ fn run(network: &mut Network, program: &air_syntax::Program, data: Value) -> Run
         };
         arguments.insert(name.clone(), value);
     }
-    network.run(program, "client", Client::new(arguments, &relay), &RunOptions::default())
+    network.run(&script, "client", Client::new(arguments, &relay), &RunOptions::default())
 }
 
 const RACE: &str = r#"

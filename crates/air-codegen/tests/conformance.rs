@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use air_vm::scenario::{Scenario, compare_calls, run_scenario};
+use air_network::scenario::{Scenario, compare_calls, run_scenario};
 use serde_json::Value;
 
 use crate::support::{data_dir, our_air_for};
@@ -45,10 +45,7 @@ fn check(name: &str) -> Option<String> {
         Ok(parsed) => parsed,
         Err(error) => return Some(format!("{name}: {error}")),
     };
-    let summary = match run_scenario(&parsed) {
-        Ok(summary) => summary,
-        Err(error) => return Some(format!("{name}: run failed: {error}")),
-    };
+    let summary = run_scenario(&parsed);
     let ours: Value = match serde_json::from_str(&summary.to_json()) {
         Ok(ours) => ours,
         Err(error) => return Some(format!("{name}: our summary is not JSON: {error}")),

@@ -1,6 +1,6 @@
 //! An AIR interpreter with AquaVM's semantics: a pure step function per peer, a CRDT trace that
-//! merges previous and incoming data, signed particle data in our own format, and a scenario
-//! driver that runs a script over simulated peers with mocked services.
+//! merges previous and incoming data, and signed particle data in our own format. Simulated peers,
+//! their services and the drivers that run a script over them live in `air-network`.
 //!
 //! ```
 //! use std::collections::BTreeMap;
@@ -21,7 +21,8 @@
 //! assert_eq!(outcome.call_requests.len(), 1);
 //! ```
 //!
-//! This crate depends on `air-syntax` and on no `aqua-*` crate, and does no IO.
+//! This crate depends on `air-syntax` and on no `aqua-*` crate, and does no IO. Only `air-network`
+//! (and tests and benchmarks) calls [`step`]: every driver goes through it.
 //!
 //! # Differences from AquaVM (`spec/air.md` section 18), chosen consciously
 //!
@@ -44,15 +45,12 @@
 //! - Results of calls without an output variable are signed too.
 //! - A fold over a canon map yields every `{key, value}` pair in insertion order (AquaVM 0.62.0).
 
-pub mod builtins;
 pub mod context;
 pub mod data;
 pub mod error;
 mod exec;
 mod generation;
 pub mod merge;
-pub mod network;
-pub mod scenario;
 pub mod signature;
 pub mod step;
 pub mod trace;
@@ -68,7 +66,6 @@ pub use data::{ParticleData, decode, encode};
 pub use error::{
     CatchableError, DataError, FarewellError, FatalError, PreparationError, SignatureError, VmError,
 };
-pub use scenario::{Scenario, Summary, run_scenario};
 pub use signature::KeyPair;
 pub use step::{
     CallRequest, CallResult, Limits, RunParameters, StepOutcome, step, step_program,

@@ -1,12 +1,6 @@
-//! Integration tests of air-vm, in one test executable.
+//! Integration tests of air-vm, in one test executable: the step function on its own (traces,
+//! limits, merge laws, tampered data). Runs over simulated peers live in air-network's tests.
 
-mod builtins;
-mod conformance;
 mod instructions;
-mod network;
 mod properties;
 mod security;
-#[cfg(feature = "wasm")]
-mod srv_dist;
-mod support;
-mod timeout;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc: the VM allocates and frees many small values on every step (about 20% faster runs
-/// than the system allocator in `cargo bench -p air-vm --bench network`).
+/// than the system allocator in `cargo bench -p air-network --bench network`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,19 +1,19 @@
-//! `aqua air run`: run an AIR script on one local peer with the built-in services, or a scenario
-//! (simulated peers and mocked services) in the reference oracle's format.
+//! `aqua air run`: run an AIR script on one local peer with the built-in services (a network of
+//! one peer), or a scenario (simulated peers and mocked services) in the reference oracle's
+//! format. Both run on air-network's scheduler.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-use air_vm::scenario::{Event, RunOptions, Scenario, run_scenario_with};
-use air_vm::{CallResult, KeyPair, Limits, RunParameters, step_program};
+use air_network::builtins::not_found;
+use air_network::scenario::{Scenario, Summary, run_scenario_on};
+use air_network::{CallRecord, Hop, Network, RunOptions, RunReport, Script, Stop, Vm};
 use serde_json::Value;
 
 use crate::cli::AirRunArgs;
 
-/// The particle id and timestamp of a local run.
-const LOCAL_PARTICLE: &str = "local-particle";
-const LOCAL_TIMESTAMP: u64 = 1_700_000_000_000;
+/// The name of the one peer of a local run.
+const LOCAL_PEER: &str = "local";
 
 /// Runs `aqua air run`.
 pub fn run(args: &AirRunArgs) -> ExitCode {
@@ -46,49 +46,49 @@ fn run_scenario_file(path: &Path, json: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut print = |event: Event<'_>| {
-        if json {
-            return;
+    let mut network = scenario.network();
+    let report = run_scenario_on(&scenario, &mut network, &mut Vm);
+    let summary = Summary::of(&network, &report);
+    if json {
+        println!("{}", summary.to_json());
+    } else {
+        for peer in network.peers() {
+            println!("peer {} = {}", peer.name, peer.id);
         }
-        match event {
-            Event::Step { peer, outcome, next, time } => println!(
-                "[{peer}] run: ret_code={} err={} next_peers={} data={}B ({:.2}ms)",
-                outcome.ret_code,
-                Value::from(outcome.error_message.as_str()),
-                Value::from(next),
-                outcome.data.len(),
-                time.as_secs_f64() * 1000.0
-            ),
-            Event::Call(call, id) => println!(
-                "  [{}] call #{id} {}.{}({}) -> ret_code={} {}",
-                call.peer,
-                call.service,
-                call.function,
-                Value::Array(call.args.clone()),
-                call.ret_code,
-                call.result
-            ),
+        for hop in &report.hops {
+            print_hop(hop);
         }
-    };
-    if !json {
-        for peer in &scenario.peers {
-            println!("peer {peer} = {}", KeyPair::from_name(peer).peer_id());
-        }
+        println!("done after {} hops", summary.hops);
     }
-    match run_scenario_with(&scenario, RunOptions::default(), &mut print) {
-        Ok(summary) => {
-            if json {
-                println!("{}", summary.to_json());
-            } else {
-                println!("done after {} hops", summary.hops);
-            }
-            if summary.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
-        }
-        Err(error) => {
-            eprintln!("error: {}: {error}", path.display());
-            ExitCode::FAILURE
-        }
+    if summary.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// Prints a hop's calls, then its outcome on the peer.
+fn print_hop(hop: &Hop) {
+    let peer = &hop.to;
+    if let Some(why) = hop.dropped {
+        println!("[{peer}] dropped: {why}");
+        return;
     }
+    for call in &hop.calls {
+        println!("  [{peer}] call #{} {}", call.call_id, describe_call(call));
+    }
+    let (ret_code, message) =
+        hop.error().map_or((0, ""), |error| (error.ret_code, error.message.as_str()));
+    println!(
+        "[{peer}] run: ret_code={ret_code} err={} next_peers={} data={}B",
+        Value::from(message),
+        Value::from(hop.next.clone()),
+        hop.data_bytes
+    );
+}
+
+fn describe_call(call: &CallRecord) -> String {
+    let args = Value::Array(call.args.clone());
+    format!(
+        "{}.{}({args}) -> ret_code={} {}",
+        call.service, call.function, call.ret_code, call.result
+    )
 }
 
 fn run_local(path: &Path) -> ExitCode {
@@ -100,71 +100,47 @@ fn run_local(path: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let key = KeyPair::from_name("local");
-    let peer_id = key.peer_id();
-    let params = RunParameters {
-        init_peer_id: peer_id.clone(),
-        current_peer_id: peer_id.clone(),
-        particle_id: LOCAL_PARTICLE.into(),
-        timestamp: LOCAL_TIMESTAMP,
-        ttl: 60_000,
-        key,
-        limits: Limits::default(),
+    let mut network = Network::with_peers([LOCAL_PEER]);
+    let options = RunOptions {
+        particle_id: "local-particle".into(),
+        faults: air_network::Faults { latency_ms: (0, 0), ..Default::default() },
+        ..RunOptions::default()
     };
-    println!("peer local = {peer_id}");
-    let (mut data, mut results, mut unanswered) = (Vec::new(), BTreeMap::new(), 0usize);
-    loop {
-        let outcome = step_program(&program, &data, &[], &params, results);
-        data = outcome.data;
-        if outcome.ret_code != 0 {
-            println!("error {}: {}", outcome.ret_code, outcome.error_message);
+    let script = Script::from(program);
+    let report =
+        network.run_with(&script, LOCAL_PEER, None, &options, &mut Vm, &mut |_: &RunReport| {});
+    if let Some(id) = network.id_of(LOCAL_PEER) {
+        println!("peer {LOCAL_PEER} = {id}");
+    }
+    let mut failed = report.stop != Stop::Done;
+    for hop in &report.hops {
+        for call in &hop.calls {
+            let unknown = call.ret_code != 0
+                && call.result == Value::String(not_found(&call.service, &call.function));
+            failed |= unknown;
+            if unknown {
+                let args = Value::Array(call.args.clone());
+                println!(
+                    "call #{} {}.{}({args}) -> no such service",
+                    call.call_id, call.service, call.function
+                );
+            } else {
+                println!("call #{} {}", call.call_id, describe_call(call));
+            }
         }
-        for peer in &outcome.next_peers {
+        for error in &hop.errors {
+            failed = true;
+            println!("error {}: {}", error.ret_code, error.message);
+        }
+        for peer in &hop.unreachable {
             println!("not sent: the particle would go to {peer}");
         }
-        if outcome.call_requests.is_empty() {
-            println!("done: {} bytes of data", data.len());
-            return if outcome.ret_code == 0 && unanswered == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            };
-        }
-        results = BTreeMap::new();
-        for request in outcome.call_requests {
-            let (service, function) = (&request.service_id, &request.function_name);
-            let args = Value::Array(request.arguments.clone());
-            let answer = air_vm::builtins::local(
-                service,
-                function,
-                &request.arguments,
-                &peer_id,
-                LOCAL_TIMESTAMP,
-            );
-            let (ret_code, result) = match answer {
-                Some(Ok(value)) => (0, value),
-                Some(Err((code, message))) => (code, message),
-                None => {
-                    unanswered += 1;
-                    println!(
-                        "call #{} {service}.{function}({args}) -> no such service",
-                        request.call_id
-                    );
-                    let message = format!("service {service}.{function} not found");
-                    (1, Value::String(message))
-                }
-            };
-            if ret_code == 0 || answer_found(service, function) {
-                println!(
-                    "call #{} {service}.{function}({args}) -> ret_code={ret_code} {result}",
-                    request.call_id
-                );
-            }
-            results.insert(request.call_id, CallResult { ret_code, result: result.to_string() });
-        }
     }
-}
-
-fn answer_found(service: &str, function: &str) -> bool {
-    air_vm::builtins::local(service, function, &[], "", 0).is_some()
+    let data = report.data_bytes.get(LOCAL_PEER).copied().unwrap_or_default();
+    match report.stop {
+        Stop::Done => println!("done: {data} bytes of data"),
+        Stop::TtlExpired => println!("stopped: the particle's TTL expired"),
+        Stop::StepLimit => println!("stopped: the run took too many steps"),
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-use air_vm::network::{
-    Client, Hop, MockService, Network, NetworkFile, RunOptions, RunReport, ServiceSource, Stop,
+use air_network::{
+    Client, Hop, MockService, Network, NetworkFile, RunOptions, RunReport, Script, ServiceSource,
+    Stop,
 };
 use serde_json::Value as Json;
 
@@ -40,7 +41,7 @@ struct Prepared {
     /// Peer names and ids, the client first.
     peers: Vec<(String, String)>,
     relay: String,
-    program: air_syntax::Program,
+    script: Script,
     /// Whether the function has results, so that the client must get a response.
     has_results: bool,
     data: BTreeMap<String, Json>,
@@ -75,7 +76,8 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     let mut peers: Vec<(String, String)> =
         network.peers().map(|peer| (peer.name.clone(), peer.id.clone())).collect();
     peers.sort_by_key(|(name, _)| name != CLIENT);
-    Ok(Prepared { network, peers, relay, program: compiled.air, has_results, data })
+    let script = Script::from(compiled.air);
+    Ok(Prepared { network, peers, relay, script, has_results, data })
 }
 
 /// Reports (and fails on) Aqua declarations that disagree with the Wasm components they name.
@@ -100,13 +102,13 @@ fn check_declarations(
 }
 
 fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
-    let Prepared { mut network, peers, relay, program, has_results, data } = prepared;
+    let Prepared { mut network, peers, relay, script, has_results, data } = prepared;
     let relay_id = network.id_of(&relay).unwrap_or_default().to_string();
     let options = RunOptions { seed: args.seed, ..RunOptions::default() };
     let mut progress = progress::Progress::start();
     let client = Client::new(data, &relay_id);
     let report = network
-        .run_watched(&program, CLIENT, client, &options, &mut |report| progress.update(report));
+        .run_watched(&script, CLIENT, client, &options, &mut |report| progress.update(report));
     progress.finish(&report);
     if args.trace {
         // Call arguments and results show peer ids: the legend names them.
@@ -198,8 +200,11 @@ fn describe_hop(hop: &Hop) -> String {
             call.service, call.function, call.result
         ));
     }
-    if let Some((code, message)) = &hop.error {
-        text.push_str(&format!("\n    interpreter error {code}: {message}"));
+    for error in &hop.errors {
+        text.push_str(&format!("\n    interpreter error {}: {}", error.ret_code, error.message));
+    }
+    for id in &hop.unreachable {
+        text.push_str(&format!("\n    the particle was sent to {id}, which is not in the network"));
     }
     if !hop.next.is_empty() {
         text.push_str(&format!("\n    sends to {}", hop.next.join(", ")));
@@ -268,7 +273,7 @@ fn wasm_service(
     path: &Path,
     service_id: &str,
     peer: &str,
-) -> Result<(Box<dyn air_vm::network::Service>, HostedComponent), String> {
+) -> Result<(Box<dyn air_network::Service>, HostedComponent), String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let service = air_wasm_host::WasmService::load(&bytes, air_wasm_host::Limits::default())
@@ -279,7 +284,7 @@ fn wasm_service(
         file: path.display().to_string(),
         functions: service.functions().to_vec(),
     };
-    Ok((Box::new(air_vm::network::WasmBacked(service)), hosted))
+    Ok((Box::new(air_network::WasmBacked(service)), hosted))
 }
 
 #[cfg(not(feature = "wasm"))]
@@ -287,7 +292,7 @@ fn wasm_service(
     path: &Path,
     _: &str,
     _: &str,
-) -> Result<(Box<dyn air_vm::network::Service>, HostedComponent), String> {
+) -> Result<(Box<dyn air_network::Service>, HostedComponent), String> {
     Err(format!("`{}`: this `aqua` was built without WebAssembly support", path.display()))
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use air_vm::network::{Hop, RunReport, Stop};
+use air_network::{Hop, RunReport, Stop};
 use serde_json::Value as Json;
 
 /// Width of one peer's column.
@@ -196,8 +196,10 @@ fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, y: usize) -> usize {
         let _ = write!(svg, r#"<text class="note" x="{left}" y="{y}">{more}</text>"#);
         y += LINE;
     }
-    if let Some((code, message)) = &hop.error {
-        let text = format!("error {code}: {message}");
+    let errors =
+        hop.errors.iter().map(|error| format!("error {}: {}", error.ret_code, error.message));
+    let unreachable = hop.unreachable.iter().map(|id| format!("sent to {id}, not in the network"));
+    for text in errors.chain(unreachable) {
         let _ = write!(
             svg,
             r#"<text class="error" x="{left}" y="{y}"><title>{}</title>{}</text>"#,
@@ -210,7 +212,7 @@ fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, y: usize) -> usize {
     y + 12
 }
 
-fn describe_call(call: &air_vm::network::HopCall) -> String {
+fn describe_call(call: &air_network::CallRecord) -> String {
     let args = Json::Array(call.args.clone());
     let arrow = if call.ret_code == 0 { "→" } else { "✗" };
     format!("{}.{}({}) {arrow} {}", call.service, call.function, inner(&args), call.result)

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use air_vm::network::RunReport;
+use air_network::RunReport;
 
 /// Runs shorter than this show no progress at all.
 const QUIET_FOR: Duration = Duration::from_secs(1);

@@ -1,0 +1,182 @@
+//! The simulated network under load: a `fold … par` fan-out over 1,000 peers and chains of 1,000,
+//! 2,000 and 10,000 hops. Prints particles (deliveries) per second, interpreter steps and the
+//! peak heap. Memory comes from mimalloc, as in the `aqua` binary.
+//!
+//! Run with `cargo bench -p air-network --bench network`.
+#![allow(unsafe_code)] // The counting allocator below must implement `GlobalAlloc`.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use air_network::{Client, Network, RunOptions, Stop};
+use air_vm::value::JValue;
+use mimalloc::MiMalloc;
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to mimalloc (the `aqua` binary's allocator); only
+// counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { MiMalloc.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { MiMalloc.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Every peer answers `op.identity`; the results come back to the client in a stream.
+const FAN_OUT: &str = r#"
+(seq
+ (seq
+  (call %init_peer_id% ("getDataSrv" "peers") [] peers)
+  (new $answers
+   (seq
+    (par
+     (fold peers p
+      (par
+       (seq
+        (call p ("op" "identity") [p] answer)
+        (seq
+         (ap answer $answers)
+         (call %init_peer_id% ("op" "noop") [])
+        )
+       )
+       (next p)
+      )
+      (never)
+     )
+     (null)
+    )
+    (seq
+     (canon %init_peer_id% $answers #all)
+     (call %init_peer_id% ("callbackSrv" "response") [#all.length])
+    )
+   )
+  )
+ )
+ (null)
+)"#;
+
+/// The particle visits every peer in turn, then returns to the client.
+const CHAIN: &str = r#"
+(seq
+ (seq
+  (call %init_peer_id% ("getDataSrv" "peers") [] peers)
+  (fold peers p
+   (seq
+    (call p ("op" "noop") [])
+    (next p)
+   )
+  )
+ )
+ (call %init_peer_id% ("callbackSrv" "response") ["done"])
+)"#;
+
+/// One run: `script` over `hops` visits cycling through `peers` distinct peers.
+#[derive(Clone, Copy)]
+struct Case<'a> {
+    label: &'a str,
+    script: &'a str,
+    hops: usize,
+    peers: usize,
+    /// Whether the peers share the signatures found valid (the network's default).
+    shared: bool,
+}
+
+fn measure(case: &Case<'_>) {
+    let Case { label, script, hops, peers, shared } = *case;
+    let names: Vec<String> = (0..peers).map(|i| format!("peer-{i}")).collect();
+    let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
+    all.push("client");
+    let mut network = Network::with_peers(all);
+    let ids: Vec<JValue> = (0..hops)
+        .map(|hop| JValue::String(network.id_of(&names[hop % peers]).unwrap_or_default().into()))
+        .collect();
+    let program =
+        air_network::Script::from(air_syntax::parse(script).expect("the benchmark script parses"));
+    let client = Client::new(BTreeMap::from([("peers".to_string(), JValue::Array(ids))]), "");
+    let options = RunOptions {
+        max_steps: 10_000_000,
+        ttl: u32::MAX,
+        share_verified_signatures: shared,
+        ..RunOptions::default()
+    };
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let started = Instant::now();
+    let report = network.run(&program, "client", client, &options);
+    let elapsed = started.elapsed().as_secs_f64();
+    let peak = PEAK.load(Ordering::Relaxed) - base;
+    if let Some(hop) =
+        report.hops.iter().find(|hop| !hop.errors.is_empty() || hop.dropped.is_some())
+    {
+        panic!(
+            "{label}: the hop to {} at {} ms failed: {:?} {:?}",
+            hop.to, hop.at, hop.errors, hop.dropped
+        );
+    }
+    assert_eq!(report.stop, Stop::Done, "{label} must finish");
+    assert!(report.client.response().is_some(), "{label} must answer the client");
+    let label = format!("{label}{}", if shared { "" } else { " (every hop verifies all)" });
+    println!(
+        "{label:<52} {:>6} deliveries {:>7} steps {:>8.2} s {:>9.0} particles/s  peak heap {:>7.1} MB",
+        report.hops.len(),
+        report.steps,
+        elapsed,
+        report.hops.len() as f64 / elapsed,
+        peak as f64 / 1e6,
+    );
+}
+
+fn main() {
+    // One case, for profiling: `cargo bench -p air-network --bench network -- chain HOPS [PEERS]` or
+    // `-- fan-out PEERS`.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let number = |at: usize| args.get(at).and_then(|a| a.parse::<usize>().ok());
+    match (args.first().map(String::as_str), number(1)) {
+        (Some("chain"), Some(hops)) => {
+            let peers = number(2).unwrap_or(hops);
+            return measure(&Case { label: "chain", script: CHAIN, hops, peers, shared: true });
+        }
+        (Some("fan-out"), Some(peers)) => {
+            let case = Case { label: "fan-out", script: FAN_OUT, hops: peers, peers, shared: true };
+            return measure(&case);
+        }
+        _ => {}
+    }
+    println!("air-vm network benchmark");
+    let fan_out = |shared| Case {
+        label: "fold par over 1,000 peers",
+        script: FAN_OUT,
+        hops: 1_000,
+        peers: 1_000,
+        shared,
+    };
+    measure(&fan_out(true));
+    measure(&fan_out(false));
+    // A chain's data grows with every hop and every hop carries all of it, so a chain costs
+    // O(hops²) bytes processed (on AquaVM too). Without the shared set of verified signatures
+    // every hop also re-verifies every earlier peer's signature, which dominated before.
+    let chain = |hops, peers, label, shared| Case { label, script: CHAIN, hops, peers, shared };
+    measure(&chain(1_000, 1_000, "chain of 1,000 hops (1,000 peers)", true));
+    measure(&chain(1_000, 1_000, "chain of 1,000 hops (1,000 peers)", false));
+    measure(&chain(2_000, 2_000, "chain of 2,000 hops (2,000 peers)", true));
+    // 10,000 hops cycle through 100 peers: each keeps its copy of the particle's data, so 10,000
+    // distinct peers would hold O(hops²) bytes between them.
+    measure(&chain(10_000, 100, "chain of 10,000 hops (100 peers)", true));
+}

@@ -1,0 +1,186 @@
+//! The VM benchmark: the four scenarios of the reference benchmark suite (500 call requests, a
+//! 200-hop chain, a 1 MiB value, 30 signers), run to the end on the scenario driver. Prints the
+//! interpreter time (every invocation timed through air-network's `Interpreter` and summed over
+//! the run), both with the script parsed once ("cached parse") and parsed again on every
+//! invocation as AquaVM does ("parse each"), the peak heap memory, the final data size and the
+//! final answer, beside AquaVM's figures measured on the same scenarios.
+//!
+//! Run with `cargo bench -p air-network --bench vm`.
+
+#![allow(unsafe_code, clippy::print_stdout)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use air_network::invoke::invoke;
+use air_network::scenario::{Scenario, Summary, run_scenario_on};
+use air_network::{CallResult, Interpreter, Invocation, Script, StepOutcome};
+
+/// Counts live and peak heap bytes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: delegates every operation to the system allocator and only updates counters.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// One benchmark scenario with AquaVM's figures (native ms, wasm ms).
+struct Bench {
+    name: &'static str,
+    json: &'static str,
+    aquavm_native_ms: f64,
+    aquavm_wasm_ms: f64,
+    /// The client's final data size on AquaVM (oracle.mjs --json, avm 0.62.0).
+    aquavm_data_bytes: usize,
+}
+
+const BENCHES: [Bench; 4] = [
+    Bench {
+        name: "call-requests500",
+        json: include_str!("data/call-requests500.json"),
+        aquavm_native_ms: 458.0,
+        aquavm_wasm_ms: 7923.0,
+        aquavm_data_bytes: 9020515,
+    },
+    Bench {
+        name: "long-chain200",
+        json: include_str!("data/long-chain200.json"),
+        aquavm_native_ms: 458.0,
+        aquavm_wasm_ms: 12786.0,
+        aquavm_data_bytes: 100723,
+    },
+    Bench {
+        name: "big-values1mb",
+        json: include_str!("data/big-values1mb.json"),
+        aquavm_native_ms: 32.8,
+        aquavm_wasm_ms: 4266.0,
+        aquavm_data_bytes: 1030827,
+    },
+    Bench {
+        name: "multiple-sigs30",
+        json: include_str!("data/multiple-sigs30.json"),
+        aquavm_native_ms: 60.1,
+        aquavm_wasm_ms: 1530.0,
+        aquavm_data_bytes: 68043,
+    },
+];
+
+/// The interpreter, timed: parses the script's text again on every invocation when `text` is
+/// given (AquaVM's cost), else runs the script parsed once.
+struct Timed {
+    text: Option<String>,
+    time: Duration,
+    invocations: usize,
+}
+
+impl Interpreter for Timed {
+    fn invoke(
+        &mut self,
+        script: &Script,
+        invocation: Invocation<'_>,
+        call_results: BTreeMap<u32, CallResult>,
+    ) -> StepOutcome {
+        let started = Instant::now();
+        let outcome = match &self.text {
+            Some(text) => invoke(&Script::from_text(text), invocation, call_results),
+            None => invoke(script, invocation, call_results),
+        };
+        self.time += started.elapsed();
+        self.invocations += 1;
+        outcome
+    }
+}
+
+/// One run of a scenario: its summary, the interpreter's time, invocations, peak heap.
+fn run(bench: &Bench, parse_each: bool) -> (Summary, Duration, usize, usize) {
+    let scenario = Scenario::from_json(bench.json).expect("valid bench scenario");
+    let mut network = scenario.network();
+    let text = parse_each.then(|| scenario.air_text(&network));
+    let mut timed = Timed { text, time: Duration::ZERO, invocations: 0 };
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let report = run_scenario_on(&scenario, &mut network, &mut timed);
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    (Summary::of(&network, &report), timed.time, timed.invocations, peak)
+}
+
+/// The best time of `repeats` runs, with the last run's summary, invocations and peak heap.
+fn best_of(bench: &Bench, parse_each: bool, repeats: usize) -> (Summary, Duration, usize, usize) {
+    let mut best = Duration::MAX;
+    let mut last = (Summary::default(), 0, 0);
+    for _ in 0..repeats {
+        let (summary, time, invocations, peak) = run(bench, parse_each);
+        best = best.min(time);
+        last = (summary, invocations, peak);
+    }
+    (last.0, best, last.1, last.2)
+}
+
+fn main() {
+    let filter: Vec<String> =
+        std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).collect();
+    let repeats: usize = 3;
+    println!(
+        "{:<18} {:>6} {:>12} {:>12} {:>10} {:>9} {:>11} {:>12} {:>14} {:>12}  answer",
+        "scenario",
+        "steps",
+        "parse each",
+        "cached parse",
+        "target ms",
+        "peak MiB",
+        "data bytes",
+        "AquaVM data",
+        "AquaVM native",
+        "AquaVM wasm"
+    );
+    for bench in &BENCHES {
+        if !filter.is_empty() && !filter.iter().any(|name| bench.name.contains(name.as_str())) {
+            continue;
+        }
+        let (_, parse_each, _, _) = best_of(bench, true, repeats);
+        let (summary, best, invocations, peak) = best_of(bench, false, repeats);
+        let answer = summary
+            .calls
+            .iter()
+            .rfind(|call| call.service == "callbackSrv")
+            .map(|call| serde_json::Value::Array(call.args.clone()).to_string())
+            .unwrap_or_default();
+        let answer = if answer.len() > 40 { format!("{}…", &answer[..40]) } else { answer };
+        let data = summary.data_bytes.get("client").copied().unwrap_or_default();
+        println!(
+            "{:<18} {:>6} {:>12.2} {:>12.2} {:>10.1} {:>9.2} {:>11} {:>12} {:>11.1} ms {:>9.0} ms  {answer}",
+            bench.name,
+            invocations,
+            parse_each.as_secs_f64() * 1000.0,
+            best.as_secs_f64() * 1000.0,
+            bench.aquavm_native_ms / 2.0,
+            peak as f64 / (1024.0 * 1024.0),
+            data,
+            bench.aquavm_data_bytes,
+            bench.aquavm_native_ms,
+            bench.aquavm_wasm_ms,
+        );
+    }
+}

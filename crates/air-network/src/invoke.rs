@@ -1,0 +1,91 @@
+//! One invocation of the interpreter on one peer: the only place that calls `air_vm`'s step
+//! function. Every driver (the scheduler, the scenario driver, a one-peer tool) goes through
+//! [`Interpreter::invoke`], so a benchmark can time invocations and a tool can replay one.
+
+use std::collections::BTreeMap;
+
+use air_syntax::Program;
+use air_vm::step::{CallResult, RunParameters, StepOutcome, step, step_program_with};
+use air_vm::verify::VerifiedSignatures;
+
+/// A script as the peers run it: parsed once, or kept as text when it does not parse (every
+/// invocation then fails with the parser's error, as on AquaVM).
+#[derive(Debug, Clone)]
+pub enum Script {
+    /// A parsed and validated script.
+    Parsed(Program),
+    /// A script that does not parse or validate, as written.
+    Unparsable(String),
+}
+
+impl Script {
+    /// Parses and validates `text`; a script that fails is kept as text.
+    pub fn from_text(text: &str) -> Script {
+        match air_syntax::parse_and_validate(text) {
+            Ok(program) => Script::Parsed(program),
+            Err(_) => Script::Unparsable(text.to_owned()),
+        }
+    }
+}
+
+impl From<Program> for Script {
+    fn from(program: Program) -> Script {
+        Script::Parsed(program)
+    }
+}
+
+/// Everything one invocation receives besides the script: AquaVM's `execute_air` inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct Invocation<'a> {
+    /// The data this peer kept from its previous invocation.
+    pub prev_data: &'a [u8],
+    /// The data that arrived (empty when the peer is woken with call results only).
+    pub current_data: &'a [u8],
+    /// The particle's and the peer's parameters.
+    pub params: &'a RunParameters,
+    /// Signatures found valid earlier in this simulated run, if the peers share them.
+    pub verified: Option<&'a VerifiedSignatures>,
+}
+
+/// Runs the interpreter for a peer. [`Vm`] is the interpreter itself; a benchmark wraps it to
+/// time each invocation, a tool to record them.
+pub trait Interpreter {
+    /// Runs one invocation with the results of the calls the previous one asked for.
+    fn invoke(
+        &mut self,
+        script: &Script,
+        invocation: Invocation<'_>,
+        call_results: BTreeMap<u32, CallResult>,
+    ) -> StepOutcome;
+}
+
+/// The AIR interpreter of `air-vm`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Vm;
+
+impl Interpreter for Vm {
+    fn invoke(
+        &mut self,
+        script: &Script,
+        invocation: Invocation<'_>,
+        call_results: BTreeMap<u32, CallResult>,
+    ) -> StepOutcome {
+        invoke(script, invocation, call_results)
+    }
+}
+
+/// The one-peer, one-particle entry point: previous data, current data and call results in,
+/// the step's outcome out (new data, call requests, next peers, return code).
+pub fn invoke(
+    script: &Script,
+    invocation: Invocation<'_>,
+    call_results: BTreeMap<u32, CallResult>,
+) -> StepOutcome {
+    let Invocation { prev_data, current_data, params, verified } = invocation;
+    match script {
+        Script::Parsed(program) => {
+            step_program_with(program, prev_data, current_data, params, call_results, verified)
+        }
+        Script::Unparsable(text) => step(text, prev_data, current_data, params, call_results),
+    }
+}

@@ -1,0 +1,151 @@
+//! What a peer does with an arriving particle, written once for every driver: invoke the
+//! interpreter, make the service calls it asks for, feed their results back and invoke again,
+//! until it asks for no more calls; then the particle goes to the peers it named.
+//!
+//! A reply may come later (`peer.timeout`, a slow service): the peer goes on with the results it
+//! has, and the driver invokes it again when the reply is due ([`Handled::later`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use air_vm::step::{CallRequest, CallResult, RunParameters};
+use air_vm::value::JValue;
+use air_vm::verify::VerifiedSignatures;
+
+use crate::invoke::{Interpreter, Invocation, Script};
+use crate::services::TimedReply;
+
+/// One service call made on a peer, with its answer: the one call record of every driver,
+/// serialised in the reference oracle's shape.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallRecord {
+    /// The peer's name.
+    pub peer: String,
+    /// The service id.
+    pub service: String,
+    /// The function.
+    pub function: String,
+    /// The arguments.
+    pub args: Vec<JValue>,
+    /// 0, or the service's error code.
+    pub ret_code: i32,
+    /// The result, or the error message.
+    pub result: JValue,
+    /// The id the interpreter gave the call (not part of the oracle's shape).
+    #[serde(skip)]
+    pub call_id: u32,
+}
+
+impl CallRecord {
+    /// The call's answer as the interpreter receives it.
+    pub fn call_result(&self) -> CallResult {
+        CallResult { ret_code: self.ret_code, result: self.result.to_string() }
+    }
+}
+
+/// An invocation that did not return 0: its code and message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepError {
+    /// The interpreter's return code.
+    pub ret_code: i64,
+    /// Its message.
+    pub message: String,
+}
+
+/// A call whose answer arrives `after_ms` of simulated time after it was made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Later {
+    /// The call and its answer.
+    pub call: CallRecord,
+    /// The delay in ms.
+    pub after_ms: u64,
+}
+
+/// The peer, the script and how to run it: what stays the same across a peer's invocations.
+pub struct PeerRun<'a> {
+    /// The peer's name, for the call records.
+    pub peer: &'a str,
+    /// The script.
+    pub script: &'a Script,
+    /// The particle's and the peer's parameters.
+    pub params: &'a RunParameters,
+    /// The interpreter.
+    pub interpreter: &'a mut dyn Interpreter,
+    /// Signatures found valid earlier in the run, if the peers share them.
+    pub verified: Option<&'a VerifiedSignatures>,
+    /// The most invocations this particle may take here.
+    pub max_steps: usize,
+}
+
+/// What the peer did with the particle.
+#[derive(Debug, Clone, Default)]
+pub struct Handled {
+    /// The data the peer keeps and sends on.
+    pub data: Vec<u8>,
+    /// The calls answered at once, in the order they were made.
+    pub calls: Vec<CallRecord>,
+    /// The calls whose answers arrive later.
+    pub later: Vec<Later>,
+    /// The invocations that failed.
+    pub errors: Vec<StepError>,
+    /// The peer ids the particle goes to next (this peer's own id included, if named).
+    pub next_peers: BTreeSet<String>,
+    /// Invocations run.
+    pub steps: usize,
+}
+
+/// Handles a particle: `current_data` arrived (empty for a wake-up), `call_results` are answers
+/// that were due (a wake-up's), `answer` answers each call the interpreter asks for.
+pub fn handle_particle(
+    run: PeerRun<'_>,
+    prev_data: Vec<u8>,
+    current_data: Vec<u8>,
+    call_results: BTreeMap<u32, CallResult>,
+    answer: &mut dyn FnMut(&CallRequest) -> TimedReply,
+) -> Handled {
+    let PeerRun { peer, script, params, interpreter, verified, max_steps } = run;
+    let mut handled = Handled { data: prev_data, ..Handled::default() };
+    let mut current = current_data;
+    let mut results = call_results;
+    loop {
+        handled.steps += 1;
+        let invocation =
+            Invocation { prev_data: &handled.data, current_data: &current, params, verified };
+        let outcome = interpreter.invoke(script, invocation, results);
+        if outcome.ret_code != 0 {
+            let error = StepError { ret_code: outcome.ret_code, message: outcome.error_message };
+            handled.errors.push(error);
+        }
+        handled.next_peers.extend(outcome.next_peers);
+        handled.data = outcome.data;
+        if outcome.call_requests.is_empty() || handled.steps >= max_steps {
+            return handled;
+        }
+        let mut requests = outcome.call_requests;
+        requests.sort_by_key(|request| request.call_id);
+        results = BTreeMap::new();
+        for request in requests {
+            let TimedReply { reply, after_ms } = answer(&request);
+            let call = CallRecord {
+                peer: peer.to_owned(),
+                service: request.service_id,
+                function: request.function_name,
+                args: request.arguments,
+                ret_code: reply.ret_code,
+                result: reply.result,
+                call_id: request.call_id,
+            };
+            if after_ms == 0 {
+                results.insert(call.call_id, call.call_result());
+                handled.calls.push(call);
+            } else {
+                handled.later.push(Later { call, after_ms });
+            }
+        }
+        if results.is_empty() {
+            return handled;
+        }
+        current = Vec::new();
+    }
+}

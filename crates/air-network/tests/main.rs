@@ -1,0 +1,9 @@
+//! Integration tests of air-network, in one test executable.
+
+mod builtins;
+mod conformance;
+mod network;
+#[cfg(feature = "wasm")]
+mod srv_dist;
+mod support;
+mod timeout;
