@@ -213,6 +213,40 @@ add("stream-map-generations-across-runs", "a stream map filled over several runs
     f'(new %acc (seq (fold %s v (seq (seq (ap (v.$.key v.$.value) %acc) (canon {C} %acc #%now)) (xor (match #%now.length 3 (null)) (next v))) (never)) '
     f'(seq (canon {C} %acc #%all) (call {C} ("res" "done") [#%all])))))',
     GEN_PEERS, GEN_SERVICES)
+# Scalars bound inside fold iterations: `next` runs the following iteration inside the current one,
+# and a value bound by an earlier iteration must not be read by a later one (it waits for its own).
+FS_SERVICES = {"client/getDataSrv/arr": [1, 2, 3], "*/op/identity": "$arg0", "*/op/noop": None}
+def fs_body(peer, bind, use="(ap r $s)"):
+    return f'(seq (seq {bind.format(p=peer)} {use}) (next i))'
+def fs_fold(peer, bind, last=""):
+    return (f'(seq (call {C} ("getDataSrv" "arr") [] arr) (new $s (seq (fold arr i {fs_body(peer, bind)}{last}) '
+            f'(seq (canon {C} $s #c) {log("#c")}))))')
+FS_PAR = '(par (null) (call {p} ("op" "identity") [i] r))'
+FS_XOR = '(xor (call {p} ("op" "identity") [i] r) (null))'
+FS_SEQ = '(seq (null) (call {p} ("op" "identity") [i] r))'
+for tag, bind in (("par", FS_PAR), ("xor", FS_XOR), ("seq", FS_SEQ)):
+    add(f"fold-scalar-{tag}-init", f"a scalar bound under {tag} in each fold iteration on the init peer: each iteration reads its own",
+        fs_fold(C, bind), ("client",), FS_SERVICES)
+    add(f"fold-scalar-{tag}-remote", f"a scalar bound under {tag} in each fold iteration on another peer: each iteration reads its own",
+        f'(seq (call {C} ("getDataSrv" "arr") [] arr) (seq (call {W} ("op" "noop") []) (new $s (seq (fold arr i {fs_body(W, bind)}) '
+        f'(seq (canon {W} $s #c) (seq (call {C} ("op" "noop") []) {log("#c")}))))))', ("client", "worker"), FS_SERVICES)
+add("fold-scalar-par-read-after-next", "a scalar bound under par read after next: visible again while the recursion unwinds",
+    f'(seq (call {C} ("getDataSrv" "arr") [] arr) (new $s (seq (fold arr i (seq {FS_PAR.format(p=C)} (seq (next i) (ap r $s)))) '
+    f'(seq (canon {C} $s #c) {log("#c")}))))', ("client",), FS_SERVICES)
+add("fold-scalar-par-last", "a scalar bound under par in each iteration, read by the fold's last instruction",
+    fs_fold(C, FS_PAR, " (ap r $s)"), ("client",), FS_SERVICES)
+add("fold-scalar-par-nested", "nested folds, a scalar bound under par per inner iteration and one per outer iteration",
+    f'(seq (call {C} ("getDataSrv" "arr") [] arr) (new $s (seq (fold arr i (seq (seq (par (null) (call {C} ("op" "identity") [i] o)) '
+    f'(fold arr j (seq (seq (par (null) (call {C} ("op" "identity") [j] r)) (seq (ap o $s) (ap r $s))) (next j)))) (next i))) '
+    f'(seq (canon {C} $s #c) {log("#c")}))))', ("client",), FS_SERVICES)
+add("fold-scalar-par-stream-fold", "a stream fold, a scalar bound under par per value",
+    f'(seq (seq (ap 1 $in) (seq (ap 2 $in) (ap 3 $in))) (new $s (seq (fold $in i {fs_body(C, FS_PAR)} (null)) '
+    f'(seq (canon {C} $s #c) {log("#c")}))))', ("client",), FS_SERVICES)
+add("fold-scalar-par-shadows-global", "a scalar of the same name bound before the fold, then under par in each iteration",
+    f'(seq (call {C} ("op" "identity") [0] r) {fs_fold(C, FS_PAR)})', ("client",), FS_SERVICES)
+add("fold-canon-par-init", "a canon bound under par in each fold iteration: each iteration reads its own",
+    f'(seq (call {C} ("getDataSrv" "arr") [] arr) (new $s (seq (fold arr i (seq (seq (par (null) (new $t (seq (call {C} ("op" "identity") [i] $t) (canon {C} $t #t)))) '
+    f'(ap #t $s)) (next i))) (seq (canon {C} $s #c) {log("#c")}))))', ("client",), FS_SERVICES)
 for name, sc in S.items():
     json.dump(sc, open(f"{name}.json", "w"), indent=1)
 print(len(S))

@@ -3,6 +3,11 @@
 //!
 //! A scope is opened by every fold iteration and every `new`; names set inside are dropped when it
 //! closes. In the global scope a scalar is write-once (AquaVM's `ShadowingIsNotAllowed`).
+//!
+//! `next` runs the following iteration inside the current one (a recursion), so the scope of the
+//! iteration that called `next` stays open below it. As in AquaVM, that scope is *hidden* while the
+//! recursion runs: a scalar (or canon) whose innermost value was set by an earlier iteration reads
+//! as not yet set, so the later iteration waits for its own value instead of reading a stale one.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -84,6 +89,8 @@ pub struct Variables {
     iterators: HashMap<String, Vec<Val>>,
     depth: u32,
     scope_log: Vec<Vec<(Kind, String)>>,
+    /// The depths of iterations whose `next` is running (AquaVM's depths not in `allowed_depths`).
+    hidden: Vec<u32>,
 }
 
 impl Variables {
@@ -104,6 +111,30 @@ impl Variables {
             }
         }
         self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Hides the current scope while the following fold iteration runs (`next`); returns what
+    /// [`Variables::reveal_scope`] needs to show it again.
+    pub fn hide_scope(&mut self) -> u32 {
+        self.hidden.push(self.depth);
+        self.depth
+    }
+
+    /// Shows again a scope hidden by [`Variables::hide_scope`].
+    pub fn reveal_scope(&mut self, depth: u32) {
+        if let Some(pos) = self.hidden.iter().rposition(|hidden| *hidden == depth) {
+            self.hidden.remove(pos);
+        }
+    }
+
+    /// The innermost value of a name, unless its scope is hidden (then it reads as unset, even
+    /// when an outer scope has a value: AquaVM looks at the innermost cell only).
+    fn visible<'v, T>(&self, slots: Option<&'v Vec<Slot<T>>>) -> Option<&'v T> {
+        let slot = slots?.last()?;
+        if slot.depth > 0 && self.hidden.contains(&slot.depth) {
+            return None;
+        }
+        slot.value.as_ref()
     }
 
     fn log(&mut self, kind: Kind, name: &str) {
@@ -139,7 +170,7 @@ impl Variables {
         if let Some(value) = self.iterators.get(name).and_then(|stack| stack.last()) {
             return Some(value);
         }
-        self.scalars.get(name)?.last()?.value.as_ref()
+        self.visible(self.scalars.get(name))
     }
 
     /// Sets a canon stream.
@@ -152,7 +183,7 @@ impl Variables {
 
     /// A canon stream, if set.
     pub fn canon(&self, name: &str) -> Option<&CanonVal> {
-        self.canons.get(name)?.last()?.value.as_ref()
+        self.visible(self.canons.get(name))
     }
 
     /// Sets a canon map (its elements are `{key, value}` objects).
@@ -165,7 +196,7 @@ impl Variables {
 
     /// A canon map, if set.
     pub fn canon_map(&self, name: &str) -> Option<&CanonVal> {
-        self.canon_maps.get(name)?.last()?.value.as_ref()
+        self.visible(self.canon_maps.get(name))
     }
 
     /// Opens `new` for a name of the given kind: it starts undefined or empty. Only that name is

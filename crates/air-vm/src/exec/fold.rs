@@ -314,7 +314,9 @@ impl<'p> Exec<'p, '_> {
             Items::Stream(iter) => (iter.unvisited_after(iter.at), iter.at),
         };
         if let Some(following) = following {
+            let hidden = self.vars.hide_scope();
             let result = self.run_item(name, following);
+            self.vars.reveal_scope(hidden);
             if let Some(cursor) = self.cursor(name) {
                 cursor.idx = saved;
                 if let Items::Stream(iter) = &mut cursor.items {
