@@ -1,6 +1,7 @@
 //! End-to-end tests of the `aqua` binary, in one test executable.
 
 mod air;
+mod architecture;
 mod builtin_services;
 mod check;
 mod compile;

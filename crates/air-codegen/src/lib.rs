@@ -25,7 +25,6 @@ pub mod error;
 mod lower;
 pub mod meta;
 pub mod names;
-mod topology;
 mod wrapper;
 
 use aqua_typecheck::tast::{ExportTarget, FuncId, Program};

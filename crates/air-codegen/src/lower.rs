@@ -1,9 +1,10 @@
 //! The lowering context and statement lowering: what a local stands for, scopes of streams, and
 //! one function per statement form. Expressions are in [`expr`], calls and inlining in [`call`],
-//! hops in [`crate::topology`], the calling convention in [`crate::wrapper`].
+//! hops in [`topology`], the calling convention in [`crate::wrapper`].
 
 mod call;
 mod expr;
+pub(crate) mod topology;
 
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
@@ -19,8 +20,8 @@ use smol_str::SmolStr;
 use crate::Options;
 use crate::build::{self, scalar};
 use crate::error::{LowerError, Result};
+use crate::lower::topology::Location;
 use crate::names::Names;
-use crate::topology::Location;
 
 /// What a local stands for while lowering.
 #[derive(Debug, Clone)]

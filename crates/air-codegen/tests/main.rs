@@ -1,7 +1,7 @@
 //! Integration tests of air-codegen: AIR snapshots of every example, semantic equality with the
 //! reference on the conformance scenarios (run on air-vm), and the size of our AIR.
 
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 mod conformance;
 mod examples;

@@ -3,6 +3,8 @@
 //! peak heap. Memory comes from mimalloc, as in the `aqua` binary.
 //!
 //! Run with `cargo bench -p air-network --bench network`.
+
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 #![allow(unsafe_code)] // The counting allocator below must implement `GlobalAlloc`.
 
 use std::alloc::{GlobalAlloc, Layout};

@@ -8,6 +8,7 @@
 //! Run with `cargo bench -p air-network --bench vm`.
 
 #![allow(unsafe_code, clippy::print_stdout)]
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;

@@ -37,6 +37,7 @@ mod peer;
 mod sig;
 mod srv;
 mod state;
+mod vault;
 mod workers;
 
 pub use args::{ArgError, Failure};
@@ -143,7 +144,7 @@ pub fn call(
     match service {
         "srv" => srv::call(state, ctx, function, args),
         "dist" => dist::call(state, ctx, function, args),
-        "vault" => debug::vault(state, ctx, function, args),
+        "vault" => vault::vault(state, ctx, function, args),
         "stat" => debug::stat(state, function, args),
         "sig" => sig::call(&state.options, ctx, function, args),
         "kad" => kad::call(ctx, function, args),
@@ -194,4 +195,12 @@ pub fn local(
         (0, value) => Ok(value),
         (code, message) => Err((code, message)),
     })
+}
+
+/// nox's access guard: with guards on, only the peer itself and privileged peers pass.
+fn guard(options: &Options, ctx: &Context<'_>) -> Result<(), Failure> {
+    if options.guards && !options.is_privileged(ctx.peer_id, ctx.init_peer_id) {
+        return Err(Failure::plain("This function is only available to the host or worker spells"));
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! instruction and quirk scenarios of `tests/conformance/extra/` run on our VM must make the same
 //! calls with the same results (a multiset) and end with the same error codes as AquaVM did.
 
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 use std::path::PathBuf;
 

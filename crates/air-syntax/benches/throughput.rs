@@ -1,6 +1,8 @@
 //! Measures parsing, validation and printing throughput on a generated 10 MB script, in MB/s.
 //! Run with `cargo bench -p air-syntax`.
 
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -21,8 +21,8 @@ pub const MAGIC: &[u8; 4] = b"AQPD";
 /// The format version this VM writes and reads.
 pub const FORMAT_VERSION: u8 = 2;
 /// The deepest trace nesting (par, fold) accepted: a `fold … par` over n peers nests n pars, so
-/// this matches the fold recursion limit (every pass over the trace grows its stack on the heap).
-pub const MAX_DEPTH: usize = crate::exec::MAX_FOLD_DEPTH;
+/// the fold recursion limit is this one (every pass over the trace grows its stack on the heap).
+pub const MAX_DEPTH: usize = 100_000;
 
 /// Everything a particle carries between peers besides the script.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -22,15 +22,16 @@ use air_syntax::{Instruction, Program};
 use crate::context::Variables;
 use crate::error::{CatchableError, FatalError};
 use crate::merge::merge_traces;
-use crate::step::{CallRequest, CallResult};
+use crate::request::{CallRequest, CallResult};
 use crate::trace::{Generation, State};
 use crate::value::JValue;
 
 pub(crate) use fold::FoldCursor;
 pub(crate) use resolve::Resolved;
 
-/// The deepest fold recursion (`next` inside `next`) allowed.
-pub const MAX_FOLD_DEPTH: usize = 100_000;
+/// The deepest fold recursion (`next` inside `next`) allowed: the trace nesting the data format
+/// accepts.
+pub const MAX_FOLD_DEPTH: usize = crate::data::MAX_DEPTH;
 
 /// What the executor needs from the run parameters.
 pub(crate) struct ExecParams<'a> {

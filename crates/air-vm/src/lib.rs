@@ -51,6 +51,7 @@ pub mod error;
 mod exec;
 mod generation;
 pub mod merge;
+pub mod request;
 pub mod signature;
 pub mod step;
 pub mod trace;

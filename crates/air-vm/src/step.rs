@@ -13,9 +13,9 @@ use air_syntax::Program;
 use crate::data::{self, ParticleData};
 use crate::error::{FarewellError, PreparationError, VmError};
 use crate::exec::{self, ExecError, ExecParams};
+pub use crate::request::{CallRequest, CallResult};
 use crate::signature::KeyPair;
 use crate::trace::visit_signed;
-use crate::value::{JValue, Tetraplet};
 use crate::verify::{VerifiedSignatures, collect_results, verify_incoming};
 
 /// Size limits of a step, in bytes.
@@ -53,30 +53,6 @@ pub struct RunParameters {
     pub key: KeyPair,
     /// The size limits.
     pub limits: Limits,
-}
-
-/// The host's answer to a call request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallResult {
-    /// 0 for success, anything else for a service error.
-    pub ret_code: i32,
-    /// The result as JSON text (the error message for a failure).
-    pub result: String,
-}
-
-/// A call the host must make on this peer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallRequest {
-    /// The id to answer with.
-    pub call_id: u32,
-    /// The service.
-    pub service_id: String,
-    /// The function.
-    pub function_name: String,
-    /// The arguments.
-    pub arguments: Vec<JValue>,
-    /// Where each argument comes from (one per element for canon streams).
-    pub tetraplets: Vec<Vec<Tetraplet>>,
 }
 
 /// What a step returns.

@@ -2,6 +2,8 @@
 //! second, MB/s and the peak heap use, so that linearity shows side by side.
 //!
 //! Run with `cargo bench -p aqua-syntax --bench parse`.
+
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 #![allow(unsafe_code)] // The counting allocator below must implement `GlobalAlloc`.
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -1,6 +1,6 @@
 //! Broken programs: each must report at least one syntax error, and the rendered diagnostics
 //! must match the snapshot.
-#![allow(clippy::disallowed_methods)] // Tests read their fixtures from disk.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Tests read their fixtures from disk.
 
 #[test]
 fn bad_inputs_report_errors() {

@@ -1,5 +1,5 @@
 //! Every example program parses without errors, and its tree matches the snapshot.
-#![allow(clippy::disallowed_methods)] // Tests read their fixtures from disk.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Tests read their fixtures from disk.
 
 #[test]
 fn examples_parse_cleanly() {

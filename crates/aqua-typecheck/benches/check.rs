@@ -5,8 +5,9 @@
 //! lines per second and peak memory. Each size runs in a child process of this binary so that
 //! the peak resident set size (`VmHWM`) belongs to that size alone.
 
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
+
 // A benchmark binary may read /proc and spawn itself; the library does neither.
-#![allow(clippy::disallowed_methods)]
 
 use std::fmt::Write;
 use std::path::Path;

@@ -7,6 +7,7 @@
 mod call;
 mod expr;
 mod items;
+mod resolve;
 mod stmt;
 
 use std::collections::HashMap;
@@ -16,12 +17,12 @@ use aqua_syntax::ast::{self, Declares, HeaderItem};
 use aqua_syntax::{FileId, Span};
 use smol_str::SmolStr;
 
+use crate::ConstOverride;
 use crate::env::{Def, Entry, Locals, ModuleScope, Namespace};
 use crate::error::{InFile, TypeError, Warning};
 use crate::modules::{LoadedModule, ModuleGraph};
 use crate::tast::{ModuleId, ModuleInfo, Program};
 use crate::types::{ScalarType, StructType, Type};
-use crate::{ConstOverride, resolve};
 
 /// The shared state of a whole check.
 pub(crate) struct Checker<'o> {

@@ -14,7 +14,6 @@ pub mod error;
 mod infer;
 pub mod modules;
 pub mod print;
-mod resolve;
 pub mod stdlib;
 pub mod suggest;
 pub mod tast;

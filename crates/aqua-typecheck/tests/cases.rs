@@ -6,7 +6,7 @@
 //! that cases import live in `tests/cases/types/lib/`.
 
 // The test reads its fixtures from disk; the library itself does no IO.
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 use std::path::{Path, PathBuf};
 

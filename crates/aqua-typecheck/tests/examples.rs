@@ -2,7 +2,7 @@
 //! with the reference compiler's errors), and the typed signatures of its functions are snapshot.
 
 // The test reads its fixtures from disk; the library itself does no IO.
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

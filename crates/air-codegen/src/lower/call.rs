@@ -12,7 +12,7 @@ use smol_str::SmolStr;
 use super::{Arrow, Bound, Frame, Lowerer};
 use crate::build::{self, scalar};
 use crate::error::{LowerError, Result};
-use crate::topology::Location;
+use crate::lower::topology::Location;
 
 impl Lowerer<'_> {
     /// Lowers `callee{abilities}(args)` and returns its results.

@@ -10,9 +10,8 @@ use serde_json::json;
 
 use super::args::{Args, Decode, Failure};
 use super::cid::{cid_of, is_cid};
-use super::srv::guard;
 use super::state::{Blueprint, Module};
-use super::{Context, Outcome, PeerState, debug};
+use super::{Context, Outcome, PeerState, guard, vault};
 use air_vm::value::JValue;
 
 /// nox's `ModuleError`, for the cases a simulation meets.
@@ -109,13 +108,13 @@ pub fn call(
         "add_module_from_vault" => guard(&state.options, ctx).and_then(|()| {
             let path: String = next.next("module_path")?;
             let NamedConfig(name) = next.next("config")?;
-            let bytes = debug::read(state, ctx, &path)?.into_bytes();
+            let bytes = vault::read(state, ctx, &path)?.into_bytes();
             add_module(state, name, bytes)
         }),
         "add_module_bytes_from_vault" => guard(&state.options, ctx).and_then(|()| {
             let name: String = next.next("module_name")?;
             let path: String = next.next("module_path")?;
-            let bytes = debug::read(state, ctx, &path)?.into_bytes();
+            let bytes = vault::read(state, ctx, &path)?.into_bytes();
             add_module(state, name, bytes)
         }),
         "default_module_config" => next
@@ -125,7 +124,7 @@ pub fn call(
         "make_module_config" => make_module_config(args),
         "load_module_config" => next.next::<String>("config_path").map_err(Failure::from).and_then(
             |path| {
-                let text = debug::read(state, ctx, &path)?;
+                let text = vault::read(state, ctx, &path)?;
                 serde_json::from_str(&text).map_err(|error| {
                     Failure(format!(
                         "Error: Error parsing module config from vault {path:?}: {error}\nIncorrectVaultModuleConfig {{ config_path: {path:?}, err: {error:?} }}"
@@ -143,7 +142,7 @@ pub fn call(
         }),
         "load_blueprint" => next.next::<String>("blueprint_path").map_err(Failure::from).and_then(
             |path| {
-                let text = debug::read(state, ctx, &path)?;
+                let text = vault::read(state, ctx, &path)?;
                 let blueprint = parse_blueprint(&text).map_err(|error| {
                     Failure::plain(format!("Error parsing blueprint from vault {path:?}: {error}"))
                 })?;

@@ -3,8 +3,7 @@
 //! connected and known.
 
 use super::args::{ArgError, Args, Decode, Failure};
-use super::srv::guard;
-use super::{Context, Options, Outcome};
+use super::{Context, Options, Outcome, guard};
 use air_vm::value::JValue;
 
 /// What `identify` reports as the node and interpreter versions.

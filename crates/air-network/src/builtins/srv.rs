@@ -7,7 +7,7 @@ use std::fmt;
 use super::args::{Args, Failure};
 use super::dist::ModuleError;
 use super::state::Created;
-use super::{Context, Options, Outcome, PeerState};
+use super::{Context, Outcome, PeerState, guard};
 use air_vm::value::JValue;
 
 /// The scope a service lives in: a simulated peer is always the host.
@@ -77,14 +77,6 @@ impl From<ServiceError> for Failure {
     fn from(error: ServiceError) -> Failure {
         Failure::wrapped(&error)
     }
-}
-
-/// nox's access guard: with guards on, only the peer itself and privileged peers pass.
-pub fn guard(options: &Options, ctx: &Context<'_>) -> Result<(), Failure> {
-    if options.guards && !options.is_privileged(ctx.peer_id, ctx.init_peer_id) {
-        return Err(Failure::plain("This function is only available to the host or worker spells"));
-    }
-    Ok(())
 }
 
 /// The id of the service with this id or alias, or nox's error.

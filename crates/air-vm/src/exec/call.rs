@@ -8,7 +8,7 @@ use air_syntax::{Call, CallOutput, Instruction, Value, ValueKind};
 use super::{Exec, ExecError, ExecResult, Resolved};
 use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_call};
-use crate::step::CallRequest;
+use crate::request::CallRequest;
 use crate::trace::{CallState, OutputKind, ServiceResult, State};
 use crate::value::{Hash, JValue, Stored, Tetraplet, Val, describe, hash_array};
 
@@ -168,7 +168,7 @@ impl<'p> Exec<'p, '_> {
         call: &Call,
         instruction: &Instruction,
         target: &Target,
-        result: crate::step::CallResult,
+        result: crate::request::CallResult,
     ) -> ExecResult {
         let hash = args_hash(target.args.as_deref().unwrap_or_default());
         let parsed = serde_json::from_str::<JValue>(&result.result);

@@ -11,8 +11,8 @@ use smol_str::SmolStr;
 use crate::env::Def;
 use crate::error::{NameKind, TypeError, Warning};
 use crate::infer::expr::Head;
+use crate::infer::resolve;
 use crate::infer::{Checker, join_name};
-use crate::resolve;
 use crate::tast::{self, Expr, MapMethod};
 use crate::types::{ArrowType, StructType, Type, is_subtype};
 

@@ -9,7 +9,7 @@ use smol_str::SmolStr;
 use crate::env::{Def, FrameKind, Locals};
 use crate::error::{ReturnProblem, TypeError};
 use crate::infer::Checker;
-use crate::resolve;
+use crate::infer::resolve;
 use crate::tast::{self, Binding, ConstId, FuncId, ServiceDefId};
 use crate::types::{
     AbilityType, ArrowType, LiteralType, ScalarType, ServiceType, StructType, Type, is_subtype,

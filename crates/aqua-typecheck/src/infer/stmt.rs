@@ -8,8 +8,8 @@ use aqua_syntax::ast::{self, CollectionKind, ExprKind, ForMode, ForPattern, Stmt
 
 use crate::env::{Def, FrameKind};
 use crate::error::{NameKind, ReturnProblem, TypeError, Warning};
+use crate::infer::resolve;
 use crate::infer::{Checker, join_name};
-use crate::resolve;
 use crate::tast::{self, Binding, Expr, ResultTarget, Stmt};
 use crate::types::{ArrowType, StructType, Type, is_subtype};
 
