@@ -142,14 +142,33 @@ impl<'p> Lowerer<'p> {
         self.locations.last().map_or_else(build::init_peer, |l| l.peer.clone())
     }
 
+    /// Lowers a nested region with `in_par` and `quiet` set as given and a list of pending
+    /// streams of its own, then gives the outer state back, on success and failure alike.
+    /// Returns what the region produced and the streams it declared.
+    fn region<T>(
+        &mut self,
+        in_par: bool,
+        quiet: bool,
+        lower: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> (Result<T>, Vec<(VariableKind, String)>) {
+        let outer_in_par = std::mem::replace(&mut self.in_par, in_par);
+        let outer_quiet = std::mem::replace(&mut self.quiet, quiet);
+        let outer_pending = std::mem::take(&mut self.pending);
+        let result = lower(self);
+        self.in_par = outer_in_par;
+        self.quiet = outer_quiet;
+        let declared = std::mem::replace(&mut self.pending, outer_pending);
+        (result, declared)
+    }
+
     /// Lowers a block as a scope: streams declared in it are restricted to it.
     pub fn lower_scope(&mut self, frame: &mut Frame, block: &Block) -> Result<Instruction> {
-        let outer = std::mem::take(&mut self.pending);
-        let mut out = Vec::new();
-        let result = self.lower_block(frame, block, &mut out);
-        let declared = std::mem::replace(&mut self.pending, outer);
-        result?;
-        Ok(wrap_new(declared, build::seq_all(out)))
+        let (in_par, quiet) = (self.in_par, self.quiet);
+        let (out, declared) = self.region(in_par, quiet, |this| {
+            let mut out = Vec::new();
+            this.lower_block(frame, block, &mut out).map(|()| out)
+        });
+        Ok(wrap_new(declared, build::seq_all(out?)))
     }
 
     /// Lowers the statements of a block into `out` (not a scope of its own).
@@ -243,12 +262,12 @@ impl<'p> Lowerer<'p> {
                 Ok(())
             }
             StmtKind::Otherwise { attempt, fallback } => {
-                let outer = std::mem::take(&mut self.pending);
-                let mut first = Vec::new();
-                let result = self.lower_stmt(frame, attempt, &mut first);
-                let declared = std::mem::replace(&mut self.pending, outer);
-                result?;
-                let first = wrap_new(declared, build::seq_all(first));
+                let (in_par, quiet) = (self.in_par, self.quiet);
+                let (first, declared) = self.region(in_par, quiet, |this| {
+                    let mut first = Vec::new();
+                    this.lower_stmt(frame, attempt, &mut first).map(|()| first)
+                });
+                let first = wrap_new(declared, build::seq_all(first?));
                 out.push(build::xor(first, self.lower_scope(frame, fallback)?));
                 Ok(())
             }
@@ -281,18 +300,13 @@ impl<'p> Lowerer<'p> {
 
     /// A statement run as a `par` branch. Locals it binds stay visible after it (`join`).
     fn lower_branch(&mut self, frame: &mut Frame, stmt: &Stmt) -> Result<Instruction> {
-        let was = std::mem::replace(&mut self.in_par, true);
-        let was_quiet = std::mem::replace(&mut self.quiet, !produces(stmt));
-        let outer = std::mem::take(&mut self.pending);
-        let mut out = Vec::new();
-        let result = self.lower_stmt(frame, stmt, &mut out);
-        let declared = std::mem::replace(&mut self.pending, outer);
-        self.in_par = was;
-        self.quiet = was_quiet;
-        result?;
+        let (out, declared) = self.region(true, !produces(stmt), |this| {
+            let mut out = Vec::new();
+            this.lower_stmt(frame, stmt, &mut out).map(|()| out)
+        });
         // Streams declared by a branch are visible after the `par`: they stay pending outside.
         self.pending.extend(declared);
-        Ok(build::seq_all(out))
+        Ok(build::seq_all(out?))
     }
 
     fn declare_stream(&mut self, frame: &mut Frame, binding: &Binding) {
@@ -456,9 +470,10 @@ impl<'p> Lowerer<'p> {
         let (iterable, iterator) = self.iteration(frame, pattern, iterable, live, out)?;
         let parallel = matches!(mode, Some(ForMode::Par | ForMode::Rec));
         let inside = self.in_par || parallel;
-        let was = std::mem::replace(&mut self.in_par, inside);
-        let body = self.lower_scope(frame, body);
-        self.in_par = was;
+        let quiet = self.quiet;
+        let (body, declared) = self.region(inside, quiet, |this| this.lower_scope(frame, body));
+        // The body is a scope of its own: it leaves nothing pending.
+        self.pending.extend(declared);
         let body = body?;
         let next = build::next(&iterator);
         out.push(match mode {
