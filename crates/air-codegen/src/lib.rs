@@ -20,6 +20,11 @@
 //! - a service method parameter named `id` receives its argument (the reference passes the
 //!   service id, spec section 12, example 34).
 
+// Library code never panics on input and never prints: errors are values (tests may unwrap).
+#![deny(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 mod build;
 pub mod error;
 mod lower;

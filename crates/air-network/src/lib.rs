@@ -16,6 +16,11 @@
 //!
 //! The crate does no IO: files arrive as text or bytes, Wasm services as loaded components.
 
+// Library code never panics on input and never prints: errors are values (tests may unwrap).
+#![deny(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod builtins;
 pub mod client;
 pub mod config;

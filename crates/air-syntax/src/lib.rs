@@ -10,6 +10,11 @@
 //! assert_eq!(air_syntax::print_pretty(&program), "(seq\n (null)\n (never)\n)\n");
 //! ```
 
+// Library code never panics on input and never prints: errors are values (tests may unwrap).
+#![deny(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod ast;
 pub mod diagnostics;
 pub mod document;

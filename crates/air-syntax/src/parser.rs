@@ -10,7 +10,15 @@ use crate::error::{AirSyntaxError, LexError};
 use crate::lexer::{Keyword, Lexer, Token};
 
 lalrpop_mod!(
-    #[allow(clippy::all, clippy::pedantic, unused_imports, unused_qualifications, dead_code)]
+    #[allow(
+        clippy::all,
+        clippy::pedantic,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        unused_imports,
+        unused_qualifications,
+        dead_code
+    )]
     grammar
 );
 

@@ -45,6 +45,11 @@
 //! - Results of calls without an output variable are signed too.
 //! - A fold over a canon map yields every `{key, value}` pair in insertion order (AquaVM 0.62.0).
 
+// Library code never panics on input and never prints: errors are values (tests may unwrap).
+#![deny(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod context;
 pub mod data;
 pub mod error;

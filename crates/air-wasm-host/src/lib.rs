@@ -9,6 +9,11 @@
 //!
 //! This crate does no file IO: callers hand it the bytes of a `.wasm` or `.wat` file.
 
+// Library code never panics on input and never prints: errors are values (tests may unwrap).
+#![deny(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 mod convert;
 mod declaration;
 mod error;

@@ -3,6 +3,11 @@
 //! [`parse`] never fails: it returns a tree (with error nodes where it had to recover) and the list
 //! of problems found. It knows nothing about names or types; that is `aqua-typecheck`'s job.
 
+// Library code never panics on input and never prints: errors are values (tests may unwrap).
+#![deny(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod assemble;
 pub mod ast;
 mod depth;

@@ -10,7 +10,15 @@ use crate::span::Span;
 use crate::token::RawToken;
 
 lalrpop_mod!(
-    #[allow(clippy::all, clippy::pedantic, unused_parens, unused_imports, missing_docs)]
+    #[allow(
+        clippy::all,
+        clippy::pedantic,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        unused_parens,
+        unused_imports,
+        missing_docs
+    )]
     grammar
 );
 

@@ -6,6 +6,10 @@
 //! type error and warning, and the files needed to render them. It never panics and never
 //! stops at the first error: unknown types become [`types::Type::Error`], which fits anywhere.
 
+// Library code never panics on input and never prints: errors are values (tests may unwrap).
+#![deny(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
 pub mod diagnostics;
