@@ -429,3 +429,83 @@ fn find_cycles(edges: &BTreeSet<(String, String)>) -> Vec<Vec<String>> {
     }
     cycles
 }
+
+#[test]
+fn every_code_the_tools_emit_is_documented() {
+    let docs = std::fs::read_to_string(root().join("docs/diagnostics.md")).expect("docs");
+    let mut codes = BTreeSet::new();
+    for crate_dir in std::fs::read_dir(root().join("crates")).expect("crates/") {
+        let src = crate_dir.expect("entry").path().join("src");
+        for (_, path) in rust_files(&src) {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            codes.extend(quoted_codes(&text));
+            if path.ends_with("air-vm/src/error.rs") {
+                codes.extend(return_codes(&text));
+            }
+        }
+    }
+    assert!(codes.len() > 100, "found only {} codes: the scan is broken", codes.len());
+    let missing: Vec<&String> =
+        codes.iter().filter(|code| !docs.contains(&format!("| {code} |"))).collect();
+    assert!(missing.is_empty(), "codes missing from docs/diagnostics.md: {missing:?}");
+}
+
+/// Diagnostic codes at the start of string literals: `"T002"`, `"L001 unbound …"`.
+fn quoted_codes(text: &str) -> Vec<String> {
+    text.split('"')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|literal| {
+            let code = literal.get(..4)?;
+            let well_formed = code.starts_with(|c: char| c.is_ascii_uppercase())
+                && code[1..].chars().all(|c| c.is_ascii_digit())
+                && literal[4..].chars().next().is_none_or(|c| c == ' ');
+            well_formed.then(|| code.to_owned())
+        })
+        .collect()
+}
+
+/// The numeric codes of `fn code` match arms: `Variant(..) => 10000,`.
+fn return_codes(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let (_, after) = line.split_once("=> ")?;
+            let number = after.strip_suffix(',')?;
+            number.chars().all(|c| c.is_ascii_digit()).then(|| number.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn comments_name_only_files_of_the_repository() {
+    let mut dangling = Vec::new();
+    for crate_dir in std::fs::read_dir(root().join("crates")).expect("crates/") {
+        let crate_dir = crate_dir.expect("entry").path();
+        for (_, path) in rust_files(&crate_dir.join("src")) {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for line in text.lines().filter(|line| line.trim_start().starts_with("//")) {
+                for name in line.split('`').skip(1).step_by(2).filter(|name| is_file_path(name)) {
+                    let bases =
+                        [root(), crate_dir.clone(), crate_dir.join("src"), root().join("crates")];
+                    if !bases.iter().any(|base| base.join(name).exists()) {
+                        dangling.push(format!("{}: `{name}`", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        dangling.is_empty(),
+        "comments name files that are not in the repository:\n{}",
+        dangling.join("\n")
+    );
+}
+
+/// `dir/name.ext` with a known extension.
+fn is_file_path(text: &str) -> bool {
+    let extensions = [".md", ".rs", ".mjs", ".py", ".sh", ".json", ".toml", ".aqua", ".air"];
+    text.contains('/')
+        && !text.contains("...")
+        && extensions.iter().any(|ext| text.ends_with(ext))
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+}

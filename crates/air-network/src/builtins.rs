@@ -1,7 +1,7 @@
 //! The built-in services of a Fluence peer, answered natively as nox (the Rust peer) answers
 //! them: `op`, `peer`, `kad`, `srv`, `dist`, `sig`, `stat`, `debug`, `run-console`, `vault`,
 //! `math`, `cmp`, `array` and `json`, with nox's results and error texts
-//! (`spec/builtins.md` records them). `worker` and `subnet` answer that they are not simulated.
+//! (as recorded from nox 0.28). `worker` and `subnet` answer that they are not simulated.
 //!
 //! A function's outcome is a value, an empty result (the JSON string `""`), an error (always
 //! `ret_code` 1) or, for `peer.timeout`, a value that arrives later on the virtual clock. Errors

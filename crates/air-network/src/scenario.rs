@@ -1,4 +1,4 @@
-//! The reference oracle's scenarios (`reference/oracle.mjs` of the shared tools): a script over
+//! The reference oracle's scenarios (Fluence's AquaVM driven over simulated peers, from the shared development tools): a script over
 //! named peers with mocked services, run as a [`Network`] with first-in-first-out delivery in
 //! peer-name order and no client, and summarised in the oracle's `--json` shape.
 //!

@@ -1,5 +1,5 @@
 //! The native built-in services, function by function, against the answers and error texts of
-//! a real Fluence peer (nox 0.28) as `spec/builtins.md` records them. The facts are copied
+//! a real Fluence peer (nox 0.28) as recorded from it. The facts are copied
 //! here: every expected value below comes from the spec's tables (§2) and verified semantics
 //! (§5), or from the simulator's documented choices (§7).
 
@@ -750,7 +750,7 @@ fn a_lone_local_peer_answers_the_stateless_services() {
 
 #[test]
 fn the_oracle_driver_keeps_the_reference_oracle_answers() {
-    // The scenario driver answers `math` and `cmp` as reference/oracle.mjs does, which differs
+    // The scenario driver answers `math` and `cmp` as the reference oracle does, which differs
     // from nox in texts: sub reports "add" overflow, bad types print the whole argument list.
     assert_eq!(
         builtins::math_cmp("math", "sub", &[json!(i64::MIN), json!(1)]),

@@ -26,7 +26,7 @@ const ERROR_DEVIATIONS: &[(&str, &str)] = &[
     ),
     (
         "stream-fold-swallows-errors",
-        "AquaVM's replay bug (spec/air.md section 9): a failed call replayed inside a stream fold \
+        "AquaVM's replay bug: a failed call replayed inside a stream fold \
          marks the fold incomplete, so the call after it is dropped and the step ends with 30000. \
          We replay a failure exactly as it ran.",
     ),
@@ -131,7 +131,7 @@ fn greet_flow_data_is_smaller_than_aquavm() {
     let response = summary.calls.iter().rfind(|call| call.service == "callbackSrv");
     let response = response.expect("the client gets a response");
     assert_eq!(response.args, vec![Value::from("Hello, Fluence!")]);
-    // AquaVM ends the same flow with 3197 bytes on the client (spec/air.md section 16.3).
+    // AquaVM ends the same flow with 3197 bytes on the client (recorded with AquaVM 0.62.0).
     let client = summary.data_bytes["client"];
     assert!(client <= 3197, "client data is {client} bytes");
 }

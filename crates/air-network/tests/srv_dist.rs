@@ -1,7 +1,7 @@
 //! Deploying a Wasm service at run time as a Fluence peer's API does: `dist.add_module` (base64
 //! module bytes, here a WebAssembly component in text form), `make_blueprint`, `add_blueprint`,
 //! `srv.create`, calls by id and alias, `srv.remove`; and the errors of nox along the way
-//! (texts from `spec/builtins.md` §2.4, §2.5, copied here).
+//! (texts as nox 0.28 gives them, copied here).
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! `peer.timeout` and slow services on the virtual clock: a reply that arrives later does not
 //! hold the particle up; the peer goes on with its other branches, and when the reply is due
 //! the scheduler invokes the same peer again with no new data and the pending result (a call
-//! id issued in an earlier invocation), as a Fluence host does (`spec/builtins.md` §5.9).
+//! id issued in an earlier invocation), as a Fluence host does.
 
 use std::collections::BTreeMap;
 

@@ -24,7 +24,7 @@
 //! This crate depends on `air-syntax` and on no `aqua-*` crate, and does no IO. Only `air-network`
 //! (and tests and benchmarks) calls [`step`]: every driver goes through it.
 //!
-//! # Differences from AquaVM (`spec/air.md` section 18), chosen consciously
+//! # Differences from AquaVM, chosen consciously
 //!
 //! - The trace is a tree (`par` holds its subtraces, a stream fold one subtrace per value keyed
 //!   by content) in our own data format (`docs/particle-format.md`), not AquaVM's flat rkyv trace.

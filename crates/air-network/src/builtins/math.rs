@@ -1,4 +1,4 @@
-//! `math` and `cmp` as nox computes them (`particle-builtins/src/math.rs`): exactly two
+//! `math` and `cmp` as nox computes them (its particle built-ins): exactly two
 //! arguments, strictly decoded i64 (a float, a string or a u64 above i64::MAX is a decoding
 //! error), checked arithmetic that never wraps, truncating division, and nox's quirks: `sub`
 //! negates its second operand first (so `sub(x, i64::MIN)` is always `i64 neg overflow`),

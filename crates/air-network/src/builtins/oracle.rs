@@ -1,4 +1,4 @@
-//! `math` and `cmp` as the reference oracle (`reference/oracle.mjs`) answers calls no mock
+//! `math` and `cmp` as the reference oracle (Fluence's AquaVM over simulated peers) answers calls no mock
 //! covers: i64, checked, with the oracle's texts. The scenario driver uses this so that its runs
 //! match the oracle's; the simulated network answers as nox does (`math.rs`).
 

@@ -7,7 +7,7 @@ use super::args::{Args, Failure};
 use super::{Context, Outcome, PeerState};
 use air_vm::value::JValue;
 
-/// Where nox mounts particle vaults (`particle-execution/src/particle_vault.rs`).
+/// Where nox mounts particle vaults.
 const VAULT_PREFIX: &str = "/tmp/vault";
 
 /// `vault.put(data)` and `vault.cat(path)`: files of the current particle, in memory.
