@@ -7,6 +7,7 @@ mod check;
 mod compile;
 mod examples;
 mod examples_conformance;
+mod fmt;
 mod parse;
 mod run_outputs;
 mod service;

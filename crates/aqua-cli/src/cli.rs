@@ -36,6 +36,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Compile Aqua files to AIR: one script per exported function.
     Compile(CompileArgs),
+    /// Format Aqua files in place in the canonical layout (`-` formats standard input).
+    Fmt(FmtArgs),
     /// Compile a function call and run it on a simulated network of peers.
     Run(RunArgs),
     /// Tools for AIR scripts.
@@ -128,6 +130,17 @@ pub enum CheckFormat {
     Json,
     /// GitHub Actions workflow annotations on standard output.
     Github,
+}
+
+/// Arguments of `aqua fmt`.
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Aqua files, directories searched recursively for `.aqua` files, or `-` for standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Rewrite nothing: list the files that would change and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Arguments of `aqua parse`.

@@ -4,6 +4,7 @@ mod air;
 mod air_run;
 mod check;
 mod compile;
+mod fmt;
 mod parse;
 mod run;
 mod service;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Parse(args) => parse::run(&args, color),
         Command::Check(args) => check::run(&args, color),
         Command::Compile(args) => compile::run(&args, color),
+        Command::Fmt(args) => fmt::run(&args, color),
         Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
         Command::Air(AirCommand::Check(args)) => air::check(&args, color),
         Command::Air(AirCommand::Run(args)) => air_run::run(&args),
