@@ -5,6 +5,11 @@
 //! aside), formatting twice gives what formatting once gave, and the comments come out in equal
 //! number and order. A file with syntax errors is never formatted. This crate does no IO.
 
+// Library code never panics on input and never prints: errors are values (tests may unwrap).
+#![deny(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 mod doc;
 mod expr;
 mod item;
