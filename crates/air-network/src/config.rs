@@ -58,6 +58,58 @@ pub enum ServiceSource {
 /// A mocked function, as written in the file.
 pub type FunctionSpec = MockBehaviour;
 
+/// Why a network file was refused; each names the place.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NetworkFileError {
+    /// Not TOML, or a key or value of the wrong shape (the message names the line).
+    #[error("{0}")]
+    Toml(String),
+    /// `peers` is empty.
+    #[error("`peers` must name at least one peer")]
+    NoPeers,
+    /// The relay is not one of the peers.
+    #[error("the relay `{0}` is not in `peers`")]
+    UnknownRelay(String),
+    /// A service is hosted by a peer that is not in `peers`.
+    #[error("service `{service}`: peer `{peer}` is not in `peers`")]
+    UnknownHost {
+        /// The service id.
+        service: String,
+        /// The unknown peer.
+        peer: String,
+    },
+    /// A service gives both `wasm` and `functions`.
+    #[error("service `{0}`: give either `wasm` or `functions`, not both")]
+    WasmAndFunctions(String),
+    /// A service gives neither `wasm` nor `functions`.
+    #[error("service `{0}`: give `wasm` or `functions`")]
+    NoSource(String),
+    /// A mocked function's behaviour is missing, doubled or wrong.
+    #[error("service `{service}`, function `{function}`: {problem}")]
+    Function {
+        /// The service id.
+        service: String,
+        /// The function.
+        function: String,
+        /// What is wrong.
+        problem: FunctionProblem,
+    },
+}
+
+/// What is wrong with a mocked function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FunctionProblem {
+    /// `error` with `code = 0`.
+    #[error("an error needs a non-zero `code`")]
+    ZeroCode,
+    /// None of `result`, `echo`, `error`.
+    #[error("give `result`, `echo = true` or `error`")]
+    NoBehaviour,
+    /// More than one of them.
+    #[error("give only one of `result`, `echo` and `error`")]
+    SeveralBehaviours,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -90,42 +142,40 @@ struct RawFunction {
 
 impl NetworkFile {
     /// Parses a network file; errors name the place and the cause.
-    pub fn from_toml(text: &str) -> Result<NetworkFile, String> {
-        let raw: RawFile = toml::from_str(text).map_err(|error| error.to_string())?;
-        if raw.peers.is_empty() {
-            return Err("`peers` must name at least one peer".into());
-        }
-        let relay = raw.relay.unwrap_or_else(|| raw.peers[0].clone());
+    pub fn from_toml(text: &str) -> Result<NetworkFile, NetworkFileError> {
+        let raw: RawFile =
+            toml::from_str(text).map_err(|error| NetworkFileError::Toml(error.to_string()))?;
+        let Some(first) = raw.peers.first() else { return Err(NetworkFileError::NoPeers) };
+        let relay = raw.relay.clone().unwrap_or_else(|| first.clone());
         let known = |name: &String| raw.peers.contains(name);
         if !known(&relay) {
-            return Err(format!("the relay `{relay}` is not in `peers`"));
+            return Err(NetworkFileError::UnknownRelay(relay));
         }
         let mut services = Vec::new();
         for service in raw.service {
             if let Some(unknown) = service.peers.iter().find(|peer| !known(peer)) {
-                return Err(format!(
-                    "service `{}`: peer `{unknown}` is not in `peers`",
-                    service.id
-                ));
+                return Err(NetworkFileError::UnknownHost {
+                    service: service.id,
+                    peer: unknown.clone(),
+                });
             }
             let source = match (service.wasm, service.functions.is_empty()) {
                 (Some(path), true) => ServiceSource::Wasm(path),
-                (Some(_), false) => {
-                    return Err(format!(
-                        "service `{}`: give either `wasm` or `functions`, not both",
-                        service.id
-                    ));
+                (Some(_), false) => return Err(NetworkFileError::WasmAndFunctions(service.id)),
+                (None, true) => return Err(NetworkFileError::NoSource(service.id)),
+                (None, false) => {
+                    let mut functions = BTreeMap::new();
+                    for (name, raw) in service.functions {
+                        let behaviour =
+                            behaviour(raw).map_err(|problem| NetworkFileError::Function {
+                                service: service.id.clone(),
+                                function: name.clone(),
+                                problem,
+                            })?;
+                        functions.insert(name, behaviour);
+                    }
+                    ServiceSource::Mock(functions)
                 }
-                (None, true) => {
-                    return Err(format!("service `{}`: give `wasm` or `functions`", service.id));
-                }
-                (None, false) => ServiceSource::Mock(
-                    service
-                        .functions
-                        .into_iter()
-                        .map(|(name, raw)| Ok((name.clone(), behaviour(&service.id, &name, raw)?)))
-                        .collect::<Result<_, String>>()?,
-                ),
             };
             services.push(ServiceSpec { id: service.id, peers: service.peers, source });
         }
@@ -133,17 +183,16 @@ impl NetworkFile {
     }
 }
 
-fn behaviour(service: &str, function: &str, raw: RawFunction) -> Result<MockBehaviour, String> {
-    let place = || format!("service `{service}`, function `{function}`");
+fn behaviour(raw: RawFunction) -> Result<MockBehaviour, FunctionProblem> {
     match (raw.result, raw.echo, raw.error) {
         (Some(value), false, None) => Ok(MockBehaviour::Return(to_json(value))),
         (None, true, None) => Ok(MockBehaviour::Echo),
         (None, false, Some(message)) => match raw.code.unwrap_or(1) {
-            0 => Err(format!("{}: an error needs a non-zero `code`", place())),
+            0 => Err(FunctionProblem::ZeroCode),
             code => Ok(MockBehaviour::Fail { message, code }),
         },
-        (None, false, None) => Err(format!("{}: give `result`, `echo = true` or `error`", place())),
-        _ => Err(format!("{}: give only one of `result`, `echo` and `error`", place())),
+        (None, false, None) => Err(FunctionProblem::NoBehaviour),
+        _ => Err(FunctionProblem::SeveralBehaviours),
     }
 }
 

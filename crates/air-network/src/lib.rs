@@ -36,7 +36,9 @@ pub use air_vm::signature::KeyPair;
 pub use air_vm::step::{CallRequest, CallResult, Limits, RunParameters, StepOutcome};
 pub use air_vm::value::JValue;
 pub use client::{Client, ClientEvent};
-pub use config::{FunctionSpec, NetworkFile, ServiceSource, ServiceSpec};
+pub use config::{
+    FunctionProblem, FunctionSpec, NetworkFile, NetworkFileError, ServiceSource, ServiceSpec,
+};
 pub use invoke::{Interpreter, Invocation, Script, Vm};
 pub use network::{Network, Peer};
 pub use peer::{CallRecord, StepError};

@@ -211,7 +211,7 @@ wasm = "calc.wat"
     );
     assert_eq!(file.services[1].source, ServiceSource::Wasm("calc.wat".into()));
 
-    let error = |text: &str| NetworkFile::from_toml(text).expect_err("an invalid file");
+    let error = |text: &str| NetworkFile::from_toml(text).expect_err("an invalid file").to_string();
     assert_eq!(error("peers = []"), "`peers` must name at least one peer");
     assert_eq!(error("peers = [\"a\"]\nrelay = \"b\""), "the relay `b` is not in `peers`");
     assert_eq!(

@@ -195,7 +195,7 @@ fn read_interface(bytes: &[u8]) -> Result<Result<JValue, String>, Failure> {
 
 #[cfg(not(feature = "wasm"))]
 fn read_interface(_bytes: &[u8]) -> Result<Result<JValue, String>, Failure> {
-    Ok(Err("the interface of a module cannot be read: air-vm was built without its `wasm` feature"
+    Ok(Err("the interface of a module cannot be read: air-network was built without its `wasm` feature"
         .into()))
 }
 
