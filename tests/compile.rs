@@ -42,7 +42,12 @@ fn compile_reports_check_errors_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
     let errors = json["errors"].as_array().expect("errors");
-    assert!(errors.iter().any(|e| e.as_str().is_some_and(|e| e.contains("error[T002]"))));
+    // The same shape as `aqua check --format json`: one object per diagnostic.
+    let t002 = errors.iter().find(|e| e["code"] == "T002").expect("a T002 error");
+    assert_eq!(t002["severity"], "error");
+    assert!(t002["file"].as_str().is_some_and(|f| f.ends_with("36-compile-errors.aqua")));
+    assert!(t002["line"].as_u64().is_some_and(|line| line > 1), "{t002}");
+    assert!(t002["message"].as_str().is_some_and(|m| m.starts_with("type mismatch")), "{t002}");
     assert_eq!(json["functions"], serde_json::json!({}));
 }
 

@@ -5,7 +5,9 @@ mod air_run;
 mod check;
 mod compile;
 mod fmt;
+mod input;
 mod parse;
+mod report;
 mod run;
 mod service;
 

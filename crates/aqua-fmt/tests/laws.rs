@@ -3,7 +3,7 @@
 //! in equal number and order.
 //!
 //! Set `AQUA_FUZZ_CASES` (for example to 100000) for a deeper run.
-#![allow(clippy::disallowed_methods)] // Tests read their fixtures from disk.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Tests read their fixtures from disk.
 
 #[path = "support/common.rs"]
 mod common;

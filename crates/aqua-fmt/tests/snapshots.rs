@@ -1,6 +1,6 @@
 //! Snapshots of the formatter's output: every example workflow in `examples/`, and hand-written
 //! messy inputs in `tests/messy/` (shown with their source).
-#![allow(clippy::disallowed_methods)] // Tests read their fixtures from disk.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Tests read their fixtures from disk.
 
 #[path = "support/common.rs"]
 mod common;

@@ -4,17 +4,17 @@
 //! This module does the IO; the checking is `aqua-typecheck`'s and the lowering `air-codegen`'s.
 //! Diagnostics are rendered as `aqua check` renders them.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use air_codegen::CompiledFunction;
 use aqua_typecheck::Checked;
-use codespan_reporting::diagnostic::{Diagnostic, Severity};
+use codespan_reporting::diagnostic::Severity;
 use serde_json::{Map, Value as Json, json};
 
 use crate::cli::{ColorChoice, CompileArgs};
-use crate::commands::check::{FsLoader, collect_files, parse_constants};
+use crate::commands::input::{FsLoader, Reported, collect_files, parse_constants};
+use crate::commands::report::Flat;
 use crate::render;
 
 /// What one input file produced.
@@ -52,34 +52,17 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
         empty_response: args.empty_response,
     };
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-    let (mut error_count, mut warning_count) = (0, 0);
+    let mut reported = Reported::default();
     let mut outputs = Vec::new();
-    let mut seen = HashSet::new();
     for file in &files {
         let checked = aqua_typecheck::check(file, None, &mut FsLoader, &check_options);
-        let diagnostics: Vec<Diagnostic<usize>> = checked
-            .diagnostics()
-            .into_iter()
-            .filter(|d| {
-                seen.insert(format!(
-                    "{:?}{:?}{}",
-                    d.code,
-                    d.labels.first().map(|l| (l.file_id, l.range.clone())),
-                    d.message
-                ))
-            })
-            .collect();
+        let diagnostics = reported.fresh(&checked);
         for diagnostic in &diagnostics {
-            let text = aqua_syntax::diagnostics::render_plain(
-                &checked.files,
-                std::slice::from_ref(diagnostic),
-            );
+            let flat = Flat::of(&checked, diagnostic);
             if matches!(diagnostic.severity, Severity::Error | Severity::Bug) {
-                error_count += 1;
-                errors.push(text);
+                errors.push(flat);
             } else {
-                warning_count += 1;
-                warnings.push(text);
+                warnings.push(flat);
             }
         }
         if !args.json {
@@ -90,15 +73,19 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
         }
         match lower(&checked, file, args.call.as_deref(), &options) {
             Ok(output) => outputs.push(output),
-            Err(message) => {
-                error_count += 1;
+            Err(error) => {
+                reported.errors += 1;
                 if !args.json {
-                    eprintln!("error: {}: {message}", file.display());
+                    eprintln!("error: {}: internal compiler error: {error}", file.display());
                 }
-                errors.push(format!("{}: {message}", file.display()));
+                let text = error.to_string();
+                // A lowering error's text starts with its code (`L007 invalid function call`).
+                let (code, message) = text.split_once(' ').unwrap_or(("", text.as_str()));
+                errors.push(Flat::file_error(&file.display().to_string(), code, message));
             }
         }
     }
+    let (error_count, warning_count) = (reported.errors, reported.warnings);
     let code = if error_count > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS };
     if args.json {
         println!("{}", json_report(&outputs, &errors, &warnings));
@@ -130,14 +117,13 @@ fn lower(
     file: &Path,
     call: Option<&str>,
     options: &air_codegen::Options,
-) -> Result<Output, String> {
+) -> Result<Output, air_codegen::error::LowerError> {
     let stem =
         file.file_stem().map_or_else(|| "out".to_owned(), |s| s.to_string_lossy().into_owned());
     let functions = match call {
         Some(call) => air_codegen::compile_call(&checked.program, call, options).map(|f| vec![f]),
         None => air_codegen::compile(&checked.program, options),
-    };
-    let functions = functions.map_err(|error| format!("internal compiler error: {error}"))?;
+    }?;
     Ok(Output { stem, functions })
 }
 
@@ -150,12 +136,14 @@ fn describe(function: &CompiledFunction, with_air: bool) -> Json {
     meta
 }
 
-fn json_report(outputs: &[Output], errors: &[String], warnings: &[String]) -> Json {
+/// The functions with their AIR, and the diagnostics in the shape `check --format json` prints.
+fn json_report(outputs: &[Output], errors: &[Flat], warnings: &[Flat]) -> Json {
     let mut functions = Map::new();
     for function in outputs.iter().flat_map(|o| &o.functions) {
         functions.insert(function.meta.name.clone(), describe(function, true));
     }
-    json!({"functions": functions, "errors": errors, "warnings": warnings})
+    let flat = |list: &[Flat]| list.iter().map(Flat::to_json).collect::<Vec<_>>();
+    json!({"functions": functions, "errors": flat(errors), "warnings": flat(warnings)})
 }
 
 /// Writes `OUT/<stem>.<function>.air` and `OUT/<stem>.meta.json`.

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use aqua_syntax::SourceMap;
 
 use crate::cli::{ColorChoice, FmtArgs};
-use crate::commands::check::collect_files;
+use crate::commands::input::collect_files;
 use crate::render;
 
 /// What happened to one file.

@@ -20,7 +20,7 @@ use air_network::{
 use serde_json::Value as Json;
 
 use crate::cli::{ColorChoice, RunArgs};
-use crate::commands::check::{FsLoader, parse_constants};
+use crate::commands::input::{FsLoader, parse_constants};
 use crate::render;
 
 /// The client's peer name.
