@@ -82,6 +82,26 @@ fn check_resolves_import_roots_and_reports_missing_modules() {
 }
 
 #[test]
+fn check_finds_packages_in_node_modules_above_the_working_directory() {
+    // An npm-installed package two folders above the file, which is named relative to the
+    // working directory: the walk goes up from the file's absolute folder, as Node.js does.
+    nested_file(
+        "proj/node_modules/@acme/spell/spell.aqua",
+        "aqua Spell declares *\n\nconst SPELL = \"spell\"\n",
+    );
+    let main = nested_file(
+        "proj/src/app/main.aqua",
+        "aqua Main\n\nimport \"@acme/spell/spell.aqua\"\n\nfunc f() -> string:\n  <- SPELL\n",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_aqua"))
+        .args(["--color", "never", "check", "main.aqua"])
+        .current_dir(main.parent().expect("app dir"))
+        .output()
+        .expect("the aqua binary runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
 fn check_const_overrides_are_validated() {
     let file = data_file("aqua", "03-constants.aqua");
     let ok = aqua(&["check", "--const", "LIMIT = 10", "--const", "ENABLED=false", &file]);

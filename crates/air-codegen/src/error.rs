@@ -27,8 +27,9 @@ pub enum LowerError {
     /// A reference to a function, service or constant index that does not exist.
     #[error("L005 dangling reference to {0}")]
     Dangling(&'static str),
-    /// Inlining nested too deeply (recursion, which the checker forbids).
-    #[error("L006 inlining deeper than {0} calls")]
+    /// Inlining nested deeper than the program's functions and closures allow: recursion,
+    /// which the checker forbids (T036).
+    #[error("L006 inlining deeper than {0} calls: recursion the checker did not report")]
     TooDeep(usize),
     /// `--call` text that is not `name(arg, ...)` or names an unknown function.
     #[error("L007 invalid function call `{0}`")]

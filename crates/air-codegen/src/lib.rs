@@ -26,6 +26,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod build;
+mod depth;
 pub mod error;
 mod lower;
 pub mod meta;

@@ -92,8 +92,8 @@ pub(crate) struct Frame {
     pub returns: Option<Vec<Bound>>,
 }
 
-/// How deep inlining may nest (the checker forbids recursion; this is a guard).
-const MAX_DEPTH: usize = 256;
+/// Inlining deeper than this asks for the program's own bound (`depth.rs`), computed once.
+const SHALLOW_DEPTH: usize = 64;
 
 /// The state of lowering one script.
 pub(crate) struct Lowerer<'p> {
@@ -111,6 +111,8 @@ pub(crate) struct Lowerer<'p> {
     pub quiet: bool,
     /// Inlining depth.
     pub depth: usize,
+    /// The program's bound on inlining depth, once computed.
+    pub depth_bound: Option<usize>,
     /// Services called: (service name, id or `None` when dynamic).
     pub services_used: BTreeSet<(String, Option<String>)>,
     /// Streams declared since the last scope boundary, to wrap in `new`.
@@ -132,6 +134,7 @@ impl<'p> Lowerer<'p> {
             in_par: false,
             quiet: false,
             depth: 0,
+            depth_bound: None,
             services_used: BTreeSet::new(),
             pending: Vec::new(),
         }
@@ -597,10 +600,16 @@ impl<'p> Lowerer<'p> {
         }
     }
 
-    /// Guards inlining depth.
+    /// Guards inlining depth: deeper than the program allows is recursion the checker missed.
     pub fn enter_inline(&mut self) -> Result<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH { Err(LowerError::TooDeep(MAX_DEPTH)) } else { Ok(()) }
+        if self.depth <= SHALLOW_DEPTH {
+            return Ok(());
+        }
+        let program = self.program;
+        let bound =
+            *self.depth_bound.get_or_insert_with(|| crate::depth::inline_depth_bound(program));
+        if self.depth > bound { Err(LowerError::TooDeep(bound)) } else { Ok(()) }
     }
 }
 

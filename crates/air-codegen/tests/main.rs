@@ -3,6 +3,7 @@
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
+mod compat;
 mod conformance;
 mod examples;
 mod semantics;

@@ -250,17 +250,60 @@ const TYPE_STARTS: &[&str] = &["scalar type", "Name", "[]", "?", "*", "%", "⊤"
 const STATEMENT_STARTS: &[&str] = &["on", "for", "parseq", "if", "try", "co", "join", "<-"];
 /// Terminals that start a top-level definition.
 const DEFINITION_STARTS: &[&str] = &["func", "data", "service", "ability", "const", "alias"];
+/// Keywords that are also names wherever a name goes (the grammar's `SoftKeyword`).
+const SOFT_KEYWORDS: &[&str] = &[
+    "aqua",
+    "module",
+    "declares",
+    "import",
+    "use",
+    "from",
+    "as",
+    "export",
+    "const",
+    "data",
+    "alias",
+    "service",
+    "ability",
+    "via",
+    "rec",
+    "scalar type",
+];
+/// Keywords that are names only after a `.`, in member lists and as parameter names.
+const HARD_KEYWORDS: &[&str] = &[
+    "func",
+    "on",
+    "for",
+    "par",
+    "try",
+    "parseq",
+    "co",
+    "join",
+    "if",
+    "else",
+    "otherwise",
+    "catch",
+];
 /// Terminals that continue an expression after an operand.
 const OPERATORS: &[&str] =
     &["+", "-", "*", "/", "%", "**", "==", "!=", "<", "<=", ">", ">=", "&&", "||", ".", "[", "!"];
 
 /// Turns LALRPOP's list of terminal names into at most five phrases a person reads.
 pub fn describe_expected(expected: &[String]) -> Vec<String> {
-    let names: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).collect();
+    let mut names: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).collect();
+    // Where a name goes, the keywords that are names too are not worth listing.
+    if names.contains(&"name") {
+        let field_place = names.contains(&"func") && names.contains(&"parseq");
+        names.retain(|name| {
+            let listed =
+                SOFT_KEYWORDS.contains(name) || field_place && HARD_KEYWORDS.contains(name);
+            !listed
+        });
+    }
     let mut phrases = Vec::new();
     let mut covered: Vec<&str> = Vec::new();
     // A group applies when its key terminal is possible (`integer` marks an expression place,
-    // `scalar type` a type place, `func` a definition place, `on` a statement place).
+    // `⊤` a type place, `data` a definition place, `parseq` a statement place).
     let mut group = |members: &[&'static str], phrase: &str, key: &str, covered: &mut Vec<&str>| {
         if names.contains(&key) {
             phrases.push(phrase.to_string());
@@ -269,7 +312,7 @@ pub fn describe_expected(expected: &[String]) -> Vec<String> {
     };
     group(DEFINITION_STARTS, "a definition", "data", &mut covered);
     group(STATEMENT_STARTS, "a statement", "parseq", &mut covered);
-    group(TYPE_STARTS, "a type", "scalar type", &mut covered);
+    group(TYPE_STARTS, "a type", "⊤", &mut covered);
     group(EXPRESSION_STARTS, "an expression", "integer", &mut covered);
     group(OPERATORS, "an operator", "**", &mut covered);
     for name in &names {

@@ -1,7 +1,9 @@
 //! Finding, loading and ordering the modules of a program.
 //!
-//! Import paths resolve relative to the importing file, then against each import root in order;
-//! the standard library paths resolve to the embedded `stdlib/` sources. Files come from a
+//! Import paths resolve relative to the importing file, then against each import root in order,
+//! then (for a package path such as `@scope/pkg/file.aqua`) in the `node_modules` folder of the
+//! importing file's folder and of each folder above it, as Node.js finds packages; the standard
+//! library paths resolve to the embedded `stdlib/` sources first. Files come from a
 //! [`SourceLoader`] that the caller implements: this module does no IO. Cycles are reported with
 //! the whole cycle, missing files with every place searched.
 
@@ -19,6 +21,13 @@ use crate::stdlib;
 pub trait SourceLoader {
     /// The contents of the file at `path`, or `None` if there is none.
     fn load(&mut self, path: &Path) -> Option<String>;
+
+    /// The absolute form of a folder path, from which `node_modules` folders are searched up to
+    /// the root. The default keeps the path as it is (a relative path is then walked up to its
+    /// first component only).
+    fn absolute(&self, dir: &Path) -> PathBuf {
+        dir.to_path_buf()
+    }
 }
 
 /// A loader over an in-memory map from paths to sources.
@@ -169,9 +178,10 @@ impl GraphBuilder<'_> {
     }
 
     /// Finds an import: the embedded standard library, then relative to the importing file, then
-    /// each root. Returns the key and the source, or every place searched.
+    /// each root, then each `node_modules` above the importing file. Returns the key and the
+    /// source, or every place searched.
     fn find(&mut self, from: &str, path: &str) -> Result<(String, String), Vec<String>> {
-        if let Some((key, source)) = stdlib::lookup(path) {
+        if let Some((key, source)) = stdlib::lookup(from, path) {
             if let Some(State::Done(_) | State::Loading) = self.states.get(key) {
                 return Ok((key.to_string(), String::new()));
             }
@@ -179,7 +189,12 @@ impl GraphBuilder<'_> {
         }
         let base = Path::new(from).parent().map(Path::to_path_buf).unwrap_or_default();
         let mut searched = Vec::new();
-        for dir in std::iter::once(&base).chain(self.roots.iter()) {
+        let packages = if from.starts_with(stdlib::KEY_PREFIX) {
+            Vec::new()
+        } else {
+            node_modules_dirs(&self.loader.absolute(&base), path)
+        };
+        for dir in std::iter::once(&base).chain(self.roots.iter()).chain(packages.iter()) {
             for candidate in candidates(dir, path) {
                 let key = candidate.to_string_lossy().into_owned();
                 if self.states.contains_key(&key) {
@@ -193,6 +208,19 @@ impl GraphBuilder<'_> {
         }
         Err(searched)
     }
+}
+
+/// The `node_modules` folders Node.js would search for a package path imported from a file in
+/// `base`: `base/node_modules`, then the same in each folder above (none for a relative or
+/// absolute import path).
+fn node_modules_dirs(base: &Path, path: &str) -> Vec<PathBuf> {
+    if path.starts_with('.') || path.starts_with('/') {
+        return Vec::new();
+    }
+    base.ancestors()
+        .filter(|dir| dir.file_name().is_none_or(|name| name != "node_modules"))
+        .map(|dir| dir.join("node_modules"))
+        .collect()
 }
 
 fn import_path(item: &HeaderItem) -> Option<&StringLit> {

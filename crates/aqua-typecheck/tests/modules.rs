@@ -58,7 +58,11 @@ fn import_roots_are_searched_in_order_after_the_importing_directory() {
         aqua_typecheck::TypeError::ModuleNotFound { searched, .. } => searched.clone(),
         other => panic!("unexpected {other:?}"),
     };
-    assert_eq!(searched, ["app/shared.aqua"]);
+    // The importing folder, then (a package-like path) each node_modules up from it.
+    assert_eq!(
+        searched,
+        ["app/shared.aqua", "app/node_modules/shared.aqua", "node_modules/shared.aqua"]
+    );
 }
 
 #[test]
@@ -99,4 +103,36 @@ fn exports_list_functions_of_the_entry_module() {
     assert!(checked.is_ok(), "{:?}", checked.errors);
     let names: Vec<&str> = checked.program.exports.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["g", "double"]);
+}
+
+#[test]
+fn every_aqua_lib_file_is_embedded() {
+    let main = "aqua Main\n\nimport \"@fluencelabs/aqua-lib/builtin.aqua\"\nimport \"@fluencelabs/aqua-lib/math\"\nuse \"@fluencelabs/aqua-lib/subnet.aqua\"\nimport \"@fluencelabs/aqua-lib/workers.aqua\"\n\nfunc f(deal: string) -> ?PeerId, []SubnetLib.Worker, i64:\n  id <- Worker.get_worker_id(deal)\n  res <- SubnetLib.Subnet.resolve(deal)\n  n <- Math.add(1, 2)\n  <- id, res.workers, n\n";
+    let checked = check(&[("main.aqua", main)], "main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?} {:?}", checked.syntax_errors, checked.errors);
+    // workers.aqua imports `./builtin.aqua`: the embedded sibling, loaded once.
+    let paths: Vec<&str> = checked.program.modules.iter().map(|m| m.path.as_str()).collect();
+    assert_eq!(paths.iter().filter(|p| **p == "stdlib:builtin.aqua").count(), 1, "{paths:?}");
+}
+
+#[test]
+fn packages_are_found_in_node_modules_up_from_the_importing_file() {
+    let spell = "aqua Spell declares *\n\nconst SPELL = \"spell\"\n";
+    let local = "aqua Local declares *\n\nconst SPELL = 7\n";
+    let main =
+        "aqua Main\n\nimport \"@acme/spell/spell.aqua\"\n\nfunc f() -> string:\n  <- SPELL\n";
+    // Two folders up from the entry file, as Node.js walks.
+    let files =
+        [("/proj/node_modules/@acme/spell/spell.aqua", spell), ("/proj/src/app/main.aqua", main)];
+    let checked = check(&files, "/proj/src/app/main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+    // A nearer node_modules wins, and -I roots come before any node_modules.
+    let nearer = [files[0], files[1], ("/proj/src/node_modules/@acme/spell/spell.aqua", local)];
+    assert_eq!(codes(&check(&nearer, "/proj/src/app/main.aqua", &[])), ["T002"]);
+    let rooted = [files[0], files[1], ("/lib/@acme/spell/spell.aqua", local)];
+    assert_eq!(codes(&check(&rooted, "/proj/src/app/main.aqua", &["/lib"])), ["T002"]);
+    // A relative import never looks in node_modules.
+    let relative = "aqua Main\n\nimport \"./spell.aqua\"\n";
+    let missing = check(&[files[0], ("/proj/main.aqua", relative)], "/proj/main.aqua", &[]);
+    assert_eq!(codes(&missing), ["T023"]);
 }

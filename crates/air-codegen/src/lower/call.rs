@@ -165,6 +165,20 @@ impl Lowerer<'_> {
         out: &mut Vec<Instruction>,
     ) -> Result<Vec<Bound>> {
         self.enter_inline()?;
+        // Each inlined call nests a few frames of lowering: grow the stack on the heap for long
+        // chains of calls instead of overflowing it.
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+            self.inline_body(locals, body, location, out)
+        })
+    }
+
+    fn inline_body(
+        &mut self,
+        locals: HashMap<aqua_typecheck::tast::LocalId, Bound>,
+        body: &Block,
+        location: Option<Location>,
+        out: &mut Vec<Instruction>,
+    ) -> Result<Vec<Bound>> {
         let mut frame = Frame { locals, returns: None };
         let result = match location {
             Some(location) if self.locations.last() != Some(&location) => {

@@ -18,6 +18,12 @@ impl SourceLoader for FsLoader {
     fn load(&mut self, path: &Path) -> Option<String> {
         std::fs::read_to_string(path).ok()
     }
+
+    fn absolute(&self, dir: &Path) -> std::path::PathBuf {
+        // `std::path::absolute("")` fails: the folder of a file named without one is `.`.
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())
+    }
 }
 
 /// Parses the `--const` options; a malformed one is reported and gives exit code 2.

@@ -161,13 +161,20 @@ impl Checker<'_> {
         typed
     }
 
-    /// Resolves `X` in `f{X}(..)`: a local ability or a service with its id.
+    /// Resolves `X` in `f{X}(..)`: a local ability, a member of one (`Outer.inner`), or a
+    /// service with its id.
     fn ability_value(&mut self, name: &QualifiedName) -> Expr {
         if let [single] = name.parts.as_slice()
             && let Some(local) = self.locals.lookup(&single.name)
         {
             let kind = tast::ExprKind::Local { local: local.local, name: single.name.clone() };
             return Expr { kind, ty: local.ty, span: name.span };
+        }
+        if let [first, ..] = name.parts.as_slice()
+            && name.parts.len() > 1
+            && self.locals.lookup(&first.name).is_some()
+        {
+            return self.infer_value(&path_expr(name));
         }
         match resolve::lookup_qualified(self, name).map(|e| e.def) {
             Some(Def::Service(id)) => self.service_value(id, join_name(name), name.span),
@@ -330,4 +337,20 @@ fn written_name(expr: &ast::Expr) -> String {
         ExprKind::Field { base, name } => format!("{}.{}", written_name(base), name.name),
         _ => "this expression".to_string(),
     }
+}
+
+/// A dotted name as the expression `a.b.c` (a variable and field accesses).
+fn path_expr(name: &QualifiedName) -> ast::Expr {
+    let mut parts = name.parts.iter();
+    let first = parts
+        .next()
+        .cloned()
+        .unwrap_or_else(|| ast::Ident { name: SmolStr::default(), span: name.span });
+    let mut expr = ast::Expr { span: first.span, kind: ExprKind::Var(first) };
+    for part in parts {
+        let span = expr.span.to(part.span);
+        expr =
+            ast::Expr { kind: ExprKind::Field { base: Box::new(expr), name: part.clone() }, span };
+    }
+    expr
 }

@@ -501,6 +501,12 @@ fn comparable(a: &Type, b: &Type) -> bool {
     if opaque(a) || opaque(b) {
         return a.is_error() || b.is_error();
     }
+    // A stream compares as its canon, an array of its values (`s == nil` is `#s == []`).
+    let as_value = |t: &Type| match t {
+        Type::Stream(elem) => Type::Array(elem.clone()),
+        other => other.clone(),
+    };
+    let (a, b) = (&as_value(a), &as_value(b));
     let numeric = |t: &Type| t.is_integer() || t.is_float();
     is_subtype(a, b) || is_subtype(b, a) || numeric(a) && numeric(b) || union(a, b) != Type::Top
 }

@@ -117,14 +117,9 @@ impl Checker<'_> {
     fn check_ability<'a>(&mut self, def: &'a ast::AbilityDef) -> &'a ast::Ident {
         let mut fields: Vec<(SmolStr, Type)> = Vec::with_capacity(def.members.len());
         for member in &def.members {
+            // Streams and stream maps are members too (Aqua 0.14.11): an ability built from a
+            // stream refers to that stream, so writes through the member land in it.
             let ty = resolve::resolve_type(self, &member.ty);
-            if matches!(ty, Type::Stream(_) | Type::StreamMap(_)) {
-                self.error(TypeError::BadTypeHere {
-                    span: member.ty.span,
-                    ty: ty.clone(),
-                    place: "ability member",
-                });
-            }
             if fields.iter().any(|(n, _)| *n == member.name.name) {
                 self.error(TypeError::DuplicateField {
                     span: member.name.span,
