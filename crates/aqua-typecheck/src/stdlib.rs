@@ -3,7 +3,7 @@
 //! Every file of aqua-lib 0.10.2 (`builtin`, `math`, `subnet`, `workers`) is declared in our own
 //! `stdlib/`: `import "@fluencelabs/aqua-lib/NAME.aqua"` (with or without `.aqua`) resolves here
 //! before any file system lookup, so real programs compile unchanged. Inside an embedded file,
-//! `./NAME.aqua` names another embedded file.
+//! a relative path such as "./builtin.aqua" names another embedded file.
 
 /// The prefix of the embedded files' module keys.
 pub const KEY_PREFIX: &str = "stdlib:";
