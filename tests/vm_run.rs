@@ -66,3 +66,52 @@ fn local_script_reports_unanswered_calls() {
     assert!(!output.status.success());
     assert!(stdout(&output).contains("call #1 nobody.here([\"x\"]) -> no such service"));
 }
+
+/// A fold over 2,000 numbers that calls a service each time: one step per call, each replaying
+/// the iterations before it (quadratic work on one peer).
+fn runaway_script() -> std::path::PathBuf {
+    let numbers: Vec<String> = (0..2_000).map(|n| n.to_string()).collect();
+    let air = format!(
+        r#"(seq (call %init_peer_id% ("op" "array") [{}] xs) (fold xs x (seq (call %init_peer_id% ("op" "noop") []) (next x))))"#,
+        numbers.join(" ")
+    );
+    temp_file("vm_run_runaway.air", &air)
+}
+
+#[test]
+fn a_runaway_local_script_ends_with_the_run_budget_named() {
+    let script = runaway_script();
+    let output = aqua(&["air", "run", &script.to_string_lossy(), "--run-budget", "200000"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the run executed more than 200000 instructions")
+            && stderr.contains("--run-budget"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_step_over_its_budget_names_the_step_budget() {
+    let script = runaway_script();
+    let output = aqua(&["air", "run", &script.to_string_lossy(), "--step-budget", "1000"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("a step on peer local executed more than 1000 instructions"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--step-budget"), "{stderr}");
+    assert!(stdout(&output).contains("error 20022"), "{}", stdout(&output));
+}
+
+#[test]
+fn an_invalid_local_script_is_reported_as_diagnostics() {
+    let script =
+        temp_file("vm_run_invalid.air", "(seq (call %init_peer_id% (\"a\" \"b\") [x]) (null))");
+    let output = aqua(&["--color", "never", "air", "run", &script.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error[A020]: undefined variable `x`"), "{stderr}");
+    assert!(stderr.contains("vm_run_invalid.air:1:"), "{stderr}");
+}

@@ -33,7 +33,9 @@ pub mod scheduler;
 pub mod services;
 
 pub use air_vm::signature::KeyPair;
-pub use air_vm::step::{CallRequest, CallResult, Limits, RunParameters, StepOutcome};
+pub use air_vm::step::{
+    CallRequest, CallResult, DEFAULT_MAX_INSTRUCTIONS, Limits, RunParameters, StepOutcome,
+};
 pub use air_vm::value::JValue;
 pub use client::{Client, ClientEvent};
 pub use config::{
@@ -43,7 +45,9 @@ pub use invoke::{Interpreter, Invocation, Script, Vm};
 pub use network::{Network, Peer};
 pub use peer::{CallRecord, StepError};
 pub use scenario::{Scenario, ScenarioError, Summary, run_scenario};
-pub use scheduler::{Faults, Hop, RunOptions, RunReport, SendOrder, Stop};
+pub use scheduler::{
+    DEFAULT_RUN_INSTRUCTIONS, Faults, Hop, RunOptions, RunReport, SendOrder, Stop,
+};
 #[cfg(feature = "wasm")]
 pub use services::WasmBacked;
 pub use services::{

@@ -76,6 +76,9 @@ pub struct PeerRun<'a> {
     pub verified: Option<&'a VerifiedSignatures>,
     /// The most invocations this particle may take here.
     pub max_steps: usize,
+    /// The most instructions these invocations may execute together (the rest of the run's
+    /// budget).
+    pub max_instructions: u64,
 }
 
 /// What the peer did with the particle.
@@ -93,6 +96,11 @@ pub struct Handled {
     pub next_peers: BTreeSet<String>,
     /// Invocations run.
     pub steps: usize,
+    /// Instructions the invocations executed.
+    pub instructions: u64,
+    /// Whether the peer stopped with calls still to make because a budget (steps or
+    /// instructions) ran out.
+    pub cut_short: bool,
 }
 
 /// Handles a particle: `current_data` arrived (empty for a wake-up), `call_results` are answers
@@ -104,7 +112,7 @@ pub fn handle_particle(
     call_results: BTreeMap<u32, CallResult>,
     answer: &mut dyn FnMut(&CallRequest) -> TimedReply,
 ) -> Handled {
-    let PeerRun { peer, script, params, interpreter, verified, max_steps } = run;
+    let PeerRun { peer, script, params, interpreter, verified, max_steps, max_instructions } = run;
     let mut handled = Handled { data: prev_data, ..Handled::default() };
     let mut current = current_data;
     let mut results = call_results;
@@ -113,13 +121,18 @@ pub fn handle_particle(
         let invocation =
             Invocation { prev_data: &handled.data, current_data: &current, params, verified };
         let outcome = interpreter.invoke(script, invocation, results);
+        handled.instructions += outcome.instructions;
         if outcome.ret_code != 0 {
             let error = StepError { ret_code: outcome.ret_code, message: outcome.error_message };
             handled.errors.push(error);
         }
         handled.next_peers.extend(outcome.next_peers);
         handled.data = outcome.data;
-        if outcome.call_requests.is_empty() || handled.steps >= max_steps {
+        if outcome.call_requests.is_empty() {
+            return handled;
+        }
+        if handled.steps >= max_steps || handled.instructions >= max_instructions {
+            handled.cut_short = true;
             return handled;
         }
         let mut requests = outcome.call_requests;

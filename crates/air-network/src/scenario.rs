@@ -123,6 +123,7 @@ impl Scenario {
             timestamp: self.timestamp,
             ttl: self.ttl,
             max_steps: 100_000,
+            max_instructions: crate::scheduler::DEFAULT_RUN_INSTRUCTIONS,
             limits: Limits::default(),
             share_verified_signatures: false,
             send_order: SendOrder::PeerName,

@@ -41,6 +41,10 @@ impl Default for Faults {
     }
 }
 
+/// The default of [`RunOptions::max_instructions`]: far above what the longest benchmark run
+/// executes, far below what would keep a run busy for minutes.
+pub const DEFAULT_RUN_INSTRUCTIONS: u64 = 2_000_000_000;
+
 /// How a run is carried out.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -56,6 +60,9 @@ pub struct RunOptions {
     pub ttl: u32,
     /// The most steps a run may take (a guard against scripts that never end).
     pub max_steps: usize,
+    /// The most instructions all the steps of a run may execute together (replayed ones
+    /// included): the run's budget of work.
+    pub max_instructions: u64,
     /// Size limits of each step.
     pub limits: Limits,
     /// Whether the peers share one set of signatures found valid (see [`VerifiedSignatures`]):
@@ -84,6 +91,7 @@ impl Default for RunOptions {
             timestamp: 1_700_000_000_000,
             ttl: 60_000,
             max_steps: 100_000,
+            max_instructions: DEFAULT_RUN_INSTRUCTIONS,
             limits: Limits::default(),
             share_verified_signatures: true,
             send_order: SendOrder::PeerId,
@@ -145,6 +153,8 @@ pub enum Stop {
     TtlExpired,
     /// The step limit was reached.
     StepLimit,
+    /// The run's instruction budget ([`RunOptions::max_instructions`]) was spent.
+    InstructionBudget,
 }
 
 /// Everything a run did.
@@ -158,6 +168,8 @@ pub struct RunReport {
     pub client: Client,
     /// Interpreter steps run.
     pub steps: usize,
+    /// Instructions the steps executed, replayed ones included.
+    pub instructions: u64,
     /// The data each peer holds at the end, in bytes.
     pub data_bytes: BTreeMap<String, usize>,
     /// Simulated duration in ms.
@@ -215,6 +227,7 @@ impl Network {
         let has_client = client.is_some();
         let mut run = Run {
             options,
+            cut_short: false,
             script,
             interpreter,
             has_client,
@@ -230,6 +243,7 @@ impl Network {
                 stop: Stop::Done,
                 client: client.unwrap_or_default(),
                 steps: 0,
+                instructions: 0,
                 data_bytes: BTreeMap::new(),
                 elapsed_ms: 0,
             },
@@ -241,6 +255,10 @@ impl Network {
         while let Some(Reverse(delivery)) = run.queue.pop() {
             if run.report.steps >= options.max_steps {
                 run.report.stop = Stop::StepLimit;
+                break;
+            }
+            if run.report.instructions >= options.max_instructions {
+                run.report.stop = Stop::InstructionBudget;
                 break;
             }
             run.report.elapsed_ms = delivery.at;
@@ -259,6 +277,14 @@ impl Network {
                 run.route(from, to, data);
             }
             watch(&run.report);
+            if run.cut_short {
+                run.report.stop = if run.report.instructions >= options.max_instructions {
+                    Stop::InstructionBudget
+                } else {
+                    Stop::StepLimit
+                };
+                break;
+            }
         }
         for (peer, data) in &run.prev {
             run.report.data_bytes.insert(peer.clone(), data.len());
@@ -269,6 +295,8 @@ impl Network {
 
 struct Run<'o> {
     options: &'o RunOptions,
+    /// Whether a peer stopped with calls still to make because a budget ran out.
+    cut_short: bool,
     script: &'o Script,
     interpreter: &'o mut dyn Interpreter,
     /// Whether the init peer answers the client services.
@@ -352,6 +380,10 @@ impl Run<'_> {
             interpreter: &mut *self.interpreter,
             verified,
             max_steps: self.options.max_steps.saturating_sub(self.report.steps),
+            max_instructions: self
+                .options
+                .max_instructions
+                .saturating_sub(self.report.instructions),
         };
         let mut services = PeerServices {
             peer: &mut peer.services,
@@ -369,6 +401,8 @@ impl Run<'_> {
                 services.answer(request)
             });
         self.report.steps += handled.steps;
+        self.report.instructions += handled.instructions;
+        self.cut_short |= handled.cut_short;
         hop.calls.extend(handled.calls);
         hop.errors = handled.errors;
         for later in handled.later {

@@ -250,3 +250,18 @@ fn a_wasm_service_answers_in_the_network() {
     let report = network.run(&program, "client", client, &RunOptions::default());
     assert_eq!(report.client.response(), Some(&[json!("Hello, Aqua!")][..]));
 }
+
+#[test]
+fn a_run_stops_when_it_has_spent_its_instruction_budget() {
+    let mut network = chain_network();
+    let program = chain_script(&network);
+    let full = network.run(&program, "client", client(&network), &RunOptions::default());
+    assert_eq!(full.stop, Stop::Done);
+    assert!(full.instructions > 20, "{}", full.instructions);
+    let mut network = chain_network();
+    let tight = RunOptions { max_instructions: 10, ..RunOptions::default() };
+    let cut = network.run(&program, "client", client(&network), &tight);
+    assert_eq!(cut.stop, Stop::InstructionBudget);
+    assert!(cut.client.response().is_none(), "the run ended before the answer");
+    assert!(cut.instructions >= tight.max_instructions);
+}

@@ -242,6 +242,9 @@ pub enum FatalError {
     /// Fold recursion is deeper than the VM allows.
     #[error("fold recursion deeper than {0}")]
     RecursionLimit(usize),
+    /// The step executed more instructions than its limit allows (replayed ones included).
+    #[error("the step executed more than {0} instructions")]
+    InstructionLimit(u64),
 }
 
 impl FatalError {
@@ -254,6 +257,7 @@ impl FatalError {
             FatalError::StreamSizeLimit(..) => 20013,
             FatalError::ParametersMismatch(_) => 20017,
             FatalError::RecursionLimit(_) => 20021,
+            FatalError::InstructionLimit(_) => 20022,
         }
     }
 }

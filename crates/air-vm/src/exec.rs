@@ -118,6 +118,10 @@ pub(crate) struct Exec<'p, 'a> {
     pub caught: Vec<RaisedError>,
     /// The generation of stream values produced in this run.
     pub new_generation: Generation,
+    /// Instructions executed so far.
+    pub instructions: u64,
+    /// The most instructions this step may execute.
+    pub max_instructions: u64,
 }
 
 /// What an execution produced.
@@ -128,6 +132,7 @@ pub(crate) struct ExecOutput {
     pub next_peers: Vec<String>,
     pub unprocessed: Vec<u32>,
     pub last_call_id: u32,
+    pub instructions: u64,
 }
 
 /// The "no error" object.
@@ -143,6 +148,7 @@ pub(crate) fn execute(
     mut current: Vec<State>,
     call_results: BTreeMap<u32, CallResult>,
     last_call_id: u32,
+    max_instructions: u64,
 ) -> ExecOutput {
     let new_generation = crate::generation::renumber(&mut prev, &mut current);
     let mut exec = Exec {
@@ -162,6 +168,8 @@ pub(crate) fn execute(
         error_settable: true,
         caught: Vec::new(),
         new_generation,
+        instructions: 0,
+        max_instructions,
     };
     exec.push_frame(prev, current);
     let mut result = exec.exec(&program.body);
@@ -179,12 +187,17 @@ pub(crate) fn execute(
         next_peers: exec.next_peers.into_iter().collect(),
         unprocessed: exec.call_results.keys().copied().collect(),
         last_call_id: exec.last_call_id,
+        instructions: exec.instructions,
     }
 }
 
 impl<'p> Exec<'p, '_> {
     /// Runs one instruction, growing the stack when recursion (fold, nesting) runs deep.
     pub fn exec(&mut self, instruction: &'p Instruction) -> ExecResult {
+        self.instructions += 1;
+        if self.instructions > self.max_instructions {
+            return Err(FatalError::InstructionLimit(self.max_instructions).into());
+        }
         crate::grow(|| self.exec_instruction(instruction))
     }
 

@@ -18,7 +18,7 @@ use crate::signature::KeyPair;
 use crate::trace::visit_signed;
 use crate::verify::{VerifiedSignatures, collect_results, verify_incoming};
 
-/// Size limits of a step, in bytes.
+/// Limits of a step: sizes in bytes, and the work one step may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The largest script.
@@ -27,14 +27,27 @@ pub struct Limits {
     pub particle_size: u64,
     /// The largest single call result.
     pub call_result_size: u64,
+    /// The most instructions one step may execute (replayed ones included); more ends the step
+    /// with [`FatalError::InstructionLimit`](crate::error::FatalError::InstructionLimit).
+    pub max_instructions: u64,
 }
 
 impl Default for Limits {
-    /// AquaVM's defaults: 16 MiB scripts, 64 MiB data, 32 MiB call results.
+    /// AquaVM's defaults: 16 MiB scripts, 64 MiB data, 32 MiB call results; and ours: 100
+    /// million instructions a step (AquaVM has no such limit).
     fn default() -> Self {
-        Limits { air_size: 16 << 20, particle_size: 64 << 20, call_result_size: 32 << 20 }
+        Limits {
+            air_size: 16 << 20,
+            particle_size: 64 << 20,
+            call_result_size: 32 << 20,
+            max_instructions: DEFAULT_MAX_INSTRUCTIONS,
+        }
     }
 }
+
+/// The default of [`Limits::max_instructions`]: far above what any real script needs in one step
+/// (a 10,000-hop chain replays about 50,000), low enough to stop a runaway one in seconds.
+pub const DEFAULT_MAX_INSTRUCTIONS: u64 = 100_000_000;
 
 /// The parameters of one step.
 #[derive(Debug, Clone)]
@@ -70,6 +83,8 @@ pub struct StepOutcome {
     pub next_peers: Vec<String>,
     /// The calls to make on this peer.
     pub call_requests: Vec<CallRequest>,
+    /// Instructions executed (replayed ones included), the step's share of a run's budget.
+    pub instructions: u64,
 }
 
 /// Parses `script` and runs one step.
@@ -183,9 +198,13 @@ fn execute(
         current.trace,
         call_results,
         prev.last_call_id,
+        params.limits.max_instructions,
     );
+    let instructions = output.instructions;
     let error = match output.result {
-        Err(ExecError::Fatal(error)) => return failed(prev_data, error.into()),
+        Err(ExecError::Fatal(error)) => {
+            return StepOutcome { instructions, ..failed(prev_data, error.into()) };
+        }
         Err(ExecError::Catchable(raised)) => Some(VmError::Catchable(raised.error)),
         Ok(()) if !output.unprocessed.is_empty() => {
             Some(FarewellError::UnprocessedCallResult(output.unprocessed).into())
@@ -212,6 +231,7 @@ fn execute(
         data: data::encode(&data),
         next_peers: output.next_peers,
         call_requests: output.requests,
+        instructions,
     }
 }
 
@@ -224,5 +244,6 @@ fn failed(prev_data: &[u8], error: VmError) -> StepOutcome {
         data: prev_data.to_vec(),
         next_peers: Vec::new(),
         call_requests: Vec::new(),
+        instructions: 0,
     }
 }

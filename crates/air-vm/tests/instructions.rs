@@ -216,3 +216,25 @@ fn fold_over_twenty_thousand_elements_recurses_without_overflow() {
     assert_eq!(outcome.ret_code, 0, "{}", outcome.error_message);
     assert_eq!(calls.last().map(String::as_str), Some("res.done([20000])"));
 }
+
+#[test]
+fn a_step_over_its_instruction_budget_fails_and_keeps_the_previous_data() {
+    // A balanced tree of 1,000 `null`s under `seq`s: 1,999 instructions in one step.
+    fn tree(leaves: usize) -> String {
+        if leaves == 1 {
+            return "(null)".into();
+        }
+        format!("(seq {} {})", tree(leaves / 2), tree(leaves - leaves / 2))
+    }
+    let air = tree(1000);
+    let mut limited = params("foo");
+    limited.limits.max_instructions = 500;
+    let outcome = step(&air, &[], &[], &limited, BTreeMap::new());
+    assert_eq!(outcome.ret_code, 20022, "{}", outcome.error_message);
+    assert_eq!(outcome.error_message, "the step executed more than 500 instructions");
+    assert!(outcome.data.is_empty(), "the previous (empty) data is kept");
+    assert_eq!(outcome.instructions, 501);
+    let unlimited = step(&air, &[], &[], &params("foo"), BTreeMap::new());
+    assert_eq!(unlimited.ret_code, 0, "{}", unlimited.error_message);
+    assert_eq!(unlimited.instructions, 1999);
+}

@@ -82,6 +82,21 @@ pub struct RunArgs {
     /// The seed of the simulated network's random choices.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Limits on the work of the run.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// Limits on the work of a run, so that a runaway script ends with an error instead of running
+/// for ever.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct BudgetArgs {
+    /// The most instructions one step of a peer may execute, replayed ones included.
+    #[arg(long, value_name = "N", default_value_t = air_network::DEFAULT_MAX_INSTRUCTIONS)]
+    pub step_budget: u64,
+    /// The most instructions all the steps of the run may execute together.
+    #[arg(long, value_name = "N", default_value_t = air_network::DEFAULT_RUN_INSTRUCTIONS)]
+    pub run_budget: u64,
 }
 
 /// The `aqua service` subcommands.
@@ -176,6 +191,9 @@ pub struct AirRunArgs {
     /// With `--scenario`: print one JSON summary in the shape of `oracle.mjs --json`.
     #[arg(long, requires = "scenario")]
     pub json: bool,
+    /// Limits on the work of the run.
+    #[command(flatten)]
+    pub budget: BudgetArgs,
 }
 
 /// Arguments of `aqua air fmt`.

@@ -2,6 +2,7 @@
 
 mod air;
 mod air_run;
+mod budget;
 mod check;
 mod compile;
 mod fmt;
@@ -25,7 +26,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(args) => fmt::run(&args, color),
         Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
         Command::Air(AirCommand::Check(args)) => air::check(&args, color),
-        Command::Air(AirCommand::Run(args)) => air_run::run(&args),
+        Command::Air(AirCommand::Run(args)) => air_run::run(&args, color),
         Command::Run(args) => run::run(&args, color),
         Command::Service(ServiceCommand::FromWasm(args)) => service::from_wasm(&args),
     }

@@ -6,20 +6,24 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use air_network::builtins::not_found;
-use air_network::scenario::{Scenario, Summary, run_scenario_on};
-use air_network::{CallRecord, Hop, Network, RunOptions, RunReport, Script, Stop, Vm};
+use air_network::scenario::{Scenario, Summary};
+use air_network::{CallRecord, Hop, Network, RunOptions, Script, Stop, Vm};
+use codespan_reporting::diagnostic::Diagnostic;
+use codespan_reporting::files::SimpleFile;
 use serde_json::Value;
 
-use crate::cli::AirRunArgs;
+use crate::cli::{AirRunArgs, BudgetArgs, ColorChoice};
+use crate::commands::budget;
+use crate::render;
 
 /// The name of the one peer of a local run.
 const LOCAL_PEER: &str = "local";
 
 /// Runs `aqua air run`.
-pub fn run(args: &AirRunArgs) -> ExitCode {
+pub fn run(args: &AirRunArgs, color: ColorChoice) -> ExitCode {
     match (&args.scenario, &args.file) {
-        (Some(scenario), _) => run_scenario_file(scenario, args.json),
-        (None, Some(file)) => run_local(file),
+        (Some(scenario), _) => run_scenario_file(scenario, args.json, &args.budget),
+        (None, Some(file)) => run_local(file, &args.budget, color),
         (None, None) => {
             eprintln!("error: give an AIR file or --scenario FILE");
             ExitCode::FAILURE
@@ -37,7 +41,7 @@ fn read(path: &Path) -> Option<String> {
     }
 }
 
-fn run_scenario_file(path: &Path, json: bool) -> ExitCode {
+fn run_scenario_file(path: &Path, json: bool, budget: &BudgetArgs) -> ExitCode {
     let Some(text) = read(path) else { return ExitCode::FAILURE };
     let scenario = match Scenario::from_json(&text) {
         Ok(scenario) => scenario,
@@ -47,8 +51,18 @@ fn run_scenario_file(path: &Path, json: bool) -> ExitCode {
         }
     };
     let mut network = scenario.network();
-    let report = run_scenario_on(&scenario, &mut network, &mut Vm);
+    let mut options = scenario.run_options();
+    budget::apply(budget, &mut options);
+    let script = scenario.script(&network);
+    let init = scenario.init_peer.as_str();
+    let report = network.run_with(&script, init, None, &options, &mut Vm, &mut |_| {});
     let summary = Summary::of(&network, &report);
+    if let Some(message) = budget::exceeded(budget, &report) {
+        eprintln!("error: {message}");
+        if !json {
+            return ExitCode::FAILURE;
+        }
+    }
     if json {
         println!("{}", summary.to_json());
     } else {
@@ -91,24 +105,31 @@ fn describe_call(call: &CallRecord) -> String {
     )
 }
 
-fn run_local(path: &Path) -> ExitCode {
+fn run_local(path: &Path, budget: &BudgetArgs, color: ColorChoice) -> ExitCode {
     let Some(src) = read(path) else { return ExitCode::FAILURE };
     let program = match air_syntax::parse_and_validate(&src) {
         Ok(program) => program,
         Err(error) => {
-            eprintln!("error: {} is not a valid AIR script: {error:?}", path.display());
+            let diagnostics: Vec<Diagnostic<()>> = match error {
+                air_syntax::CheckError::Syntax(error) => vec![error.to_diagnostic(())],
+                air_syntax::CheckError::Invalid(errors) => {
+                    errors.iter().map(|error| error.to_diagnostic(())).collect()
+                }
+            };
+            let file = SimpleFile::new(path.display().to_string(), &src);
+            render::emit(&file, &diagnostics, color);
             return ExitCode::FAILURE;
         }
     };
     let mut network = Network::with_peers([LOCAL_PEER]);
-    let options = RunOptions {
+    let mut options = RunOptions {
         particle_id: "local-particle".into(),
         faults: air_network::Faults { latency_ms: (0, 0), ..Default::default() },
         ..RunOptions::default()
     };
+    budget::apply(budget, &mut options);
     let script = Script::from(program);
-    let report =
-        network.run_with(&script, LOCAL_PEER, None, &options, &mut Vm, &mut |_: &RunReport| {});
+    let report = network.run_with(&script, LOCAL_PEER, None, &options, &mut Vm, &mut |_| {});
     if let Some(id) = network.id_of(LOCAL_PEER) {
         println!("peer {LOCAL_PEER} = {id}");
     }
@@ -141,6 +162,11 @@ fn run_local(path: &Path) -> ExitCode {
         Stop::Done => println!("done: {data} bytes of data"),
         Stop::TtlExpired => println!("stopped: the particle's TTL expired"),
         Stop::StepLimit => println!("stopped: the run took too many steps"),
+        Stop::InstructionBudget => println!("stopped: the run spent its instruction budget"),
+    }
+    if let Some(message) = budget::exceeded(budget, &report) {
+        eprintln!("error: {message}");
+        failed = true;
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

@@ -20,6 +20,7 @@ use air_network::{
 use serde_json::Value as Json;
 
 use crate::cli::{ColorChoice, RunArgs};
+use crate::commands::budget;
 use crate::commands::input::{FsLoader, parse_constants};
 use crate::render;
 
@@ -104,7 +105,8 @@ fn check_declarations(
 fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
     let Prepared { mut network, peers, relay, script, has_results, data } = prepared;
     let relay_id = network.id_of(&relay).unwrap_or_default().to_string();
-    let options = RunOptions { seed: args.seed, ..RunOptions::default() };
+    let mut options = RunOptions { seed: args.seed, ..RunOptions::default() };
+    budget::apply(&args.budget, &mut options);
     let mut progress = progress::Progress::start();
     let client = Client::new(data, &relay_id);
     let report = network
@@ -121,7 +123,10 @@ fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
             eprintln!("{}", describe_hop(hop));
         }
     }
-    let outcome = outcome(&report, &network, has_results);
+    let outcome = match budget::exceeded(&args.budget, &report) {
+        Some(message) => Err(message),
+        None => outcome(&report, &network, has_results),
+    };
     if let Some(path) = &args.graph {
         let text = match &outcome {
             Ok(result) => format!("result: {result}"),
@@ -176,6 +181,7 @@ fn outcome(report: &RunReport, network: &Network, has_results: bool) -> Result<J
                 Stop::Done => "the particle stopped before reaching the client again",
                 Stop::TtlExpired => "the particle's TTL expired",
                 Stop::StepLimit => "the run took too many steps",
+                Stop::InstructionBudget => "the run spent its instruction budget",
             }
         )),
     }

@@ -57,6 +57,7 @@ pub fn render(report: &RunReport, peers: &[(String, String)], caption: &Caption<
         Stop::Done => "finished",
         Stop::TtlExpired => "TTL expired",
         Stop::StepLimit => "step limit reached",
+        Stop::InstructionBudget => "instruction budget spent",
     };
     format!(
         r##"<!DOCTYPE html>
