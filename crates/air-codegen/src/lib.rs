@@ -14,7 +14,10 @@
 //! - a hop is `(new #-hopc- (canon P $-hop- #-hopc-))`: the never-written `$-hop-` needs no `new`;
 //! - `if` rethrows an error of its `then` branch with a `mismatch` guard instead of testing
 //!   `:error:.$.error_code` (so a `then` failing with code 10001 is not mistaken for a false
-//!   condition, a corner the reference gets wrong);
+//!   condition, a corner the reference gets wrong); an error of either branch is rethrown from a
+//!   variable, so the client gets it wrapped as with the reference's AIR;
+//! - operators on literals and constants are computed at compile time as the reference computes
+//!   them (`fold.rs`), and a client callback that ends an `on` block is followed by no hops;
 //! - an `on` block that emits nothing gets no hops, a `par` branch that binds nothing gets no
 //!   return hops, and a stream gate reads its snapshot directly (`#s-gate.$.[0]`);
 //! - a service method parameter named `id` receives its argument (the reference passes the
@@ -28,6 +31,7 @@
 mod build;
 mod depth;
 pub mod error;
+mod fold;
 mod lower;
 pub mod meta;
 pub mod names;

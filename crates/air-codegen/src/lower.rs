@@ -109,6 +109,11 @@ pub(crate) struct Lowerer<'p> {
     pub in_par: bool,
     /// Whether the current `par` branch binds nothing, so nothing needs to come back from it.
     pub quiet: bool,
+    /// The statement being lowered is the last of an `on` block entered from the init peer's
+    /// location (not in a `par` branch): a callback there needs no hops after it.
+    pub tail_of_on: bool,
+    /// A callback ended the current `on` block at the init peer: it needs no exit hops.
+    pub ended_at_top: bool,
     /// Inlining depth.
     pub depth: usize,
     /// The program's bound on inlining depth, once computed.
@@ -133,6 +138,8 @@ impl<'p> Lowerer<'p> {
             locations: vec![Location::top(options)],
             in_par: false,
             quiet: false,
+            tail_of_on: false,
+            ended_at_top: false,
             depth: 0,
             depth_bound: None,
             services_used: BTreeSet::new(),
@@ -232,9 +239,22 @@ impl<'p> Lowerer<'p> {
             StmtKind::On { peer, via, body } => {
                 let location = self.location(frame, peer, via, out)?;
                 // Names bound in an `on` block stay visible after it: it is not a scope.
+                let from_top = self.locations.len() == 1 && !self.in_par;
                 let instruction = self.lower_on(location, |this| {
                     let mut inner = Vec::new();
-                    this.lower_block(frame, body, &mut inner)?;
+                    let Some((last, init)) = body.stmts.split_last() else {
+                        return Ok(build::null());
+                    };
+                    for stmt in init {
+                        this.lower_stmt(frame, stmt, &mut inner)?;
+                        if frame.returns.is_some() {
+                            return Ok(build::seq_all(inner));
+                        }
+                    }
+                    this.tail_of_on = from_top && matches!(last.kind, StmtKind::Call { .. });
+                    let lowered = this.lower_stmt(frame, last, &mut inner);
+                    this.tail_of_on = false;
+                    lowered?;
                     Ok(build::seq_all(inner))
                 })?;
                 out.extend(instruction);
@@ -557,7 +577,17 @@ impl<'p> Lowerer<'p> {
         let guard =
             build::xor(test(left, right, build::null(), !equal), build::fail_value(scalar(&error)));
         let recovery = match else_part {
-            Some(else_part) => build::seq(guard, else_part),
+            // An error of the `else` branch is thrown again from a variable too, so the client
+            // gets it wrapped as the reference's AIR gives it (10006, "fail with '…'").
+            Some(else_part) => {
+                let else_error = self.names.fresh("-else-error-");
+                let rethrow = build::seq(
+                    build::ap(build::error_value(), &else_error),
+                    build::fail_value(scalar(&else_error)),
+                );
+                let else_part = build::xor(else_part, rethrow);
+                build::seq(guard, build::new(VariableKind::Scalar, &else_error, else_part))
+            }
             None => guard,
         };
         let handler = build::seq(build::ap(build::error_value(), &error), recovery);

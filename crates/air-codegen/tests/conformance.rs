@@ -56,6 +56,11 @@ fn check(name: &str) -> Option<String> {
     if ours["errors"] != expected["errors"] {
         return Some(format!("{name}: errors {}", ours["errors"]));
     }
+    // Every hop is a network round the client waits for: never more than the reference's.
+    let (hops, reference_hops) = (ours["hops"].as_u64(), expected["hops"].as_u64());
+    if hops > reference_hops {
+        return Some(format!("{name}: {hops:?} hops, the reference's AIR {reference_hops:?}"));
+    }
     None
 }
 

@@ -25,6 +25,8 @@ impl Lowerer<'_> {
         out: &mut Vec<Instruction>,
         hint: Option<&SmolStr>,
     ) -> Result<Vec<Bound>> {
+        // Only this call itself can be the tail of an `on` block, not calls in its arguments.
+        let tail = std::mem::take(&mut self.tail_of_on);
         let arrow = match self.lower_expr(frame, callee, out, None)? {
             Bound::Arrow(arrow) => arrow,
             _ => return Err(LowerError::Kind { expected: "an arrow", found: "a value" }),
@@ -53,6 +55,7 @@ impl Lowerer<'_> {
             });
         }
         let name = self.arrow_name(&arrow, callee);
+        self.tail_of_on = tail && !self.options.tracing && matches!(arrow, Arrow::Callback { .. });
         if !self.options.tracing {
             return self.call_arrow(arrow, ability_values, arg_values, out, hint);
         }
@@ -128,7 +131,11 @@ impl Lowerer<'_> {
                     output.clone(),
                 );
                 let location = Location::top(self.options);
+                // The last call of an `on` block entered from the init peer stays there.
+                let tail = std::mem::take(&mut self.tail_of_on);
+                self.ended_at_top = tail;
                 let instruction = self.lower_on(location, |_| Ok(call))?;
+                self.ended_at_top = tail;
                 out.extend(instruction);
                 Ok(output.map(|o| vec![Bound::Value(scalar(&o))]).unwrap_or_default())
             }

@@ -13,6 +13,7 @@ use smol_str::SmolStr;
 use super::{Arrow, Bound, Frame, Lowerer};
 use crate::build::{self, scalar};
 use crate::error::{LowerError, Result};
+use crate::fold;
 
 /// The size a stream must reach before a gate opens: a literal or a computed value.
 enum GateSize {
@@ -88,7 +89,13 @@ impl Lowerer<'_> {
                 ));
                 Ok(Bound::Value(scalar(&result)))
             }
-            ExprKind::Binary { op, lhs, rhs } => self.binary(frame, *op, lhs, rhs, &expr.ty, out),
+            ExprKind::Binary { op, lhs, rhs } => match crate::fold::simplify_sum(expr) {
+                Some(Expr { kind: ExprKind::Binary { op, lhs, rhs }, ty, .. }) => {
+                    self.binary(frame, op, &lhs, &rhs, &ty, out)
+                }
+                Some(simplified) => self.lower_expr(frame, &simplified, out, hint),
+                None => self.binary(frame, *op, lhs, rhs, &expr.ty, out),
+            },
             ExprKind::MakeStruct { ty, fields } => {
                 let mut values = Vec::with_capacity(fields.len());
                 for (name, value) in fields {
@@ -249,7 +256,7 @@ impl Lowerer<'_> {
         out: &mut Vec<Instruction>,
     ) -> Result<GateSize> {
         if let ExprKind::Binary { op: BinaryOp::Sub, lhs, rhs } = &index.kind
-            && let Some(k) = int_literal(rhs)
+            && let Some(k) = crate::fold::int_literal(rhs)
             && k >= 1
         {
             let left = self.lower_expr(frame, lhs, out, None)?;
@@ -445,9 +452,14 @@ impl Lowerer<'_> {
         let right = self.lower_expr(frame, rhs, out, None)?;
         let right = self.value_of(right, out)?;
         if let (ValueKind::Int(a), ValueKind::Int(b)) = (&left.kind, &right.kind)
-            && let Some(folded) = fold_int(op, *a, *b)
+            && let Some(folded) = fold::fold_int(op, *a, *b)
         {
-            return Ok(Bound::Value(build::int(folded)));
+            return Ok(Bound::Value(Value::new(folded, Span::DUMMY)));
+        }
+        if matches!(op, BinaryOp::Eq | BinaryOp::NotEq)
+            && let Some(equal) = fold::literals_equal(&left, &right)
+        {
+            return Ok(Bound::Value(build::boolean(equal == (op == BinaryOp::Eq))));
         }
         let float = lhs.ty.is_float() || rhs.ty.is_float() || ty.is_float();
         let (service, function) = match op {
@@ -484,7 +496,8 @@ impl Lowerer<'_> {
         Ok(Bound::Value(scalar(&result)))
     }
 
-    /// `a && b` / `a || b`: `b` is evaluated only when needed.
+    /// `a && b` / `a || b`: `b` is evaluated only when needed; a literal operand decides at
+    /// compile time (`false && b` is `false` and never evaluates `b`, `a && true` is `a`).
     fn logic(
         &mut self,
         frame: &mut Frame,
@@ -493,14 +506,25 @@ impl Lowerer<'_> {
         rhs: &Expr,
         out: &mut Vec<Instruction>,
     ) -> Result<Bound> {
+        let short = op == BinaryOp::Or;
         let left = self.lower_expr(frame, lhs, out, None)?;
         let left = self.value_of(left, out)?;
+        if let ValueKind::Bool(known) = left.kind {
+            if known == short {
+                return Ok(Bound::Value(build::boolean(short)));
+            }
+            let right = self.lower_expr(frame, rhs, out, None)?;
+            return Ok(Bound::Value(self.value_of(right, out)?));
+        }
         let mut right_steps = Vec::new();
         let right = self.lower_expr(frame, rhs, &mut right_steps, None)?;
         let right = self.value_of(right, &mut right_steps)?;
+        if let (ValueKind::Bool(known), true) = (&right.kind, right_steps.is_empty()) {
+            return Ok(Bound::Value(if *known == short { build::boolean(short) } else { left }));
+        }
         let result = self.names.fresh(if op == BinaryOp::And { "and" } else { "or" });
         right_steps.push(build::ap(right, &result));
-        let short = build::boolean(op == BinaryOp::Or);
+        let short = build::boolean(short);
         out.push(build::xor(
             build::match_(left.clone(), short, build::ap(left, &result)),
             build::seq_all(right_steps),
@@ -600,25 +624,4 @@ pub(crate) fn literal_value(literal: &Literal) -> Result<Value> {
         }
     };
     Ok(Value::new(kind, Span::DUMMY))
-}
-
-fn int_literal(expr: &Expr) -> Option<i64> {
-    match &expr.kind {
-        ExprKind::Literal(Literal::Int(text))
-        | ExprKind::Const { value: Literal::Int(text), .. } => text.parse().ok(),
-        _ => None,
-    }
-}
-
-/// Compile-time integer arithmetic, as the reference folds literal operands.
-fn fold_int(op: BinaryOp, a: i64, b: i64) -> Option<i64> {
-    match op {
-        BinaryOp::Add => a.checked_add(b),
-        BinaryOp::Sub => a.checked_sub(b),
-        BinaryOp::Mul => a.checked_mul(b),
-        BinaryOp::Div => a.checked_div(b),
-        BinaryOp::Rem => a.checked_rem(b),
-        BinaryOp::Pow => u32::try_from(b).ok().and_then(|b| a.checked_pow(b)),
-        _ => None,
-    }
 }

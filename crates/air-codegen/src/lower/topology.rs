@@ -76,6 +76,9 @@ impl Lowerer<'_> {
         let result = body(self);
         self.in_par = in_par;
         self.locations.pop();
+        // A callback that ended the block left the particle at the init peer, where the block
+        // returns to: the hops out would be a round trip for nothing.
+        let exit = !std::mem::take(&mut self.ended_at_top);
         let body = result?;
         if matches!(body, Instruction::Null(_)) {
             return Ok(None);
@@ -93,7 +96,7 @@ impl Lowerer<'_> {
         }
         let back = dedup(back);
         // A `par` branch that binds nothing has nothing to bring back.
-        let out_path = if in_par && quiet {
+        let out_path = if !exit || in_par && quiet {
             Vec::new()
         } else {
             trim(back.clone(), Some(&location.peer), None)
