@@ -1,23 +1,100 @@
 //! Bounds on nesting, so that no later pass (each walks the tree recursively) can overflow the
-//! stack on hostile input such as a sum of 100,000 terms.
+//! stack on hostile input such as a sum of 100,000 terms or a type with 30,000 `?`.
 //!
-//! Expressions nested deeper than [`MAX_EXPR_DEPTH`] are replaced by error nodes and reported; the
-//! replaced trees are taken apart iteratively, since dropping them recursively would overflow too.
+//! Expressions nested deeper than [`MAX_EXPR_DEPTH`] are replaced by error nodes, types nested
+//! deeper than [`MAX_TYPE_DEPTH`] by `⊤`, and each is reported; the replaced trees are taken
+//! apart iteratively, since dropping them recursively would overflow too.
 
-use crate::ast::{Block, Expr, ExprKind, Item, Module, Stmt, StmtKind};
+use crate::ast::{
+    Block, Expr, ExprKind, Field, Item, Module, Signature, Stmt, StmtKind, TypeExpr, TypeKind,
+};
 use crate::error::SyntaxError;
 
 /// The deepest expression nesting accepted (operators, calls, indexing, collections).
 pub const MAX_EXPR_DEPTH: usize = 200;
 
-/// Replaces every too-deep expression in `module` with an error node and reports it.
+/// The deepest type nesting accepted (`[]`, `?`, `*`, `%`, arrows).
+pub const MAX_TYPE_DEPTH: usize = 100;
+
+/// Replaces every too-deep expression in `module` with an error node and every too-deep type
+/// with `⊤`, and reports each.
 pub fn limit_module(module: &mut Module, errors: &mut Vec<SyntaxError>) {
     for item in &mut module.items {
         match item {
             Item::Const(def) => limit_expr(&mut def.value, errors),
-            Item::Service(def) => def.default_id.iter_mut().for_each(|id| limit_expr(id, errors)),
-            Item::Func(def) => limit_block(&mut def.body, errors),
-            Item::Alias(_) | Item::Data(_) | Item::Ability(_) | Item::Error(_) => {}
+            Item::Service(def) => {
+                def.default_id.iter_mut().for_each(|id| limit_expr(id, errors));
+                limit_fields(&mut def.methods, errors);
+            }
+            Item::Func(def) => {
+                limit_signature(&mut def.signature, errors);
+                limit_block(&mut def.body, errors);
+            }
+            Item::Alias(def) => limit_type(&mut def.ty, errors),
+            Item::Data(def) => limit_fields(&mut def.fields, errors),
+            Item::Ability(def) => limit_fields(&mut def.members, errors),
+            Item::Error(_) => {}
+        }
+    }
+}
+
+fn limit_fields(fields: &mut [Field], errors: &mut Vec<SyntaxError>) {
+    fields.iter_mut().for_each(|field| limit_type(&mut field.ty, errors));
+}
+
+fn limit_signature(signature: &mut Signature, errors: &mut Vec<SyntaxError>) {
+    signature.params.iter_mut().for_each(|param| limit_type(&mut param.ty, errors));
+    signature.results.iter_mut().for_each(|ty| limit_type(ty, errors));
+}
+
+fn limit_type(ty: &mut TypeExpr, errors: &mut Vec<SyntaxError>) {
+    // Every level of nesting takes at least one byte, so short types need no walk.
+    let short = (ty.span.end - ty.span.start) as usize <= MAX_TYPE_DEPTH;
+    if !short && type_depth(ty) > MAX_TYPE_DEPTH {
+        errors.push(SyntaxError::TooDeep { span: ty.span, limit: MAX_TYPE_DEPTH });
+        let deep = std::mem::replace(&mut ty.kind, TypeKind::Top);
+        dismantle_type(deep);
+    }
+}
+
+/// The nesting depth of a type, computed without recursion.
+fn type_depth(ty: &TypeExpr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(ty, 1usize)];
+    while let Some((ty, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        if deepest > MAX_TYPE_DEPTH {
+            break;
+        }
+        match &ty.kind {
+            TypeKind::Array(inner)
+            | TypeKind::Option(inner)
+            | TypeKind::Stream(inner)
+            | TypeKind::StreamMap(inner) => stack.push((inner, level + 1)),
+            TypeKind::Arrow(arrow) => {
+                stack.extend(arrow.args.iter().map(|arg| (&arg.ty, level + 1)));
+                stack.extend(arrow.results.iter().map(|result| (result, level + 1)));
+            }
+            TypeKind::Scalar(_) | TypeKind::Named(_) | TypeKind::Top | TypeKind::Bottom => {}
+        }
+    }
+    deepest
+}
+
+/// Drops a type tree node by node, so that its depth does not matter.
+fn dismantle_type(kind: TypeKind) {
+    let mut stack = vec![kind];
+    while let Some(kind) = stack.pop() {
+        match kind {
+            TypeKind::Array(inner)
+            | TypeKind::Option(inner)
+            | TypeKind::Stream(inner)
+            | TypeKind::StreamMap(inner) => stack.push(inner.kind),
+            TypeKind::Arrow(arrow) => {
+                stack.extend(arrow.args.into_iter().map(|arg| arg.ty.kind));
+                stack.extend(arrow.results.into_iter().map(|result| result.kind));
+            }
+            TypeKind::Scalar(_) | TypeKind::Named(_) | TypeKind::Top | TypeKind::Bottom => {}
         }
     }
 }
@@ -40,7 +117,10 @@ fn limit_stmt(stmt: &mut Stmt, errors: &mut Vec<SyntaxError>) {
             key.iter_mut().for_each(|k| limit_expr(k, errors));
             limit_expr(value, errors);
         }
-        StmtKind::Closure { body, .. } => limit_block(body, errors),
+        StmtKind::Closure { signature, body, .. } => {
+            limit_signature(signature, errors);
+            limit_block(body, errors);
+        }
         StmtKind::On { peer, via, body } => {
             limit_expr(peer, errors);
             via.iter_mut().for_each(|v| limit_expr(v, errors));
@@ -72,7 +152,8 @@ fn limit_stmt(stmt: &mut Stmt, errors: &mut Vec<SyntaxError>) {
         }
         StmtKind::Par(branches) => branches.iter_mut().for_each(|b| limit_stmt(b, errors)),
         StmtKind::Co(inner) => limit_stmt(inner, errors),
-        StmtKind::DeclareStream { .. } | StmtKind::Error => {}
+        StmtKind::DeclareStream { ty, .. } => limit_type(ty, errors),
+        StmtKind::Error => {}
     }
 }
 

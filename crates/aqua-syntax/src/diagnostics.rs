@@ -135,7 +135,7 @@ impl SyntaxError {
                 "Write the results into a stream inside the block and return the stream at the end of the function.".into()
             }
             SyntaxError::TooDeep { .. } => {
-                "Split the expression into several assignments, or the block into several functions.".into()
+                "Split the expression into several assignments, the block into several functions, or the type into named aliases.".into()
             }
             SyntaxError::Dangling { keyword: "par", .. } => "`par` runs its statement in parallel with the one before it.".into(),
             _ => return None,

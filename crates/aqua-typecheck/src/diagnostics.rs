@@ -53,6 +53,7 @@ impl TypeError {
             TypeError::BadTypeHere { .. } => "T037",
             TypeError::NoValue { .. } => "T038",
             TypeError::ConstName { .. } => "T039",
+            TypeError::TypeTooDeep { .. } => "T040",
         }
     }
 
@@ -97,6 +98,7 @@ impl TypeError {
             | TypeError::ForwardReference { span, .. }
             | TypeError::BadTypeHere { span, .. }
             | TypeError::ConstName { span, .. }
+            | TypeError::TypeTooDeep { span, .. }
             | TypeError::NoValue { span } => *span,
         }
     }
@@ -251,6 +253,10 @@ impl TypeError {
             TypeError::NoValue { .. } => {
                 d.error("this call returns no value").label("used as a value here")
             }
+            TypeError::TypeTooDeep { name, limit, .. } => d
+                .error(format!("`{name}` is nested deeper than {limit} levels"))
+                .label("defined here")
+                .note("Each type that contains another adds a level; flatten the chain of types."),
             TypeError::ConstName { name, .. } => d
                 .error(format!("constant `{name}` must be named in upper case"))
                 .label("not UPPER_CASE")

@@ -405,6 +405,17 @@ pub enum TypeError {
         /// "struct field", "stream element", "array element".
         place: &'static str,
     },
+    /// T040: a type definition nested deeper than the checker accepts (types that refer to
+    /// types, chained).
+    #[error("type nested deeper than {limit} levels")]
+    TypeTooDeep {
+        /// The definition's name.
+        span: Span,
+        /// The defined name.
+        name: SmolStr,
+        /// The deepest nesting accepted.
+        limit: usize,
+    },
     /// T039: a constant whose name is not `UPPER_CASE`.
     #[error("constant names must be upper case")]
     ConstName {

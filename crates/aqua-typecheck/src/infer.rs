@@ -52,6 +52,9 @@ pub(crate) struct Checker<'o> {
     pub error_type: Arc<StructType>,
     /// Spans of the current module's header items.
     pub import_spans: Vec<Span>,
+    /// The nesting depth of every measured data, ability and service type, by the address of
+    /// its shared definition (kept alive here, so that the address stays its own).
+    pub type_depths: HashMap<usize, (usize, Type)>,
 }
 
 impl<'o> Checker<'o> {
@@ -80,6 +83,7 @@ impl<'o> Checker<'o> {
             returns: Vec::new(),
             error_type,
             import_spans: Vec::new(),
+            type_depths: HashMap::new(),
         }
     }
 

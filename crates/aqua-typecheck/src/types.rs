@@ -9,6 +9,11 @@ use std::sync::Arc;
 pub use aqua_syntax::ast::ScalarType;
 use smol_str::SmolStr;
 
+/// The deepest nesting of a defined type (data in data, arrays, options, arrows, abilities):
+/// every pass over types is recursive, so deeper types are refused (T040) rather than
+/// overflowing the stack.
+pub const MAX_TYPE_DEPTH: usize = 256;
+
 /// A resolved type. `Error` stands for a type that could not be resolved; it fits everywhere, so
 /// one mistake is reported once.
 #[derive(Debug, Clone, PartialEq)]

@@ -160,3 +160,23 @@ fn every_code_is_documented_and_has_a_case() {
         assert!(snapshots.contains(&format!("[{code}]")), "{code} has no snapshot case");
     }
 }
+
+/// Hostile nesting ends in one diagnostic, never a stack overflow: a parameter typed with
+/// 30,000 nested `?` (the parser's bound) and a chain of 200,000 data types each containing the
+/// previous one (the checker's bound).
+#[test]
+fn deeply_nested_types_are_reported_not_overflowed() {
+    let deep_option =
+        format!("aqua M\n\nfunc f(x: {}string) -> string:\n  <- \"a\"\n", "?".repeat(30_000));
+    let checked = aqua_typecheck::check_source("deep-option.aqua", &deep_option);
+    let codes: Vec<String> = checked.diagnostics().iter().filter_map(|d| d.code.clone()).collect();
+    assert_eq!(codes, ["S016"]);
+
+    let mut chain = String::from("aqua M\n\ndata D0:\n  x: string\n");
+    for i in 1..200_000 {
+        chain.push_str(&format!("data D{i}:\n  x: D{}\n", i - 1));
+    }
+    let checked = aqua_typecheck::check_source("deep-chain.aqua", &chain);
+    let codes: Vec<String> = checked.diagnostics().iter().filter_map(|d| d.code.clone()).collect();
+    assert_eq!(codes, ["T040"]);
+}

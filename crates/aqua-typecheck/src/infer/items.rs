@@ -12,7 +12,8 @@ use crate::infer::Checker;
 use crate::infer::resolve;
 use crate::tast::{self, Binding, ConstId, FuncId, ServiceDefId};
 use crate::types::{
-    AbilityType, ArrowType, LiteralType, ScalarType, ServiceType, StructType, Type, is_subtype,
+    AbilityType, ArrowType, LiteralType, MAX_TYPE_DEPTH, ScalarType, ServiceType, StructType, Type,
+    is_subtype,
 };
 
 impl Checker<'_> {
@@ -22,6 +23,7 @@ impl Checker<'_> {
             Item::Const(def) => self.check_const(def),
             Item::Alias(def) => {
                 let ty = resolve::resolve_type(self, &def.ty);
+                let ty = self.bounded(ty, &def.name);
                 self.define_top(&def.name, Def::Type(ty), None);
                 &def.name
             }
@@ -109,8 +111,11 @@ impl Checker<'_> {
             fields.push((field.name.name.clone(), ty));
         }
         let ty = Arc::new(StructType { name: def.name.name.clone(), fields });
-        self.program.structs.push(ty.clone());
-        self.define_top(&def.name, Def::Type(Type::Struct(ty)), None);
+        let ty = self.bounded(Type::Struct(ty), &def.name);
+        if let Type::Struct(defined) = &ty {
+            self.program.structs.push(defined.clone());
+        }
+        self.define_top(&def.name, Def::Type(ty), None);
         &def.name
     }
 
@@ -130,7 +135,8 @@ impl Checker<'_> {
             fields.push((member.name.name.clone(), ty));
         }
         let ty = Arc::new(AbilityType { name: def.name.name.clone(), fields });
-        self.define_top(&def.name, Def::Type(Type::Ability(ty)), None);
+        let ty = self.bounded(Type::Ability(ty), &def.name);
+        self.define_top(&def.name, Def::Type(ty), None);
         &def.name
     }
 
@@ -294,5 +300,86 @@ pub(crate) fn literal_type(literal: &Literal) -> Type {
         Literal::Int(text) if text.starts_with('-') => Type::Literal(LiteralType::Signed),
         Literal::Int(_) => Type::Literal(LiteralType::Unsigned),
         Literal::Float(_) => Type::Literal(LiteralType::Float),
+    }
+}
+
+impl Checker<'_> {
+    /// The type defined as `name`, or the error type when it nests deeper than
+    /// [`MAX_TYPE_DEPTH`], so that no later pass recurses that deep. The first such type is
+    /// reported (T040); a chain of thousands would otherwise report one every few hundred links.
+    fn bounded(&mut self, ty: Type, name: &ast::Ident) -> Type {
+        if self.type_depth(&ty) <= MAX_TYPE_DEPTH {
+            return ty;
+        }
+        let reported =
+            self.errors.iter().any(|error| matches!(error.value, TypeError::TypeTooDeep { .. }));
+        if !reported {
+            self.error(TypeError::TypeTooDeep {
+                span: name.span,
+                name: name.name.clone(),
+                limit: MAX_TYPE_DEPTH,
+            });
+        }
+        Type::Error
+    }
+
+    /// The nesting depth of a type. Defined data, ability and service types are measured once
+    /// and remembered, so measuring a chain of definitions costs one step per definition and
+    /// recurses no deeper than one written type (which the parser bounds).
+    fn type_depth(&mut self, ty: &Type) -> usize {
+        match ty {
+            Type::Array(inner)
+            | Type::Option(inner)
+            | Type::Stream(inner)
+            | Type::StreamMap(inner) => 1 + self.type_depth(inner),
+            Type::Struct(def) => {
+                let key = Arc::as_ptr(def) as usize;
+                self.remembered_depth(key, ty, |this| {
+                    this.deepest(def.fields.iter().map(|(_, ty)| ty))
+                })
+            }
+            Type::Ability(def) => {
+                let key = Arc::as_ptr(def) as usize;
+                self.remembered_depth(key, ty, |this| {
+                    this.deepest(def.fields.iter().map(|(_, ty)| ty))
+                })
+            }
+            Type::Service(def) => {
+                let key = Arc::as_ptr(def) as usize;
+                self.remembered_depth(key, ty, |this| {
+                    let arrows: Vec<Type> =
+                        def.methods.iter().map(|(_, arrow)| Type::Arrow(arrow.clone())).collect();
+                    this.deepest(arrows.iter())
+                })
+            }
+            Type::Arrow(arrow) => {
+                let abilities = arrow.abilities.iter().map(|(_, ty)| ty);
+                let params = arrow.params.iter().map(|(_, ty)| ty);
+                let types: Vec<&Type> = abilities.chain(params).chain(&arrow.results).collect();
+                self.deepest(types.into_iter())
+            }
+            Type::Scalar(_) | Type::Literal(_) | Type::Top | Type::Bottom | Type::Error => 0,
+        }
+    }
+
+    /// One more than the deepest of `types`.
+    fn deepest<'t>(&mut self, types: impl Iterator<Item = &'t Type>) -> usize {
+        1 + types.map(|ty| self.type_depth(ty)).max().unwrap_or(0)
+    }
+
+    /// The remembered depth of the shared definition at address `key`, measured the first time.
+    /// The entry keeps `ty` alive, so its address is never reused for another definition.
+    fn remembered_depth(
+        &mut self,
+        key: usize,
+        ty: &Type,
+        measure: impl FnOnce(&mut Self) -> usize,
+    ) -> usize {
+        if let Some((depth, _)) = self.type_depths.get(&key) {
+            return *depth;
+        }
+        let depth = measure(self);
+        self.type_depths.insert(key, (depth, ty.clone()));
+        depth
     }
 }
