@@ -24,8 +24,14 @@ pub fn emit<'f, F: Files<'f>>(
     let config = term::Config::default();
     let mut lock = writer.lock();
     for diagnostic in diagnostics {
+        // A diagnostic on a very long line shows a window of it, not megabytes of text.
         // Failing to write to stderr leaves nothing better to report to.
-        let _ = term::emit_to_write_style(&mut lock, &config, files, diagnostic);
+        if aqua_syntax::window::needs_window(files, diagnostic) {
+            let (windowed, diagnostic) = aqua_syntax::window::window(files, diagnostic);
+            let _ = term::emit_to_write_style(&mut lock, &config, &windowed, &diagnostic);
+        } else {
+            let _ = term::emit_to_write_style(&mut lock, &config, files, diagnostic);
+        }
     }
 }
 

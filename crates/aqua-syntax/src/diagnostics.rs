@@ -182,7 +182,13 @@ pub fn render_plain(files: &SourceMap, diagnostics: &[Diagnostic<FileId>]) -> St
     let config = term::Config::default();
     let mut out = String::new();
     for diagnostic in diagnostics {
-        match term::emit_into_string(&config, files.files(), diagnostic) {
+        let rendered = if crate::window::needs_window(files.files(), diagnostic) {
+            let (windowed, diagnostic) = crate::window::window(files.files(), diagnostic);
+            term::emit_into_string(&config, &windowed, &diagnostic)
+        } else {
+            term::emit_into_string(&config, files.files(), diagnostic)
+        };
+        match rendered {
             Ok(text) => out.push_str(&text),
             Err(error) => out.push_str(&format!("error: cannot render a diagnostic: {error}\n")),
         }

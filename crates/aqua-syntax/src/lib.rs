@@ -19,6 +19,7 @@ pub mod pretty;
 mod shape;
 pub mod span;
 pub mod token;
+pub mod window;
 
 pub use error::SyntaxError;
 pub use span::{FileId, SourceMap, Span};
