@@ -68,7 +68,7 @@ add("par-one-waiting", "par with one branch waiting on another peer: the other r
 add("seq-waits-for-remote", "seq stops at a remote call and resumes when the result comes back",
     f'(seq (seq (call {W} ("svc" "str") ["w"] x) (call {C} ("svc" "str") [x] y)) {log("y")})', ("client","worker"))
 add("xor-ignores-incomplete", "an incomplete left side does not run xor's right side",
-    f'(xor (seq (never) {log("left")}) {log("right")})')
+    f'(xor (seq (never) {log(chr(34) + "left" + chr(34))}) {log(chr(34) + "right" + chr(34))})')
 add("never-blocks-seq", "never blocks a seq but not the other par branch",
     f'(par (seq (never) {log("1")}) {log("2")})')
 add("null-continues", "null completes",
@@ -76,7 +76,7 @@ add("null-continues", "null completes",
 add("new-scalar-scope", "new x shadows a global x inside its scope only",
     f'(seq (call {C} ("svc" "num") [] x) (seq (new x (seq (ap "inner" x) {log("x")})) {log("x")}))')
 add("new-stream-scope", "new $s starts empty and leaves the outer stream alone",
-    f'(seq (ap "outer" $s) (seq (new $s (seq (ap "inner" $s) (seq (canon {C} $s #cc) {log("#c")}))) (seq (canon {C} $s #d) {log("#d")})))')
+    f'(seq (ap "outer" $s) (seq (new $s (seq (ap "inner" $s) (seq (canon {C} $s #cc) {log("#cc")}))) (seq (canon {C} $s #d) {log("#d")})))')
 add("fold-scalar-order", "a scalar fold visits elements in order",
     f'(seq (call {C} ("svc" "arr") [] xs) (fold xs x (seq {log("x")} (next x))))')
 add("fold-after-next-reverse", "instructions after next run in reverse while the recursion unwinds",
@@ -100,14 +100,14 @@ add("fold-par-next-fanout", "next in a par fold fans out to every peer at once",
     f'(seq (call {C} ("svc" "peers") [] ps) (fold ps p (par (call p ("svc" "str") [p]) (next p)) (never)))',
     ("client","p1","p2","p3"))
 add("canon-undefined-stream", "canon of a never-written stream is empty",
-    f'(seq (canon {C} $nothing #cc) {log("#c", "#cc.length")})')
+    f'(seq (canon {C} $nothing #cc) {log("#cc", "#cc.length")})')
 add("canon-snapshot-fixed", "a canon snapshot is fixed when first taken; later values are not in it",
     f'(seq (seq (call {W} ("svc" "str") ["a"] $s) (canon {C} $s #first)) (seq (ap "later" $s) (seq (canon {C} $s #second) {log("#first", "#second")})))',
     ("client","worker"))
 add("canon-remote-hop", "a canon on another peer routes the particle there (Aqua's hop)",
     f'(seq (new $h (new #hc (canon {R} $h #hc))) (seq (call {R} ("svc" "str") ["r"] x) {log("x")}))', ("client","relay"))
 add("canon-lens-index", "canon stream elements by index and length",
-    f'(seq (ap "a" $s) (seq (ap "b" $s) (seq (canon {C} $s #cc) {log("#cc.$.[1]", "#cc.length", "#c")})))')
+    f'(seq (ap "a" $s) (seq (ap "b" $s) (seq (canon {C} $s #cc) {log("#cc.$.[1]", "#cc.length", "#cc")})))')
 add("lens-field-index", "lenses over objects and arrays",
     f'(seq (call {C} ("svc" "obj") [] o) {log("o.$.a.[1]", "o.$.b.c", "o.$.a")})')
 add("lens-length", "length of an array",
@@ -129,7 +129,7 @@ add("literals", "literal arguments of every type",
 add("ap-scalar", "ap into a scalar, with a lens",
     f'(seq (call {C} ("svc" "obj") [] o) (seq (ap o.$.b x) {log("x")}))')
 add("ap-stream-order", "ap into a stream keeps order",
-    f'(seq (ap "a" $s) (seq (ap 1 $s) (seq (ap [] $s) (seq (canon {C} $s #cc) {log("#c")}))))')
+    f'(seq (ap "a" $s) (seq (ap 1 $s) (seq (ap [] $s) (seq (canon {C} $s #cc) {log("#cc")}))))')
 add("stream-map-canon", "stream map, canon map and key lookup",
     f'(seq (ap ("k" 1) %m) (seq (ap ("k" 2) %m) (seq (ap (7 "seven") %m) (seq (canon {C} %m #%c) {log("#%c", "#%c.$.k")}))))')
 add("stream-map-scalar", "canon of a stream map into a scalar keeps each key's first value",
@@ -247,6 +247,35 @@ add("fold-scalar-par-shadows-global", "a scalar of the same name bound before th
 add("fold-canon-par-init", "a canon bound under par in each fold iteration: each iteration reads its own",
     f'(seq (call {C} ("getDataSrv" "arr") [] arr) (new $s (seq (fold arr i (seq (seq (par (null) (new $t (seq (call {C} ("op" "identity") [i] $t) (canon {C} $t #t)))) '
     f'(ap #t $s)) (next i))) (seq (canon {C} $s #c) {log("#c")}))))', ("client",), FS_SERVICES)
+# Error messages: clients match on the text of :error:, so each catchable error is logged whole.
+EM_SERVICES = {"*/svc/null": None}
+def em(name, desc, setup, failing):
+    add(f"error-message-{name}", f"the :error: object of {desc}",
+        f'(seq {setup} (xor {failing} {log(":error:", "%last_error%")}))', ("client",), EM_SERVICES)
+OBJ = f'(call {C} ("svc" "obj") [] o)'
+ARR = f'(call {C} ("svc" "arr") [] xs)'
+NUL = f'(call {C} ("svc" "null") [] n)'
+em("field-of-null", "a field of null", NUL, log("n.$.x"))
+em("index-of-null", "an index of null", NUL, log("n.$.[1]"))
+em("missing-field", "a missing field", OBJ, log("o.$.zzz"))
+em("index-out-of-range", "an index out of range", ARR, log("xs.$.[9]"))
+em("field-of-array", "a field of an array", ARR, log("xs.$.x"))
+em("index-of-object", "an index of an object", OBJ, log("o.$.[0]"))
+em("index-by-string", "an index given by a string scalar", f'(seq {OBJ} (ap o.$.k i))', log("o.$.a.[i]"))
+em("field-by-number", "a field given by a number scalar", f'(seq {OBJ} (ap o.$.n f))', log("o.$.b.[f]"))
+em("length-not-array", "length of a number", f'(call {C} ("svc" "num") [] x)', log("x.length"))
+em("fold-non-array", "a fold over a number", f'(call {C} ("svc" "num") [] xs)', '(fold xs x (next x))')
+em("triplet-not-string", "a peer id that is a number", f'(call {C} ("svc" "num") [] p)', '(call p ("svc" "num") [])')
+em("invalid-fail-object", "fail with an object that is not an error", OBJ, '(fail o)')
+em("match-not-equal", "a match of different values", OBJ, '(match o.$.n 3 (null))')
+em("mismatch-equal", "a mismatch of equal values", OBJ, '(mismatch o.$.n 2 (null))')
+em("map-key-bool", "a stream map key that is a bool", f'(call {C} ("svc" "bool") [] b)', '(ap (b 1) %m)')
+em("service-error", "a failing service", '(null)', f'(call {C} ("fail" "now") [1])')
+em("remote-service-error", "a failing service on another peer", '(null)',
+   f'(seq (call {W} ("fail" "now") []) (null))')
+S["error-message-remote-service-error"]["peers"] = ["client", "worker"]
+em("fail-literal", "fail with a code and a message", '(null)', '(fail 42 "custom")')
+em("canon-peer-not-string", "a canon whose peer is a number", f'(call {C} ("svc" "num") [] p)', '(canon p $s #x)')
 for name, sc in S.items():
     json.dump(sc, open(f"{name}.json", "w"), indent=1)
 print(len(S))

@@ -177,28 +177,28 @@ pub enum CatchableError {
         /// The value found.
         got: String,
     },
-    /// A scalar fold over a non-array.
-    #[error("fold iterates over a non-array value '{0}'")]
-    FoldIteratesOverNonArray(String),
+    /// A scalar fold over a non-array: the iterable as AquaVM prints it, and the value.
+    #[error("expression '{0}' returned non-array value '{1}' for fold iterable")]
+    FoldIteratesOverNonArray(String, String),
     /// A `fail` instruction threw an object.
     #[error("fail with '{0}' is used without corresponding xor")]
     UserError(serde_json::Value),
     /// A lens could not be applied.
     #[error("{0}")]
     Lens(String),
-    /// `fail` was given something that is not an error object.
-    #[error(
-        "an error object must have a non-zero integer error_code and a string message, got '{0}'"
-    )]
+    /// `fail` was given something that is not an error object: AquaVM's text of the fault.
+    #[error("{0}")]
     InvalidErrorObject(String),
     /// `.length` on something that is not an array.
-    #[error("length functor can be applied only to arrays, got '{0}'")]
+    #[error(
+        "the length functor could applied only to an array-like value, but it's applied to '{0}'"
+    )]
     LengthNotArray(String),
-    /// A peer id, service id or function name is not a string.
-    #[error("value '{0}' used in a call triplet is not a string")]
-    NonStringInTriplet(String),
-    /// A stream map key is neither a string nor an integer.
-    #[error("unsupported stream map key type '{0}'")]
+    /// A peer id, service id or function name is not a string: the variable and its value.
+    #[error("call cannot resolve non-String triplet variable part `{0}` with value '{1}'")]
+    NonStringInTriplet(String, String),
+    /// A stream map key is neither a string nor an integer: the map's name.
+    #[error("unsupported type for %{0} map's key")]
     StreamMapKey(String),
 }
 
@@ -210,12 +210,12 @@ impl CatchableError {
             CatchableError::MatchValuesNotEqual => 10001,
             CatchableError::MismatchValuesEqual => 10002,
             CatchableError::IncompatibleValueType { .. } => 10004,
-            CatchableError::FoldIteratesOverNonArray(_) => 10005,
+            CatchableError::FoldIteratesOverNonArray(..) => 10005,
             CatchableError::UserError(_) => 10006,
             CatchableError::Lens(_) => 10007,
             CatchableError::InvalidErrorObject(_) => 10008,
             CatchableError::LengthNotArray(_) => 10010,
-            CatchableError::NonStringInTriplet(_) => 10011,
+            CatchableError::NonStringInTriplet(..) => 10011,
             CatchableError::StreamMapKey(_) => 10012,
         }
     }
@@ -228,13 +228,13 @@ pub enum FatalError {
     #[error("trace error: {0}")]
     Trace(String),
     /// A scalar is defined with the name of a fold iterator.
-    #[error("variable '{0}' shadows a fold iterator")]
+    #[error("variable with name '{0}' can't be shadowed, shadowing isn't supported for iterables")]
     IterableShadowing(String),
     /// A global scalar is set twice.
-    #[error("scalar '{0}' is set twice: shadowing is not allowed")]
+    #[error("trying to shadow variable '{0}', but shadowing is allowed only inside fold blocks")]
     ShadowingIsNotAllowed(String),
-    /// A stream holds more values than allowed.
-    #[error("stream '{0}' exceeds the size limit of {1} values")]
+    /// A stream holds more values than allowed: its name and the limit.
+    #[error("stream size goes over the allowed limit of {1}")]
     StreamSizeLimit(String, usize),
     /// A replayed result was produced with other arguments or by another peer or service.
     #[error("instruction parameters mismatch: {0}")]

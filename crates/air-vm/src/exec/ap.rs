@@ -6,7 +6,7 @@ use super::{Exec, ExecResult};
 use crate::error::{CatchableError, FatalError};
 use crate::merge::kind;
 use crate::trace::{Generation, State};
-use crate::value::{JValue, Val, describe};
+use crate::value::{JValue, Val};
 
 impl<'p> Exec<'p, '_> {
     /// `(ap argument result)`
@@ -36,8 +36,8 @@ impl<'p> Exec<'p, '_> {
         let key = match key {
             JValue::String(_) => key,
             JValue::Number(ref number) if number.is_i64() || number.is_u64() => key,
-            other => {
-                let error = CatchableError::StreamMapKey(describe(&other));
+            _ => {
+                let error = CatchableError::StreamMapKey(ap.map.name.clone());
                 return Err(self.raise(error, instruction, None));
             }
         };

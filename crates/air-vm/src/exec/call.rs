@@ -82,7 +82,13 @@ impl<'p> Exec<'p, '_> {
             match self.resolve_string(value) {
                 Ok(Some(text)) => parts.push(text),
                 Ok(None) => return Ok(None),
-                Err(error) => return Err(self.raise(error, instruction, None)),
+                Err(error) => {
+                    return Err(self.raise(
+                        error,
+                        instruction,
+                        Some(self.params.current_peer_id.to_owned()),
+                    ));
+                }
             }
         }
         let mut args = Some(Vec::with_capacity(call.args.len()));
@@ -94,7 +100,13 @@ impl<'p> Exec<'p, '_> {
                     }
                 }
                 Ok(None) => args = None,
-                Err(error) => return Err(self.raise(error, instruction, None)),
+                Err(error) => {
+                    return Err(self.raise(
+                        error,
+                        instruction,
+                        Some(self.params.current_peer_id.to_owned()),
+                    ));
+                }
             }
         }
         let [peer_pk, service_id, function_name]: [String; 3] =
@@ -113,7 +125,7 @@ impl<'p> Exec<'p, '_> {
                 let Some(val) = self.vars.scalar(name) else { return Ok(None) };
                 return match val.json() {
                     JValue::String(text) => Ok(Some(text.clone())),
-                    other => Err(CatchableError::NonStringInTriplet(describe(other))),
+                    other => Err(CatchableError::NonStringInTriplet(name.clone(), describe(other))),
                 };
             }
             _ => {}
@@ -121,7 +133,10 @@ impl<'p> Exec<'p, '_> {
         let Some(resolved) = self.resolve(value)? else { return Ok(None) };
         match resolved.to_json() {
             JValue::String(text) => Ok(Some(text)),
-            other => Err(CatchableError::NonStringInTriplet(describe(&other))),
+            other => Err(CatchableError::NonStringInTriplet(
+                super::text::variable_name(value),
+                describe(&other),
+            )),
         }
     }
 

@@ -20,11 +20,22 @@ impl<'p> Exec<'p, '_> {
             Ok(Some(resolved)) => match resolved.to_json() {
                 JValue::String(peer) => peer,
                 other => {
-                    let error = CatchableError::NonStringInTriplet(describe(&other));
-                    return Err(self.raise(error, instruction, None));
+                    let name = super::text::variable_name(&canon.peer);
+                    let error = CatchableError::NonStringInTriplet(name, describe(&other));
+                    return Err(self.raise(
+                        error,
+                        instruction,
+                        Some(self.params.current_peer_id.to_owned()),
+                    ));
                 }
             },
-            Err(error) => return Err(self.raise(error, instruction, None)),
+            Err(error) => {
+                return Err(self.raise(
+                    error,
+                    instruction,
+                    Some(self.params.current_peer_id.to_owned()),
+                ));
+            }
         };
         let (prev, current) = self.pop_states();
         let merged = merge_canon(as_canon(prev)?, as_canon(current)?)?;

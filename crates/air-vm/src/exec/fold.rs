@@ -154,7 +154,10 @@ impl<'p> Exec<'p, '_> {
             Some(Resolved::Canon(canon)) => Ok(Some(ScalarItems::Canon(canon.elements.clone()))),
             Some(Resolved::Value(val)) => match val.json() {
                 JValue::Array(_) => Ok(Some(ScalarItems::Array(val))),
-                other => Err(CatchableError::FoldIteratesOverNonArray(describe(other))),
+                other => Err(CatchableError::FoldIteratesOverNonArray(
+                    super::text::fold_iterable_text(value),
+                    describe(other),
+                )),
             },
         }
     }

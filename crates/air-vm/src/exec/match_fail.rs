@@ -50,8 +50,8 @@ impl<'p> Exec<'p, '_> {
                 Err(error) => return Err(self.raise(error, instruction, None)),
             },
         };
-        if !is_error_object(&object) {
-            let error = CatchableError::InvalidErrorObject(describe(&object));
+        if let Err(fault) = check_error_object(&object) {
+            let error = CatchableError::InvalidErrorObject(fault);
             return Err(self.raise(error, instruction, None));
         }
         let raised = RaisedError {
@@ -63,7 +63,28 @@ impl<'p> Exec<'p, '_> {
     }
 }
 
-fn is_error_object(object: &JValue) -> bool {
-    let code_ok = object.get("error_code").and_then(JValue::as_i64).is_some_and(|code| code != 0);
-    code_ok && object.get("message").is_some_and(JValue::is_string)
+/// Checks a thrown object as AquaVM does, in its order; the fault in AquaVM's words.
+fn check_error_object(object: &JValue) -> Result<(), String> {
+    let text = describe(object);
+    let JValue::Object(fields) = object else {
+        return Err(format!(
+            "scalar should have an object type to be converted into error object, but '{text}' \
+             doesn't have"
+        ));
+    };
+    let field = |name: &str| {
+        fields
+            .get(name)
+            .ok_or_else(|| format!("scalar '{text}' must have field with name '{name}'"))
+    };
+    let code = field("error_code")?;
+    match code.as_i64().or_else(|| code.as_u64().map(|_| 1)) {
+        None => return Err(format!("error_code of scalar '{text}' must have integer type")),
+        Some(0) => return Err("error code must be non-zero, but it is zero".to_owned()),
+        Some(_) => {}
+    }
+    if !field("message")?.is_string() {
+        return Err(format!("message of scalar '{text}' must have string type"));
+    }
+    Ok(())
 }

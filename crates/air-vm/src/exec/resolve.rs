@@ -136,13 +136,15 @@ impl Exec<'_, '_> {
                 let element = match idx {
                     Step::Index(idx) => canon.elements.get(idx).cloned().ok_or_else(|| {
                         CatchableError::Lens(format!(
-                            "value with index {idx} is out of the canon stream of {} elements",
+                            "lambda is applied to a stream that have only '{}' elements, but \
+                             '{idx}' requested",
                             canon.elements.len()
                         ))
                     })?,
                     Step::Field(field) => {
                         return Err(CatchableError::Lens(format!(
-                            "a canon stream is not a map-type to match field accessor '{field}'"
+                            "field accessor (with field name = '{field}') can't be applied to a \
+                             stream"
                         )));
                     }
                 };
@@ -209,17 +211,19 @@ impl Exec<'_, '_> {
                 let Some(val) = self.vars.scalar(name) else { return Ok(None) };
                 match val.json() {
                     JValue::String(field) => Step::Field(field.clone()),
-                    JValue::Number(number) => match number.as_u64() {
-                        Some(idx) => Step::Index(idx as usize),
-                        None => {
-                            return Err(CatchableError::Lens(format!(
-                                "scalar '{name}' with value {number} can't be used as an index"
-                            )));
+                    JValue::Number(number) => {
+                        match number.as_u64().filter(|idx| u32::try_from(*idx).is_ok()) {
+                            Some(idx) => Step::Index(idx as usize),
+                            None => {
+                                return Err(CatchableError::Lens(format!(
+                                    "index accessor `{number} can't be converted to u32`"
+                                )));
+                            }
                         }
-                    },
+                    }
                     other => {
                         return Err(CatchableError::Lens(format!(
-                            "scalar '{name}' with value '{}' can't be used as a lens accessor",
+                            "scalar accessor `{}` should has number or string type",
                             describe(other)
                         )));
                     }
@@ -241,25 +245,25 @@ impl Exec<'_, '_> {
             current = match (&step, current) {
                 (Step::Field(field), JValue::Object(map)) => map.get(field).ok_or_else(|| {
                     CatchableError::Lens(format!(
-                        "value '{}' does not contain field '{field}'",
+                        "value '{}' does not contain element with field name = '{field}'",
                         describe(current)
                     ))
                 })?,
                 (Step::Index(idx), JValue::Array(items)) => items.get(*idx).ok_or_else(|| {
                     CatchableError::Lens(format!(
-                        "value '{}' does not contain element with index {idx}",
+                        "value '{}' does not contain element for idx = '{idx}'",
                         describe(current)
                     ))
                 })?,
                 (Step::Field(field), other) => {
                     return Err(CatchableError::Lens(format!(
-                        "value '{}' is not a map-type to match field accessor '{field}'",
+                        "value '{}' is not an map-type to match field accessor with field_name = '{field}'",
                         describe(other)
                     )));
                 }
                 (Step::Index(idx), other) => {
                     return Err(CatchableError::Lens(format!(
-                        "value '{}' is not an array-type to match array accessor with index {idx}",
+                        "value '{}' is not an array-type to match array accessor with idx = '{idx}'",
                         describe(other)
                     )));
                 }

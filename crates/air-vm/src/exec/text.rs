@@ -3,8 +3,32 @@
 //! call without output).
 
 use air_syntax::{
-    ApResult, CallOutput, CanonForm, FailKind, FoldIterable, Instruction, print_value,
+    ApResult, CallOutput, CanonForm, FailKind, FoldIterable, Instruction, Value, ValueKind,
+    print_value,
 };
+
+/// How AquaVM names a variable in an error about its value: a scalar by its name alone (lens
+/// or not), a canon stream with its sign, anything else as written.
+pub(crate) fn variable_name(value: &Value) -> String {
+    match &value.kind {
+        ValueKind::Scalar { name, .. } => name.clone(),
+        ValueKind::CanonStream { name, .. } => format!("#{name}"),
+        ValueKind::CanonStreamMap { name, .. } => format!("#%{name}"),
+        _ => print_value(value),
+    }
+}
+
+/// How AquaVM prints a fold's iterable in its error: a scalar by its name, or by its lens alone
+/// when it has one (`.$.a` for `o.$.a`).
+pub(crate) fn fold_iterable_text(value: &Value) -> String {
+    let text = print_value(value);
+    match &value.kind {
+        ValueKind::Scalar { name, lens: Some(_) } => {
+            text.strip_prefix(name.as_str()).map_or(text.clone(), str::to_owned)
+        }
+        _ => text,
+    }
+}
 
 /// The instruction's text for error objects.
 pub(crate) fn instruction_text(instruction: &Instruction) -> String {
@@ -28,7 +52,7 @@ pub(crate) fn instruction_text(instruction: &Instruction) -> String {
         Instruction::Canon(canon) => {
             let (source, target) = match &canon.form {
                 CanonForm::Stream { stream, canon } => {
-                    (format!("${}", stream.name), format!("#${}", canon.name))
+                    (format!("${}", stream.name), format!("#{}", canon.name))
                 }
                 CanonForm::Map { map, canon } => {
                     (format!("%{}", map.name), format!("#%{}", canon.name))
