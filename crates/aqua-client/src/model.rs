@@ -1,0 +1,214 @@
+//! What client code is generated from: the exported functions (their AIR, `FunctionCallDef`
+//! and TypeScript signature) and the exported services (`ServiceDef` and method types) of a
+//! checked, compiled program. Every type is translated here, so printing cannot fail.
+
+use air_codegen::CompiledFunction;
+use aqua_typecheck::tast::{ExportTarget, ExprKind, Literal, Program, Service};
+use aqua_typecheck::types::Type;
+use serde_json::{Map, Value as Json, json};
+use smol_str::SmolStr;
+
+use crate::descriptor::{FunctionCallDef, ServiceDef};
+use crate::error::ClientError;
+use crate::ts_type::{PARTICLE_CONTEXT, results_type, ts_type};
+
+/// The client side of one Aqua file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientModule {
+    /// Exported services, in export order.
+    pub services: Vec<ClientService>,
+    /// Exported functions, in export order.
+    pub functions: Vec<ClientFunction>,
+}
+
+/// One exported function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientFunction {
+    /// The exported name.
+    pub name: SmolStr,
+    /// Its `FunctionCallDef`.
+    pub def: FunctionCallDef,
+    /// Its AIR script.
+    pub script: String,
+    /// Named types the signature refers to: `FArgS` (a structure argument) and `FResult`
+    /// (several results, or one structure), as the reference names them.
+    pub aliases: Vec<(String, String)>,
+    /// TypeScript parameters, renamed where a name would clash (`peer_`, `config_`).
+    pub params: Vec<(String, String)>,
+    /// The type the promise resolves to.
+    pub result: String,
+}
+
+/// One exported service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientService {
+    /// The exported name.
+    pub name: SmolStr,
+    /// Its `ServiceDef`.
+    pub def: ServiceDef,
+    /// Whether it has a default id (then `registerS(service)` is allowed).
+    pub has_default_id: bool,
+    /// Methods with their TypeScript function types.
+    pub methods: Vec<(String, String)>,
+}
+
+impl ClientModule {
+    /// `{"functions": {name: FunctionCallDef}, "services": {name: ServiceDef}}` as a JSON value
+    /// (whose objects do not keep the fields' order).
+    pub fn defs(&self) -> Json {
+        let functions: Map<String, Json> =
+            self.functions.iter().map(|f| (f.name.to_string(), json!(f.def))).collect();
+        let services: Map<String, Json> =
+            self.services.iter().map(|s| (s.name.to_string(), json!(s.def))).collect();
+        json!({"functions": functions, "services": services})
+    }
+}
+
+/// The client side of `program`, whose exported functions `compiled` holds (by exported name).
+pub fn describe(
+    program: &Program,
+    compiled: &[CompiledFunction],
+) -> Result<ClientModule, ClientError> {
+    let mut module = ClientModule { services: Vec::new(), functions: Vec::new() };
+    for export in &program.exports {
+        match export.target {
+            ExportTarget::Func(id) => {
+                let dangling = || ClientError::Dangling(export.name.clone());
+                let func = program.functions.get(id.0 as usize).ok_or_else(dangling)?;
+                let air =
+                    compiled.iter().find(|c| c.meta.name == export.name).ok_or_else(dangling)?;
+                if !func.abilities.is_empty() {
+                    let ty = func.ty.to_string();
+                    return Err(ClientError::Unsupported { item: export.name.clone(), ty });
+                }
+                let params: Vec<(SmolStr, Type)> =
+                    func.params.iter().map(|p| (p.name.clone(), p.ty.clone())).collect();
+                let script = air_syntax::print_pretty(&air.air);
+                module.functions.push(function(&export.name, &params, &func.results, script)?);
+            }
+            ExportTarget::Service(id) => {
+                let service = program
+                    .services
+                    .get(id.0 as usize)
+                    .ok_or_else(|| ClientError::Dangling(export.name.clone()))?;
+                module.services.push(service_of(&export.name, service)?);
+            }
+            ExportTarget::Const(_) | ExportTarget::Type => {}
+        }
+    }
+    Ok(module)
+}
+
+fn function(
+    name: &str,
+    params: &[(SmolStr, Type)],
+    results: &[Type],
+    script: String,
+) -> Result<ClientFunction, ClientError> {
+    let def = FunctionCallDef::new(name, params, results)?;
+    let capital = capitalise(name);
+    let mut aliases = Vec::new();
+    let mut ts_params = Vec::new();
+    for (param, ty) in params {
+        let mut text = ts_type(name, ty)?;
+        if matches!(ty, Type::Struct(_)) {
+            let alias = format!("{capital}Arg{}", capitalise(param));
+            aliases.push((alias.clone(), text));
+            text = alias;
+        }
+        ts_params.push((parameter_name(param), text));
+    }
+    let mut result = results_type(name, results)?;
+    if results.len() > 1 || matches!(results, [Type::Struct(_)]) {
+        let alias = format!("{capital}Result");
+        aliases.push((alias.clone(), result));
+        result = alias;
+    }
+    Ok(ClientFunction { name: name.into(), def, script, aliases, params: ts_params, result })
+}
+
+fn service_of(name: &str, service: &Service) -> Result<ClientService, ClientError> {
+    let default_id = service.default_id.as_ref().and_then(|expr| match &expr.kind {
+        ExprKind::Literal(Literal::String(id)) => Some(id.as_str()),
+        _ => None,
+    });
+    let def = ServiceDef::new(name, default_id, &service.ty.methods)?;
+    let mut methods = Vec::new();
+    for (method, arrow) in &service.ty.methods {
+        let item = format!("{name}.{method}");
+        let mut params = Vec::new();
+        for (index, (param, ty)) in arrow.params.iter().enumerate() {
+            let label = param.as_ref().map_or_else(|| format!("arg{index}"), |p| parameter_name(p));
+            params.push(format!("{label}: {}", ts_type(&item, ty)?));
+        }
+        params.push(format!("callParams: {PARTICLE_CONTEXT}"));
+        let result = results_type(&item, &arrow.results)?;
+        methods.push((
+            method.to_string(),
+            format!("({}) => {result} | Promise<{result}>", params.join(", ")),
+        ));
+    }
+    Ok(ClientService { name: name.into(), def, has_default_id: default_id.is_some(), methods })
+}
+
+/// `greet` → `Greet`.
+fn capitalise(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// A parameter name that cannot clash with the generated `peer` and `config` parameters nor
+/// with a reserved word of JavaScript.
+fn parameter_name(name: &str) -> String {
+    const RESERVED: &[&str] = &[
+        "peer",
+        "config",
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "new",
+        "null",
+        "return",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "yield",
+        "let",
+        "static",
+        "implements",
+        "interface",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "await",
+    ];
+    if RESERVED.contains(&name) { format!("{name}_") } else { name.to_owned() }
+}
