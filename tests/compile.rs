@@ -78,3 +78,97 @@ fn compile_call_inlines_literals_and_fetches_names() {
     let bad = aqua(&["compile", &data_file("aqua", "33-function-call.aqua"), "--call", "nope(1)"]);
     assert_eq!(bad.status.code(), Some(1));
 }
+
+#[test]
+fn every_target_mirrors_the_input_folders() {
+    let dir = out_dir("mirror");
+    let input = out_dir("mirror-src");
+    std::fs::create_dir_all(input.join("a/deep")).expect("input folders");
+    std::fs::create_dir_all(input.join("b")).expect("input folders");
+    let hello = std::fs::read_to_string(data_file("aqua", "01-hello.aqua")).expect("example");
+    let callbacks =
+        std::fs::read_to_string(data_file("aqua", "22-callbacks.aqua")).expect("example");
+    std::fs::write(input.join("a/deep/x.aqua"), &hello).expect("write");
+    std::fs::write(input.join("b/x.aqua"), &callbacks).expect("write");
+    let (input, out) = (input.to_string_lossy().into_owned(), dir.to_string_lossy().into_owned());
+    for (flags, files) in [
+        (vec![], vec!["a/deep/x.hello.air", "a/deep/x.meta.json", "b/x.withCallback.air"]),
+        (vec!["--air"], vec!["a/deep/x.hello.air", "b/x.meta.json"]),
+        (vec!["--target", "ts"], vec!["a/deep/x.ts", "b/x.ts"]),
+        (vec!["--target", "js"], vec!["a/deep/x.js", "a/deep/x.d.ts", "b/x.js", "b/x.d.ts"]),
+        (vec!["--js"], vec!["a/deep/x.js", "b/x.d.ts"]),
+    ] {
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut args = vec!["compile", input.as_str(), "-o", out.as_str()];
+        args.extend(flags.iter().copied());
+        let run = aqua(&args);
+        assert!(run.status.success(), "{flags:?}: {}", stderr(&run));
+        for file in files {
+            assert!(dir.join(file).is_file(), "{flags:?}: `{file}` was not written");
+        }
+    }
+    let ts = std::fs::read_to_string(dir.join("b/x.d.ts")).unwrap_or_default();
+    assert!(ts.contains("export declare function withCallback("), "{ts}");
+    assert!(ts.contains("ParticleContext$$"), "{ts}");
+}
+
+#[test]
+fn meta_json_carries_the_type_descriptors() {
+    let dir = out_dir("meta-defs");
+    let file = data_file("aqua", "22-callbacks.aqua");
+    let out = aqua(&["compile", &file, "-o", &dir.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta = std::fs::read_to_string(dir.join("22-callbacks.meta.json")).expect("meta written");
+    let meta: serde_json::Value = serde_json::from_str(&meta).expect("JSON");
+    let def = &meta["functions"]["withCallback"]["def"];
+    assert_eq!(def["functionName"], "withCallback");
+    assert_eq!(def["arrow"]["domain"]["fields"]["transform"]["tag"], "arrow");
+    assert_eq!(def["names"]["responseSrv"], "callbackSrv");
+}
+
+#[test]
+fn two_files_that_would_write_the_same_outputs_are_an_error() {
+    let input = out_dir("collision-src");
+    std::fs::create_dir_all(input.join("a")).expect("input folders");
+    std::fs::create_dir_all(input.join("b")).expect("input folders");
+    let hello = std::fs::read_to_string(data_file("aqua", "01-hello.aqua")).expect("example");
+    std::fs::write(input.join("a/x.aqua"), &hello).expect("write");
+    std::fs::write(input.join("b/x.aqua"), &hello).expect("write");
+    let dir = out_dir("collision");
+    let (a, b) = (input.join("a/x.aqua"), input.join("b/x.aqua"));
+    let out = aqua(&[
+        "compile",
+        &a.to_string_lossy(),
+        &b.to_string_lossy(),
+        "-o",
+        &dir.to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("would both write `x.*`"), "{}", stderr(&out));
+    assert!(!dir.exists(), "nothing is written");
+    // The same file given twice is no collision.
+    let out = aqua(&[
+        "compile",
+        &a.to_string_lossy(),
+        &a.to_string_lossy(),
+        "-o",
+        &dir.to_string_lossy(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_bad_target_or_output_folder_exits_2() {
+    let file = data_file("aqua", "01-hello.aqua");
+    let out = aqua(&["compile", &file, "-o", &out_dir("bad").to_string_lossy(), "--target", "wat"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("invalid value 'wat'"), "{}", stderr(&out));
+    let blocker = out_dir("blocker");
+    std::fs::write(&blocker, "a file, not a folder").expect("write");
+    let inside = blocker.join("out");
+    let out = aqua(&["compile", &file, "-o", &inside.to_string_lossy(), "--target", "ts"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot create"), "{}", stderr(&out));
+    let out = aqua(&["compile", &file, "--json", "--target", "js"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -216,15 +216,47 @@ pub struct AirCheckArgs {
     pub file: PathBuf,
 }
 
+/// The output of `aqua compile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompileTarget {
+    /// One AIR script per exported function and a `meta.json` per file.
+    Air,
+    /// A TypeScript module per file for `@fluencelabs/js-client` 0.9.
+    Ts,
+    /// A JavaScript module and its `.d.ts` per file for `@fluencelabs/js-client` 0.9.
+    Js,
+}
+
+impl CompileArgs {
+    /// The target after `--js` / `--air`; `air` by default.
+    pub fn target(&self) -> CompileTarget {
+        match (self.target, self.js) {
+            (Some(target), _) => target,
+            (None, true) => CompileTarget::Js,
+            (None, false) => CompileTarget::Air,
+        }
+    }
+}
+
 /// Arguments of `aqua compile`.
 #[derive(Debug, Args)]
 pub struct CompileArgs {
     /// Aqua files, or directories searched recursively for `.aqua` files.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Where to write `<stem>.<function>.air` and `<stem>.meta.json`.
+    /// Where to write the output, mirroring the input folders: `<stem>.<function>.air` and
+    /// `<stem>.meta.json` (air), `<stem>.ts` (ts), or `<stem>.js` and `<stem>.d.ts` (js).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// What to generate: AIR scripts, or client code for Fluence's js-client.
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub target: Option<CompileTarget>,
+    /// The same as `--target js` (the reference CLI's spelling).
+    #[arg(long, conflicts_with_all = ["target", "air"])]
+    pub js: bool,
+    /// The same as `--target air` (the reference CLI's spelling).
+    #[arg(long, conflicts_with = "target")]
+    pub air: bool,
     /// An import root, searched after the importing file's directory (repeatable, in order).
     #[arg(short = 'I', long = "import", value_name = "DIR")]
     pub imports: Vec<PathBuf>,

@@ -19,7 +19,7 @@ pub mod ts_type;
 mod typescript;
 
 pub use error::ClientError;
-pub use model::{ClientFunction, ClientModule, ClientService, describe};
+pub use model::{ClientFunction, ClientModule, ClientService, describe, describe_lenient};
 
 /// Which client code to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! checked, compiled program. Every type is translated here, so printing cannot fail.
 
 use air_codegen::CompiledFunction;
-use aqua_typecheck::tast::{ExportTarget, ExprKind, Literal, Program, Service};
+use aqua_typecheck::tast::{ExportTarget, ExprKind, FuncId, Literal, Program, Service};
 use aqua_typecheck::types::Type;
 use serde_json::{Map, Value as Json, json};
 use smol_str::SmolStr;
@@ -65,38 +65,64 @@ impl ClientModule {
 }
 
 /// The client side of `program`, whose exported functions `compiled` holds (by exported name).
+/// Fails on the first function or service that js-client cannot carry.
 pub fn describe(
     program: &Program,
     compiled: &[CompiledFunction],
 ) -> Result<ClientModule, ClientError> {
+    let (module, mut errors) = describe_lenient(program, compiled);
+    if errors.is_empty() { Ok(module) } else { Err(errors.remove(0)) }
+}
+
+/// The client side of every export that js-client can carry, and an error for each other one
+/// (for `meta.json`, which describes what it can).
+pub fn describe_lenient(
+    program: &Program,
+    compiled: &[CompiledFunction],
+) -> (ClientModule, Vec<ClientError>) {
     let mut module = ClientModule { services: Vec::new(), functions: Vec::new() };
+    let mut errors = Vec::new();
     for export in &program.exports {
         match export.target {
             ExportTarget::Func(id) => {
-                let dangling = || ClientError::Dangling(export.name.clone());
-                let func = program.functions.get(id.0 as usize).ok_or_else(dangling)?;
-                let air =
-                    compiled.iter().find(|c| c.meta.name == export.name).ok_or_else(dangling)?;
-                if !func.abilities.is_empty() {
-                    let ty = func.ty.to_string();
-                    return Err(ClientError::Unsupported { item: export.name.clone(), ty });
+                match exported_function(program, compiled, &export.name, id) {
+                    Ok(function) => module.functions.push(function),
+                    Err(error) => errors.push(error),
                 }
-                let params: Vec<(SmolStr, Type)> =
-                    func.params.iter().map(|p| (p.name.clone(), p.ty.clone())).collect();
-                let script = air_syntax::print_pretty(&air.air);
-                module.functions.push(function(&export.name, &params, &func.results, script)?);
             }
             ExportTarget::Service(id) => {
                 let service = program
                     .services
                     .get(id.0 as usize)
-                    .ok_or_else(|| ClientError::Dangling(export.name.clone()))?;
-                module.services.push(service_of(&export.name, service)?);
+                    .ok_or_else(|| ClientError::Dangling(export.name.clone()))
+                    .and_then(|service| service_of(&export.name, service));
+                match service {
+                    Ok(service) => module.services.push(service),
+                    Err(error) => errors.push(error),
+                }
             }
             ExportTarget::Const(_) | ExportTarget::Type => {}
         }
     }
-    Ok(module)
+    (module, errors)
+}
+
+fn exported_function(
+    program: &Program,
+    compiled: &[CompiledFunction],
+    name: &SmolStr,
+    id: FuncId,
+) -> Result<ClientFunction, ClientError> {
+    let dangling = || ClientError::Dangling(name.clone());
+    let func = program.functions.get(id.0 as usize).ok_or_else(dangling)?;
+    let air = compiled.iter().find(|c| c.meta.name == *name).ok_or_else(dangling)?;
+    if !func.abilities.is_empty() {
+        return Err(ClientError::Unsupported { item: name.clone(), ty: func.ty.to_string() });
+    }
+    let params: Vec<(SmolStr, Type)> =
+        func.params.iter().map(|p| (p.name.clone(), p.ty.clone())).collect();
+    let script = air_syntax::print_pretty(&air.air);
+    function(name, &params, &func.results, script)
 }
 
 fn function(

@@ -1,26 +1,35 @@
-//! `aqua compile`: type-checks Aqua files and writes one AIR script per exported function plus a
-//! description of each for client generators, or prints them all as JSON.
+//! `aqua compile`: type-checks Aqua files and writes, per input file, one AIR script per
+//! exported function plus a description of each with js-client's type descriptors (`air`), or
+//! js-client code (`ts`, `js`), mirroring the input folders under the output folder; or prints
+//! the AIR descriptions as JSON.
 //!
-//! This module does the IO; the checking is `aqua-typecheck`'s and the lowering `air-codegen`'s.
-//! Diagnostics are rendered as `aqua check` renders them.
+//! This module does the IO; the checking is `aqua-typecheck`'s, the lowering `air-codegen`'s and
+//! the client code `aqua-client`'s. Diagnostics are rendered as `aqua check` renders them.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use air_codegen::CompiledFunction;
+use aqua_client::{ClientError, ClientModule, Target};
 use aqua_typecheck::Checked;
 use codespan_reporting::diagnostic::Severity;
 use serde_json::{Map, Value as Json, json};
 
-use crate::cli::{ColorChoice, CompileArgs};
+use crate::cli::{ColorChoice, CompileArgs, CompileTarget};
 use crate::commands::input::{FsLoader, Reported, collect_files, parse_constants};
 use crate::commands::report::Flat;
 use crate::render;
 
 /// What one input file produced.
 struct Output {
-    stem: String,
+    /// Where its outputs go under OUT: the input's path below the folder argument it was found
+    /// in (its file name for a file argument), without the extension.
+    relative: PathBuf,
     functions: Vec<CompiledFunction>,
+    /// Its client side, with an error for each export js-client cannot carry.
+    client: ClientModule,
+    client_errors: Vec<ClientError>,
 }
 
 /// Runs `aqua compile`: exit 0 when everything compiled, 1 on errors, 2 for bad arguments.
@@ -33,14 +42,21 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
         eprintln!("error: give an output directory with `-o OUT`, or `--json`");
         return ExitCode::from(2);
     }
-    let files = match collect_files(&args.paths) {
-        Ok(files) => files,
+    let target = args.target();
+    if target != CompileTarget::Air && (args.json || args.call.is_some()) {
+        eprintln!(
+            "error: `--json` and `--call` give AIR; they cannot be combined with `--target ts|js`"
+        );
+        return ExitCode::from(2);
+    }
+    let inputs = match inputs(&args.paths, args.output.is_some()) {
+        Ok(inputs) => inputs,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
-    if args.call.is_some() && files.len() != 1 {
+    if args.call.is_some() && inputs.len() != 1 {
         eprintln!("error: `--call` needs exactly one file");
         return ExitCode::from(2);
     }
@@ -54,7 +70,7 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let mut reported = Reported::default();
     let mut outputs = Vec::new();
-    for file in &files {
+    for (file, relative) in &inputs {
         let checked = aqua_typecheck::check(file, None, &mut FsLoader, &check_options);
         let diagnostics = reported.fresh(&checked);
         for diagnostic in &diagnostics {
@@ -71,8 +87,16 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
         if !checked.is_ok() {
             continue;
         }
-        match lower(&checked, file, args.call.as_deref(), &options) {
-            Ok(output) => outputs.push(output),
+        match lower(&checked, relative, args.call.as_deref(), &options) {
+            Ok(output) => {
+                if target != CompileTarget::Air {
+                    for error in &output.client_errors {
+                        reported.errors += 1;
+                        eprintln!("error: {}: {error}", file.display());
+                    }
+                }
+                outputs.push(output)
+            }
             Err(error) => {
                 reported.errors += 1;
                 if !args.json {
@@ -96,7 +120,7 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
     }
     match (&args.output, &args.call) {
         (Some(dir), _) => {
-            if let Err(message) = write_outputs(dir, &outputs) {
+            if let Err(message) = write_outputs(dir, &outputs, target) {
                 eprintln!("error: {message}");
                 return ExitCode::from(2);
             }
@@ -111,56 +135,131 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
     code
 }
 
-/// Lowers the exported functions of a checked file, or one `--call`.
+/// Lowers the exported functions of a checked file, or one `--call`, and describes them for
+/// js-client.
 fn lower(
     checked: &Checked,
-    file: &Path,
+    relative: &Path,
     call: Option<&str>,
     options: &air_codegen::Options,
 ) -> Result<Output, air_codegen::error::LowerError> {
-    let stem =
-        file.file_stem().map_or_else(|| "out".to_owned(), |s| s.to_string_lossy().into_owned());
     let functions = match call {
         Some(call) => air_codegen::compile_call(&checked.program, call, options).map(|f| vec![f]),
         None => air_codegen::compile(&checked.program, options),
     }?;
-    Ok(Output { stem, functions })
+    let (client, client_errors) = aqua_client::describe_lenient(&checked.program, &functions);
+    Ok(Output { relative: relative.to_owned(), functions, client, client_errors })
 }
 
-/// The description of one function, with or without its AIR.
-fn describe(function: &CompiledFunction, with_air: bool) -> Json {
+/// The input files with their place under OUT (see [`Output::relative`]). Two different files
+/// that would write the same outputs are an error when `writing`; a file given twice is compiled
+/// once.
+fn inputs(paths: &[PathBuf], writing: bool) -> Result<Vec<(PathBuf, PathBuf)>, String> {
+    let mut inputs = Vec::new();
+    let mut places: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for path in paths {
+        for file in collect_files(std::slice::from_ref(path))? {
+            let below = if file == *path {
+                PathBuf::from(file.file_name().unwrap_or_default())
+            } else {
+                file.strip_prefix(path).map_or_else(|_| file.clone(), Path::to_path_buf)
+            };
+            let relative = below.with_extension("");
+            let identity = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            match places.get(&relative) {
+                Some(other) if *other == identity => continue,
+                Some(other) if writing => {
+                    return Err(format!(
+                        "`{}` and `{}` would both write `{}.*` in the output folder; compile them \
+                         separately or from a common parent folder",
+                        other.display(),
+                        file.display(),
+                        relative.display()
+                    ));
+                }
+                _ => {
+                    places.insert(relative.clone(), identity);
+                    inputs.push((file, relative));
+                }
+            }
+        }
+    }
+    Ok(inputs)
+}
+
+/// The description of one function, with its `FunctionCallDef` (`def`) when js-client can
+/// call it, and with or without its AIR.
+fn describe(function: &CompiledFunction, client: &ClientModule, with_air: bool) -> Json {
     let mut meta = function.meta.to_json();
-    if with_air && let Json::Object(map) = &mut meta {
-        map.insert("air".into(), Json::String(air_syntax::print_pretty(&function.air)));
+    if let Json::Object(map) = &mut meta {
+        if let Some(def) = client.functions.iter().find(|f| f.name == function.meta.name) {
+            map.insert("def".into(), json!(def.def));
+        }
+        if with_air {
+            map.insert("air".into(), Json::String(air_syntax::print_pretty(&function.air)));
+        }
     }
     meta
 }
 
-/// The functions with their AIR, and the diagnostics in the shape `check --format json` prints.
-fn json_report(outputs: &[Output], errors: &[Flat], warnings: &[Flat]) -> Json {
-    let mut functions = Map::new();
-    for function in outputs.iter().flat_map(|o| &o.functions) {
-        functions.insert(function.meta.name.clone(), describe(function, true));
-    }
-    let flat = |list: &[Flat]| list.iter().map(Flat::to_json).collect::<Vec<_>>();
-    json!({"functions": functions, "errors": flat(errors), "warnings": flat(warnings)})
+/// The `ServiceDef` of every exported service js-client can serve.
+fn service_defs(client: &ClientModule) -> Map<String, Json> {
+    client.services.iter().map(|s| (s.name.to_string(), json!(s.def))).collect()
 }
 
-/// Writes `OUT/<stem>.<function>.air` and `OUT/<stem>.meta.json`.
-fn write_outputs(dir: &PathBuf, outputs: &[Output]) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+/// The functions with their AIR, and the diagnostics in the shape `check --format json` prints.
+fn json_report(outputs: &[Output], errors: &[Flat], warnings: &[Flat]) -> Json {
+    let (mut functions, mut services) = (Map::new(), Map::new());
     for output in outputs {
-        let mut meta = Map::new();
         for function in &output.functions {
-            let path = dir.join(format!("{}.{}.air", output.stem, function.meta.name));
-            std::fs::write(&path, air_syntax::print_pretty(&function.air))
-                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-            meta.insert(function.meta.name.clone(), describe(function, false));
+            functions.insert(function.meta.name.clone(), describe(function, &output.client, true));
         }
-        let path = dir.join(format!("{}.meta.json", output.stem));
-        let text = serde_json::to_string_pretty(&json!({"functions": meta})).unwrap_or_default();
-        std::fs::write(&path, text + "\n")
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        services.extend(service_defs(&output.client));
+    }
+    let flat = |list: &[Flat]| list.iter().map(Flat::to_json).collect::<Vec<_>>();
+    json!({"functions": functions, "services": services, "errors": flat(errors),
+        "warnings": flat(warnings)})
+}
+
+/// Writes each output into its folder under `dir`: `<stem>.<function>.air` and
+/// `<stem>.meta.json` (air), `<stem>.ts` (ts), `<stem>.js` and `<stem>.d.ts` (js).
+fn write_outputs(dir: &Path, outputs: &[Output], target: CompileTarget) -> Result<(), String> {
+    for output in outputs {
+        let base = dir.join(&output.relative);
+        let folder = base.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder)
+            .map_err(|e| format!("cannot create `{}`: {e}", folder.display()))?;
+        let stem = base.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let source = output.relative.with_extension("aqua").to_string_lossy().replace('\\', "/");
+        match target {
+            CompileTarget::Air => {
+                let mut meta = Map::new();
+                for function in &output.functions {
+                    let path = folder.join(format!("{stem}.{}.air", function.meta.name));
+                    write(&path, air_syntax::print_pretty(&function.air))?;
+                    let description = describe(function, &output.client, false);
+                    meta.insert(function.meta.name.clone(), description);
+                }
+                let services = service_defs(&output.client);
+                let meta = json!({"functions": meta, "services": services});
+                let text = serde_json::to_string_pretty(&meta).unwrap_or_default();
+                write(&folder.join(format!("{stem}.meta.json")), text + "\n")?;
+            }
+            CompileTarget::Ts => {
+                let generated = aqua_client::generate(&output.client, Target::TypeScript, &source);
+                write(&folder.join(format!("{stem}.ts")), generated.code)?;
+            }
+            CompileTarget::Js => {
+                let generated = aqua_client::generate(&output.client, Target::JavaScript, &source);
+                write(&folder.join(format!("{stem}.js")), generated.code)?;
+                let declarations = generated.declarations.unwrap_or_default();
+                write(&folder.join(format!("{stem}.d.ts")), declarations)?;
+            }
+        }
     }
     Ok(())
+}
+
+fn write(path: &Path, text: String) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
