@@ -1,6 +1,6 @@
 //! Every `FunctionCallDef` and `ServiceDef` we generate equals the reference compiler's as a
-//! JSON value, on every file of `tests/data/aqua/`, `examples/`, `tests/data/client/` and
-//! `tests/node/aqua/` that it accepts. The reference's defs were recorded by
+//! JSON value, on every file of `tests/data/aqua/`, `examples/` (and its `js-client/`),
+//! `tests/data/client/` and `tests/node/aqua/` that it accepts. The reference's defs were recorded by
 //! `tests/data/client-defs/record.py`; the files it rejects are listed, with its error, in
 //! `tests/data/client-defs/skipped.json`.
 
@@ -8,9 +8,10 @@ use serde_json::Value as Json;
 
 use crate::support::{aqua_files, client_module, root};
 
-const FOLDERS: [(&str, &str); 4] = [
+const FOLDERS: [(&str, &str); 5] = [
     ("tests/data/aqua", "aqua"),
     ("examples", "examples"),
+    ("examples/js-client", "js-client-app"),
     ("tests/data/client", "client"),
     ("tests/node/aqua", "node"),
 ];

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Re-records the reference compiler's client definitions (tests/data/client-defs/).
 
-For every .aqua file of tests/data/aqua/, examples/, tests/data/client/ and tests/node/aqua/, this script compiles it with
+For every .aqua file of tests/data/aqua/, examples/, examples/js-client/, tests/data/client/ and
+tests/node/aqua/, this script compiles it with
 Fluence's compiler (../shared/reference/compile.mjs with TARGET=ts and TARGET=js) and writes
   - tests/data/client-defs/<folder>/<stem>.json: {"functions": {name: FunctionCallDef},
     "services": {name: ServiceDef}} exactly as the reference describes them (plain JSON);
   - tests/data/client-defs/skipped.json: the files the reference rejects, with its first error line;
-  - tests/node/reference/<stem>.ts, .js and .d.ts for the programs of the Node suite (tests/node/aqua/):
-    the reference's generated code, which the Node suite runs beside ours.
+  - tests/node/reference/<stem>.ts, .js and .d.ts for the programs of the Node suite (tests/node/aqua/),
+    and tests/node/reference/examples/<stem>.js for the examples: the reference's generated code,
+    which the Node suite (tests/node/run.mjs) runs beside ours.
 
 `cargo test -p aqua-client` compares our definitions with these files as JSON values; the Node suite
 (tests/node/run.mjs) runs the stored generated code. Neither needs the reference.
@@ -31,6 +33,7 @@ REF = Path(os.environ.get("AQUA_REF_DIR", Path.home() / ".cache" / "aqua-referen
 FOLDERS = {
     "aqua": ROOT / "tests/data/aqua",
     "examples": ROOT / "examples",
+    "js-client-app": ROOT / "examples/js-client",
     "client": ROOT / "tests/data/client",
     "node": ROOT / "tests/node/aqua",
 }
@@ -75,6 +78,10 @@ def main() -> int:
                 js = compile_ref(path, "js")["generated"][0]
                 (GENERATED / f"{path.stem}.js").write_text(js["jsSource"])
                 (GENERATED / f"{path.stem}.d.ts").write_text(js["tsTypes"])
+            if folder == "examples":
+                (GENERATED / "examples").mkdir(parents=True, exist_ok=True)
+                js = compile_ref(path, "js")["generated"][0]
+                (GENERATED / "examples" / f"{path.stem}.js").write_text(js["jsSource"])
     (HERE / "skipped.json").write_text(json.dumps(skipped, indent=2, sort_keys=True) + "\n")
     return 0
 
