@@ -69,7 +69,29 @@ fn measure(lines: usize) {
     );
 }
 
+/// A syntax error inside `n` nested brackets, `x = [[[…||…]]]`: error recovery must stay linear
+/// (each doubling of `n` at most 2.2 times the time).
+fn measure_deep_error(n: usize) -> f64 {
+    let src = format!("aqua M\n\nfunc f():\n  x = {}||{}\n", "[".repeat(n), "]".repeat(n));
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let parsed = aqua_syntax::parse(&src);
+        best = best.min(start.elapsed().as_secs_f64());
+        assert!(!parsed.errors.is_empty(), "the input has an error");
+    }
+    best
+}
+
 fn main() {
+    println!("syntax error inside n nested brackets (best of 5)");
+    let mut previous: Option<f64> = None;
+    for n in [20_000, 40_000, 80_000] {
+        let time = measure_deep_error(n);
+        let growth = previous.map_or(String::new(), |p| format!("  x{:.2} per doubling", time / p));
+        println!("{n:>8} brackets  {:>8.2} ms{growth}", time * 1e3);
+        previous = Some(time);
+    }
     println!("aqua-syntax parse benchmark (best of 5)");
     for lines in [10_000, 100_000] {
         measure(lines);

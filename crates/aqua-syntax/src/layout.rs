@@ -30,6 +30,12 @@ pub enum Token<'s> {
 /// over the tree can overflow the stack.
 pub const MAX_BLOCK_DEPTH: usize = 100;
 
+/// The deepest bracket nesting passed to the parser. Deeper brackets (and what they hold) are
+/// reported once and skipped: the parser's error recovery costs the depth of its stack for every
+/// token it discards, so a syntax error inside 80,000 brackets took seconds. Expressions are
+/// bounded more tightly afterwards (`depth.rs`), so no valid program reaches this.
+pub const MAX_BRACKET_DEPTH: usize = 256;
+
 /// A token with its byte offsets, as LALRPOP consumes it.
 pub type Spanned<'s> = (u32, Token<'s>, u32);
 
@@ -47,6 +53,9 @@ pub struct Layout<'s> {
     /// Open brackets: the token, its span and the indentation of its line. Newlines are ignored
     /// while any is open, unless the next line is indented no deeper than the bracket's line.
     brackets: Vec<(RawToken<'s>, Span, &'s str)>,
+    /// Brackets past [`MAX_BRACKET_DEPTH`] being skipped: how many are open, and the
+    /// indentation of the line where skipping began.
+    skipping: Option<(usize, &'s str)>,
     /// The indentation of the current line.
     line_indent: &'s str,
     pending: VecDeque<Spanned<'s>>,
@@ -66,6 +75,7 @@ impl<'s> Layout<'s> {
             last: None,
             last_end: 0,
             brackets: Vec::new(),
+            skipping: None,
             line_indent: "",
             pending: VecDeque::new(),
             line_open: false,
@@ -94,6 +104,9 @@ impl<'s> Layout<'s> {
 
     /// Handles one raw token, queueing what the parser should see.
     fn feed(&mut self, token: RawToken<'s>, range: std::ops::Range<usize>) {
+        if self.skip(token, &range) {
+            return;
+        }
         match token {
             RawToken::Newline(indent) => self.newline(indent, range),
             RawToken::UnterminatedStr(text) => {
@@ -109,6 +122,54 @@ impl<'s> Layout<'s> {
                 self.last = Some(token);
                 self.last_end = range.end;
                 self.push(range.start, Token::Raw(token), range.end);
+            }
+        }
+    }
+
+    /// Skips the tokens inside brackets nested past [`MAX_BRACKET_DEPTH`]; true if `token` was
+    /// skipped. Skipping ends at the matching closer, or at a line indented no deeper than the
+    /// line where it began (the brackets were never closed).
+    fn skip(&mut self, token: RawToken<'s>, range: &std::ops::Range<usize>) -> bool {
+        let opens = matches!(
+            token,
+            RawToken::LParen
+                | RawToken::LBracket
+                | RawToken::LBrace
+                | RawToken::OptionOpen
+                | RawToken::StreamOpen
+        );
+        let closes = matches!(token, RawToken::RParen | RawToken::RBracket | RawToken::RBrace);
+        match (&mut self.skipping, token) {
+            (None, _) if opens && self.brackets.len() >= MAX_BRACKET_DEPTH => {
+                if !self.errors.iter().any(|e| matches!(e, SyntaxError::TooDeep { .. })) {
+                    let span = span_of(range);
+                    self.errors.push(SyntaxError::TooDeep { span, limit: MAX_BRACKET_DEPTH });
+                }
+                self.skipping = Some((1, self.line_indent));
+                true
+            }
+            (None, _) => false,
+            (Some((open, started)), RawToken::Newline(indent)) => {
+                let next_closes = matches!(
+                    self.lexer.peek(),
+                    Some((Ok(RawToken::RParen | RawToken::RBracket | RawToken::RBrace), _))
+                );
+                if next_closes || indent.len() > started.len() || *open == 0 {
+                    return true;
+                }
+                self.skipping = None;
+                false
+            }
+            (Some((open, _)), _) => {
+                if opens {
+                    *open += 1;
+                } else if closes {
+                    *open -= 1;
+                    if *open == 0 {
+                        self.skipping = None;
+                    }
+                }
+                true
             }
         }
     }
