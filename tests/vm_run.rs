@@ -115,3 +115,62 @@ fn an_invalid_local_script_is_reported_as_diagnostics() {
     assert!(stderr.contains("error[A020]: undefined variable `x`"), "{stderr}");
     assert!(stderr.contains("vm_run_invalid.air:1:"), "{stderr}");
 }
+
+/// `--save-data` writes each peer's final data; `--prev-data`/`--current-data` feed data to one
+/// invocation of one peer (how a user replays or tampers with a particle), and data that does not
+/// decode is a diagnostic naming the file.
+#[test]
+fn saved_data_can_be_fed_to_one_invocation_of_another_peer() {
+    let other = air_network::KeyPair::from_name("other").peer_id();
+    let script = temp_file(
+        "vm_run_handover.air",
+        &format!(
+            r#"(seq (call %init_peer_id% ("op" "identity") ["hi"] r) (call "{other}" ("svc" "take") [r]))"#
+        ),
+    );
+    let script = script.to_string_lossy().into_owned();
+    let dir = std::env::temp_dir().join(format!("aqua-handover-{}", std::process::id()));
+    let dir_text = dir.to_string_lossy().into_owned();
+    let local = aqua(&["air", "run", &script, "--save-data", &dir_text]);
+    assert!(stdout(&local).contains(&format!("not sent: the particle would go to {other}")));
+    let data = dir.join("local.data").to_string_lossy().into_owned();
+    let empty = temp_file("vm_run_empty.data", "");
+    let empty = empty.to_string_lossy().into_owned();
+    let step = |current: &str| {
+        aqua(&[
+            "--color",
+            "never",
+            "air",
+            "run",
+            &script,
+            "--peer",
+            "other",
+            "--init-peer",
+            "local",
+            "--prev-data",
+            &empty,
+            "--current-data",
+            current,
+        ])
+    };
+    let handed = step(&data);
+    assert!(handed.status.success(), "{}", stdout(&handed));
+    assert!(stdout(&handed).contains(r#"svc.take(["hi"])"#), "{}", stdout(&handed));
+
+    let mut tampered = std::fs::read(&data).expect("saved data");
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 0x01;
+    let tampered_file = dir.join("tampered.data");
+    std::fs::write(&tampered_file, tampered).expect("write");
+    let refused = step(&tampered_file.to_string_lossy());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(!stdout(&refused).contains("svc.take"), "{}", stdout(&refused));
+
+    let garbage = temp_file("vm_run_garbage.data", "not particle data");
+    let garbage = step(&garbage.to_string_lossy());
+    assert_eq!(garbage.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&garbage.stderr);
+    assert!(stderr.contains("error[V002]: the current data cannot be decoded"), "{stderr}");
+    assert!(stderr.contains("bad magic bytes"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -74,6 +74,12 @@ impl Interpreter for Vm {
     }
 }
 
+/// Checks that `bytes` are well-formed particle data (empty data is), before handing them to an
+/// invocation: a tool can then say which of its inputs is broken, and how.
+pub fn check_data(bytes: &[u8]) -> Result<(), air_vm::error::DataError> {
+    air_vm::data::decode(bytes).map(|_| ())
+}
+
 /// The one-peer, one-particle entry point: previous data, current data and call results in,
 /// the step's outcome out (new data, call requests, next peers, return code).
 pub fn invoke(

@@ -32,6 +32,7 @@ pub mod scenario;
 pub mod scheduler;
 pub mod services;
 
+pub use air_vm::error::DataError;
 pub use air_vm::signature::KeyPair;
 pub use air_vm::step::{
     CallRequest, CallResult, DEFAULT_MAX_INSTRUCTIONS, Limits, RunParameters, StepOutcome,

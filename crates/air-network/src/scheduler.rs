@@ -170,8 +170,10 @@ pub struct RunReport {
     pub steps: usize,
     /// Instructions the steps executed, replayed ones included.
     pub instructions: u64,
-    /// The data each peer holds at the end, in bytes.
+    /// The size of the data each peer holds at the end, in bytes.
     pub data_bytes: BTreeMap<String, usize>,
+    /// The data each peer holds at the end.
+    pub final_data: BTreeMap<String, Vec<u8>>,
     /// Simulated duration in ms.
     pub elapsed_ms: u64,
 }
@@ -245,6 +247,7 @@ impl Network {
                 steps: 0,
                 instructions: 0,
                 data_bytes: BTreeMap::new(),
+                final_data: BTreeMap::new(),
                 elapsed_ms: 0,
             },
         };
@@ -286,8 +289,9 @@ impl Network {
                 break;
             }
         }
-        for (peer, data) in &run.prev {
+        for (peer, data) in std::mem::take(&mut run.prev) {
             run.report.data_bytes.insert(peer.clone(), data.len());
+            run.report.final_data.insert(peer, data);
         }
         run.report
     }

@@ -191,6 +191,25 @@ pub struct AirRunArgs {
     /// With `--scenario`: print one JSON summary in the shape of `oracle.mjs --json`.
     #[arg(long, requires = "scenario")]
     pub json: bool,
+    /// Write the data every peer holds at the end as `DIR/<peer>.data` (particle data format).
+    #[arg(long, value_name = "DIR")]
+    pub save_data: Option<PathBuf>,
+    /// One invocation of one peer instead of a run: the data the peer kept from before (a file
+    /// in the particle data format; empty for none).
+    #[arg(long, value_name = "FILE", requires = "current_data", conflicts_with = "scenario")]
+    pub prev_data: Option<PathBuf>,
+    /// One invocation of one peer: the data that arrived.
+    #[arg(long, value_name = "FILE", requires = "prev_data")]
+    pub current_data: Option<PathBuf>,
+    /// With `--prev-data`: the peer that runs the invocation (its key comes from its name).
+    #[arg(long, value_name = "NAME", default_value = "local")]
+    pub peer: String,
+    /// With `--prev-data`: the peer that started the particle.
+    #[arg(long, value_name = "NAME")]
+    pub init_peer: Option<String>,
+    /// With `--prev-data`: the particle id (signatures are bound to it).
+    #[arg(long, value_name = "ID", default_value = "local-particle")]
+    pub particle_id: String,
     /// Limits on the work of the run.
     #[command(flatten)]
     pub budget: BudgetArgs,

@@ -2,17 +2,22 @@
 //! one peer), or a scenario (simulated peers and mocked services) in the reference oracle's
 //! format. Both run on air-network's scheduler.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 use air_network::builtins::not_found;
+use air_network::invoke::{check_data, invoke};
 use air_network::scenario::{Scenario, Summary};
-use air_network::{CallRecord, Hop, Network, RunOptions, Script, Stop, Vm};
+use air_network::{
+    CallRecord, Hop, Invocation, KeyPair, Limits, Network, RunOptions, RunParameters, Script, Stop,
+    Vm,
+};
 use codespan_reporting::diagnostic::Diagnostic;
 use codespan_reporting::files::SimpleFile;
 use serde_json::Value;
 
-use crate::cli::{AirRunArgs, BudgetArgs, ColorChoice};
+use crate::cli::{AirRunArgs, ColorChoice};
 use crate::commands::budget;
 use crate::render;
 
@@ -22,8 +27,9 @@ const LOCAL_PEER: &str = "local";
 /// Runs `aqua air run`.
 pub fn run(args: &AirRunArgs, color: ColorChoice) -> ExitCode {
     match (&args.scenario, &args.file) {
-        (Some(scenario), _) => run_scenario_file(scenario, args.json, &args.budget),
-        (None, Some(file)) => run_local(file, &args.budget, color),
+        (Some(scenario), _) => run_scenario_file(scenario, args),
+        (None, Some(file)) if args.prev_data.is_some() => run_invocation(file, args, color),
+        (None, Some(file)) => run_local(file, args, color),
         (None, None) => {
             eprintln!("error: give an AIR file or --scenario FILE");
             ExitCode::FAILURE
@@ -41,7 +47,8 @@ fn read(path: &Path) -> Option<String> {
     }
 }
 
-fn run_scenario_file(path: &Path, json: bool, budget: &BudgetArgs) -> ExitCode {
+fn run_scenario_file(path: &Path, args: &AirRunArgs) -> ExitCode {
+    let (json, budget) = (args.json, &args.budget);
     let Some(text) = read(path) else { return ExitCode::FAILURE };
     let scenario = match Scenario::from_json(&text) {
         Ok(scenario) => scenario,
@@ -57,6 +64,11 @@ fn run_scenario_file(path: &Path, json: bool, budget: &BudgetArgs) -> ExitCode {
     let init = scenario.init_peer.as_str();
     let report = network.run_with(&script, init, None, &options, &mut Vm, &mut |_| {});
     let summary = Summary::of(&network, &report);
+    if let Some(dir) = &args.save_data
+        && let Err(code) = save_data(dir, &report.final_data)
+    {
+        return code;
+    }
     if let Some(message) = budget::exceeded(budget, &report) {
         eprintln!("error: {message}");
         if !json {
@@ -105,10 +117,11 @@ fn describe_call(call: &CallRecord) -> String {
     )
 }
 
-fn run_local(path: &Path, budget: &BudgetArgs, color: ColorChoice) -> ExitCode {
-    let Some(src) = read(path) else { return ExitCode::FAILURE };
-    let program = match air_syntax::parse_and_validate(&src) {
-        Ok(program) => program,
+/// The script of `path`, parsed and validated, or its diagnostics printed.
+fn load_script(path: &Path, color: ColorChoice) -> Result<Script, ExitCode> {
+    let Some(src) = read(path) else { return Err(ExitCode::FAILURE) };
+    match air_syntax::parse_and_validate(&src) {
+        Ok(program) => Ok(Script::from(program)),
         Err(error) => {
             let diagnostics: Vec<Diagnostic<()>> = match error {
                 air_syntax::CheckError::Syntax(error) => vec![error.to_diagnostic(())],
@@ -118,8 +131,106 @@ fn run_local(path: &Path, budget: &BudgetArgs, color: ColorChoice) -> ExitCode {
             };
             let file = SimpleFile::new(path.display().to_string(), &src);
             render::emit(&file, &diagnostics, color);
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Writes every peer's final data as `DIR/<peer>.data`.
+fn save_data(dir: &Path, data: &BTreeMap<String, Vec<u8>>) -> Result<(), ExitCode> {
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        data.iter()
+            .try_for_each(|(peer, bytes)| std::fs::write(dir.join(format!("{peer}.data")), bytes))
+    });
+    written.map_err(|error| {
+        eprintln!("error: cannot write the data to `{}`: {error}", dir.display());
+        ExitCode::from(2)
+    })
+}
+
+/// One invocation of one peer with the given previous and current data, through air-network's
+/// one-peer entry point: prints the call requests, next peers and return code.
+fn run_invocation(path: &Path, args: &AirRunArgs, color: ColorChoice) -> ExitCode {
+    let script = match load_script(path, color) {
+        Ok(script) => script,
+        Err(code) => return code,
+    };
+    let (Some(prev_path), Some(current_path)) = (&args.prev_data, &args.current_data) else {
+        return ExitCode::from(2);
+    };
+    let mut inputs = Vec::new();
+    for (which, path) in [("previous", prev_path), ("current", current_path)] {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                eprintln!("error: cannot read `{}`: {error}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        if let Err(error) = check_data(&bytes) {
+            let diagnostic = Diagnostic::error()
+                .with_code("V002")
+                .with_message(format!("the {which} data cannot be decoded"))
+                .with_notes(vec![format!("`{}`: {error}", path.display())]);
+            let file = SimpleFile::new(path.display().to_string(), "");
+            render::emit(&file, &[diagnostic], color);
             return ExitCode::FAILURE;
         }
+        inputs.push(bytes);
+    }
+    let key = KeyPair::from_name(&args.peer);
+    let init_peer_id = match &args.init_peer {
+        Some(name) => KeyPair::from_name(name).peer_id(),
+        None => key.peer_id(),
+    };
+    let defaults = RunOptions::default();
+    let params = RunParameters {
+        init_peer_id,
+        current_peer_id: key.peer_id(),
+        particle_id: args.particle_id.clone(),
+        timestamp: defaults.timestamp,
+        ttl: defaults.ttl,
+        key,
+        limits: Limits { max_instructions: args.budget.step_budget, ..Limits::default() },
+    };
+    let invocation = Invocation {
+        prev_data: &inputs[0],
+        current_data: &inputs[1],
+        params: &params,
+        verified: None,
+    };
+    let outcome = invoke(&script, invocation, BTreeMap::new());
+    println!("peer {} = {}", args.peer, params.current_peer_id);
+    for request in &outcome.call_requests {
+        let call_args = Value::Array(request.arguments.clone());
+        println!(
+            "call request #{} {}.{}({call_args})",
+            request.call_id, request.service_id, request.function_name
+        );
+    }
+    for peer in &outcome.next_peers {
+        println!("next peer {peer}");
+    }
+    println!(
+        "ret_code={} err={} data={}B",
+        outcome.ret_code,
+        Value::from(outcome.error_message.as_str()),
+        outcome.data.len()
+    );
+    if let Some(dir) = &args.save_data {
+        let data = BTreeMap::from([(args.peer.clone(), outcome.data)]);
+        if let Err(code) = save_data(dir, &data) {
+            return code;
+        }
+    }
+    if outcome.ret_code == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn run_local(path: &Path, args: &AirRunArgs, color: ColorChoice) -> ExitCode {
+    let budget = &args.budget;
+    let script = match load_script(path, color) {
+        Ok(script) => script,
+        Err(code) => return code,
     };
     let mut network = Network::with_peers([LOCAL_PEER]);
     let mut options = RunOptions {
@@ -128,8 +239,12 @@ fn run_local(path: &Path, budget: &BudgetArgs, color: ColorChoice) -> ExitCode {
         ..RunOptions::default()
     };
     budget::apply(budget, &mut options);
-    let script = Script::from(program);
     let report = network.run_with(&script, LOCAL_PEER, None, &options, &mut Vm, &mut |_| {});
+    if let Some(dir) = &args.save_data
+        && let Err(code) = save_data(dir, &report.final_data)
+    {
+        return code;
+    }
     if let Some(id) = network.id_of(LOCAL_PEER) {
         println!("peer {LOCAL_PEER} = {id}");
     }
