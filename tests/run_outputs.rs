@@ -120,3 +120,50 @@ fn a_declaration_that_disagrees_with_its_component_is_reported_before_running() 
     );
     assert!(err.contains("the component exports no function `wave`"), "{err}");
 }
+
+#[test]
+fn run_on_an_unreadable_file_exits_2_with_cannot_read() {
+    let out = aqua(&["run", "/nonexistent/missing.aqua", "-f", "f()"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read `/nonexistent/missing.aqua`"), "{}", stderr(&out));
+}
+
+#[test]
+fn run_takes_the_lowering_options_of_compile() {
+    let source = temp_file(
+        "run_lowering.aqua",
+        "aqua M\n\nexport hello\n\nservice Op(\"op\"):\n  noop()\n\nfunc hello():\n  Op.noop()\n",
+    );
+    let source = source.to_string_lossy().into_owned();
+    // A void function answers nothing (null), unless --empty-response sends an empty response.
+    let cases: [(&[&str], &str); 5] = [
+        (&[], "null"),
+        (&["--no-xor"], "null"),
+        (&["--no-relay"], "null"),
+        (&["--tracing"], "null"),
+        (&["--empty-response"], "[]"),
+    ];
+    for (flags, result) in cases {
+        let mut args = vec!["run", source.as_str(), "-f", "hello()"];
+        args.extend_from_slice(flags);
+        let out = aqua(&args);
+        assert!(out.status.success(), "{flags:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out).trim(), result, "{flags:?}");
+    }
+}
+
+#[test]
+fn the_reference_clis_flags_get_a_hint() {
+    let source = example("pipeline.aqua");
+    let cases: [(&[&str], &str); 4] = [
+        (&["run", "-i", &source, "-f", "f()"], "give the file as an argument"),
+        (&["run", &source, "-f", "f()", "--addr", "/dns4/relay/tcp/7777"], "--target ts"),
+        (&["run", &source, "-f", "f()", "--data-path", "d.json"], "`--data-file d.json`"),
+        (&["compile", "-i", &source, "-o", "out"], "give the sources as arguments"),
+    ];
+    for (args, hint) in cases {
+        let out = aqua(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(hint), "{args:?}: {}", stderr(&out));
+    }
+}

@@ -52,7 +52,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The Aqua file.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "old_input")]
+    pub file: Option<PathBuf>,
     /// The call to run, e.g. `-f 'greet(name, 3)'`; names are taken from `--data`.
     #[arg(short = 'f', long = "func", value_name = "CALL")]
     pub func: String,
@@ -85,6 +86,18 @@ pub struct RunArgs {
     /// Limits on the work of the run.
     #[command(flatten)]
     pub budget: BudgetArgs,
+    /// How Aqua is lowered to AIR.
+    #[command(flatten)]
+    pub lowering: LoweringArgs,
+    /// The reference CLI's `-i/--input`: the file is positional here.
+    #[arg(short = 'i', long = "input", value_name = "PATH", hide = true)]
+    pub old_input: Option<PathBuf>,
+    /// The reference CLI's `--addr` (a relay of a real network): `aqua run` simulates peers.
+    #[arg(long = "addr", value_name = "MULTIADDR", hide = true)]
+    pub old_addr: Option<String>,
+    /// The reference CLI's `--data-path`: `--data-file` here.
+    #[arg(long = "data-path", value_name = "FILE", hide = true)]
+    pub old_data_path: Option<PathBuf>,
 }
 
 /// Limits on the work of a run, so that a runaway script ends with an error instead of running
@@ -257,11 +270,40 @@ impl CompileArgs {
     }
 }
 
+/// The options of lowering Aqua to AIR, shared by `aqua compile` and `aqua run`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct LoweringArgs {
+    /// No error routing around `on` blocks and no error propagation around `if`.
+    #[arg(long)]
+    pub no_xor: bool,
+    /// No `-relay-` argument and no relay hops.
+    #[arg(long)]
+    pub no_relay: bool,
+    /// Report entering and leaving every arrow to `tracingSrv`.
+    #[arg(long)]
+    pub tracing: bool,
+    /// Call `callbackSrv.response` even for functions without results.
+    #[arg(long)]
+    pub empty_response: bool,
+}
+
+impl LoweringArgs {
+    /// The code generator's options.
+    pub fn options(&self) -> air_codegen::Options {
+        air_codegen::Options {
+            no_xor: self.no_xor,
+            no_relay: self.no_relay,
+            tracing: self.tracing,
+            empty_response: self.empty_response,
+        }
+    }
+}
+
 /// Arguments of `aqua compile`.
 #[derive(Debug, Args)]
 pub struct CompileArgs {
     /// Aqua files, or directories searched recursively for `.aqua` files.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "old_input")]
     pub paths: Vec<PathBuf>,
     /// Where to write the output, mirroring the input folders: `<stem>.<function>.air` and
     /// `<stem>.meta.json` (air), `<stem>.ts` (ts), or `<stem>.js` and `<stem>.d.ts` (js).
@@ -282,18 +324,12 @@ pub struct CompileArgs {
     /// Override a constant: `--const 'NAME = VALUE'` (repeatable).
     #[arg(long = "const", value_name = "NAME = VALUE")]
     pub constants: Vec<String>,
-    /// No error routing around `on` blocks and no error propagation around `if`.
-    #[arg(long)]
-    pub no_xor: bool,
-    /// No `-relay-` argument and no relay hops.
-    #[arg(long)]
-    pub no_relay: bool,
-    /// Report entering and leaving every arrow to `tracingSrv`.
-    #[arg(long)]
-    pub tracing: bool,
-    /// Call `callbackSrv.response` even for functions without results.
-    #[arg(long)]
-    pub empty_response: bool,
+    /// How Aqua is lowered to AIR.
+    #[command(flatten)]
+    pub lowering: LoweringArgs,
+    /// The reference CLI's `-i/--input`: the sources are positional here.
+    #[arg(short = 'i', long = "input", value_name = "PATH", hide = true)]
+    pub old_input: Vec<PathBuf>,
     /// Print `{"functions": {...}, "errors": [...], "warnings": [...]}` to standard output.
     #[arg(long)]
     pub json: bool,

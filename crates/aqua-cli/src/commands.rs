@@ -7,6 +7,7 @@ mod check;
 mod compile;
 mod fmt;
 mod input;
+mod legacy;
 mod parse;
 mod report;
 mod run;

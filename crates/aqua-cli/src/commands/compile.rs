@@ -34,6 +34,9 @@ struct Output {
 
 /// Runs `aqua compile`: exit 0 when everything compiled, 1 on errors, 2 for bad arguments.
 pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
+    if let Err(code) = crate::commands::legacy::check_compile(args) {
+        return code;
+    }
     let constants = match parse_constants(&args.constants) {
         Ok(constants) => constants,
         Err(code) => return code,
@@ -61,12 +64,7 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
         return ExitCode::from(2);
     }
     let check_options = aqua_typecheck::Options { import_roots: args.imports.clone(), constants };
-    let options = air_codegen::Options {
-        no_xor: args.no_xor,
-        no_relay: args.no_relay,
-        tracing: args.tracing,
-        empty_response: args.empty_response,
-    };
+    let options = args.lowering.options();
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let mut reported = Reported::default();
     let mut outputs = Vec::new();

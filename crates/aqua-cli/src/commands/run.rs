@@ -20,8 +20,8 @@ use air_network::{
 use serde_json::Value as Json;
 
 use crate::cli::{ColorChoice, RunArgs};
-use crate::commands::budget;
 use crate::commands::input::{FsLoader, parse_constants};
+use crate::commands::{budget, legacy};
 use crate::render;
 
 /// The client's peer name.
@@ -30,6 +30,9 @@ const CLIENT: &str = "client";
 /// Runs `aqua run`: exit 0 with the result on stdout, 1 when compiling or running failed, 2 for
 /// bad arguments or unreadable files.
 pub fn run(args: &RunArgs, color: ColorChoice) -> ExitCode {
+    if let Err(code) = legacy::check_run(args) {
+        return code;
+    }
     match prepare(args, color) {
         Ok(prepared) => execute(args, prepared),
         Err(code) => code,
@@ -53,6 +56,11 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
         eprintln!("error: {message}");
         ExitCode::from(2)
     };
+    let file = args.file.as_deref().unwrap_or(Path::new(""));
+    // An unreadable file is a bad argument (exit 2), as for `check` and `compile`.
+    if let Err(error) = std::fs::metadata(file) {
+        return Err(usage(format!("cannot read `{}`: {error}", file.display())));
+    }
     let LoadedNetwork { network, relay, hosted } = match &args.network {
         Some(path) => load_network(path).map_err(usage)?,
         None => default_network(),
@@ -60,7 +68,7 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     let data = read_data(args, &network).map_err(usage)?;
     let constants = parse_constants(&args.constants)?;
     let options = aqua_typecheck::Options { import_roots: args.imports.clone(), constants };
-    let checked = aqua_typecheck::check(&args.file, None, &mut FsLoader, &options);
+    let checked = aqua_typecheck::check(file, None, &mut FsLoader, &options);
     let diagnostics = checked.diagnostics();
     render::emit(checked.files.files(), &diagnostics, color);
     if !checked.is_ok() {
@@ -68,11 +76,12 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     }
     check_declarations(&checked, &hosted, color)?;
     let compiled =
-        air_codegen::compile_call(&checked.program, &args.func, &air_codegen::Options::default())
-            .map_err(|error| {
-            eprintln!("error: cannot compile `{}`: {error}", args.func);
-            ExitCode::FAILURE
-        })?;
+        air_codegen::compile_call(&checked.program, &args.func, &args.lowering.options()).map_err(
+            |error| {
+                eprintln!("error: cannot compile `{}`: {error}", args.func);
+                ExitCode::FAILURE
+            },
+        )?;
     let has_results = !compiled.meta.results.is_empty();
     let mut peers: Vec<(String, String)> =
         network.peers().map(|peer| (peer.name.clone(), peer.id.clone())).collect();
