@@ -172,3 +172,46 @@ fn a_bad_target_or_output_folder_exits_2() {
     let out = aqua(&["compile", &file, "--json", "--target", "js"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_function_named_by_a_javascript_reserved_word_is_an_error_for_client_targets() {
+    let source = "aqua Words declares *\n\nexport delete, keep\n\nfunc delete(new: string) -> string:\n  <- new\n\nfunc keep(new: string) -> string:\n  <- new\n";
+    let file = crate::support::temp_file("words.aqua", source);
+    let dir = out_dir("words");
+    let out =
+        aqua(&["compile", &file.to_string_lossy(), "-o", &dir.to_string_lossy(), "--target", "ts"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("C003 `delete` is a reserved word of JavaScript"),
+        "{}",
+        stderr(&out)
+    );
+    let ts = std::fs::read_to_string(dir.join("words.ts")).expect("the other function is written");
+    assert!(ts.contains("export function keep(\n    new_: string,"), "{ts}");
+    assert!(!ts.contains("function delete"), "{ts}");
+    // The air target is not concerned.
+    let out = aqua(&["compile", &file.to_string_lossy(), "-o", &dir.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_type_js_client_cannot_carry_is_an_error_for_client_targets() {
+    let source = "aqua Maps declares *\n\nexport S, f\n\nservice S(\"s\"):\n  m(x: %string) -> string\n\nfunc f(x: string) -> string:\n  <- x\n";
+    let file = crate::support::temp_file("maps.aqua", source);
+    let dir = out_dir("maps");
+    let out =
+        aqua(&["compile", &file.to_string_lossy(), "-o", &dir.to_string_lossy(), "--target", "js"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("C001 `S.m`: the type `%string` cannot cross to js-client"),
+        "{}",
+        stderr(&out)
+    );
+    // meta.json of the air target describes what it can and leaves the service out.
+    let out = aqua(&["compile", &file.to_string_lossy(), "-o", &dir.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta = std::fs::read_to_string(dir.join("maps.meta.json")).expect("meta written");
+    let meta: serde_json::Value = serde_json::from_str(&meta).expect("JSON");
+    assert_eq!(meta["functions"]["f"]["def"]["functionName"], "f");
+    assert_eq!(meta["services"], serde_json::json!({}));
+}

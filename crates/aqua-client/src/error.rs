@@ -14,6 +14,10 @@ pub enum ClientError {
         /// The type, as Aqua writes it.
         ty: String,
     },
+    /// An exported function named by a reserved word of JavaScript (`delete`, `new`, …): its
+    /// generated function could not be declared. Export it under another name (`export f as g`).
+    #[error("C003 `{0}` is a reserved word of JavaScript; export the function under another name")]
+    ReservedName(SmolStr),
     /// An export names a function or service that does not exist (a checker invariant broke).
     #[error("C002 dangling export `{0}`")]
     Dangling(SmolStr),

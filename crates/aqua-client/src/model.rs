@@ -114,6 +114,9 @@ fn exported_function(
     id: FuncId,
 ) -> Result<ClientFunction, ClientError> {
     let dangling = || ClientError::Dangling(name.clone());
+    if RESERVED.contains(&name.as_str()) {
+        return Err(ClientError::ReservedName(name.clone()));
+    }
     let func = program.functions.get(id.0 as usize).ok_or_else(dangling)?;
     let air = compiled.iter().find(|c| c.meta.name == *name).ok_or_else(dangling)?;
     if !func.abilities.is_empty() {
@@ -186,55 +189,59 @@ fn capitalise(name: &str) -> String {
 /// A parameter name that cannot clash with the generated `peer` and `config` parameters nor
 /// with a reserved word of JavaScript.
 fn parameter_name(name: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "peer",
-        "config",
-        "break",
-        "case",
-        "catch",
-        "class",
-        "const",
-        "continue",
-        "debugger",
-        "default",
-        "delete",
-        "do",
-        "else",
-        "enum",
-        "export",
-        "extends",
-        "false",
-        "finally",
-        "for",
-        "function",
-        "if",
-        "import",
-        "in",
-        "instanceof",
-        "new",
-        "null",
-        "return",
-        "super",
-        "switch",
-        "this",
-        "throw",
-        "true",
-        "try",
-        "typeof",
-        "var",
-        "void",
-        "while",
-        "with",
-        "yield",
-        "let",
-        "static",
-        "implements",
-        "interface",
-        "package",
-        "private",
-        "protected",
-        "public",
-        "await",
-    ];
-    if RESERVED.contains(&name) { format!("{name}_") } else { name.to_owned() }
+    if name == "peer" || name == "config" || RESERVED.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_owned()
+    }
 }
+
+/// The reserved words of JavaScript, which cannot name a generated function or parameter.
+const RESERVED: &[&str] = &[
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+];
