@@ -62,6 +62,7 @@ fn race(delay_ms: u64) -> (Value, RunReport) {
     let mut network = Network::with_peers(["client", "relay", "worker"]);
     let work = MockService {
         functions: BTreeMap::from([("run".to_string(), MockBehaviour::Return(json!("done")))]),
+        ..MockService::default()
     };
     let slow = Slow { delay_ms, service: Box::new(work) };
     network.peer_mut("worker").expect("worker").services.insert("work", Box::new(slow));

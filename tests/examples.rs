@@ -198,3 +198,79 @@ fn base64_of(bytes: &[u8]) -> String {
     }
     out
 }
+
+const DEADLINE_DATA: &str = r#"{"name": "aqua", "primary": "alice", "backup": "bob"}"#;
+
+#[test]
+fn deadline_takes_the_primary_answer_when_it_comes_in_time() {
+    let result =
+        run("deadline.aqua", "lookup(name, primary, backup)", DEADLINE_DATA, "deadline.toml");
+    assert_eq!(result, "found by alice, the primary");
+}
+
+#[test]
+fn deadline_takes_its_failover_branch_when_the_network_file_takes_the_primary_down() {
+    let result =
+        run("deadline.aqua", "lookup(name, primary, backup)", DEADLINE_DATA, "deadline-down.toml");
+    assert_eq!(result, "found by bob, the backup");
+}
+
+/// The same two branches from the command line: `--down`, and a primary slower than the
+/// deadline (a network file whose directory answers after 2 s).
+#[test]
+fn deadline_branches_from_flags_and_service_delays() {
+    let down = aqua(&[
+        "run",
+        &example("deadline.aqua"),
+        "-f",
+        "lookup(name, primary, backup)",
+        "--data",
+        DEADLINE_DATA,
+        "--network",
+        &example("deadline.toml"),
+        "--down",
+        "alice",
+    ]);
+    assert!(down.status.success(), "{}", stderr(&down));
+    assert_eq!(stdout(&down).trim(), r#""found by bob, the backup""#);
+    let slow = crate::support::temp_file(
+        "deadline-slow.toml",
+        "peers = [\"relay\", \"alice\", \"bob\"]\n\n[[service]]\nid = \"directory\"\npeers = [\"alice\"]\n\
+         functions.find = { result = \"late alice\", delay = 2000 }\n\n[[service]]\nid = \"directory\"\n\
+         peers = [\"bob\"]\nfunctions.find = { result = \"bob for {arg0}\" }\n",
+    );
+    let slow = aqua(&[
+        "run",
+        &example("deadline.aqua"),
+        "-f",
+        "lookup(name, primary, backup)",
+        "--data",
+        DEADLINE_DATA,
+        "--network",
+        &slow.to_string_lossy(),
+    ]);
+    assert!(slow.status.success(), "{}", stderr(&slow));
+    assert_eq!(stdout(&slow).trim(), r#""bob for aqua""#, "the template filled in the argument");
+}
+
+#[test]
+fn network_file_faults_are_checked() {
+    let cases = [
+        ("peers = [\"a\"]\n[peer.b]\ndown = true\n", "[peer.b]: peer `b` is not in `peers`"),
+        ("peers = [\"a\"]\nloss = 1.5\n", "`loss` must be between 0 and 1, not 1.5"),
+        ("peers = [\"a\"]\nlatency = [5, 1]\n", "the latency range [5, 1] runs backwards"),
+    ];
+    for (text, message) in cases {
+        let file = crate::support::temp_file("faulty.toml", text);
+        let out = aqua(&[
+            "run",
+            &example("deadline.aqua"),
+            "-f",
+            "lookup(name, primary, backup)",
+            "--network",
+            &file.to_string_lossy(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(stderr(&out).contains(message), "{text}: {}", stderr(&out));
+    }
+}

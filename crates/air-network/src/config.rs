@@ -1,15 +1,31 @@
-//! The network file (TOML): the peers, the relay, and the services each peer hosts.
+//! The network file (TOML): the peers, the relay, the services each peer hosts, and the faults
+//! and timing of the simulated network.
 //!
 //! ```toml
 //! peers = ["relay", "alice", "bob"]
 //! relay = "relay"                      # default: the first peer
+//! seed = 7                             # of every random choice (default 0)
+//! ttl = 60000                          # the particle's time to live, ms
+//! loss = 0.1                           # probability that a particle is lost
+//! duplication = 0.05                   # probability that a particle arrives twice
+//! latency = [1, 5]                     # ms per hop, uniformly in the range (default [1, 1])
+//!
+//! [peer.bob]
+//! down = true                          # drops every particle (or `down_at = 100`: from 100 ms)
+//! latency = [10, 20]                   # ms of every hop to this peer
+//!
+//! [[link]]
+//! from = "relay"
+//! to = "alice"
+//! latency = [50, 50]                   # ms of hops on this link (either way)
 //!
 //! [[service]]
 //! id = "greeting"
 //! peers = ["alice"]                    # default: every peer
-//! functions.greet = { result = "hi" }  # a fixed JSON value
+//! functions.greet = { result = "hi {arg0}" }  # a JSON value; `$args`, `$arg0`, `{arg0}` fill in
 //! functions.echo = { echo = true }     # returns its arguments
 //! functions.broken = { error = "out of order", code = 3 }
+//! functions.slow = { result = 1, delay = 500 }  # answers 500 ms after the call
 //!
 //! [[service]]
 //! id = "calc"
@@ -33,6 +49,47 @@ pub struct NetworkFile {
     pub relay: String,
     /// The services, in file order.
     pub services: Vec<ServiceSpec>,
+    /// Faults and timing: the run's settings.
+    pub settings: RunSettings,
+    /// Per-peer faults and timing, by peer name.
+    pub peer_settings: BTreeMap<String, PeerSettings>,
+    /// Latency of hops between two peers (either way).
+    pub links: Vec<LinkSpec>,
+}
+
+/// The settings of a run a network file may give; absent ones keep the defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RunSettings {
+    /// The seed of every random choice.
+    pub seed: Option<u64>,
+    /// The particle's time to live, in ms.
+    pub ttl: Option<u32>,
+    /// The probability that a particle is lost.
+    pub loss: Option<f64>,
+    /// The probability that a particle is delivered twice.
+    pub duplication: Option<f64>,
+    /// The latency of every hop, in ms (a uniform range).
+    pub latency: Option<(u64, u64)>,
+}
+
+/// Faults and timing of one peer.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PeerSettings {
+    /// The peer drops every particle that arrives from this time on (ms; 0 is from the start).
+    pub down_at: Option<u64>,
+    /// The latency of every hop to this peer, in ms.
+    pub latency: Option<(u64, u64)>,
+}
+
+/// The latency of hops between two peers, either way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkSpec {
+    /// One peer.
+    pub from: String,
+    /// The other.
+    pub to: String,
+    /// The latency range, in ms.
+    pub latency: (u64, u64),
 }
 
 /// One `[[service]]` entry.
@@ -56,7 +113,13 @@ pub enum ServiceSource {
 }
 
 /// A mocked function, as written in the file.
-pub type FunctionSpec = MockBehaviour;
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionSpec {
+    /// What it answers.
+    pub behaviour: MockBehaviour,
+    /// Simulated ms after which the answer arrives (0: at once).
+    pub delay_ms: u64,
+}
 
 /// Why a network file was refused; each names the place.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -84,6 +147,32 @@ pub enum NetworkFileError {
     /// A service gives neither `wasm` nor `functions`.
     #[error("service `{0}`: give `wasm` or `functions`")]
     NoSource(String),
+    /// A peer named in `[peer.…]` or `[[link]]` is not in `peers`.
+    #[error("{place}: peer `{peer}` is not in `peers`")]
+    UnknownPeer {
+        /// Where it is named.
+        place: String,
+        /// The unknown peer.
+        peer: String,
+    },
+    /// A probability outside 0..=1.
+    #[error("`{name}` must be between 0 and 1, not {value}")]
+    Probability {
+        /// `loss` or `duplication`.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A latency range whose low end is above its high end.
+    #[error("{place}: the latency range [{low}, {high}] runs backwards")]
+    Latency {
+        /// Where it is given.
+        place: String,
+        /// The low end.
+        low: u64,
+        /// The high end.
+        high: u64,
+    },
     /// A mocked function's behaviour is missing, doubled or wrong.
     #[error("service `{service}`, function `{function}`: {problem}")]
     Function {
@@ -115,8 +204,34 @@ pub enum FunctionProblem {
 struct RawFile {
     peers: Vec<String>,
     relay: Option<String>,
+    seed: Option<u64>,
+    ttl: Option<u32>,
+    loss: Option<f64>,
+    duplication: Option<f64>,
+    latency: Option<(u64, u64)>,
+    #[serde(default)]
+    peer: BTreeMap<String, RawPeer>,
+    #[serde(default)]
+    link: Vec<RawLink>,
     #[serde(default)]
     service: Vec<RawService>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeer {
+    #[serde(default)]
+    down: bool,
+    down_at: Option<u64>,
+    latency: Option<(u64, u64)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLink {
+    from: String,
+    to: String,
+    latency: (u64, u64),
 }
 
 #[derive(Deserialize)]
@@ -138,6 +253,8 @@ struct RawFunction {
     echo: bool,
     error: Option<String>,
     code: Option<i32>,
+    #[serde(default)]
+    delay: u64,
 }
 
 impl NetworkFile {
@@ -166,20 +283,79 @@ impl NetworkFile {
                 (None, false) => {
                     let mut functions = BTreeMap::new();
                     for (name, raw) in service.functions {
+                        let delay_ms = raw.delay;
                         let behaviour =
                             behaviour(raw).map_err(|problem| NetworkFileError::Function {
                                 service: service.id.clone(),
                                 function: name.clone(),
                                 problem,
                             })?;
-                        functions.insert(name, behaviour);
+                        functions.insert(name, FunctionSpec { behaviour, delay_ms });
                     }
                     ServiceSource::Mock(functions)
                 }
             };
             services.push(ServiceSpec { id: service.id, peers: service.peers, source });
         }
-        Ok(NetworkFile { peers: raw.peers, relay, services })
+        let (peer_settings, links) = peer_faults(&raw.peers, raw.peer, raw.link)?;
+        let settings = RunSettings {
+            seed: raw.seed,
+            ttl: raw.ttl,
+            loss: probability("loss", raw.loss)?,
+            duplication: probability("duplication", raw.duplication)?,
+            latency: latency("`latency`", raw.latency)?,
+        };
+        Ok(NetworkFile { peers: raw.peers, relay, services, settings, peer_settings, links })
+    }
+}
+
+/// The per-peer settings and links, checked against the peers.
+fn peer_faults(
+    peers: &[String],
+    raw_peers: BTreeMap<String, RawPeer>,
+    raw_links: Vec<RawLink>,
+) -> Result<(BTreeMap<String, PeerSettings>, Vec<LinkSpec>), NetworkFileError> {
+    let known = |place: &str, peer: &String| {
+        if peers.contains(peer) {
+            Ok(())
+        } else {
+            Err(NetworkFileError::UnknownPeer { place: place.to_owned(), peer: peer.clone() })
+        }
+    };
+    let mut settings = BTreeMap::new();
+    for (name, raw) in raw_peers {
+        let place = format!("[peer.{name}]");
+        known(&place, &name)?;
+        let down_at = if raw.down { Some(0) } else { raw.down_at };
+        let latency = latency(&place, raw.latency)?;
+        settings.insert(name, PeerSettings { down_at, latency });
+    }
+    let mut links = Vec::new();
+    for raw in raw_links {
+        let place = format!("link {} - {}", raw.from, raw.to);
+        known(&place, &raw.from)?;
+        known(&place, &raw.to)?;
+        latency(&place, Some(raw.latency))?;
+        links.push(LinkSpec { from: raw.from, to: raw.to, latency: raw.latency });
+    }
+    Ok((settings, links))
+}
+
+fn probability(name: &'static str, value: Option<f64>) -> Result<Option<f64>, NetworkFileError> {
+    match value {
+        Some(value) if !(0.0..=1.0).contains(&value) => {
+            Err(NetworkFileError::Probability { name, value })
+        }
+        other => Ok(other),
+    }
+}
+
+fn latency(place: &str, range: Option<(u64, u64)>) -> Result<Option<(u64, u64)>, NetworkFileError> {
+    match range {
+        Some((low, high)) if low > high => {
+            Err(NetworkFileError::Latency { place: place.to_owned(), low, high })
+        }
+        other => Ok(other),
     }
 }
 

@@ -31,6 +31,7 @@ mod rng;
 pub mod scenario;
 pub mod scheduler;
 pub mod services;
+pub mod template;
 
 pub use air_vm::error::DataError;
 pub use air_vm::signature::KeyPair;
@@ -40,7 +41,8 @@ pub use air_vm::step::{
 pub use air_vm::value::JValue;
 pub use client::{Client, ClientEvent};
 pub use config::{
-    FunctionProblem, FunctionSpec, NetworkFile, NetworkFileError, ServiceSource, ServiceSpec,
+    FunctionProblem, FunctionSpec, LinkSpec, NetworkFile, NetworkFileError, PeerSettings,
+    RunSettings, ServiceSource, ServiceSpec,
 };
 pub use invoke::{Interpreter, Invocation, Script, Vm};
 pub use network::{Network, Peer};

@@ -25,6 +25,8 @@ pub struct Peer {
     pub services: ServiceRegistry,
     /// A peer that is down drops every particle sent to it.
     pub down: bool,
+    /// The peer goes down at this simulated time (ms) and drops every particle from then on.
+    pub down_at: Option<u64>,
 }
 
 /// The peers of a simulated network, by name.
@@ -48,6 +50,7 @@ impl Network {
                     id,
                     services: ServiceRegistry::default(),
                     down: false,
+                    down_at: None,
                 },
             );
         }

@@ -20,6 +20,7 @@ use crate::network::Network;
 use crate::peer::CallRecord;
 use crate::scheduler::{Faults, RunOptions, RunReport, SendOrder};
 use crate::services::{Fallback, Service, ServiceCall, ServiceReply};
+use crate::template::fill;
 
 /// A scenario in the reference format.
 #[derive(Debug, Clone, Deserialize)]
@@ -289,7 +290,7 @@ struct Templates {
 impl Service for Templates {
     fn call(&mut self, call: &ServiceCall<'_>) -> Option<ServiceReply> {
         let template = self.functions.get(call.function).or_else(|| self.functions.get("*"))?;
-        let value = substitute(template, call.args, &self.ids);
+        let value = fill(template, call.args, &self.ids);
         Some(match value.get("$error") {
             Some(code) if value.is_object() => ServiceReply {
                 ret_code: code.as_i64().map_or(1, |code| code as i32),
@@ -297,38 +298,5 @@ impl Service for Templates {
             },
             _ => ServiceReply::ok(value),
         })
-    }
-}
-
-/// Fills a mock template: `$peer:NAME`, `$args`, `$arg0` and `{arg0}` in strings.
-fn substitute(template: &JValue, args: &[JValue], ids: &BTreeMap<String, String>) -> JValue {
-    match template {
-        JValue::String(text) => {
-            if let Some(name) = text.strip_prefix("$peer:") {
-                return ids.get(name).map_or(JValue::Null, |id| JValue::String(id.clone()));
-            }
-            if text == "$args" {
-                return JValue::Array(args.to_vec());
-            }
-            if text == "$arg0" {
-                return args.first().cloned().unwrap_or(JValue::Null);
-            }
-            if text.contains("{arg0}") {
-                let arg0 = match args.first() {
-                    Some(JValue::String(arg)) => arg.clone(),
-                    Some(other) => other.to_string(),
-                    None => "\"\"".to_owned(),
-                };
-                return JValue::String(text.replace("{arg0}", &arg0));
-            }
-            template.clone()
-        }
-        JValue::Array(items) => {
-            JValue::Array(items.iter().map(|item| substitute(item, args, ids)).collect())
-        }
-        JValue::Object(map) => JValue::Object(
-            map.iter().map(|(key, value)| (key.clone(), substitute(value, args, ids))).collect(),
-        ),
-        other => other.clone(),
     }
 }

@@ -32,12 +32,37 @@ pub struct Faults {
     /// A peer whose outgoing data is corrupted in flight (one byte flipped), to show that the
     /// next hop detects tampering.
     pub tamper_by: Option<String>,
+    /// The latency of deliveries to a peer, by peer name, instead of `latency_ms`.
+    pub peer_latency: BTreeMap<String, (u64, u64)>,
+    /// The latency of deliveries between two peers (either way), before any other.
+    pub link_latency: Vec<(String, String, (u64, u64))>,
+}
+
+impl Faults {
+    /// The latency range of a delivery from `from` to `to`: the link's, else the receiver's,
+    /// else the network's.
+    fn latency(&self, from: &str, to: &str) -> (u64, u64) {
+        let link = self
+            .link_latency
+            .iter()
+            .find(|(a, b, _)| (a == from && b == to) || (a == to && b == from));
+        link.map(|(_, _, latency)| *latency)
+            .or_else(|| self.peer_latency.get(to).copied())
+            .unwrap_or(self.latency_ms)
+    }
 }
 
 impl Default for Faults {
     /// A perfect network with 1 ms per hop.
     fn default() -> Faults {
-        Faults { latency_ms: (1, 1), loss: 0.0, duplication: 0.0, tamper_by: None }
+        Faults {
+            latency_ms: (1, 1),
+            loss: 0.0,
+            duplication: 0.0,
+            tamper_by: None,
+            peer_latency: BTreeMap::new(),
+            link_latency: Vec::new(),
+        }
     }
 }
 
@@ -271,7 +296,7 @@ impl Network {
                 continue;
             }
             let Some(peer) = self.peer_mut(&delivery.to) else { continue };
-            if peer.down {
+            if peer.down || peer.down_at.is_some_and(|down_at| delivery.at >= down_at) {
                 run.dropped(delivery, "peer down");
                 continue;
             }
@@ -337,7 +362,7 @@ impl Run<'_> {
             let middle = data.len() / 2;
             data[middle] ^= 0x01;
         }
-        let (low, high) = faults.latency_ms;
+        let (low, high) = faults.latency(&from, &to);
         let at = now + self.rng.between(low, high);
         if self.rng.chance(faults.duplication) {
             let again = at + self.rng.between(low, high);

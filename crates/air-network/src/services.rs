@@ -236,24 +236,34 @@ pub enum MockBehaviour {
     },
 }
 
-/// A service whose functions return fixed values, echo their arguments or fail.
+/// A service whose functions return fixed values (templates of their arguments: `$args`,
+/// `$arg0`, `{arg0}`), echo their arguments or fail, at once or after a delay.
 #[derive(Debug, Clone, Default)]
 pub struct MockService {
     /// Behaviour per function name; `*` covers the others.
     pub functions: BTreeMap<String, MockBehaviour>,
+    /// Simulated ms after which a function's answer arrives, by function name (`*` for the
+    /// others); absent is at once.
+    pub delays: BTreeMap<String, u64>,
 }
 
 impl Service for MockService {
     fn call(&mut self, call: &ServiceCall<'_>) -> Option<ServiceReply> {
         let behaviour = self.functions.get(call.function).or_else(|| self.functions.get("*"))?;
         Some(match behaviour {
-            MockBehaviour::Return(value) => ServiceReply::ok(value.clone()),
+            MockBehaviour::Return(value) => {
+                ServiceReply::ok(crate::template::fill(value, call.args, &BTreeMap::new()))
+            }
             MockBehaviour::Echo => match call.args {
                 [one] => ServiceReply::ok(one.clone()),
                 many => ServiceReply::ok(JValue::Array(many.to_vec())),
             },
             MockBehaviour::Fail { message, code } => ServiceReply::error(*code, message.clone()),
         })
+    }
+
+    fn delay_ms(&self, call: &ServiceCall<'_>) -> u64 {
+        self.delays.get(call.function).or_else(|| self.delays.get("*")).copied().unwrap_or(0)
     }
 }
 

@@ -51,7 +51,10 @@ fn peer<'n>(network: &'n mut Network, name: &str) -> &'n mut air_network::Peer {
 }
 
 fn mock(function: &str, behaviour: MockBehaviour) -> Box<MockService> {
-    Box::new(MockService { functions: BTreeMap::from([(function.to_string(), behaviour)]) })
+    Box::new(MockService {
+        functions: BTreeMap::from([(function.to_string(), behaviour)]),
+        ..MockService::default()
+    })
 }
 
 fn chain_network() -> Network {
@@ -194,21 +197,36 @@ id = "greeting"
 peers = ["alice"]
 functions.greet = { result = { text = "hi", n = 2 } }
 functions.echo = { echo = true }
-functions.broken = { error = "out of order", code = 3 }
+functions.broken = { error = "out of order", code = 3, delay = 40 }
 
 [[service]]
 id = "calc"
 wasm = "calc.wat"
+
+[peer.alice]
+down_at = 100
+latency = [5, 9]
+
+[[link]]
+from = "relay"
+to = "alice"
+latency = [50, 60]
 "#,
     )
     .expect("a valid file");
     assert_eq!(file.relay, "relay");
     let ServiceSource::Mock(functions) = &file.services[0].source else { panic!("a mock service") };
-    assert_eq!(functions["greet"], MockBehaviour::Return(json!({"text": "hi", "n": 2})));
+    assert_eq!(functions["greet"].behaviour, MockBehaviour::Return(json!({"text": "hi", "n": 2})));
+    assert_eq!(functions["greet"].delay_ms, 0);
     assert_eq!(
-        functions["broken"],
+        functions["broken"].behaviour,
         MockBehaviour::Fail { message: "out of order".into(), code: 3 }
     );
+    assert_eq!(functions["broken"].delay_ms, 40);
+    assert_eq!(file.peer_settings["alice"].down_at, Some(100));
+    assert_eq!(file.peer_settings["alice"].latency, Some((5, 9)));
+    assert_eq!(file.links[0].latency, (50, 60));
+    assert_eq!(file.settings, air_network::RunSettings::default());
     assert_eq!(file.services[1].source, ServiceSource::Wasm("calc.wat".into()));
 
     let error = |text: &str| NetworkFile::from_toml(text).expect_err("an invalid file").to_string();
@@ -264,4 +282,28 @@ fn a_run_stops_when_it_has_spent_its_instruction_budget() {
     assert_eq!(cut.stop, Stop::InstructionBudget);
     assert!(cut.client.response().is_none(), "the run ended before the answer");
     assert!(cut.instructions >= tight.max_instructions);
+}
+
+#[test]
+fn a_peer_down_from_a_time_on_drops_what_arrives_later_and_links_set_latency() {
+    // Bob goes down at 2 ms, just when the chain reaches him (one ms per hop).
+    let mut network = chain_network();
+    peer(&mut network, "bob").down_at = Some(2);
+    let program = chain_script(&network);
+    let report = network.run(&program, "client", client(&network), &RunOptions::default());
+    assert!(report.hops.iter().any(|hop| hop.to == "bob" && hop.dropped == Some("peer down")));
+    assert!(report.client.response().is_none());
+
+    // A slow link between alice and bob delays that one hop.
+    let mut network = chain_network();
+    let program = chain_script(&network);
+    let faults = Faults {
+        link_latency: vec![("bob".into(), "alice".into(), (40, 40))],
+        ..Faults::default()
+    };
+    let options = RunOptions { faults, ..RunOptions::default() };
+    let report = network.run(&program, "client", client(&network), &options);
+    assert_eq!(report.client.response(), Some(&[json!("receipt-7")][..]));
+    let bob = report.hops.iter().find(|hop| hop.to == "bob").expect("bob's hop");
+    assert_eq!(bob.at, 1 + 40, "client -> alice takes 1 ms, alice -> bob the link's 40 ms");
 }

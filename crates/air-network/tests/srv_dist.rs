@@ -316,6 +316,7 @@ fn lookup_order_is_configured_then_run_time_then_native() {
     let mut host = Host::new();
     let mock = MockService {
         functions: BTreeMap::from([("add".to_string(), MockBehaviour::Return(json!("mocked")))]),
+        ..MockService::default()
     };
     host.registry.insert("math", Box::new(mock));
     assert_eq!(host.ok("math", "add", json!([1, 2])), json!("mocked"));

@@ -85,6 +85,7 @@ fn race(delay_ms: u64) -> Vec<ClientEvent> {
     let mut network = Network::with_peers(["client", "relay"]);
     let work = MockService {
         functions: BTreeMap::from([("run".to_string(), MockBehaviour::Return(json!("done")))]),
+        ..MockService::default()
     };
     let slow = Slow { delay_ms, service: Box::new(work) };
     network.peer_mut("relay").expect("relay").services.insert("work", Box::new(slow));

@@ -80,9 +80,18 @@ pub struct RunArgs {
     /// hops between peers, with the calls made on each.
     #[arg(long, value_name = "FILE.html")]
     pub graph: Option<PathBuf>,
-    /// The seed of the simulated network's random choices.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// The seed of the simulated network's random choices (default: the network file's, or 0).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// The particle's time to live in ms (default: the network file's, or 60000).
+    #[arg(long, value_name = "MS")]
+    pub ttl: Option<u32>,
+    /// The probability that a particle is lost on a hop (default: the network file's, or 0).
+    #[arg(long, value_name = "P")]
+    pub loss: Option<f64>,
+    /// A peer that is down from the start and drops every particle (repeatable).
+    #[arg(long, value_name = "PEER")]
+    pub down: Vec<String>,
     /// Limits on the work of the run.
     #[command(flatten)]
     pub budget: BudgetArgs,

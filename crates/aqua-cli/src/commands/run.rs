@@ -14,8 +14,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use air_network::{
-    Client, Hop, MockService, Network, NetworkFile, RunOptions, RunReport, Script, ServiceSource,
-    Stop,
+    Client, Faults, Hop, MockService, Network, NetworkFile, RunOptions, RunReport, RunSettings,
+    Script, ServiceSource, Stop,
 };
 use serde_json::Value as Json;
 
@@ -49,6 +49,10 @@ struct Prepared {
     /// Whether the function has results, so that the client must get a response.
     has_results: bool,
     data: BTreeMap<String, Json>,
+    /// The network file's run settings.
+    settings: RunSettings,
+    /// The network file's latencies per peer and link.
+    faults: Faults,
 }
 
 fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
@@ -61,10 +65,16 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     if let Err(error) = std::fs::metadata(file) {
         return Err(usage(format!("cannot read `{}`: {error}", file.display())));
     }
-    let LoadedNetwork { network, relay, hosted } = match &args.network {
+    let LoadedNetwork { mut network, relay, hosted, settings, faults } = match &args.network {
         Some(path) => load_network(path).map_err(usage)?,
         None => default_network(),
     };
+    for name in &args.down {
+        match network.peer_mut(name) {
+            Some(peer) => peer.down_at = Some(0),
+            None => return Err(usage(format!("--down {name}: there is no peer `{name}`"))),
+        }
+    }
     let data = read_data(args, &network).map_err(usage)?;
     let constants = parse_constants(&args.constants)?;
     let options = aqua_typecheck::Options { import_roots: args.imports.clone(), constants };
@@ -87,7 +97,7 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
         network.peers().map(|peer| (peer.name.clone(), peer.id.clone())).collect();
     peers.sort_by_key(|(name, _)| name != CLIENT);
     let script = Script::from(compiled.air);
-    Ok(Prepared { network, peers, relay, script, has_results, data })
+    Ok(Prepared { network, peers, relay, script, has_results, data, settings, faults })
 }
 
 /// Reports (and fails on) Aqua declarations that disagree with the Wasm components they name.
@@ -112,9 +122,10 @@ fn check_declarations(
 }
 
 fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
-    let Prepared { mut network, peers, relay, script, has_results, data } = prepared;
+    let Prepared { mut network, peers, relay, script, has_results, data, settings, faults } =
+        prepared;
     let relay_id = network.id_of(&relay).unwrap_or_default().to_string();
-    let mut options = RunOptions { seed: args.seed, ..RunOptions::default() };
+    let mut options = run_options(args, &settings, faults);
     budget::apply(&args.budget, &mut options);
     let mut progress = progress::Progress::start();
     let client = Client::new(data, &relay_id);
@@ -227,11 +238,30 @@ fn describe_hop(hop: &Hop) -> String {
     text
 }
 
+/// The run's options: the flags, else the network file's settings, else the defaults.
+fn run_options(args: &RunArgs, settings: &RunSettings, faults: Faults) -> RunOptions {
+    let defaults = RunOptions::default();
+    let mut faults = faults;
+    faults.latency_ms = settings.latency.unwrap_or(faults.latency_ms);
+    faults.loss = args.loss.or(settings.loss).unwrap_or(faults.loss);
+    faults.duplication = settings.duplication.unwrap_or(faults.duplication);
+    RunOptions {
+        seed: args.seed.or(settings.seed).unwrap_or(defaults.seed),
+        ttl: args.ttl.or(settings.ttl).unwrap_or(defaults.ttl),
+        faults,
+        ..defaults
+    }
+}
+
 /// A network ready to run, with its relay and the Wasm components its peers host.
 struct LoadedNetwork {
     network: Network,
     relay: String,
     hosted: Vec<HostedComponent>,
+    /// The run's settings from the network file.
+    settings: RunSettings,
+    /// Latencies per peer and per link from the network file.
+    faults: Faults,
 }
 
 #[cfg(feature = "wasm")]
@@ -247,6 +277,8 @@ fn default_network() -> LoadedNetwork {
         network: Network::with_peers([CLIENT, "relay", "alice", "bob", "carol"]),
         relay: "relay".into(),
         hosted: Vec::new(),
+        settings: RunSettings::default(),
+        faults: Faults::default(),
     }
 }
 
@@ -268,7 +300,16 @@ fn load_network(path: &Path) -> Result<LoadedNetwork, String> {
             let Some(peer) = network.peer_mut(&host) else { continue };
             match &service.source {
                 ServiceSource::Mock(functions) => {
-                    let mock = MockService { functions: functions.clone() };
+                    let delays = functions
+                        .iter()
+                        .filter(|(_, spec)| spec.delay_ms > 0)
+                        .map(|(name, spec)| (name.clone(), spec.delay_ms))
+                        .collect();
+                    let functions = functions
+                        .iter()
+                        .map(|(name, spec)| (name.clone(), spec.behaviour.clone()))
+                        .collect();
+                    let mock = MockService { functions, delays };
                     peer.services.insert(service.id.clone(), Box::new(mock));
                 }
                 ServiceSource::Wasm(file_name) => {
@@ -280,7 +321,25 @@ fn load_network(path: &Path) -> Result<LoadedNetwork, String> {
             }
         }
     }
-    Ok(LoadedNetwork { network, relay: file.relay, hosted })
+    for (name, settings) in &file.peer_settings {
+        if let Some(peer) = network.peer_mut(name) {
+            peer.down_at = settings.down_at;
+        }
+    }
+    let faults = Faults {
+        peer_latency: file
+            .peer_settings
+            .iter()
+            .filter_map(|(name, settings)| Some((name.clone(), settings.latency?)))
+            .collect(),
+        link_latency: file
+            .links
+            .iter()
+            .map(|link| (link.from.clone(), link.to.clone(), link.latency))
+            .collect(),
+        ..Faults::default()
+    };
+    Ok(LoadedNetwork { network, relay: file.relay, hosted, settings: file.settings, faults })
 }
 
 #[cfg(feature = "wasm")]
