@@ -8,6 +8,7 @@ mod compile;
 mod examples;
 mod examples_conformance;
 mod fmt;
+mod lsp;
 mod node_suite;
 mod parse;
 mod run_outputs;

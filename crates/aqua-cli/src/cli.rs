@@ -38,6 +38,8 @@ pub enum Command {
     Compile(CompileArgs),
     /// Format Aqua files in place in the canonical layout (`-` formats standard input).
     Fmt(FmtArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
     /// Compile a function call and run it on a simulated network of peers.
     Run(RunArgs),
     /// Tools for AIR scripts.

@@ -8,6 +8,7 @@ mod compile;
 mod fmt;
 mod input;
 mod legacy;
+mod lsp;
 mod parse;
 mod report;
 mod run;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(&args, color),
         Command::Compile(args) => compile::run(&args, color),
         Command::Fmt(args) => fmt::run(&args, color),
+        Command::Lsp => lsp::run(),
         Command::Air(AirCommand::Fmt(args)) => air::fmt(&args, color),
         Command::Air(AirCommand::Check(args)) => air::check(&args, color),
         Command::Air(AirCommand::Run(args)) => air_run::run(&args, color),

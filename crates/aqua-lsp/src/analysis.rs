@@ -1,0 +1,117 @@
+//! One check of an open document and what the editor features need from it: the diagnostics of
+//! the document, and the syntax trees of every file the check loaded (the document, its imports
+//! and the embedded standard library), to find definitions across imports.
+
+use std::path::Path;
+
+use aqua_syntax::ast::Module;
+use aqua_typecheck::{Options, SourceLoader};
+use codespan_reporting::diagnostic::{Diagnostic, LabelStyle, Severity};
+use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
+
+use crate::document::{Document, range_in};
+
+/// A file loaded by a check.
+#[derive(Debug)]
+pub struct LoadedFile {
+    /// Its path (or `stdlib:NAME` for the embedded standard library).
+    pub key: String,
+    /// Its text.
+    pub text: String,
+    /// Its syntax tree.
+    pub module: Module,
+}
+
+impl LoadedFile {
+    /// The URI of the file, when it is on disk.
+    pub fn uri(&self) -> Option<Url> {
+        url_of_key(&self.key)
+    }
+}
+
+/// The outcome of checking one document.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// The document's diagnostics, in the protocol's form.
+    pub diagnostics: Vec<lsp_types::Diagnostic>,
+    /// Every loaded file; the document itself is first.
+    pub files: Vec<LoadedFile>,
+}
+
+/// Checks the document at `path` whose text is `document` and converts the results.
+pub fn analyse(path: &Path, document: &Document, loader: &mut dyn SourceLoader) -> Analysis {
+    let checked =
+        aqua_typecheck::check(path, Some(document.text().to_string()), loader, &Options::default());
+    let mut files = Vec::new();
+    let source_files = checked.files.files();
+    for id in 0.. {
+        let Ok(file) = source_files.get(id) else { break };
+        let text = file.source().clone();
+        let module = aqua_syntax::parse(&text).module;
+        files.push(LoadedFile { key: file.name().clone(), text, module });
+    }
+    let diagnostics = checked
+        .diagnostics()
+        .iter()
+        .filter_map(|diagnostic| convert(diagnostic, document, &files))
+        .collect();
+    Analysis { diagnostics, files }
+}
+
+/// Converts a diagnostic whose primary label lies in the document (file 0); others belong to
+/// the imported file they point at.
+fn convert(
+    diagnostic: &Diagnostic<usize>,
+    document: &Document,
+    files: &[LoadedFile],
+) -> Option<lsp_types::Diagnostic> {
+    let primary = diagnostic.labels.iter().find(|l| l.style == LabelStyle::Primary)?;
+    if primary.file_id != 0 {
+        return None;
+    }
+    let severity = match diagnostic.severity {
+        Severity::Bug | Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Note => DiagnosticSeverity::INFORMATION,
+        Severity::Help => DiagnosticSeverity::HINT,
+    };
+    let mut message = diagnostic.message.clone();
+    if !primary.message.is_empty() {
+        message.push_str(&format!(": {}", primary.message));
+    }
+    for note in &diagnostic.notes {
+        message.push('\n');
+        message.push_str(note);
+    }
+    let related = diagnostic
+        .labels
+        .iter()
+        .filter(|l| l.style == LabelStyle::Secondary)
+        .filter_map(|label| {
+            let file = files.get(label.file_id)?;
+            let uri = file.uri()?;
+            let range = range_in(&file.text, label.range.start, label.range.end);
+            Some(DiagnosticRelatedInformation {
+                location: Location { uri, range },
+                message: label.message.clone(),
+            })
+        })
+        .collect::<Vec<_>>();
+    Some(lsp_types::Diagnostic {
+        range: document.range(primary.range.start, primary.range.end),
+        severity: Some(severity),
+        code: diagnostic.code.clone().map(NumberOrString::String),
+        source: Some("aqua".to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..lsp_types::Diagnostic::default()
+    })
+}
+
+/// The URI of a loaded file's key, when it names a file on disk.
+pub fn url_of_key(key: &str) -> Option<Url> {
+    if key.starts_with("stdlib:") {
+        return None;
+    }
+    Url::from_file_path(key).ok()
+}

@@ -1,0 +1,305 @@
+//! The answers to editor requests on an analysed document: hover, go to definition, completion,
+//! document symbols and formatting. Each answers what it can on a broken file.
+
+use aqua_syntax::Span;
+use aqua_syntax::ast::{Field, TypeKind};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, DocumentSymbol, Hover, HoverContents, Location,
+    MarkupContent, MarkupKind, SymbolKind, TextEdit, Url,
+};
+
+use crate::analysis::{Analysis, LoadedFile};
+use crate::document::{Document, range_in};
+use crate::symbols::{self, Definition, DefinitionKind};
+
+/// What a name refers to: a span in one of the analysed files, and what to show on hover.
+struct Target {
+    /// Index into `Analysis::files`.
+    file: usize,
+    /// The name where it is defined.
+    span: Span,
+    /// Markdown for hover.
+    hover: String,
+}
+
+/// The hover text of the name at `offset`.
+pub fn hover(analysis: &Analysis, document: &Document, offset: usize) -> Option<Hover> {
+    let (target, span) = resolve(analysis, offset)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: target.hover,
+        }),
+        range: Some(document.range(span.start as usize, span.end as usize)),
+    })
+}
+
+/// Where the name at `offset` is defined.
+pub fn definition(analysis: &Analysis, document_uri: &Url, offset: usize) -> Option<Location> {
+    let (target, _) = resolve(analysis, offset)?;
+    let file = analysis.files.get(target.file)?;
+    let uri = if target.file == 0 { document_uri.clone() } else { file.uri()? };
+    let range = range_in(&file.text, target.span.start as usize, target.span.end as usize);
+    Some(Location { uri, range })
+}
+
+/// Finds what the name at `offset` of the document (file 0) refers to, and the name's span.
+fn resolve(analysis: &Analysis, offset: usize) -> Option<(Target, Span)> {
+    let document = analysis.files.first()?;
+    let name = symbols::name_at(&document.text, offset)?;
+    if let Some(qualifier) = name.qualifier {
+        let (file, definition) = find_definition(analysis, qualifier)?;
+        let member = definition.members().iter().find(|m| m.name.name == name.name)?;
+        let hover = member_hover(file, &definition, member);
+        let index = file_index(analysis, file);
+        return Some((Target { file: index, span: member.name.span, hover }, name.span));
+    }
+    if let Some(func) = symbols::enclosing_func(&document.module, name.span.start) {
+        let locals = symbols::locals_before(func, name.span.start);
+        if let Some(local) = locals.iter().rev().find(|l| l.name.name == name.name) {
+            let text = match local.ty {
+                Some(ty) => {
+                    format!("{}: {}", local.name.name, source_text(&document.text, ty.span))
+                }
+                None => first_line(source_text(&document.text, local.span)).to_string(),
+            };
+            let hover = format!("```aqua\n{text}\n```");
+            return Some((Target { file: 0, span: local.name.span, hover }, name.span));
+        }
+    }
+    let (file, definition) = find_definition(analysis, name.name)?;
+    let hover = definition_hover(file, &definition);
+    let index = file_index(analysis, file);
+    Some((Target { file: index, span: definition.name.span, hover }, name.span))
+}
+
+/// The definition named `name`, looked up in the document first, then in the loaded imports.
+fn find_definition<'a>(
+    analysis: &'a Analysis,
+    name: &str,
+) -> Option<(&'a LoadedFile, Definition<'a>)> {
+    analysis.files.iter().find_map(|file| {
+        symbols::definitions(&file.module)
+            .into_iter()
+            .find(|d| d.name.name == name)
+            .map(|d| (file, d))
+    })
+}
+
+fn file_index(analysis: &Analysis, file: &LoadedFile) -> usize {
+    analysis.files.iter().position(|f| std::ptr::eq(f, file)).unwrap_or(0)
+}
+
+fn definition_hover(file: &LoadedFile, definition: &Definition<'_>) -> String {
+    let text = match definition.kind {
+        DefinitionKind::Func(func) => {
+            let comments = aqua_fmt::trivia::Comments::of(&file.text);
+            let end =
+                aqua_fmt::trivia::previous_token_end(&file.text, &comments, func.body.span.start);
+            let header = &file.text[definition.span.start as usize..end as usize];
+            header.strip_suffix(':').unwrap_or(header).to_string()
+        }
+        _ => source_text(&file.text, definition.span).trim_end().to_string(),
+    };
+    with_doc(&text, doc_comment(&file.text, definition.span.start), &file.key)
+}
+
+fn member_hover(file: &LoadedFile, definition: &Definition<'_>, member: &Field) -> String {
+    let text = format!(
+        "{} {}:\n  {}",
+        definition.keyword(),
+        definition.name.name,
+        source_text(&file.text, member.span)
+    );
+    with_doc(&text, doc_comment(&file.text, member.span.start), &file.key)
+}
+
+fn with_doc(code: &str, doc: String, key: &str) -> String {
+    let mut hover = format!("```aqua\n{code}\n```");
+    if !doc.is_empty() {
+        hover.push_str("\n\n");
+        hover.push_str(&doc);
+    }
+    if key.starts_with("stdlib:") {
+        hover.push_str(&format!("\n\n*{key}* (embedded standard library)"));
+    }
+    hover
+}
+
+/// The comment lines directly above the line at `offset`, without their `--`.
+fn doc_comment(text: &str, offset: u32) -> String {
+    let line_start = text[..offset as usize].rfind('\n').map_or(0, |idx| idx + 1);
+    let mut lines = Vec::new();
+    for line in text[..line_start].lines().rev() {
+        let Some(comment) = line.trim_start().strip_prefix("--") else { break };
+        lines.push(comment.trim());
+    }
+    lines.reverse();
+    lines.join("\n")
+}
+
+fn source_text(text: &str, span: Span) -> &str {
+    text.get(span.start as usize..span.end as usize).unwrap_or("")
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// Completion at `offset`: the members of a service, ability or data type after `Name.`,
+/// otherwise the local names, the definitions of the document and its imports, and keywords.
+pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
+    let Some(document) = analysis.files.first() else { return Vec::new() };
+    if let Some(qualifier) = symbols::qualifier_before(&document.text, offset) {
+        let Some((file, definition)) = find_definition(analysis, qualifier) else {
+            return Vec::new();
+        };
+        return definition
+            .members()
+            .iter()
+            .map(|member| CompletionItem {
+                label: member.name.name.to_string(),
+                kind: Some(if matches!(member.ty.kind, TypeKind::Arrow(_)) {
+                    CompletionItemKind::METHOD
+                } else {
+                    CompletionItemKind::FIELD
+                }),
+                detail: Some(source_text(&file.text, member.span).to_string()),
+                ..CompletionItem::default()
+            })
+            .collect();
+    }
+    let mut items = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    if let Some(func) = symbols::enclosing_func(&document.module, offset as u32) {
+        for local in symbols::locals_before(func, offset as u32).iter().rev() {
+            if seen.insert(local.name.name.to_string()) {
+                items.push(item(&local.name.name, CompletionItemKind::VARIABLE, None));
+            }
+        }
+    }
+    for file in &analysis.files {
+        for definition in symbols::definitions(&file.module) {
+            if seen.insert(definition.name.name.to_string()) {
+                let kind = match definition.kind {
+                    DefinitionKind::Func(_) => CompletionItemKind::FUNCTION,
+                    DefinitionKind::Service(_) => CompletionItemKind::MODULE,
+                    DefinitionKind::Ability(_) => CompletionItemKind::INTERFACE,
+                    DefinitionKind::Data(_) => CompletionItemKind::STRUCT,
+                    DefinitionKind::Alias => CompletionItemKind::TYPE_PARAMETER,
+                    DefinitionKind::Const => CompletionItemKind::CONSTANT,
+                };
+                items.push(item(&definition.name.name, kind, Some(definition.keyword())));
+            }
+        }
+    }
+    for keyword in KEYWORDS {
+        items.push(item(keyword, CompletionItemKind::KEYWORD, None));
+    }
+    items
+}
+
+/// Keywords that start a statement or a definition.
+const KEYWORDS: &[&str] = &[
+    "on",
+    "via",
+    "for",
+    "par",
+    "co",
+    "parseq",
+    "join",
+    "if",
+    "else",
+    "try",
+    "catch",
+    "otherwise",
+    "func",
+    "service",
+    "data",
+    "ability",
+    "alias",
+    "const",
+    "import",
+    "use",
+    "export",
+];
+
+fn item(label: &str, kind: CompletionItemKind, detail: Option<&str>) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail: detail.map(str::to_string),
+        ..CompletionItem::default()
+    }
+}
+
+/// The outline of the document: its definitions, with members as children.
+pub fn document_symbols(document: &Document) -> Vec<DocumentSymbol> {
+    let parsed = aqua_syntax::parse(document.text());
+    symbols::definitions(&parsed.module)
+        .iter()
+        .map(|definition| {
+            let kind = match definition.kind {
+                DefinitionKind::Func(_) => SymbolKind::FUNCTION,
+                DefinitionKind::Service(_) => SymbolKind::INTERFACE,
+                DefinitionKind::Ability(_) => SymbolKind::INTERFACE,
+                DefinitionKind::Data(_) => SymbolKind::STRUCT,
+                DefinitionKind::Alias => SymbolKind::TYPE_PARAMETER,
+                DefinitionKind::Const => SymbolKind::CONSTANT,
+            };
+            let children: Vec<DocumentSymbol> = definition
+                .members()
+                .iter()
+                .map(|member| {
+                    let kind = if matches!(member.ty.kind, TypeKind::Arrow(_)) {
+                        SymbolKind::METHOD
+                    } else {
+                        SymbolKind::FIELD
+                    };
+                    symbol(document, &member.name.name, kind, member.span, member.name.span, None)
+                })
+                .collect();
+            let children = (!children.is_empty()).then_some(children);
+            symbol(
+                document,
+                &definition.name.name,
+                kind,
+                definition.span,
+                definition.name.span,
+                children,
+            )
+        })
+        .collect()
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the protocol type.
+fn symbol(
+    document: &Document,
+    name: &str,
+    kind: SymbolKind,
+    span: Span,
+    name_span: Span,
+    children: Option<Vec<DocumentSymbol>>,
+) -> DocumentSymbol {
+    DocumentSymbol {
+        name: name.to_string(),
+        detail: None,
+        kind,
+        tags: None,
+        deprecated: None,
+        range: document.range(span.start as usize, span.end as usize),
+        selection_range: document.range(name_span.start as usize, name_span.end as usize),
+        children,
+    }
+}
+
+/// The edits that format the document: none when it is formatted, `None` when it has syntax
+/// errors (the diagnostics say why).
+pub fn formatting(document: &Document) -> Option<Vec<TextEdit>> {
+    let formatted = aqua_fmt::format(document.text()).ok()?;
+    if formatted == document.text() {
+        return Some(Vec::new());
+    }
+    let range = document.range(0, document.text().len());
+    Some(vec![TextEdit { range, new_text: formatted }])
+}

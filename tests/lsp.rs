@@ -1,0 +1,194 @@
+//! `aqua lsp` driven as an editor drives it: JSON-RPC over the process's standard input and
+//! output, with `Content-Length` framing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::support::temp_file;
+
+/// An editor's end of the connection to a running `aqua lsp`.
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    next_id: i64,
+    /// Notifications received while waiting for responses.
+    notifications: Vec<Value>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aqua"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("aqua lsp starts");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        Client { child, stdin, stdout, next_id: 1, notifications: Vec::new() }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("sent");
+        self.stdin.flush().expect("flushed");
+    }
+
+    fn receive(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.stdout.read_line(&mut line).expect("a header line");
+            assert!(!line.is_empty(), "the server closed its output");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = value.parse().expect("a length");
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).expect("a body");
+        serde_json::from_slice(&body).expect("JSON")
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        loop {
+            let message = self.receive();
+            if message["id"] == json!(id) {
+                assert!(message.get("error").is_none(), "{method} failed: {message}");
+                return message["result"].clone();
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            let found = self.notifications.iter().position(|n| {
+                n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri
+            });
+            if let Some(idx) = found {
+                let notification = self.notifications.remove(idx);
+                return notification["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            let message = self.receive();
+            self.notifications.push(message);
+        }
+    }
+}
+
+fn at(uri: &str, line: u32, character: u32) -> Value {
+    json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } })
+}
+
+const LIB: &str = "aqua Lib declares *\n\n-- Stores and fetches values.\nservice Store(\"store\"):\n  -- Gets the value under a key.\n  get(key: string) -> string\n  put(key: string, value: string)\n";
+const MAIN: &str = "aqua Main\n\nimport \"lsp-lib.aqua\"\n\nfunc fetch(key: string) -> string:\n  value <- Store.get(key)\n  <- missing\n";
+
+#[test]
+fn an_editor_session_over_stdio() {
+    let lib = temp_file("lsp-lib.aqua", LIB);
+    let main = temp_file("lsp-main.aqua", MAIN);
+    let main_uri = format!("file://{}", main.display());
+    let lib_uri = format!("file://{}", lib.display());
+    let mut client = Client::start();
+
+    let init = client
+        .request("initialize", json!({ "capabilities": {}, "processId": null, "rootUri": null }));
+    assert_eq!(init["capabilities"]["textDocumentSync"], 2, "incremental sync: {init}");
+    assert_eq!(init["capabilities"]["hoverProvider"], true);
+    client.notify("initialized", json!({}));
+
+    // Open a file with an error: the diagnostic comes with its code.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+        "uri": main_uri, "languageId": "aqua", "version": 1, "text": MAIN } }),
+    );
+    let diagnostics = client.diagnostics(&main_uri);
+    // The unknown name, and the warning that `value` is never read.
+    let codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();
+    assert_eq!(codes, ["T051", "T001"], "{diagnostics:?}");
+    let error = &diagnostics[1];
+    assert_eq!(error["severity"], 1);
+    assert_eq!(error["range"]["start"], json!({ "line": 6, "character": 5 }));
+    assert_eq!(error["message"], "unknown name `missing`: not found in this scope");
+
+    // Fix it with an incremental change: `missing` becomes `value`; the diagnostic is cleared.
+    client.notify("textDocument/didChange", json!({
+        "textDocument": { "uri": main_uri, "version": 2 },
+        "contentChanges": [{ "range": { "start": { "line": 6, "character": 5 },
+                                        "end": { "line": 6, "character": 12 } }, "text": "value" }] }));
+    assert_eq!(client.diagnostics(&main_uri), Vec::<Value>::new());
+
+    // Hover on a method of an imported service: its signature and doc comment.
+    let hover = client.request("textDocument/hover", at(&main_uri, 5, 18));
+    let text = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(text.contains("get(key: string) -> string"), "{hover}");
+    assert!(text.contains("Gets the value under a key."), "{hover}");
+
+    // Go to definition across the import.
+    let definition = client.request("textDocument/definition", at(&main_uri, 5, 12));
+    assert_eq!(definition["uri"], lib_uri, "{definition}");
+    assert_eq!(definition["range"]["start"], json!({ "line": 3, "character": 8 }));
+
+    // Completion after `Store.`: the service's methods.
+    client.notify("textDocument/didChange", json!({
+        "textDocument": { "uri": main_uri, "version": 3 },
+        "contentChanges": [{ "range": { "start": { "line": 6, "character": 0 },
+                                        "end": { "line": 6, "character": 0 } }, "text": "  Store.\n" }] }));
+    let completion = client.request("textDocument/completion", at(&main_uri, 6, 8));
+    let labels: Vec<&str> =
+        completion.as_array().expect("items").iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(labels, ["get", "put"], "{completion}");
+
+    // Formatting of a messy text: one edit with the canonical layout.
+    client.notify("textDocument/didChange", json!({
+        "textDocument": { "uri": main_uri, "version": 4 },
+        "contentChanges": [{ "text": "aqua Main\nimport \"lsp-lib.aqua\"\nfunc fetch(key:string)->string:\n    value<-Store.get(key)\n    <-value\n" }] }));
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({
+        "textDocument": { "uri": main_uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(
+        edits[0]["newText"],
+        "aqua Main\n\nimport \"lsp-lib.aqua\"\n\nfunc fetch(key: string) -> string:\n  value <- Store.get(key)\n  <- value\n"
+    );
+
+    // The outline.
+    let symbols = client
+        .request("textDocument/documentSymbol", json!({ "textDocument": { "uri": lib_uri } }));
+    assert_eq!(symbols, Value::Null, "a document that is not open has no symbols");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+        "uri": lib_uri, "languageId": "aqua", "version": 1, "text": LIB } }),
+    );
+    let symbols = client
+        .request("textDocument/documentSymbol", json!({ "textDocument": { "uri": lib_uri } }));
+    assert_eq!(symbols[0]["name"], "Store", "{symbols}");
+    assert_eq!(symbols[0]["children"][0]["name"], "get", "{symbols}");
+
+    // Shut down and exit cleanly.
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().expect("the server exits");
+    assert!(status.success(), "{status}");
+}
