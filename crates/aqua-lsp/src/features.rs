@@ -96,7 +96,7 @@ fn definition_hover(file: &LoadedFile, definition: &Definition<'_>) -> String {
             let comments = aqua_fmt::trivia::Comments::of(&file.text);
             let end =
                 aqua_fmt::trivia::previous_token_end(&file.text, &comments, func.body.span.start);
-            let header = &file.text[definition.span.start as usize..end as usize];
+            let header = file.text.get(definition.span.start as usize..end as usize).unwrap_or("");
             header.strip_suffix(':').unwrap_or(header).to_string()
         }
         _ => source_text(&file.text, definition.span).trim_end().to_string(),

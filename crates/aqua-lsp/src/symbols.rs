@@ -221,8 +221,10 @@ pub fn qualifier_before(text: &str, offset: usize) -> Option<&str> {
     let partial = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
     let before_dot = partial.strip_suffix('.')?;
     let start = before_dot
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |idx| idx + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map_or(0, |(idx, c)| idx + c.len_utf8());
     let name = &before_dot[start..];
     (!name.is_empty()).then_some(name)
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use lsp_server::Connection;
 
-use crate::commands::check::FsLoader;
+use crate::commands::input::FsLoader;
 
 /// Runs `aqua lsp` until the editor shuts it down: exit 0 after a clean shutdown, 1 when the
 /// client broke the protocol or went away.
