@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::support::temp_file;
 
 /// An editor's end of the connection to a running `aqua lsp`.
-struct Client {
+pub struct Client {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
@@ -20,8 +20,13 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aqua"))
-            .arg("lsp")
+        Client::start_with(env!("CARGO_BIN_EXE_aqua"), &["lsp".to_string()])
+    }
+
+    /// Starts the server with the given command line.
+    pub fn start_with(command: &str, args: &[String]) -> Client {
+        let mut child = Command::new(command)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -57,7 +62,8 @@ impl Client {
         serde_json::from_slice(&body).expect("JSON")
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
+    /// Sends a request and returns its result, keeping notifications that arrive before it.
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
@@ -71,11 +77,17 @@ impl Client {
         }
     }
 
-    fn notify(&mut self, method: &str, params: Value) {
+    /// Sends a notification.
+    pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
 
     /// The next diagnostics published for `uri`.
+    /// Waits for the server to exit and returns whether it exited successfully.
+    pub fn wait(&mut self) -> bool {
+        self.child.wait().expect("the server exits").success()
+    }
+
     fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         loop {
             let found = self.notifications.iter().position(|n| {

@@ -15,3 +15,4 @@ mod run_outputs;
 mod service;
 mod support;
 mod vm_run;
+mod vscode;
