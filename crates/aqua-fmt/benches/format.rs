@@ -4,7 +4,6 @@
 //!
 //! Run with `cargo bench -p aqua-fmt`. The goal is at most 0.3 s for 100,000 lines. It uses the
 //! allocator of the `aqua` binary (mimalloc), so the figures are what `aqua fmt` costs.
-
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 
 use std::time::Instant;

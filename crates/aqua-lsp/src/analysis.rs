@@ -18,11 +18,16 @@ pub struct LoadedFile {
     pub key: String,
     /// Its text.
     pub text: String,
-    /// Its syntax tree.
-    pub module: Module,
+    /// Its syntax tree, parsed when a feature first needs it (not on every keystroke).
+    module: std::cell::OnceCell<Module>,
 }
 
 impl LoadedFile {
+    /// The syntax tree of the file.
+    pub fn module(&self) -> &Module {
+        self.module.get_or_init(|| aqua_syntax::parse(&self.text).module)
+    }
+
     /// The URI of the file, when it is on disk.
     pub fn uri(&self) -> Option<Url> {
         url_of_key(&self.key)
@@ -47,8 +52,11 @@ pub fn analyse(path: &Path, document: &Document, loader: &mut dyn SourceLoader) 
     for id in 0.. {
         let Ok(file) = source_files.get(id) else { break };
         let text = file.source().clone();
-        let module = aqua_syntax::parse(&text).module;
-        files.push(LoadedFile { key: file.name().clone(), text, module });
+        files.push(LoadedFile {
+            key: file.name().clone(),
+            text,
+            module: std::cell::OnceCell::new(),
+        });
     }
     let diagnostics = checked
         .diagnostics()

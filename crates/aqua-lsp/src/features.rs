@@ -54,7 +54,7 @@ fn resolve(analysis: &Analysis, offset: usize) -> Option<(Target, Span)> {
         let index = file_index(analysis, file);
         return Some((Target { file: index, span: member.name.span, hover }, name.span));
     }
-    if let Some(func) = symbols::enclosing_func(&document.module, name.span.start) {
+    if let Some(func) = symbols::enclosing_func(document.module(), name.span.start) {
         let locals = symbols::locals_before(func, name.span.start);
         if let Some(local) = locals.iter().rev().find(|l| l.name.name == name.name) {
             let text = match local.ty {
@@ -79,7 +79,7 @@ fn find_definition<'a>(
     name: &str,
 ) -> Option<(&'a LoadedFile, Definition<'a>)> {
     analysis.files.iter().find_map(|file| {
-        symbols::definitions(&file.module)
+        symbols::definitions(file.module())
             .into_iter()
             .find(|d| d.name.name == name)
             .map(|d| (file, d))
@@ -171,7 +171,7 @@ pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
     }
     let mut items = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    if let Some(func) = symbols::enclosing_func(&document.module, offset as u32) {
+    if let Some(func) = symbols::enclosing_func(document.module(), offset as u32) {
         for local in symbols::locals_before(func, offset as u32).iter().rev() {
             if seen.insert(local.name.name.to_string()) {
                 items.push(item(&local.name.name, CompletionItemKind::VARIABLE, None));
@@ -179,7 +179,7 @@ pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
         }
     }
     for file in &analysis.files {
-        for definition in symbols::definitions(&file.module) {
+        for definition in symbols::definitions(file.module()) {
             if seen.insert(definition.name.name.to_string()) {
                 let kind = match definition.kind {
                     DefinitionKind::Func(_) => CompletionItemKind::FUNCTION,
