@@ -160,6 +160,33 @@ fn an_editor_session_over_stdio() {
     assert_eq!(definition["uri"], lib_uri, "{definition}");
     assert_eq!(definition["range"]["start"], json!({ "line": 3, "character": 8 }));
 
+    // References of the parameter `key` (declaration included), and its rename.
+    let references = client.request(
+        "textDocument/references",
+        json!({
+        "textDocument": { "uri": main_uri }, "position": { "line": 5, "character": 22 },
+        "context": { "includeDeclaration": true } }),
+    );
+    let lines: Vec<&Value> =
+        references.as_array().expect("locations").iter().map(|l| &l["range"]["start"]).collect();
+    assert_eq!(
+        lines,
+        [&json!({ "line": 4, "character": 11 }), &json!({ "line": 5, "character": 21 })]
+    );
+    let rename = client.request("textDocument/rename", json!({
+        "textDocument": { "uri": main_uri }, "position": { "line": 4, "character": 12 }, "newName": "k" }));
+    assert_eq!(rename["changes"][main_uri.as_str()].as_array().map(Vec::len), Some(2), "{rename}");
+
+    // Semantic tokens: `func` is the first token, a keyword (type 0 of the legend).
+    let legend = &init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"];
+    assert_eq!(legend[0], "keyword");
+    let tokens = client.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": main_uri } }),
+    );
+    let data = tokens["data"].as_array().expect("data");
+    assert_eq!(&data[..5], &[json!(0), json!(0), json!(4), json!(0), json!(0)], "`aqua` at 0:0");
+
     // Completion after `Store.`: the service's methods.
     client.notify("textDocument/didChange", json!({
         "textDocument": { "uri": main_uri, "version": 3 },

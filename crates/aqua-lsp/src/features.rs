@@ -3,9 +3,11 @@
 
 use aqua_syntax::Span;
 use aqua_syntax::ast::{Field, TypeKind};
+use aqua_syntax::token::RawToken;
+use logos::Logos;
 use lsp_types::{
     CompletionItem, CompletionItemKind, DocumentSymbol, Hover, HoverContents, Location,
-    MarkupContent, MarkupKind, SymbolKind, TextEdit, Url,
+    MarkupContent, MarkupKind, SymbolKind, TextEdit, Url, WorkspaceEdit,
 };
 
 use crate::analysis::{Analysis, LoadedFile};
@@ -20,6 +22,8 @@ struct Target {
     span: Span,
     /// Markdown for hover.
     hover: String,
+    /// Whether it is a local of a function of the document (a parameter or a bound name).
+    local: bool,
 }
 
 /// The hover text of the name at `offset`.
@@ -52,7 +56,10 @@ fn resolve(analysis: &Analysis, offset: usize) -> Option<(Target, Span)> {
         let member = definition.members().iter().find(|m| m.name.name == name.name)?;
         let hover = member_hover(file, &definition, member);
         let index = file_index(analysis, file);
-        return Some((Target { file: index, span: member.name.span, hover }, name.span));
+        return Some((
+            Target { file: index, span: member.name.span, hover, local: false },
+            name.span,
+        ));
     }
     if let Some(func) = symbols::enclosing_func(document.module(), name.span.start) {
         let locals = symbols::locals_before(func, name.span.start);
@@ -64,13 +71,16 @@ fn resolve(analysis: &Analysis, offset: usize) -> Option<(Target, Span)> {
                 None => first_line(source_text(&document.text, local.span)).to_string(),
             };
             let hover = format!("```aqua\n{text}\n```");
-            return Some((Target { file: 0, span: local.name.span, hover }, name.span));
+            return Some((
+                Target { file: 0, span: local.name.span, hover, local: true },
+                name.span,
+            ));
         }
     }
     let (file, definition) = find_definition(analysis, name.name)?;
     let hover = definition_hover(file, &definition);
     let index = file_index(analysis, file);
-    Some((Target { file: index, span: definition.name.span, hover }, name.span))
+    Some((Target { file: index, span: definition.name.span, hover, local: false }, name.span))
 }
 
 /// The definition named `name`, looked up in the document first, then in the loaded imports.
@@ -302,4 +312,60 @@ pub fn formatting(document: &Document) -> Option<Vec<TextEdit>> {
     }
     let range = document.range(0, document.text().len());
     Some(vec![TextEdit { range, new_text: formatted }])
+}
+
+/// Every place of the document where the name at `offset` refers to the same definition, and,
+/// with `include_declaration`, the definition itself (possibly in an imported file).
+pub fn references(
+    analysis: &Analysis,
+    document_uri: &Url,
+    offset: usize,
+    include_declaration: bool,
+) -> Option<Vec<Location>> {
+    let (target, _) = resolve(analysis, offset)?;
+    let document = analysis.files.first()?;
+    let defining = analysis.files.get(target.file)?;
+    let name = source_text(&defining.text, target.span);
+    let mut locations = Vec::new();
+    if include_declaration {
+        locations.extend(definition(analysis, document_uri, offset));
+    }
+    for (token, range) in RawToken::lexer(&document.text).spanned() {
+        let Ok(RawToken::Lower(text) | RawToken::Upper(text)) = token else { continue };
+        let is_declaration = target.file == 0 && target.span.start as usize == range.start;
+        if text != name || is_declaration {
+            continue;
+        }
+        let same = resolve(analysis, range.start)
+            .is_some_and(|(other, _)| other.file == target.file && other.span == target.span);
+        if same {
+            let range = range_in(&document.text, range.start, range.end);
+            locations.push(Location { uri: document_uri.clone(), range });
+        }
+    }
+    Some(locations)
+}
+
+/// The edits that rename the local name at `offset` (a parameter or a bound name) everywhere in
+/// its function; `None` for other names or an invalid new name.
+pub fn rename(
+    analysis: &Analysis,
+    document_uri: &Url,
+    offset: usize,
+    new_name: &str,
+) -> Option<WorkspaceEdit> {
+    let (target, _) = resolve(analysis, offset)?;
+    let mut lexed = RawToken::lexer(new_name);
+    let valid = matches!(lexed.next(), Some(Ok(RawToken::Lower(_)))) && lexed.next().is_none();
+    if !target.local || !valid {
+        return None;
+    }
+    let edits = references(analysis, document_uri, offset, true)?
+        .into_iter()
+        .filter(|location| &location.uri == document_uri)
+        .map(|location| TextEdit { range: location.range, new_text: new_name.to_string() })
+        .collect();
+    let mut changes = std::collections::HashMap::new();
+    changes.insert(document_uri.clone(), edits);
+    Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() })
 }

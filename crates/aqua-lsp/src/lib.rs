@@ -1,6 +1,7 @@
 //! The Aqua language server behind `aqua lsp`: diagnostics on open and on every change (with
-//! their codes, across imports), formatting, document symbols, hover, go to definition and
-//! completion, over the Language Server Protocol with incremental text sync.
+//! their codes, across imports), formatting, document symbols, hover, go to definition, find
+//! references, rename of local names, completion and semantic tokens, over the Language Server
+//! Protocol with incremental text sync.
 //!
 //! The caller (the `aqua` binary) owns the connection and the file system: it passes a
 //! [`lsp_server::Connection`] (stdio) and a [`SourceLoader`] for files that are not open, so this
@@ -15,6 +16,7 @@
 mod analysis;
 mod document;
 mod features;
+mod semantic;
 mod server;
 mod symbols;
 
@@ -23,7 +25,8 @@ pub use server::Server;
 
 use lsp_server::{Connection, Message, ProtocolError};
 use lsp_types::{
-    CompletionOptions, HoverProviderCapability, OneOf, ServerCapabilities,
+    CompletionOptions, HoverProviderCapability, OneOf, SemanticTokensFullOptions,
+    SemanticTokensOptions, SemanticTokensServerCapabilities, ServerCapabilities,
     TextDocumentSyncCapability, TextDocumentSyncKind,
 };
 
@@ -41,6 +44,15 @@ pub fn capabilities() -> ServerCapabilities {
         }),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: semantic::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                ..SemanticTokensOptions::default()
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }

@@ -13,16 +13,17 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Request as _,
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References,
+    Rename, Request as _, SemanticTokensFullRequest,
 };
 use lsp_types::{
     CompletionResponse, DocumentSymbolResponse, GotoDefinitionResponse, PublishDiagnosticsParams,
-    TextDocumentPositionParams, Url,
+    SemanticTokensResult, TextDocumentPositionParams, Url,
 };
 
 use crate::analysis::{self, Analysis};
 use crate::document::Document;
-use crate::features;
+use crate::{features, semantic};
 
 /// An open document and its latest analysis.
 struct Open {
@@ -66,6 +67,25 @@ impl Server {
             Completion::METHOD => self.at_position(request, |open, offset, _| {
                 Some(CompletionResponse::Array(features::completion(&open.analysis, offset)))
             }),
+            References::METHOD => {
+                let include =
+                    request.params["context"]["includeDeclaration"].as_bool() == Some(true);
+                self.at_position(request, |open, offset, uri| {
+                    features::references(&open.analysis, uri, offset, include)
+                })
+            }
+            Rename::METHOD => {
+                let new_name = request.params["newName"].as_str().unwrap_or("").to_string();
+                self.at_position(request, |open, offset, uri| {
+                    features::rename(&open.analysis, uri, offset, &new_name)
+                })
+            }
+            SemanticTokensFullRequest::METHOD => self
+                .on_document::<lsp_types::SemanticTokensParams, _, _>(
+                    request,
+                    |params| params.text_document.uri,
+                    |open| Some(SemanticTokensResult::Tokens(semantic::tokens(&open.document))),
+                ),
             DocumentSymbolRequest::METHOD => self
                 .on_document::<lsp_types::DocumentSymbolParams, _, _>(
                     request,

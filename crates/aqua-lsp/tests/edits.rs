@@ -62,7 +62,7 @@ fn step() -> impl Strategy<Value = Step> {
         6 => (position.clone(), position.clone(), 0..FRAGMENTS.len())
             .prop_map(|(start, end, fragment)| Step::Edit { start, end, fragment }),
         1 => (0..FRAGMENTS.len()).prop_map(Step::Replace),
-        4 => (0usize..6, 0u32..14, 0u32..40)
+        4 => (0usize..METHODS.len(), 0u32..14, 0u32..40)
             .prop_map(|(method, line, character)| Step::Request { method, line, character }),
     ]
 }
@@ -73,6 +73,9 @@ const METHODS: &[&str] = &[
     "textDocument/completion",
     "textDocument/documentSymbol",
     "textDocument/formatting",
+    "textDocument/references",
+    "textDocument/rename",
+    "textDocument/semanticTokens/full",
     "aqua/unknown",
 ];
 
@@ -115,6 +118,8 @@ proptest! {
                         "textDocument": { "uri": URI },
                         "position": { "line": line, "character": character },
                         "options": { "tabSize": 2, "insertSpaces": true },
+                        "context": { "includeDeclaration": true },
+                        "newName": "renamed",
                     });
                     let request = Request::new(id.clone(), METHODS[method].to_string(), params);
                     let replies = server.handle(Message::Request(request));
