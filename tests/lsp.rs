@@ -160,6 +160,12 @@ fn an_editor_session_over_stdio() {
     assert_eq!(definition["uri"], lib_uri, "{definition}");
     assert_eq!(definition["range"]["start"], json!({ "line": 3, "character": 8 }));
 
+    // Signature help inside the call.
+    let help = client.request("textDocument/signatureHelp", at(&main_uri, 5, 22));
+    assert_eq!(help["signatures"][0]["label"], "Store.get(key: string) -> string", "{help}");
+    assert_eq!(help["signatures"][0]["parameters"][0]["label"], "key: string", "{help}");
+    assert_eq!(help["activeParameter"], 0);
+
     // References of the parameter `key` (declaration included), and its rename.
     let references = client.request(
         "textDocument/references",

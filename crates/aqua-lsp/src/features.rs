@@ -7,7 +7,8 @@ use aqua_syntax::token::RawToken;
 use logos::Logos;
 use lsp_types::{
     CompletionItem, CompletionItemKind, DocumentSymbol, Hover, HoverContents, Location,
-    MarkupContent, MarkupKind, SymbolKind, TextEdit, Url, WorkspaceEdit,
+    MarkupContent, MarkupKind, ParameterInformation, ParameterLabel, SignatureHelp,
+    SignatureInformation, SymbolKind, TextEdit, Url, WorkspaceEdit,
 };
 
 use crate::analysis::{Analysis, LoadedFile};
@@ -368,4 +369,92 @@ pub fn rename(
     let mut changes = std::collections::HashMap::new();
     changes.insert(document_uri.clone(), edits);
     Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() })
+}
+
+/// Signature help inside a call: the callee's signature, with the parameter the cursor is in.
+pub fn signature_help(analysis: &Analysis, offset: usize) -> Option<SignatureHelp> {
+    let document = analysis.files.first()?;
+    let (open_paren, commas) = enclosing_call(&document.text, offset)?;
+    let (target, _) = resolve(analysis, open_paren)?;
+    let file = analysis.files.get(target.file)?;
+    let (label, params) = signature_of(file, target.span)?;
+    let parameters = params
+        .into_iter()
+        .map(|param| ParameterInformation {
+            label: ParameterLabel::Simple(param),
+            documentation: None,
+        })
+        .collect();
+    Some(SignatureHelp {
+        signatures: vec![SignatureInformation {
+            label,
+            documentation: None,
+            parameters: Some(parameters),
+            active_parameter: None,
+        }],
+        active_signature: Some(0),
+        active_parameter: Some(u32::try_from(commas).unwrap_or(u32::MAX)),
+    })
+}
+
+/// The `(` of the innermost call open at `offset`, and how many of its commas come before.
+fn enclosing_call(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut commas) = (0usize, 0usize);
+    let mut idx = offset.min(bytes.len());
+    // Calls rarely span more than a few lines: look back a bounded distance.
+    let limit = idx.saturating_sub(4096);
+    while idx > limit {
+        idx -= 1;
+        match bytes[idx] {
+            b')' | b']' => depth += 1,
+            b'(' | b'[' if depth > 0 => depth -= 1,
+            b'(' => return Some((idx, commas)),
+            b'[' => return None,
+            b',' if depth == 0 => commas += 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The signature of the function or method whose name is at `span` in `file`: its label and
+/// its parameters as they appear in the label.
+fn signature_of(file: &LoadedFile, span: Span) -> Option<(String, Vec<String>)> {
+    for definition in symbols::definitions(file.module()) {
+        if let DefinitionKind::Func(func) = definition.kind
+            && func.name.span == span
+        {
+            let params: Vec<String> = func
+                .signature
+                .params
+                .iter()
+                .map(|p| source_text(&file.text, p.span).to_string())
+                .collect();
+            let results = &func.signature.results;
+            let mut label = format!("{}({})", func.name.name, params.join(", "));
+            if let (Some(first), Some(last)) = (results.first(), results.last()) {
+                let text = file.text.get(first.span.start as usize..last.span.end as usize);
+                label.push_str(&format!(" -> {}", text.unwrap_or("")));
+            }
+            return Some((label, params));
+        }
+        if let Some(member) = definition.members().iter().find(|m| m.name.span == span) {
+            let TypeKind::Arrow(arrow) = &member.ty.kind else { return None };
+            let params: Vec<String> = arrow
+                .args
+                .iter()
+                .map(|arg| match &arg.name {
+                    Some(name) => {
+                        format!("{}: {}", name.name, source_text(&file.text, arg.ty.span))
+                    }
+                    None => source_text(&file.text, arg.ty.span).to_string(),
+                })
+                .collect();
+            let label =
+                format!("{}.{}", definition.name.name, source_text(&file.text, member.span));
+            return Some((label, params));
+        }
+    }
+    None
 }

@@ -1,6 +1,6 @@
 //! The Aqua language server behind `aqua lsp`: diagnostics on open and on every change (with
 //! their codes, across imports), formatting, document symbols, hover, go to definition, find
-//! references, rename of local names, completion and semantic tokens, over the Language Server
+//! references, rename of local names, completion, signature help and semantic tokens, over the Language Server
 //! Protocol with incremental text sync.
 //!
 //! The caller (the `aqua` binary) owns the connection and the file system: it passes a
@@ -27,7 +27,7 @@ use lsp_server::{Connection, Message, ProtocolError};
 use lsp_types::{
     CompletionOptions, HoverProviderCapability, OneOf, SemanticTokensFullOptions,
     SemanticTokensOptions, SemanticTokensServerCapabilities, ServerCapabilities,
-    TextDocumentSyncCapability, TextDocumentSyncKind,
+    SignatureHelpOptions, TextDocumentSyncCapability, TextDocumentSyncKind,
 };
 
 /// What the server can do, as announced in its `initialize` answer.
@@ -45,6 +45,10 @@ pub fn capabilities() -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
+        signature_help_provider: Some(SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".to_string(), ",".to_string()]),
+            ..SignatureHelpOptions::default()
+        }),
         rename_provider: Some(OneOf::Left(true)),
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {

@@ -14,7 +14,7 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{
     Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, References,
-    Rename, Request as _, SemanticTokensFullRequest,
+    Rename, Request as _, SemanticTokensFullRequest, SignatureHelpRequest,
 };
 use lsp_types::{
     CompletionResponse, DocumentSymbolResponse, GotoDefinitionResponse, PublishDiagnosticsParams,
@@ -66,6 +66,9 @@ impl Server {
             }),
             Completion::METHOD => self.at_position(request, |open, offset, _| {
                 Some(CompletionResponse::Array(features::completion(&open.analysis, offset)))
+            }),
+            SignatureHelpRequest::METHOD => self.at_position(request, |open, offset, _| {
+                features::signature_help(&open.analysis, offset)
             }),
             References::METHOD => {
                 let include =

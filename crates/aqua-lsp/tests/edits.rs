@@ -76,6 +76,7 @@ const METHODS: &[&str] = &[
     "textDocument/references",
     "textDocument/rename",
     "textDocument/semanticTokens/full",
+    "textDocument/signatureHelp",
     "aqua/unknown",
 ];
 
