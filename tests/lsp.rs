@@ -155,6 +155,10 @@ fn an_editor_session_over_stdio() {
     assert!(text.contains("get(key: string) -> string"), "{hover}");
     assert!(text.contains("Gets the value under a key."), "{hover}");
 
+    // Hover on a local bound by a call: its checked type.
+    let hover = client.request("textDocument/hover", at(&main_uri, 5, 4));
+    assert_eq!(hover["contents"]["value"], "```aqua\nvalue: string\n```", "{hover}");
+
     // Go to definition across the import.
     let definition = client.request("textDocument/definition", at(&main_uri, 5, 12));
     assert_eq!(definition["uri"], lib_uri, "{definition}");

@@ -10,6 +10,7 @@ use codespan_reporting::diagnostic::{Diagnostic, LabelStyle, Severity};
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
 
 use crate::document::{Document, range_in};
+use crate::local_types;
 
 /// A file loaded by a check.
 #[derive(Debug)]
@@ -41,6 +42,19 @@ pub struct Analysis {
     pub diagnostics: Vec<lsp_types::Diagnostic>,
     /// Every loaded file; the document itself is first.
     pub files: Vec<LoadedFile>,
+    /// The checked types of the names the document's functions bind.
+    pub local_types: Vec<LocalType>,
+}
+
+/// The type the checker gave a local name of the document.
+#[derive(Debug, Clone)]
+pub struct LocalType {
+    /// The name.
+    pub name: String,
+    /// Where the checker says it was introduced.
+    pub span: aqua_syntax::Span,
+    /// The type, as Aqua writes it.
+    pub ty: String,
 }
 
 /// Checks the document at `path` whose text is `document` and converts the results.
@@ -63,7 +77,8 @@ pub fn analyse(path: &Path, document: &Document, loader: &mut dyn SourceLoader) 
         .iter()
         .filter_map(|diagnostic| convert(diagnostic, document, &files))
         .collect();
-    Analysis { diagnostics, files }
+    let local_types = local_types::of_document(&checked.program);
+    Analysis { diagnostics, files, local_types }
 }
 
 /// Converts a diagnostic whose primary label lies in the document (file 0); others belong to

@@ -65,11 +65,17 @@ fn resolve(analysis: &Analysis, offset: usize) -> Option<(Target, Span)> {
     if let Some(func) = symbols::enclosing_func(document.module(), name.span.start) {
         let locals = symbols::locals_before(func, name.span.start);
         if let Some(local) = locals.iter().rev().find(|l| l.name.name == name.name) {
-            let text = match local.ty {
-                Some(ty) => {
+            let checked = analysis
+                .local_types
+                .iter()
+                .filter(|t| t.name == local.name.name && t.span.contains(local.name.span))
+                .min_by_key(|t| t.span.end - t.span.start);
+            let text = match (checked, local.ty) {
+                (Some(checked), _) => format!("{}: {}", local.name.name, checked.ty),
+                (None, Some(ty)) => {
                     format!("{}: {}", local.name.name, source_text(&document.text, ty.span))
                 }
-                None => first_line(source_text(&document.text, local.span)).to_string(),
+                (None, None) => first_line(source_text(&document.text, local.span)).to_string(),
             };
             let hover = format!("```aqua\n{text}\n```");
             return Some((

@@ -16,6 +16,7 @@
 mod analysis;
 mod document;
 mod features;
+mod local_types;
 mod semantic;
 mod server;
 mod symbols;
