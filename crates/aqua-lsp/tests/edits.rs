@@ -135,3 +135,40 @@ proptest! {
         }
     }
 }
+
+/// The `uri` and error count of every diagnostics notification among `messages`.
+fn published(messages: &[Message]) -> Vec<(String, usize)> {
+    messages
+        .iter()
+        .filter_map(|message| match message {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => Some((
+                n.params["uri"].as_str().unwrap_or("").to_string(),
+                n.params["diagnostics"].as_array().map_or(0, Vec::len),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_change_in_an_open_import_rechecks_the_files_that_import_it() {
+    let lib_uri = "file:///work/lib.aqua";
+    let mut server = Server::new(Box::new(MemoryLoader::new()));
+    server.handle(notification(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+        "uri": lib_uri, "languageId": "aqua", "version": 1, "text": LIB } }),
+    ));
+    let opened = server.handle(notification(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+        "uri": URI, "languageId": "aqua", "version": 1, "text": START } }),
+    ));
+    assert_eq!(published(&opened), [(lib_uri.to_string(), 0), (URI.to_string(), 0)]);
+    // Rename `get` to `fetch` in the (unsaved) library: the importer now calls a missing method.
+    let changed = server.handle(notification("textDocument/didChange", json!({
+        "textDocument": { "uri": lib_uri, "version": 2 },
+        "contentChanges": [{ "range": { "start": { "line": 3, "character": 2 },
+                                        "end": { "line": 3, "character": 5 } }, "text": "fetch" }] })));
+    assert_eq!(published(&changed), [(lib_uri.to_string(), 0), (URI.to_string(), 1)]);
+}
