@@ -235,6 +235,23 @@ fn an_editor_session_over_stdio() {
     assert_eq!(symbols[0]["name"], "Store", "{symbols}");
     assert_eq!(symbols[0]["children"][0]["name"], "get", "{symbols}");
 
+    // Go to definition into the embedded standard library, whose text the editor then asks for.
+    let std_uri = main_uri.replace("lsp-main.aqua", "lsp-std.aqua");
+    let std_text =
+        "aqua Std\n\nimport \"@fluencelabs/aqua-lib/builtin.aqua\"\n\nfunc f():\n  Op.noop()\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+        "uri": std_uri, "languageId": "aqua", "version": 1, "text": std_text } }),
+    );
+    let definition = client.request("textDocument/definition", at(&std_uri, 5, 3));
+    assert_eq!(definition["uri"], "aqua-stdlib:///builtin.aqua", "{definition}");
+    let source =
+        client.request("aqua/stdlibSource", json!({ "uri": "aqua-stdlib:///builtin.aqua" }));
+    let line = definition["range"]["start"]["line"].as_u64().expect("a line") as usize;
+    let text = source.as_str().expect("the embedded text");
+    assert!(text.lines().nth(line).is_some_and(|l| l.starts_with("service Op(")), "{definition}");
+
     // Shut down and exit cleanly.
     assert_eq!(client.request("shutdown", Value::Null), Value::Null);
     client.notify("exit", Value::Null);

@@ -20,13 +20,33 @@ async function start() {
     "aqua",
     "Aqua language server",
     { command, args },
-    { documentSelector: [{ scheme: "file", language: "aqua" }, { scheme: "untitled", language: "aqua" }] },
+    {
+      documentSelector: [
+        { scheme: "file", language: "aqua" },
+        { scheme: "untitled", language: "aqua" },
+        { scheme: "aqua-stdlib", language: "aqua" },
+      ],
+    },
   );
   await client.start();
 }
 
+/** Shows the embedded standard library (`aqua-stdlib:///builtin.aqua`), read-only, as the server gives it. */
+const stdlibProvider = {
+  async provideTextDocumentContent(uri) {
+    if (!client) {
+      return undefined;
+    }
+    const text = await client.sendRequest("aqua/stdlibSource", { uri: uri.toString() });
+    return typeof text === "string" ? text : undefined;
+  },
+};
+
 async function activate(context) {
   await start();
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider("aqua-stdlib", stdlibProvider),
+  );
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (event.affectsConfiguration("aqua.server")) {

@@ -10,7 +10,7 @@ use codespan_reporting::diagnostic::{Diagnostic, LabelStyle, Severity};
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
 
 use crate::document::{Document, range_in};
-use crate::local_types;
+use crate::local_types::{self, LocalType};
 
 /// A file loaded by a check.
 #[derive(Debug)]
@@ -44,17 +44,6 @@ pub struct Analysis {
     pub files: Vec<LoadedFile>,
     /// The checked types of the names the document's functions bind.
     pub local_types: Vec<LocalType>,
-}
-
-/// The type the checker gave a local name of the document.
-#[derive(Debug, Clone)]
-pub struct LocalType {
-    /// The name.
-    pub name: String,
-    /// Where the checker says it was introduced.
-    pub span: aqua_syntax::Span,
-    /// The type, as Aqua writes it.
-    pub ty: String,
 }
 
 /// Checks the document at `path` whose text is `document` and converts the results.
@@ -131,10 +120,24 @@ fn convert(
     })
 }
 
-/// The URI of a loaded file's key, when it names a file on disk.
+/// The URI scheme of the embedded standard library's files (`aqua-stdlib:///builtin.aqua`);
+/// editors read them with the `aqua/stdlibSource` request and show them read-only.
+pub const STDLIB_SCHEME: &str = "aqua-stdlib";
+
+/// The URI of a loaded file's key: a file on disk, or an embedded standard library file.
 pub fn url_of_key(key: &str) -> Option<Url> {
-    if key.starts_with("stdlib:") {
-        return None;
+    if let Some(name) = key.strip_prefix(aqua_typecheck::stdlib::KEY_PREFIX) {
+        return Url::parse(&format!("{STDLIB_SCHEME}:///{name}")).ok();
     }
     Url::from_file_path(key).ok()
+}
+
+/// The text of the embedded standard library file a `aqua-stdlib:` URI names.
+pub fn stdlib_source(uri: &Url) -> Option<&'static str> {
+    if uri.scheme() != STDLIB_SCHEME {
+        return None;
+    }
+    let key =
+        format!("{}{}", aqua_typecheck::stdlib::KEY_PREFIX, uri.path().trim_start_matches('/'));
+    aqua_typecheck::stdlib::FILES.iter().find(|(name, _)| *name == key).map(|(_, text)| *text)
 }

@@ -3,7 +3,16 @@
 
 use aqua_typecheck::tast::{Binding, Block, Program, ResultTarget, Stmt, StmtKind};
 
-use crate::analysis::LocalType;
+/// The type the checker gave a local name of the document.
+#[derive(Debug, Clone)]
+pub struct LocalType {
+    /// The name.
+    pub name: String,
+    /// Where the checker says it was introduced.
+    pub span: aqua_syntax::Span,
+    /// The type, as Aqua writes it.
+    pub ty: String,
+}
 
 /// The locals of every function defined in the document (file 0).
 pub fn of_document(program: &Program) -> Vec<LocalType> {

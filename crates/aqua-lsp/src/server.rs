@@ -25,6 +25,10 @@ use crate::analysis::{self, Analysis};
 use crate::document::Document;
 use crate::{features, semantic};
 
+/// `aqua/stdlibSource { uri }`: the text of an embedded standard library file
+/// (`aqua-stdlib:///builtin.aqua`), which go to definition may point at; `null` for other URIs.
+pub const STDLIB_SOURCE: &str = "aqua/stdlibSource";
+
 /// An open document and its latest analysis.
 struct Open {
     document: Document,
@@ -104,6 +108,10 @@ impl Server {
                 |params| params.text_document.uri,
                 |open| features::formatting(&open.document),
             ),
+            STDLIB_SOURCE => {
+                let uri = request.params["uri"].as_str().and_then(|uri| Url::parse(uri).ok());
+                to_json(uri.as_ref().and_then(analysis::stdlib_source))
+            }
             _ => Err((ErrorCode::MethodNotFound, format!("unknown request `{}`", request.method))),
         };
         match result {
