@@ -168,7 +168,11 @@ fn first_line(text: &str) -> &str {
 pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
     let Some(document) = analysis.files.first() else { return Vec::new() };
     if let Some(qualifier) = symbols::qualifier_before(&document.text, offset) {
-        let Some((file, definition)) = find_definition(analysis, qualifier) else {
+        // `Srv.` names a definition; `user.` a local whose checked type is a data type.
+        let type_name = local_type_name(analysis, qualifier, offset);
+        let found = find_definition(analysis, qualifier)
+            .or_else(|| type_name.and_then(|name| find_definition(analysis, name)));
+        let Some((file, definition)) = found else {
             return Vec::new();
         };
         return definition
@@ -214,6 +218,18 @@ pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
         items.push(item(keyword, CompletionItemKind::KEYWORD, None));
     }
     items
+}
+
+/// The name of the checked type of the local `name` bound last before `offset`, when it is a
+/// named type (`User`, also a qualified `Lib.User`'s last part).
+fn local_type_name<'a>(analysis: &'a Analysis, name: &str, offset: usize) -> Option<&'a str> {
+    let local = analysis
+        .local_types
+        .iter()
+        .filter(|t| t.name == name && (t.span.start as usize) < offset)
+        .max_by_key(|t| t.span.start)?;
+    let ty = local.ty.rsplit('.').next().unwrap_or(&local.ty);
+    ty.chars().all(|c| c.is_ascii_alphanumeric() || c == '_').then_some(ty)
 }
 
 /// Keywords that start a statement or a definition.

@@ -172,3 +172,31 @@ fn a_change_in_an_open_import_rechecks_the_files_that_import_it() {
                                         "end": { "line": 3, "character": 5 } }, "text": "fetch" }] })));
     assert_eq!(published(&changed), [(lib_uri.to_string(), 0), (URI.to_string(), 1)]);
 }
+
+#[test]
+fn completion_after_a_struct_value_lists_its_fields() {
+    let text = "aqua Main\n\ndata User:\n  name: string\n  age: u32\n\nfunc f(user: User) -> string:\n  n = user.name\n  <- n\n";
+    let mut server = Server::new(Box::new(MemoryLoader::new()));
+    server.handle(notification(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+        "uri": URI, "languageId": "aqua", "version": 1, "text": text } }),
+    ));
+    let request = Request::new(
+        RequestId::from(1),
+        "textDocument/completion".to_string(),
+        json!({
+        "textDocument": { "uri": URI }, "position": { "line": 7, "character": 11 } }),
+    );
+    let replies = server.handle(Message::Request(request));
+    let Some(Message::Response(response)) = replies.first() else { panic!("no response") };
+    let labels: Vec<&str> = response
+        .result
+        .as_ref()
+        .and_then(|r| r.as_array())
+        .expect("items")
+        .iter()
+        .filter_map(|item| item["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["name", "age"]);
+}
