@@ -7,7 +7,10 @@
 
 use aqua_syntax::Span;
 
-/// The comments of one source file, in source order.
+/// The whitespace the lexer skips at the end of a line.
+const TRAILING_SPACE: &[char] = &[' ', '\t', '\r', '\x0c'];
+
+/// The comments of one source file, in source order (each without its trailing whitespace).
 #[derive(Debug, Clone, Default)]
 pub struct Comments {
     spans: Vec<Span>,
@@ -39,7 +42,9 @@ impl Comments {
                             .iter()
                             .position(|b| *b == b'\n')
                             .unwrap_or(bytes.len() - idx);
-                    spans.push(span(idx, end));
+                    // Trailing whitespace (the `\r` of a CRLF line) is not part of the comment.
+                    let text_end = idx + src[idx..end].trim_end_matches(TRAILING_SPACE).len();
+                    spans.push(span(idx, text_end));
                     idx = end;
                 }
                 _ => idx += 1,

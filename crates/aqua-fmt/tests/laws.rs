@@ -136,6 +136,7 @@ fn comments_by_lexer(src: &str) -> Vec<(u32, u32)> {
         if let Some(offset) = src[gap_start..gap_end].find("--") {
             let start = gap_start + offset;
             let end = src[start..gap_end].find('\n').map_or(gap_end, |at| start + at);
+            let end = start + src[start..end].trim_end_matches([' ', '\t', '\r', '\x0c']).len();
             comments.push((start as u32, end as u32));
         }
         match token {
