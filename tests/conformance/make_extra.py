@@ -275,6 +275,12 @@ em("remote-service-error", "a failing service on another peer", '(null)',
    f'(seq (call {W} ("fail" "now") []) (null))')
 S["error-message-remote-service-error"]["peers"] = ["client", "worker"]
 em("fail-literal", "fail with a code and a message", '(null)', '(fail 42 "custom")')
+em("canon-index-by-string", "a canon stream indexed by a string scalar",
+   f'(seq (ap 1 $s) (seq (canon {C} $s #cc) (ap "x" i)))', log("#cc.$.[i]"))
+em("canon-index-out-of-range", "a canon stream index out of range",
+   f'(seq (ap 1 $s) (canon {C} $s #cc))', log("#cc.$.[5]"))
+em("index-negative", "a negative index scalar", f'(seq {ARR} (ap -1 i))', log("xs.$.[i]"))
+em("index-bool", "a bool index scalar", f'(seq {ARR} (ap true i))', log("xs.$.[i]"))
 em("canon-peer-not-string", "a canon whose peer is a number", f'(call {C} ("svc" "num") [] p)', '(canon p $s #x)')
 for name, sc in S.items():
     json.dump(sc, open(f"{name}.json", "w"), indent=1)

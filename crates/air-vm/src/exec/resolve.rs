@@ -132,7 +132,7 @@ impl Exec<'_, '_> {
                 let Some((first, rest)) = accessors.split_first() else {
                     return Ok(Some(Resolved::Canon(canon)));
                 };
-                let Some(idx) = self.index_of(first)? else { return Ok(None) };
+                let Some(idx) = self.canon_index_of(first)? else { return Ok(None) };
                 let element = match idx {
                     Step::Index(idx) => canon.elements.get(idx).cloned().ok_or_else(|| {
                         CatchableError::Lens(format!(
@@ -201,6 +201,21 @@ impl Exec<'_, '_> {
                 self.apply_canon_lens(canon, Some(&Lens::Path(rest.to_vec())))
             }
         }
+    }
+
+    /// The first accessor of a canon stream's lens: a scalar accessor must be an index there
+    /// (a string names no field of a stream).
+    fn canon_index_of(&self, accessor: &Accessor) -> Result<Option<Step>, CatchableError> {
+        if let Accessor::ByScalar(name) = accessor
+            && let Some(val) = self.vars.scalar(name)
+            && !val.json().is_number()
+        {
+            return Err(CatchableError::Lens(format!(
+                "stream accessor `{}` should has number (u32) type",
+                describe(val.json())
+            )));
+        }
+        self.index_of(accessor)
     }
 
     fn index_of(&self, accessor: &Accessor) -> Result<Option<Step>, CatchableError> {
