@@ -167,3 +167,78 @@ fn the_reference_clis_flags_get_a_hint() {
         assert!(stderr(&out).contains(hint), "{args:?}: {}", stderr(&out));
     }
 }
+
+/// A program whose functions take a string, a `u8`, an array of structs and an option.
+fn arguments_program() -> String {
+    let source = "aqua Args\n\nexport greet, total\n\ndata User:\n  name: string\n  age: u8\n\n\
+                  func greet(who: string, times: u8) -> string:\n  <- who\n\n\
+                  func total(users: []User, limit: ?u32) -> u32:\n  <- 1\n";
+    temp_file("arguments.aqua", source).to_string_lossy().into_owned()
+}
+
+/// Runs `aqua run` on the arguments program; returns the exit code and stderr.
+fn run_call(call: &str, data: &str) -> (Option<i32>, String) {
+    let file = arguments_program();
+    let out = aqua(&["--color", "never", "run", &file, "-f", call, "--data", data]);
+    (out.status.code(), stderr(&out))
+}
+
+#[test]
+fn each_argument_mistake_has_its_own_code_before_anything_runs() {
+    let cases = [
+        (
+            "gret(who, n)",
+            "{}",
+            "error[R002]: no function `gret` in the file",
+            "Did you mean `greet`?",
+        ),
+        (
+            "greet(who)",
+            "{}",
+            "error[R003]: `greet` takes 2 arguments, the call gives 1",
+            "expected greet(who: string, times: u8)",
+        ),
+        (
+            "greet(who, n)",
+            r#"{"who": "x"}"#,
+            "error[R004]: `n` is not in --data",
+            "the value of `times`",
+        ),
+        (
+            "greet(3, 2)",
+            "{}",
+            "error[R005]: `who` is not a `string`: expected string, found 3",
+            "-f:1:7",
+        ),
+        (
+            "greet(who, n)",
+            r#"{"who": "x", "n": 300}"#,
+            "error[R005]: `times` is not a `u8`: 300 is out of the range of u8 (0 to 255)",
+            "^ 300 here",
+        ),
+        (
+            "total(us, l)",
+            r#"{"us": [{"name": "a"}], "l": null}"#,
+            "the field `age` of `User` is missing",
+            "element 0",
+        ),
+        (
+            "total(us, l)",
+            r#"{"us": [], "l": [1, 2]}"#,
+            "expected null, [] or [value], found [1,2]",
+            "R005",
+        ),
+    ];
+    for (call, data, message, detail) in cases {
+        let (code, stderr) = run_call(call, data);
+        assert_eq!(code, Some(1), "{call}: {stderr}");
+        assert!(stderr.contains(message) && stderr.contains(detail), "{call}: {stderr}");
+    }
+}
+
+#[test]
+fn an_unused_data_key_is_a_warning_and_the_run_goes_on() {
+    let (code, stderr) = run_call("greet(who, 3)", r#"{"who": "x", "extra": 1}"#);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("warning[R006]: --data gives `extra`, which the call does not use"));
+}

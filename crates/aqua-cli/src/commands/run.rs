@@ -4,6 +4,7 @@
 //! The network comes from a TOML file (peers, relay, mocked and Wasm services) or is a default one:
 //! a relay and three peers with the built-in services. The client (init peer) is `client`.
 
+mod arguments;
 #[cfg(feature = "wasm")]
 mod declaration;
 mod graph;
@@ -85,6 +86,15 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
         return Err(ExitCode::FAILURE);
     }
     check_declarations(&checked, &hosted, color)?;
+    let problems = arguments::check(&checked.program, &args.func, &data);
+    if !problems.is_empty() {
+        let call = codespan_reporting::files::SimpleFile::new("-f", args.func.as_str());
+        render::emit(&call, &problems, color);
+        let severity = codespan_reporting::diagnostic::Severity::Error;
+        if problems.iter().any(|problem| problem.severity == severity) {
+            return Err(ExitCode::FAILURE);
+        }
+    }
     let compiled =
         air_codegen::compile_call(&checked.program, &args.func, &args.lowering.options()).map_err(
             |error| {

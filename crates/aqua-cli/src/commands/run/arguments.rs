@@ -1,0 +1,258 @@
+//! The call of `aqua run -f 'f(a, 3)'` and its `--data`, checked against the function's
+//! signature before anything runs: an unknown function (R002, with "did you mean"), the wrong
+//! number of arguments (R003), an argument missing from `--data` (R004), a value of the wrong type
+//! or out of its type's range (R005), and a `--data` key the call does not use (R006, a warning).
+//! Labels point into the `-f` text.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use aqua_typecheck::tast::{ExportTarget, Func, Program};
+use aqua_typecheck::types::{ScalarType, Type};
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use serde_json::Value as Json;
+
+/// One argument as written in the call, with its place in the call's text.
+struct Written<'c> {
+    text: &'c str,
+    range: Range<usize>,
+}
+
+/// The problems of the call `call` with `data`, as diagnostics on the call's text (file id `()`).
+pub(crate) fn check(
+    program: &Program,
+    call: &str,
+    data: &BTreeMap<String, Json>,
+) -> Vec<Diagnostic<()>> {
+    let Some((name, name_range, args)) = split_call(call) else {
+        // The code generator reports a call it cannot read (L007).
+        return Vec::new();
+    };
+    let Some(func) = find(program, name) else {
+        return vec![unknown_function(program, name, name_range)];
+    };
+    let mut problems = Vec::new();
+    if args.len() != func.params.len() {
+        let expected = func.params.len();
+        problems.push(
+            Diagnostic::error()
+                .with_code("R003")
+                .with_message(format!(
+                    "`{name}` takes {expected} argument{}, the call gives {}",
+                    plural(expected),
+                    args.len()
+                ))
+                .with_labels(vec![
+                    Label::primary((), 0..call.len())
+                        .with_message(format!("expected {}", signature(func))),
+                ]),
+        );
+        return problems;
+    }
+    let mut used = Vec::new();
+    for (arg, param) in args.iter().zip(&func.params) {
+        let value = if is_name(arg.text) {
+            used.push(arg.text);
+            match data.get(arg.text) {
+                Some(value) => value.clone(),
+                None => {
+                    problems.push(
+                        Diagnostic::error()
+                            .with_code("R004")
+                            .with_message(format!("`{}` is not in --data", arg.text))
+                            .with_labels(vec![
+                                Label::primary((), arg.range.clone())
+                                    .with_message(format!("the value of `{}`", param.name)),
+                            ])
+                            .with_notes(vec![format!(
+                                "help: Give it with --data '{{\"{}\": …}}'.",
+                                arg.text
+                            )]),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            match literal(arg.text) {
+                Some(value) => value,
+                None => continue,
+            }
+        };
+        if let Err(problem) = fits(&value, &param.ty) {
+            problems.push(
+                Diagnostic::error()
+                    .with_code("R005")
+                    .with_message(format!("`{}` is not a `{}`: {problem}", param.name, param.ty))
+                    .with_labels(vec![
+                        Label::primary((), arg.range.clone())
+                            .with_message(format!("{} here", short(&value))),
+                    ]),
+            );
+        }
+    }
+    for key in data.keys().filter(|key| key.as_str() != "-relay-") {
+        if !used.contains(&key.as_str()) {
+            problems.push(
+                Diagnostic::warning()
+                    .with_code("R006")
+                    .with_message(format!("--data gives `{key}`, which the call does not use"))
+                    .with_labels(vec![
+                        Label::secondary((), 0..call.len()).with_message("the call"),
+                    ]),
+            );
+        }
+    }
+    problems
+}
+
+/// The exported function `name`, else any function of that name.
+fn find<'p>(program: &'p Program, name: &str) -> Option<&'p Func> {
+    let exported = program.exports.iter().find_map(|export| match export.target {
+        ExportTarget::Func(id) if export.name == name => program.functions.get(id.0 as usize),
+        _ => None,
+    });
+    exported.or_else(|| program.functions.iter().rev().find(|func| func.name == name))
+}
+
+fn unknown_function(program: &Program, name: &str, range: Range<usize>) -> Diagnostic<()> {
+    let names = program.functions.iter().map(|func| &func.name);
+    let candidates = aqua_typecheck::suggest::similar(name, names);
+    let mut diagnostic = Diagnostic::error()
+        .with_code("R002")
+        .with_message(format!("no function `{name}` in the file"))
+        .with_labels(vec![Label::primary((), range).with_message("not defined")]);
+    if let Some(best) = candidates.first() {
+        diagnostic = diagnostic.with_notes(vec![format!("help: Did you mean `{best}`?")]);
+    }
+    diagnostic
+}
+
+fn signature(func: &Func) -> String {
+    let params: Vec<String> =
+        func.params.iter().map(|param| format!("{}: {}", param.name, param.ty)).collect();
+    format!("{}({})", func.name, params.join(", "))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Whether `value` is a value of `ty`, as the function would receive it from the client.
+fn fits(value: &Json, ty: &Type) -> Result<(), String> {
+    match ty {
+        Type::Scalar(scalar) => scalar_fits(value, *scalar),
+        Type::Array(elem) | Type::Stream(elem) => match value {
+            Json::Array(items) => items.iter().enumerate().try_for_each(|(index, item)| {
+                fits(item, elem).map_err(|problem| format!("element {index}: {problem}"))
+            }),
+            other => Err(format!("expected an array, found {}", short(other))),
+        },
+        Type::Option(elem) => match value {
+            Json::Null => Ok(()),
+            Json::Array(items) if items.len() <= 1 => {
+                items.iter().try_for_each(|item| fits(item, elem))
+            }
+            other => Err(format!("expected null, [] or [value], found {}", short(other))),
+        },
+        Type::Struct(def) => {
+            let Json::Object(fields) = value else {
+                return Err(format!("expected an object with the fields of `{}`", def.name));
+            };
+            def.fields.iter().try_for_each(|(name, field_ty)| match fields.get(name.as_str()) {
+                Some(field) => {
+                    fits(field, field_ty).map_err(|problem| format!("field `{name}`: {problem}"))
+                }
+                None => Err(format!("the field `{name}` of `{}` is missing", def.name)),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn scalar_fits(value: &Json, scalar: ScalarType) -> Result<(), std::string::String> {
+    use ScalarType::*;
+    let wrong = || Err(format!("expected {}, found {}", scalar.name(), short(value)));
+    let range = |low: i128, high: i128| -> Result<(), std::string::String> {
+        let number = value.as_i64().map(i128::from).or_else(|| value.as_u64().map(i128::from));
+        match number {
+            Some(n) if (low..=high).contains(&n) => Ok(()),
+            Some(n) => {
+                Err(format!("{n} is out of the range of {} ({low} to {high})", scalar.name()))
+            }
+            None => wrong(),
+        }
+    };
+    match scalar {
+        Bool if value.is_boolean() => Ok(()),
+        String if value.is_string() => Ok(()),
+        F32 | F64 if value.is_number() => Ok(()),
+        U8 => range(0, u8::MAX.into()),
+        U16 => range(0, u16::MAX.into()),
+        U32 => range(0, u32::MAX.into()),
+        U64 => range(0, u64::MAX.into()),
+        I8 => range(i8::MIN.into(), i8::MAX.into()),
+        I16 => range(i16::MIN.into(), i16::MAX.into()),
+        I32 => range(i32::MIN.into(), i32::MAX.into()),
+        I64 => range(i64::MIN.into(), i64::MAX.into()),
+        _ => wrong(),
+    }
+}
+
+/// A JSON value, cut short for a message.
+fn short(value: &Json) -> std::string::String {
+    let text = value.to_string();
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<std::string::String>())
+    } else {
+        text
+    }
+}
+
+fn is_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text != "true"
+        && text != "false"
+        && text != "nil"
+}
+
+/// The value of a literal argument (strings, numbers, booleans, `nil`, arrays of them).
+fn literal(text: &str) -> Option<Json> {
+    match text {
+        "nil" => Some(Json::Null),
+        _ => serde_json::from_str(text).ok(),
+    }
+}
+
+/// `f(a, "x", 3)` → the name, its range and the arguments with their ranges.
+fn split_call(call: &str) -> Option<(&str, Range<usize>, Vec<Written<'_>>)> {
+    let open = call.find('(')?;
+    let close = call.rfind(')')?;
+    let name_start = call.len() - call.trim_start().len();
+    let name = call[name_start..open].trim_end();
+    let mut args = Vec::new();
+    let (mut start, mut quoted, mut depth) = (open + 1, false, 0usize);
+    for (index, c) in call[open + 1..close].char_indices().map(|(i, c)| (i + open + 1, c)) {
+        match c {
+            '"' => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth = depth.saturating_sub(1),
+            ',' if !quoted && depth == 0 => {
+                push_arg(call, start..index, &mut args);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    push_arg(call, start..close, &mut args);
+    Some((name, name_start..name_start + name.len(), args))
+}
+
+fn push_arg<'c>(call: &'c str, range: Range<usize>, args: &mut Vec<Written<'c>>) {
+    let raw = &call[range.clone()];
+    let text = raw.trim();
+    if text.is_empty() {
+        return;
+    }
+    let start = range.start + (raw.len() - raw.trim_start().len());
+    args.push(Written { text, range: start..start + text.len() });
+}
