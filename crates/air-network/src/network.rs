@@ -23,9 +23,8 @@ pub struct Peer {
     pub id: String,
     /// The services it hosts, on top of the built-ins.
     pub services: ServiceRegistry,
-    /// A peer that is down drops every particle sent to it.
-    pub down: bool,
-    /// The peer goes down at this simulated time (ms) and drops every particle from then on.
+    /// The peer goes down at this simulated time (ms; 0 is from the start) and drops every
+    /// particle that arrives from then on.
     pub down_at: Option<u64>,
 }
 
@@ -49,7 +48,6 @@ impl Network {
                     key,
                     id,
                     services: ServiceRegistry::default(),
-                    down: false,
                     down_at: None,
                 },
             );

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use air_vm::error::FatalError;
 use air_vm::step::{CallRequest, CallResult, RunParameters};
 use air_vm::value::JValue;
 use air_vm::verify::VerifiedSignatures;
@@ -51,6 +52,13 @@ pub struct StepError {
     pub ret_code: i64,
     /// Its message.
     pub message: String,
+}
+
+impl StepError {
+    /// Whether the step was stopped by its instruction budget (`Limits::max_instructions`).
+    pub fn is_instruction_limit(&self) -> bool {
+        self.ret_code == FatalError::InstructionLimit(0).code()
+    }
 }
 
 /// A call whose answer arrives `after_ms` of simulated time after it was made.

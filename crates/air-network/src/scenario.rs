@@ -164,7 +164,7 @@ impl Summary {
         let delivered = report.hops.iter().filter(|hop| hop.dropped.is_none());
         let mut summary = Summary {
             peers: peer_ids(network),
-            data_bytes: report.data_bytes.clone(),
+            data_bytes: report.data_bytes(),
             ..Summary::default()
         };
         for hop in delivered {

@@ -195,12 +195,17 @@ pub struct RunReport {
     pub steps: usize,
     /// Instructions the steps executed, replayed ones included.
     pub instructions: u64,
-    /// The size of the data each peer holds at the end, in bytes.
-    pub data_bytes: BTreeMap<String, usize>,
     /// The data each peer holds at the end.
     pub final_data: BTreeMap<String, Vec<u8>>,
     /// Simulated duration in ms.
     pub elapsed_ms: u64,
+}
+
+impl RunReport {
+    /// The size of the data each peer holds at the end, in bytes.
+    pub fn data_bytes(&self) -> BTreeMap<String, usize> {
+        self.final_data.iter().map(|(peer, data)| (peer.clone(), data.len())).collect()
+    }
 }
 
 /// A particle in flight.
@@ -271,7 +276,6 @@ impl Network {
                 client: client.unwrap_or_default(),
                 steps: 0,
                 instructions: 0,
-                data_bytes: BTreeMap::new(),
                 final_data: BTreeMap::new(),
                 elapsed_ms: 0,
             },
@@ -296,7 +300,7 @@ impl Network {
                 continue;
             }
             let Some(peer) = self.peer_mut(&delivery.to) else { continue };
-            if peer.down || peer.down_at.is_some_and(|down_at| delivery.at >= down_at) {
+            if peer.down_at.is_some_and(|down_at| delivery.at >= down_at) {
                 run.dropped(delivery, "peer down");
                 continue;
             }
@@ -314,10 +318,7 @@ impl Network {
                 break;
             }
         }
-        for (peer, data) in std::mem::take(&mut run.prev) {
-            run.report.data_bytes.insert(peer.clone(), data.len());
-            run.report.final_data.insert(peer, data);
-        }
+        run.report.final_data.extend(std::mem::take(&mut run.prev));
         run.report
     }
 }

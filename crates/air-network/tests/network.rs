@@ -120,7 +120,7 @@ fn a_failing_service_reaches_the_error_handler() {
 #[test]
 fn a_peer_that_is_down_ends_the_run_without_a_hang() {
     let mut network = chain_network();
-    peer(&mut network, "bob").down = true;
+    peer(&mut network, "bob").down_at = Some(0);
     let program = chain_script(&network);
     let report = network.run(&program, "client", client(&network), &RunOptions::default());
     assert_eq!(report.stop, Stop::Done);

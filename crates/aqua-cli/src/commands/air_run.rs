@@ -272,7 +272,7 @@ fn run_local(path: &Path, args: &AirRunArgs, color: ColorChoice) -> ExitCode {
             println!("not sent: the particle would go to {peer}");
         }
     }
-    let data = report.data_bytes.get(LOCAL_PEER).copied().unwrap_or_default();
+    let data = report.final_data.get(LOCAL_PEER).map_or(0, Vec::len);
     match report.stop {
         Stop::Done => println!("done: {data} bytes of data"),
         Stop::TtlExpired => println!("stopped: the particle's TTL expired"),

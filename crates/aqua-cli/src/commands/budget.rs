@@ -5,9 +5,6 @@ use air_network::{RunOptions, RunReport, Stop};
 
 use crate::cli::BudgetArgs;
 
-/// AquaVM's code (ours) for a step that executed more instructions than its limit.
-const INSTRUCTION_LIMIT: i64 = 20022;
-
 /// Sets the step and run budgets of `options`.
 pub(crate) fn apply(budget: &BudgetArgs, options: &mut RunOptions) {
     options.limits.max_instructions = budget.step_budget;
@@ -26,7 +23,7 @@ pub(crate) fn exceeded(budget: &BudgetArgs, report: &RunReport) -> Option<String
     let hop = report
         .hops
         .iter()
-        .find(|hop| hop.errors.iter().any(|error| error.ret_code == INSTRUCTION_LIMIT))?;
+        .find(|hop| hop.errors.iter().any(|error| error.is_instruction_limit()))?;
     Some(format!(
         "a step on peer {} executed more than {} instructions (its budget); raise it with \
          --step-budget N",
