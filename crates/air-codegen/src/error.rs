@@ -36,5 +36,20 @@ pub enum LowerError {
     BadCall(String),
 }
 
+impl LowerError {
+    /// The stable code (`L001`…), which also starts the `Display` text.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LowerError::ErrorNode => "L001",
+            LowerError::Unbound(_) => "L002",
+            LowerError::Kind { .. } => "L003",
+            LowerError::Literal(_) => "L004",
+            LowerError::Dangling(_) => "L005",
+            LowerError::TooDeep(_) => "L006",
+            LowerError::BadCall(_) => "L007",
+        }
+    }
+}
+
 /// The result type of lowering.
 pub type Result<T> = std::result::Result<T, LowerError>;

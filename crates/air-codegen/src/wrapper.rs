@@ -117,19 +117,13 @@ fn fetch(name: &str, variable: &str) -> Instruction {
 /// Parses `f(a, "lit", 3)` into the function name and its arguments.
 pub(crate) fn parse_call(text: &str) -> Result<(String, Vec<ScriptArg>)> {
     let bad = || LowerError::BadCall(text.to_owned());
-    let text = text.trim();
-    let open = text.find('(').ok_or_else(bad)?;
-    let inner = text[open + 1..].strip_suffix(')').ok_or_else(bad)?;
-    let name = text[..open].trim();
+    let call = crate::call_text::split_call(text).ok_or_else(bad)?;
+    let name = call.name;
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(bad());
     }
     let mut args = Vec::new();
-    for part in split_args(inner) {
-        let part = part.trim();
-        if part.is_empty() {
-            continue;
-        }
+    for (part, _) in call.args {
         let arg = if part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && part != "true"
             && part != "false"
@@ -141,23 +135,6 @@ pub(crate) fn parse_call(text: &str) -> Result<(String, Vec<ScriptArg>)> {
         args.push(arg);
     }
     Ok((name.to_owned(), args))
-}
-
-fn split_args(text: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut start, mut quoted) = (0, false);
-    for (index, c) in text.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                parts.push(&text[start..index]);
-                start = index + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&text[start..]);
-    parts
 }
 
 fn literal(text: &str) -> Option<Value> {

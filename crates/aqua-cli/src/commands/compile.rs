@@ -101,9 +101,8 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
                     eprintln!("error: {}: internal compiler error: {error}", file.display());
                 }
                 let text = error.to_string();
-                // A lowering error's text starts with its code (`L007 invalid function call`).
-                let (code, message) = text.split_once(' ').unwrap_or(("", text.as_str()));
-                errors.push(Flat::file_error(&file.display().to_string(), code, message));
+                let message = text.strip_prefix(error.code()).unwrap_or(&text).trim_start();
+                errors.push(Flat::file_error(&file.display().to_string(), error.code(), message));
             }
         }
     }

@@ -7,16 +7,11 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use air_codegen::call_text::{CallText, split_call};
 use aqua_typecheck::tast::{ExportTarget, Func, Program};
 use aqua_typecheck::types::{ScalarType, Type};
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use serde_json::Value as Json;
-
-/// One argument as written in the call, with its place in the call's text.
-struct Written<'c> {
-    text: &'c str,
-    range: Range<usize>,
-}
 
 /// The problems of the call `call` with `data`, as diagnostics on the call's text (file id `()`).
 pub(crate) fn check(
@@ -24,7 +19,7 @@ pub(crate) fn check(
     call: &str,
     data: &BTreeMap<String, Json>,
 ) -> Vec<Diagnostic<()>> {
-    let Some((name, name_range, args)) = split_call(call) else {
+    let Some(CallText { name, name_range, args }) = split_call(call) else {
         // The code generator reports a call it cannot read (L007).
         return Vec::new();
     };
@@ -50,30 +45,30 @@ pub(crate) fn check(
         return problems;
     }
     let mut used = Vec::new();
-    for (arg, param) in args.iter().zip(&func.params) {
-        let value = if is_name(arg.text) {
-            used.push(arg.text);
-            match data.get(arg.text) {
+    for (&(text, ref range), param) in args.iter().zip(&func.params) {
+        let value = if is_name(text) {
+            used.push(text);
+            match data.get(text) {
                 Some(value) => value.clone(),
                 None => {
                     problems.push(
                         Diagnostic::error()
                             .with_code("R004")
-                            .with_message(format!("`{}` is not in --data", arg.text))
+                            .with_message(format!("`{}` is not in --data", text))
                             .with_labels(vec![
-                                Label::primary((), arg.range.clone())
+                                Label::primary((), range.clone())
                                     .with_message(format!("the value of `{}`", param.name)),
                             ])
                             .with_notes(vec![format!(
                                 "help: Give it with --data '{{\"{}\": …}}'.",
-                                arg.text
+                                text
                             )]),
                     );
                     continue;
                 }
             }
         } else {
-            match literal(arg.text) {
+            match literal(text) {
                 Some(value) => value,
                 None => continue,
             }
@@ -84,7 +79,7 @@ pub(crate) fn check(
                     .with_code("R005")
                     .with_message(format!("`{}` is not a `{}`: {problem}", param.name, param.ty))
                     .with_labels(vec![
-                        Label::primary((), arg.range.clone())
+                        Label::primary((), range.clone())
                             .with_message(format!("{} here", short(&value))),
                     ]),
             );
@@ -221,38 +216,4 @@ fn literal(text: &str) -> Option<Json> {
         "nil" => Some(Json::Null),
         _ => serde_json::from_str(text).ok(),
     }
-}
-
-/// `f(a, "x", 3)` → the name, its range and the arguments with their ranges.
-fn split_call(call: &str) -> Option<(&str, Range<usize>, Vec<Written<'_>>)> {
-    let open = call.find('(')?;
-    let close = call.rfind(')')?;
-    let name_start = call.len() - call.trim_start().len();
-    let name = call[name_start..open].trim_end();
-    let mut args = Vec::new();
-    let (mut start, mut quoted, mut depth) = (open + 1, false, 0usize);
-    for (index, c) in call[open + 1..close].char_indices().map(|(i, c)| (i + open + 1, c)) {
-        match c {
-            '"' => quoted = !quoted,
-            '[' if !quoted => depth += 1,
-            ']' if !quoted => depth = depth.saturating_sub(1),
-            ',' if !quoted && depth == 0 => {
-                push_arg(call, start..index, &mut args);
-                start = index + 1;
-            }
-            _ => {}
-        }
-    }
-    push_arg(call, start..close, &mut args);
-    Some((name, name_start..name_start + name.len(), args))
-}
-
-fn push_arg<'c>(call: &'c str, range: Range<usize>, args: &mut Vec<Written<'c>>) {
-    let raw = &call[range.clone()];
-    let text = raw.trim();
-    if text.is_empty() {
-        return;
-    }
-    let start = range.start + (raw.len() - raw.trim_start().len());
-    args.push(Written { text, range: start..start + text.len() });
 }
