@@ -149,12 +149,12 @@ impl<'s> Layout<'s> {
                 true
             }
             (None, _) => false,
-            (Some((open, started)), RawToken::Newline(indent)) => {
+            (Some((_, started)), RawToken::Newline(indent)) => {
                 let next_closes = matches!(
                     self.lexer.peek(),
                     Some((Ok(RawToken::RParen | RawToken::RBracket | RawToken::RBrace), _))
                 );
-                if next_closes || indent.len() > started.len() || *open == 0 {
+                if next_closes || indent.len() > started.len() {
                     return true;
                 }
                 self.skipping = None;
