@@ -36,6 +36,9 @@ pub struct CallRecord {
     /// The id the interpreter gave the call (not part of the oracle's shape).
     #[serde(skip)]
     pub call_id: u32,
+    /// Whether the peer has no service with this id (not part of the oracle's shape).
+    #[serde(skip)]
+    pub unknown_service: bool,
 }
 
 impl CallRecord {
@@ -147,7 +150,7 @@ pub fn handle_particle(
         requests.sort_by_key(|request| request.call_id);
         results = BTreeMap::new();
         for request in requests {
-            let TimedReply { reply, after_ms } = answer(&request);
+            let TimedReply { reply, after_ms, unknown_service } = answer(&request);
             let call = CallRecord {
                 peer: peer.to_owned(),
                 service: request.service_id,
@@ -156,6 +159,7 @@ pub fn handle_particle(
                 ret_code: reply.ret_code,
                 result: reply.result,
                 call_id: request.call_id,
+                unknown_service,
             };
             if after_ms == 0 {
                 results.insert(call.call_id, call.call_result());

@@ -500,7 +500,7 @@ impl PeerServices<'_> {
             && let Some(client) = self.client.as_deref_mut()
             && let Some(reply) = client.call(&call)
         {
-            return TimedReply { reply, after_ms: 0 };
+            return TimedReply { reply, after_ms: 0, unknown_service: false };
         }
         self.peer.call(&call, &self.env)
     }

@@ -58,6 +58,8 @@ pub struct TimedReply {
     pub reply: ServiceReply,
     /// Its delay in ms; 0 is at once.
     pub after_ms: u64,
+    /// Whether no service on the peer has this id (the reply is the peer's "not found" error).
+    pub unknown_service: bool,
 }
 
 impl From<Outcome> for TimedReply {
@@ -67,7 +69,7 @@ impl From<Outcome> for TimedReply {
             _ => 0,
         };
         let (ret_code, result) = outcome.reply();
-        TimedReply { reply: ServiceReply { ret_code, result }, after_ms }
+        TimedReply { reply: ServiceReply { ret_code, result }, after_ms, unknown_service: false }
     }
 }
 
@@ -167,16 +169,16 @@ impl ServiceRegistry {
         if let Some(service) = self.services.get_mut(call.service) {
             let reply = match (service.call(call), &self.fallback) {
                 (Some(reply), _) => reply,
-                (None, Fallback::Oracle { peer }) => oracle_answer(peer, call),
+                (None, Fallback::Oracle { peer }) => oracle_answer(peer, call).reply,
                 (None, Fallback::Builtins) => ServiceReply::error(
                     1,
                     format!("function {} not found on service {}", call.function, call.service),
                 ),
             };
-            return TimedReply { reply, after_ms: service.delay_ms(call) };
+            return TimedReply { reply, after_ms: service.delay_ms(call), unknown_service: false };
         }
         if let Fallback::Oracle { peer } = &self.fallback {
-            return TimedReply { reply: oracle_answer(peer, call), after_ms: 0 };
+            return oracle_answer(peer, call);
         }
         let ctx = builtins::Context {
             peer_id: call.peer_id,
@@ -188,21 +190,30 @@ impl ServiceRegistry {
             network: env.network,
         };
         let (service, function, args) = (call.service, call.function, call.args);
-        builtins::call_created(&mut self.builtins, service, function, args)
-            .or_else(|| builtins::call(&mut self.builtins, &ctx, service, function, args))
-            .unwrap_or_else(|| Outcome::Err(builtins::not_found(service, function)))
-            .into()
+        let answered = builtins::call_created(&mut self.builtins, service, function, args)
+            .or_else(|| builtins::call(&mut self.builtins, &ctx, service, function, args));
+        match answered {
+            Some(outcome) => outcome.into(),
+            None => TimedReply {
+                unknown_service: true,
+                ..Outcome::Err(builtins::not_found(service, function)).into()
+            },
+        }
     }
 }
 
 /// How the reference oracle's peers answer a call no mock covers.
-fn oracle_answer(peer: &str, call: &ServiceCall<'_>) -> ServiceReply {
+fn oracle_answer(peer: &str, call: &ServiceCall<'_>) -> TimedReply {
     let (service, function) = (call.service, call.function);
-    match builtins::math_cmp(service, function, call.args) {
-        Some(Ok(value)) => ServiceReply::ok(value),
-        Some(Err((ret_code, message))) => ServiceReply { ret_code, result: message },
-        None => ServiceReply::error(1, format!("service {service}.{function} not found on {peer}")),
-    }
+    let (reply, unknown_service) = match builtins::math_cmp(service, function, call.args) {
+        Some(Ok(value)) => (ServiceReply::ok(value), false),
+        Some(Err((ret_code, message))) => (ServiceReply { ret_code, result: message }, false),
+        None => {
+            let message = format!("service {service}.{function} not found on {peer}");
+            (ServiceReply::error(1, message), true)
+        }
+    };
+    TimedReply { reply, after_ms: 0, unknown_service }
 }
 
 /// The built-in services that need no peer state (`op`, `peer`, `math`, `cmp`, `array`,

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-use air_network::builtins::not_found;
 use air_network::invoke::{check_data, invoke};
 use air_network::scenario::{Scenario, Summary};
 use air_network::{
@@ -251,10 +250,8 @@ fn run_local(path: &Path, args: &AirRunArgs, color: ColorChoice) -> ExitCode {
     let mut failed = report.stop != Stop::Done;
     for hop in &report.hops {
         for call in &hop.calls {
-            let unknown = call.ret_code != 0
-                && call.result == Value::String(not_found(&call.service, &call.function));
-            failed |= unknown;
-            if unknown {
+            failed |= call.unknown_service;
+            if call.unknown_service {
                 let args = Value::Array(call.args.clone());
                 println!(
                     "call #{} {}.{}({args}) -> no such service",
