@@ -180,8 +180,13 @@ pub enum CatchableError {
     /// A scalar fold over a non-array: the iterable as AquaVM prints it, and the value.
     #[error("expression '{0}' returned non-array value '{1}' for fold iterable")]
     FoldIteratesOverNonArray(String, String),
-    /// A `fail` instruction threw an object.
-    #[error("fail with '{0}' is used without corresponding xor")]
+    /// A `fail` instruction threw an object. The message quotes the object, cut at 4 KiB: an
+    /// object rethrown in a loop quotes the message before it, which would otherwise double in
+    /// size on every iteration.
+    #[error(
+        "fail with '{}' is used without corresponding xor",
+        crate::value::describe_up_to(.0, 4096)
+    )]
     UserError(serde_json::Value),
     /// A lens could not be applied.
     #[error("{0}")]

@@ -200,6 +200,11 @@ impl CanonVal {
 
 /// A short JSON rendering of a value for error messages.
 pub fn describe(json: &JValue) -> String {
+    describe_up_to(json, 200)
+}
+
+/// The JSON text of a value, cut at `max` bytes with `…`.
+pub fn describe_up_to(json: &JValue, max: usize) -> String {
     let text = json.to_string();
-    if text.len() > 200 { format!("{}…", &text[..text.floor_char_boundary(200)]) } else { text }
+    if text.len() > max { format!("{}…", &text[..text.floor_char_boundary(max)]) } else { text }
 }
