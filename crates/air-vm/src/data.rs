@@ -19,7 +19,7 @@ use crate::value::{FxHashMap, Hash, Stored, Tetraplet, Val};
 /// The magic bytes every encoding starts with.
 pub const MAGIC: &[u8; 4] = b"AQPD";
 /// The format version this VM writes and reads.
-pub const FORMAT_VERSION: u8 = 2;
+pub const FORMAT_VERSION: u8 = 3;
 /// The deepest trace nesting (par, fold) accepted: a `fold … par` over n peers nests n pars, so
 /// the fold recursion limit is this one (every pass over the trace grows its stack on the heap).
 pub const MAX_DEPTH: usize = 100_000;

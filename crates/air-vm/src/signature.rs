@@ -3,7 +3,8 @@
 //!
 //! A peer id is base58 of the identity multihash of the protobuf public key
 //! (`00 24 08 01 12 20 <32 bytes>`), the familiar `12D3KooW…`. The signed message is a domain
-//! string, the particle id and the sorted digests of the peer's results (see `trace.rs`).
+//! string, the particle id and the sorted digests of the peer's results, each bound to its place
+//! in the trace (see `trace.rs`).
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};

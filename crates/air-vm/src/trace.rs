@@ -228,29 +228,81 @@ pub fn output_tag(output: OutputKind) -> u8 {
 pub const FAILED_TAG: u8 = 4;
 
 /// Calls `visit(peer, digest)` for every result in `trace` that a peer must sign: executed and
-/// failed calls (unused ones too) and executed canons.
+/// failed calls (unused ones too) and executed canons. The digest is the result's own digest
+/// bound to its place in the trace (see [`Place`]), so a signature also covers where each result
+/// stands: a result moved to another place no longer matches its peer's signature.
 pub fn visit_signed(trace: &[State], visit: &mut dyn FnMut(&str, Hash)) {
-    for state in trace {
-        match state {
-            State::Call(CallState::Executed { output, result }) => {
-                visit(&result.tetraplet.peer_pk, result.digest(output_tag(*output)));
-            }
-            State::Call(CallState::Failed(result)) => {
-                visit(&result.tetraplet.peer_pk, result.digest(FAILED_TAG));
-            }
-            State::Call(CallState::Sent { .. }) | State::Ap(_) => {}
-            State::Canon(CanonState::Executed(result)) => visit(&result.peer, result.digest()),
-            State::Canon(CanonState::Sent { .. }) => {}
-            State::Par(par) => crate::grow(|| {
-                visit_signed(&par.left, visit);
-                visit_signed(&par.right, visit);
-            }),
-            State::Fold(fold) => crate::grow(|| {
-                for iteration in &fold.iterations {
-                    visit_signed(&iteration.trace, visit);
-                }
-                visit_signed(&fold.last, visit);
-            }),
+    visit_placed(trace, &mut Place::default(), visit);
+}
+
+/// The path of a state from the root of the trace: for each subtrace on the way, the index in
+/// it and which branch, fold iteration or fold end was entered. Merging joins traces state by
+/// state along these same paths, so a result keeps its place in every merged trace.
+#[derive(Debug, Default)]
+struct Place {
+    bytes: Vec<u8>,
+}
+
+impl Place {
+    const INDEX: u8 = b'i';
+    const LEFT: u8 = b'l';
+    const RIGHT: u8 = b'r';
+    const ITERATION: u8 = b'f';
+    const FOLD_END: u8 = b'e';
+
+    /// Runs `inside` with `segment` appended to the path, then removes it. Every segment has a
+    /// fixed length for its tag, so distinct paths have distinct encodings.
+    fn within<R>(&mut self, segment: &[u8], inside: impl FnOnce(&mut Place) -> R) -> R {
+        let length = self.bytes.len();
+        self.bytes.extend_from_slice(segment);
+        let result = inside(self);
+        self.bytes.truncate(length);
+        result
+    }
+
+    /// `digest` bound to this place.
+    fn bind(&self, digest: Hash) -> Hash {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"aqua-rs/placed-result");
+        hasher.update(&digest);
+        hasher.update(&self.bytes);
+        *hasher.finalize().as_bytes()
+    }
+}
+
+fn visit_placed(trace: &[State], place: &mut Place, visit: &mut dyn FnMut(&str, Hash)) {
+    for (index, state) in trace.iter().enumerate() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX).to_le_bytes();
+        let segment = [Place::INDEX, index[0], index[1], index[2], index[3]];
+        place.within(&segment, |place| visit_state(state, place, visit));
+    }
+}
+
+fn visit_state(state: &State, place: &mut Place, visit: &mut dyn FnMut(&str, Hash)) {
+    match state {
+        State::Call(CallState::Executed { output, result }) => {
+            visit(&result.tetraplet.peer_pk, place.bind(result.digest(output_tag(*output))));
         }
+        State::Call(CallState::Failed(result)) => {
+            visit(&result.tetraplet.peer_pk, place.bind(result.digest(FAILED_TAG)));
+        }
+        State::Call(CallState::Sent { .. }) | State::Ap(_) => {}
+        State::Canon(CanonState::Executed(result)) => {
+            visit(&result.peer, place.bind(result.digest()))
+        }
+        State::Canon(CanonState::Sent { .. }) => {}
+        State::Par(par) => crate::grow(|| {
+            place.within(&[Place::LEFT], |place| visit_placed(&par.left, place, visit));
+            place.within(&[Place::RIGHT], |place| visit_placed(&par.right, place, visit));
+        }),
+        State::Fold(fold) => crate::grow(|| {
+            for iteration in &fold.iterations {
+                let mut segment = vec![Place::ITERATION];
+                segment.extend_from_slice(&iteration.key.digest);
+                segment.extend_from_slice(&iteration.key.nth.to_le_bytes());
+                place.within(&segment, |place| visit_placed(&iteration.trace, place, visit));
+            }
+            place.within(&[Place::FOLD_END], |place| visit_placed(&fold.last, place, visit));
+        }),
     }
 }

@@ -2,9 +2,10 @@
 //!
 //! Every result in the incoming trace is attributed to a peer (the tetraplet's peer for calls,
 //! the snapshot's peer for canons); that peer must have signed exactly the multiset of its
-//! results' digests for this particle id. The incoming and the held results of each peer must be
-//! one a sub-multiset of the other: a peer's history only grows. Previous data is trusted, so a
-//! peer's signature is not checked again when all its incoming results are already held.
+//! results' digests, each bound to its place in the trace, for this particle id. The incoming and
+//! the held results of each peer must be one a sub-multiset of the other: a peer's history only
+//! grows. Previous data is trusted, so a peer's signature is not checked again when all its
+//! incoming results are already held.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use air_vm::data::{FORMAT_VERSION, ParticleData, decode, encode};
 use air_vm::error::{DataError, FatalError, PreparationError, SignatureError, VmError};
-use air_vm::trace::{CallState, OutputKind, ParState, ServiceResult, State};
-use air_vm::value::{Stored, Tetraplet};
+use air_vm::trace::{CallState, OutputKind, ParState, ServiceResult, State, visit_signed};
+use air_vm::value::{Hash, Stored, Tetraplet};
 use air_vm::{
     CallResult, KeyPair, Limits, RunParameters, StepOutcome, VerifiedSignatures, step,
     step_program_with,
@@ -100,6 +100,17 @@ fn first_result(data: &ParticleData) -> Rc<ServiceResult> {
         State::Call(CallState::Executed { result, .. }) => result.clone(),
         other => panic!("expected an executed call, got {other:?}"),
     }
+}
+
+/// The digests `peer` signs in `data`: its results bound to their places, as a peer signs them.
+fn placed_digests(data: &ParticleData, peer: &str) -> Vec<Hash> {
+    let mut digests = Vec::new();
+    visit_signed(&data.trace, &mut |owner, digest| {
+        if owner == peer {
+            digests.push(digest);
+        }
+    });
+    digests
 }
 
 fn with_value(result: &ServiceResult, value: &str) -> Rc<ServiceResult> {
@@ -255,9 +266,9 @@ fn forged_value_is_rejected() {
 fn value_re_signed_by_another_key_is_rejected() {
     let data = tamper(&foo_data("1"), |data| {
         let forged = with_value(&first_result(data), "forged");
-        let mut digest = vec![forged.digest(1)];
         data.trace[0] =
             State::Call(CallState::Executed { output: OutputKind::Scalar, result: forged });
+        let mut digest = placed_digests(data, &id("foo"));
         // The attacker signs with its own key but files the signature under foo's id.
         let signature = KeyPair::from_name("baz").sign(PARTICLE, &mut digest);
         data.signatures.insert(id("foo"), signature);
@@ -272,9 +283,9 @@ fn result_reattributed_to_the_attacker_is_rejected() {
         let mut tetraplet = (*result.tetraplet).clone();
         tetraplet.peer_pk = id("baz");
         let stolen = ServiceResult::new(result.value.clone(), Rc::new(tetraplet), result.args_hash);
-        let mut digest = vec![stolen.digest(1)];
         data.trace[0] =
             State::Call(CallState::Executed { output: OutputKind::Scalar, result: stolen });
+        let mut digest = placed_digests(data, &id("baz"));
         data.signatures.remove(&id("foo"));
         data.signatures.insert(id("baz"), KeyPair::from_name("baz").sign(PARTICLE, &mut digest));
     });
@@ -372,9 +383,11 @@ fn reordered_states_are_rejected() {
         let results = BTreeMap::from([(call, CallResult { ret_code: 0, result: result.into() })]);
         data = step(&script, &pending.data, &[], &params_foo, results).data;
     }
+    // Each result's signature covers its place: the swap is caught before anything runs (when
+    // signatures covered the results alone, replay caught it as a parameters mismatch).
     let swapped = tamper(&data, |data| data.trace.swap(0, 1));
     let outcome = step(&script, &[], &swapped, &params("bar", "foo"), BTreeMap::new());
-    assert!(matches!(fatal(&outcome), FatalError::ParametersMismatch(_)));
+    assert_eq!(signature_error(&outcome), SignatureError::BadSignature(id("foo")));
 }
 
 #[test]
@@ -489,4 +502,104 @@ fn signatures_verified_before_do_not_let_forgeries_through() {
     });
     assert_eq!(signature_error(&receive(&bar, &flipped)), SignatureError::BadSignature(id("foo")));
     assert_eq!(verified.len(), 1, "nothing invalid was remembered");
+}
+
+// Moved results. A peer's signature covers each of its results together with the result's place
+// in the trace (its path through pars, fold iterations and sequences), so a peer that moves
+// another peer's signed result to another place is caught before anything runs. Each case below
+// was accepted when signatures covered only the multiset of results: the receiver then ran on the
+// tampered trace and refused the honest data arriving later (20017), so the particle was stuck.
+
+/// foo's data after running `script` and answering `answers` (call id → JSON result), one call
+/// at a time in order.
+fn foo_runs(script: &str, answers: &[(u32, &str)]) -> Vec<u8> {
+    let params = params("foo", "foo");
+    let mut data = step(script, &[], &[], &params, BTreeMap::new()).data;
+    for (call, result) in answers {
+        let results =
+            BTreeMap::from([(*call, CallResult { ret_code: 0, result: (*result).into() })]);
+        let outcome = step(script, &data, &[], &params, results);
+        assert_eq!(outcome.ret_code, 0, "{}", outcome.error_message);
+        data = outcome.data;
+    }
+    data
+}
+
+fn par_branches(state: &mut State) -> &mut ParState {
+    match state {
+        State::Par(par) => par,
+        other => panic!("expected a par, got {other:?}"),
+    }
+}
+
+#[test]
+fn signed_result_swapped_with_a_sent_call_is_rejected() {
+    // foo's x and the call sent to bar trade places: bar would see foo's call still pending,
+    // make no call, and keep the swapped trace.
+    let data = tamper(&foo_data("1"), |data| data.trace.swap(0, 1));
+    let outcome = bar_receives(&[], &data);
+    assert_eq!(signature_error(&outcome), SignatureError::BadSignature(id("foo")));
+    let honest = bar_receives(&outcome.data, &foo_data("1"));
+    assert_eq!(honest.ret_code, 0, "{}", honest.error_message);
+    assert_eq!(honest.call_requests.len(), 1, "bar makes its call on the honest data");
+}
+
+#[test]
+fn signed_result_moved_to_the_other_par_branch_is_rejected() {
+    let script = format!(
+        r#"(par (call "{foo}" ("svc" "f") [] x) (call "{foo}" ("svc" "f") [] y))"#,
+        foo = id("foo")
+    );
+    let data = foo_runs(&script, &[(1, "\"left\"")]);
+    let moved = tamper(&data, |data| {
+        let par = par_branches(&mut data.trace[0]);
+        std::mem::swap(&mut par.left, &mut par.right);
+    });
+    let outcome = step(&script, &[], &moved, &params("bar", "foo"), BTreeMap::new());
+    assert_eq!(signature_error(&outcome), SignatureError::BadSignature(id("foo")));
+    let honest = step(&script, &[], &data, &params("bar", "foo"), BTreeMap::new());
+    assert_eq!(honest.ret_code, 0, "{}", honest.error_message);
+}
+
+#[test]
+fn signed_result_moved_to_another_fold_iteration_is_rejected() {
+    let script = format!(
+        r#"(seq (seq (ap 1 $s) (ap 2 $s)) (fold $s i (par (call "{foo}" ("svc" "f") [] r) (next i))))"#,
+        foo = id("foo")
+    );
+    let data = foo_runs(&script, &[(1, "\"first\"")]);
+    let moved = tamper(&data, |data| {
+        let fold = data
+            .trace
+            .iter_mut()
+            .find_map(|state| match state {
+                State::Fold(fold) => Some(fold),
+                _ => None,
+            })
+            .expect("a fold state");
+        assert_eq!(fold.iterations.len(), 2, "{fold:?}");
+        let (first, second) = fold.iterations.split_at_mut(1);
+        std::mem::swap(&mut first[0].trace, &mut second[0].trace);
+    });
+    let outcome = step(&script, &[], &moved, &params("bar", "foo"), BTreeMap::new());
+    assert_eq!(signature_error(&outcome), SignatureError::BadSignature(id("foo")));
+    let honest = step(&script, &[], &data, &params("bar", "foo"), BTreeMap::new());
+    assert_eq!(honest.ret_code, 0, "{}", honest.error_message);
+}
+
+#[test]
+fn signed_result_moved_out_of_a_par_subtrace_is_rejected() {
+    // Two results of the same call signature, one inside a par and one after it, trade places.
+    let script = format!(
+        r#"(seq (par (call "{foo}" ("svc" "f") [] x) (null)) (call "{foo}" ("svc" "f") [] y))"#,
+        foo = id("foo")
+    );
+    let data = foo_runs(&script, &[(1, "\"inner\""), (2, "\"outer\"")]);
+    let moved = tamper(&data, |data| {
+        let (par, rest) = data.trace.split_at_mut(1);
+        std::mem::swap(&mut par_branches(&mut par[0]).left[0], &mut rest[0]);
+    });
+    assert_ne!(moved, data, "the two results differ");
+    let outcome = step(&script, &[], &moved, &params("bar", "foo"), BTreeMap::new());
+    assert_eq!(signature_error(&outcome), SignatureError::BadSignature(id("foo")));
 }
