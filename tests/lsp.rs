@@ -258,3 +258,77 @@ fn an_editor_session_over_stdio() {
     let status = client.child.wait().expect("the server exits");
     assert!(status.success(), "{status}");
 }
+
+const REFS_LIB: &str = "aqua RefsLib declares *\n\ndata Pair:\n  name: string\n  size: u32\n\nservice Store(\"store\"):\n  get(key: string) -> Pair\n\nfunc twice(key: string) -> string:\n  a <- Store.get(key)\n  <- a.name\n";
+const REFS_MAIN: &str = "aqua RefsMain\n\nimport \"refs-lib.aqua\"\n\nfunc fetch(key: string) -> u32:\n  pair <- Store.get(key)\n  b <- twice(pair.name)\n  <- pair.size + 1\n";
+
+#[test]
+fn references_across_files_and_hover_on_expressions() {
+    let lib = temp_file("refs-lib.aqua", REFS_LIB);
+    let main = temp_file("refs-main.aqua", REFS_MAIN);
+    let main_uri = format!("file://{}", main.display());
+    let lib_uri = format!("file://{}", lib.display());
+    let mut client = Client::start();
+    client.request("initialize", json!({ "capabilities": {}, "processId": null, "rootUri": null }));
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+        "uri": main_uri, "languageId": "aqua", "version": 1, "text": REFS_MAIN } }),
+    );
+    let codes: Vec<Value> =
+        client.diagnostics(&main_uri).iter().map(|d| d["code"].clone()).collect();
+    assert_eq!(codes, [json!("T051")], "only `b` is never read");
+
+    // `Store` is used in the document and in the imported file, which is not open: both found,
+    // with the declaration.
+    let references = client.request(
+        "textDocument/references",
+        json!({
+        "textDocument": { "uri": main_uri }, "position": { "line": 5, "character": 12 },
+        "context": { "includeDeclaration": true } }),
+    );
+    let mut found: Vec<(String, u64, u64)> = references
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| {
+            let start = &l["range"]["start"];
+            let uri = l["uri"].as_str().unwrap_or_default().to_string();
+            (uri, start["line"].as_u64().unwrap_or(99), start["character"].as_u64().unwrap_or(99))
+        })
+        .collect();
+    found.sort();
+    let mut expected = vec![
+        (lib_uri.clone(), 6, 8),   // the declaration
+        (lib_uri.clone(), 10, 7),  // `Store.get` in `twice`
+        (main_uri.clone(), 5, 10), // `Store.get` in `fetch`
+    ];
+    expected.sort();
+    assert_eq!(found, expected, "{references}");
+
+    // A function of the import, without the declaration: the one use in the document.
+    let references = client.request(
+        "textDocument/references",
+        json!({
+        "textDocument": { "uri": main_uri }, "position": { "line": 6, "character": 8 },
+        "context": { "includeDeclaration": false } }),
+    );
+    let starts: Vec<&Value> =
+        references.as_array().expect("locations").iter().map(|l| &l["range"]["start"]).collect();
+    assert_eq!(starts, [&json!({ "line": 6, "character": 7 })], "{references}");
+
+    // Hover on expressions that are not names: fields of a struct value, calls.
+    let hover = client.request("textDocument/hover", at(&main_uri, 6, 20));
+    assert_eq!(hover["contents"]["value"], "```aqua\npair.name: string\n```", "{hover}");
+    let hover = client.request("textDocument/hover", at(&main_uri, 7, 11));
+    assert_eq!(hover["contents"]["value"], "```aqua\npair.size: u32\n```", "{hover}");
+    let hover = client.request("textDocument/hover", at(&main_uri, 6, 22));
+    assert_eq!(hover["contents"]["value"], "```aqua\ntwice(pair.name): string\n```", "{hover}");
+    let hover = client.request("textDocument/hover", at(&main_uri, 5, 23));
+    assert_eq!(hover["contents"]["value"], "```aqua\nStore.get(key): Pair\n```", "{hover}");
+
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(client.child.wait().expect("the server exits").success());
+}

@@ -10,7 +10,7 @@ use codespan_reporting::diagnostic::{Diagnostic, LabelStyle, Severity};
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
 
 use crate::document::{Document, range_in};
-use crate::local_types::{self, LocalType};
+use crate::local_types::{self, DocumentTypes};
 
 /// A file loaded by a check.
 #[derive(Debug)]
@@ -42,8 +42,8 @@ pub struct Analysis {
     pub diagnostics: Vec<lsp_types::Diagnostic>,
     /// Every loaded file; the document itself is first.
     pub files: Vec<LoadedFile>,
-    /// The checked types of the names the document's functions bind.
-    pub local_types: Vec<LocalType>,
+    /// The checked types of the names and expressions of the document's functions.
+    pub types: DocumentTypes,
 }
 
 /// Checks the document at `path` whose text is `document` and converts the results.
@@ -66,8 +66,8 @@ pub fn analyse(path: &Path, document: &Document, loader: &mut dyn SourceLoader) 
         .iter()
         .filter_map(|diagnostic| convert(diagnostic, document, &files))
         .collect();
-    let local_types = local_types::of_document(&checked.program);
-    Analysis { diagnostics, files, local_types }
+    let types = local_types::of_document(&checked.program);
+    Analysis { diagnostics, files, types }
 }
 
 /// Converts a diagnostic whose primary label lies in the document (file 0); others belong to

@@ -1,9 +1,12 @@
 //! The answers to editor requests on an analysed document: hover, go to definition, completion,
 //! document symbols and formatting. Each answers what it can on a broken file.
 
+use std::path::{Path, PathBuf};
+
 use aqua_syntax::Span;
 use aqua_syntax::ast::{Field, TypeKind};
 use aqua_syntax::token::RawToken;
+use aqua_typecheck::modules::normalize;
 use logos::Logos;
 use lsp_types::{
     CompletionItem, CompletionItemKind, DocumentSymbol, Hover, HoverContents, Location,
@@ -27,14 +30,27 @@ struct Target {
     local: bool,
 }
 
-/// The hover text of the name at `offset`.
+/// The hover text at `offset`: what the name there refers to, or else the type of the
+/// innermost expression around it (a literal, an operation, a field access, an index, a call).
 pub fn hover(analysis: &Analysis, document: &Document, offset: usize) -> Option<Hover> {
-    let (target, span) = resolve(analysis, offset)?;
+    // The mouse points at a character: a name just before it (as the cursor of completion is)
+    // is not what is hovered.
+    let on_name = analysis
+        .files
+        .first()
+        .and_then(|file| symbols::name_at(&file.text, offset))
+        .is_some_and(|name| offset < name.span.end as usize);
+    let (value, span) = match resolve(analysis, offset).filter(|_| on_name) {
+        Some((target, span)) => (target.hover, span),
+        None => {
+            let expr = analysis.types.expr_at(offset)?;
+            let text = source_text(document.text(), expr.span);
+            let text = if text.contains('\n') { "(expression)" } else { text };
+            (format!("```aqua\n{text}: {}\n```", expr.ty), expr.span)
+        }
+    };
     Some(Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value: target.hover,
-        }),
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }),
         range: Some(document.range(span.start as usize, span.end as usize)),
     })
 }
@@ -66,7 +82,8 @@ fn resolve(analysis: &Analysis, offset: usize) -> Option<(Target, Span)> {
         let locals = symbols::locals_before(func, name.span.start);
         if let Some(local) = locals.iter().rev().find(|l| l.name.name == name.name) {
             let checked = analysis
-                .local_types
+                .types
+                .locals
                 .iter()
                 .filter(|t| t.name == local.name.name && t.span.contains(local.name.span))
                 .min_by_key(|t| t.span.end - t.span.start);
@@ -224,7 +241,8 @@ pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionItem> {
 /// named type (`User`, also a qualified `Lib.User`'s last part).
 fn local_type_name<'a>(analysis: &'a Analysis, name: &str, offset: usize) -> Option<&'a str> {
     let local = analysis
-        .local_types
+        .types
+        .locals
         .iter()
         .filter(|t| t.name == name && (t.span.start as usize) < offset)
         .max_by_key(|t| t.span.start)?;
@@ -337,36 +355,56 @@ pub fn formatting(document: &Document) -> Option<Vec<TextEdit>> {
     Some(vec![TextEdit { range, new_text: formatted }])
 }
 
-/// Every place of the document where the name at `offset` refers to the same definition, and,
-/// with `include_declaration`, the definition itself (possibly in an imported file).
-pub fn references(
+/// What a references request looks for: one definition, named by the file that holds it and
+/// its span there, so that any analysed document can be searched for it.
+#[derive(Debug, Clone)]
+pub struct ReferenceTarget {
+    /// The normalised path (or standard library key) of the defining file.
+    pub file: PathBuf,
+    /// The defining name's span in that file.
+    pub span: Span,
+    /// The name.
+    pub name: String,
+    /// Whether it is a local of a function (found only in its own document).
+    pub local: bool,
+}
+
+/// The definition that the name at `offset` of the document refers to.
+pub fn reference_target(analysis: &Analysis, offset: usize) -> Option<ReferenceTarget> {
+    let (target, _) = resolve(analysis, offset)?;
+    let defining = analysis.files.get(target.file)?;
+    Some(ReferenceTarget {
+        file: normalize(Path::new(&defining.key)),
+        span: target.span,
+        name: source_text(&defining.text, target.span).to_string(),
+        local: target.local,
+    })
+}
+
+/// Every place of the analysed document (file 0, at `document_uri`) whose name refers to
+/// `target`, the declaration itself left out.
+pub fn references_in(
     analysis: &Analysis,
     document_uri: &Url,
-    offset: usize,
-    include_declaration: bool,
-) -> Option<Vec<Location>> {
-    let (target, _) = resolve(analysis, offset)?;
-    let document = analysis.files.first()?;
-    let defining = analysis.files.get(target.file)?;
-    let name = source_text(&defining.text, target.span);
+    target: &ReferenceTarget,
+) -> Vec<Location> {
+    let Some(document) = analysis.files.first() else { return Vec::new() };
     let mut locations = Vec::new();
-    if include_declaration {
-        locations.extend(definition(analysis, document_uri, offset));
-    }
     for (token, range) in RawToken::lexer(&document.text).spanned() {
         let Ok(RawToken::Lower(text) | RawToken::Upper(text)) = token else { continue };
-        let is_declaration = target.file == 0 && target.span.start as usize == range.start;
-        if text != name || is_declaration {
+        if text != target.name {
             continue;
         }
-        let same = resolve(analysis, range.start)
-            .is_some_and(|(other, _)| other.file == target.file && other.span == target.span);
-        if same {
+        let Some((found, _)) = resolve(analysis, range.start) else { continue };
+        let Some(file) = analysis.files.get(found.file) else { continue };
+        let is_declaration = found.file == 0 && found.span.start as usize == range.start;
+        let same = found.span == target.span && normalize(Path::new(&file.key)) == target.file;
+        if same && !is_declaration {
             let range = range_in(&document.text, range.start, range.end);
             locations.push(Location { uri: document_uri.clone(), range });
         }
     }
-    Some(locations)
+    locations
 }
 
 /// The edits that rename the local name at `offset` (a parameter or a bound name) everywhere in
@@ -377,14 +415,15 @@ pub fn rename(
     offset: usize,
     new_name: &str,
 ) -> Option<WorkspaceEdit> {
-    let (target, _) = resolve(analysis, offset)?;
+    let target = reference_target(analysis, offset)?;
     let mut lexed = RawToken::lexer(new_name);
     let valid = matches!(lexed.next(), Some(Ok(RawToken::Lower(_)))) && lexed.next().is_none();
     if !target.local || !valid {
         return None;
     }
-    let edits = references(analysis, document_uri, offset, true)?
+    let edits = definition(analysis, document_uri, offset)
         .into_iter()
+        .chain(references_in(analysis, document_uri, &target))
         .filter(|location| &location.uri == document_uri)
         .map(|location| TextEdit { range: location.range, new_text: new_name.to_string() })
         .collect();

@@ -1,7 +1,9 @@
-//! The types of the local names of the document's functions, read from the typed program: every
-//! parameter, ability and name bound by a statement, with the span the checker gives it.
+//! The types the checker gave the document's functions, read from the typed program: every
+//! parameter, ability and name bound by a statement, and every expression, each with the span
+//! the checker gives it.
 
-use aqua_typecheck::tast::{Binding, Block, Program, ResultTarget, Stmt, StmtKind};
+use aqua_typecheck::tast::{Binding, Block, Expr, ExprKind, Program, ResultTarget, Stmt, StmtKind};
+use aqua_typecheck::types::Type;
 
 /// The type the checker gave a local name of the document.
 #[derive(Debug, Clone)]
@@ -14,74 +16,169 @@ pub struct LocalType {
     pub ty: String,
 }
 
-/// The locals of every function defined in the document (file 0).
-pub fn of_document(program: &Program) -> Vec<LocalType> {
-    let mut locals = Vec::new();
+/// The type the checker gave an expression of the document.
+#[derive(Debug, Clone)]
+pub struct ExprType {
+    /// Where the expression was written.
+    pub span: aqua_syntax::Span,
+    /// Its type.
+    pub ty: Type,
+}
+
+/// What the checker says about the document's functions.
+#[derive(Debug, Default)]
+pub struct DocumentTypes {
+    /// Parameters, abilities and bound names.
+    pub locals: Vec<LocalType>,
+    /// Every expression that checked, with its type.
+    pub exprs: Vec<ExprType>,
+}
+
+impl DocumentTypes {
+    /// The innermost checked expression around `offset`, if any.
+    pub fn expr_at(&self, offset: usize) -> Option<&ExprType> {
+        self.exprs
+            .iter()
+            .filter(|e| e.span.start as usize <= offset && offset < e.span.end as usize)
+            .min_by_key(|e| e.span.end - e.span.start)
+    }
+}
+
+/// The locals and expressions of every function defined in the document (file 0).
+pub fn of_document(program: &Program) -> DocumentTypes {
+    let mut types = DocumentTypes::default();
     for func in program.functions.iter().filter(|f| f.file == 0) {
-        func.params.iter().chain(&func.abilities).for_each(|b| push(&mut locals, b));
-        block(&func.body, &mut locals);
+        func.params.iter().chain(&func.abilities).for_each(|b| types.bind(b));
+        types.block(&func.body);
     }
-    locals
+    types
 }
 
-fn push(locals: &mut Vec<LocalType>, binding: &Binding) {
-    locals.push(LocalType {
-        name: binding.name.to_string(),
-        span: binding.span,
-        ty: binding.ty.to_string(),
-    });
-}
-
-fn block(block_: &Block, locals: &mut Vec<LocalType>) {
-    for stmt_ in &block_.stmts {
-        stmt(stmt_, locals);
+impl DocumentTypes {
+    fn bind(&mut self, binding: &Binding) {
+        self.locals.push(LocalType {
+            name: binding.name.to_string(),
+            span: binding.span,
+            ty: binding.ty.to_string(),
+        });
     }
-}
 
-fn stmt(stmt_: &Stmt, locals: &mut Vec<LocalType>) {
-    match &stmt_.kind {
-        StmtKind::Call { results, .. } => {
-            for result in results {
-                if let ResultTarget::Bind(binding) = result {
-                    push(locals, binding);
+    fn block(&mut self, block: &Block) {
+        for stmt in &block.stmts {
+            self.stmt(stmt);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match &stmt.kind {
+            StmtKind::Call { results, call } => {
+                self.expr(call);
+                for result in results {
+                    if let ResultTarget::Bind(binding) = result {
+                        self.bind(binding);
+                    }
                 }
             }
-        }
-        StmtKind::Assign { binding, .. } | StmtKind::DeclareStream(binding) => {
-            push(locals, binding)
-        }
-        StmtKind::Closure { binding, params, body, .. } => {
-            push(locals, binding);
-            params.iter().for_each(|b| push(locals, b));
-            block(body, locals);
-        }
-        StmtKind::On { body, .. } => block(body, locals),
-        StmtKind::For { pattern, body, .. } | StmtKind::ParSeq { pattern, body, .. } => {
-            pattern.iter().for_each(|b| push(locals, b));
-            block(body, locals);
-        }
-        StmtKind::If { then_block, else_block, .. } => {
-            block(then_block, locals);
-            else_block.iter().for_each(|b| block(b, locals));
-        }
-        StmtKind::Try { body, catch, otherwise } => {
-            block(body, locals);
-            if let Some((binding, catch_block)) = catch {
-                push(locals, binding);
-                block(catch_block, locals);
+            StmtKind::Assign { binding, value } => {
+                self.expr(value);
+                self.bind(binding);
             }
-            otherwise.iter().for_each(|b| block(b, locals));
+            StmtKind::DeclareStream(binding) => self.bind(binding),
+            StmtKind::Closure { binding, params, body, .. } => {
+                self.bind(binding);
+                params.iter().for_each(|b| self.bind(b));
+                self.block(body);
+            }
+            StmtKind::On { peer, via, body } => {
+                self.expr(peer);
+                via.iter().for_each(|e| self.expr(e));
+                self.block(body);
+            }
+            StmtKind::For { pattern, iterable, body, .. } => {
+                self.expr(iterable);
+                pattern.iter().for_each(|b| self.bind(b));
+                self.block(body);
+            }
+            StmtKind::ParSeq { pattern, iterable, peer, via, body } => {
+                self.expr(iterable);
+                pattern.iter().for_each(|b| self.bind(b));
+                self.expr(peer);
+                via.iter().for_each(|e| self.expr(e));
+                self.block(body);
+            }
+            StmtKind::If { cond, then_block, else_block } => {
+                self.expr(cond);
+                self.block(then_block);
+                else_block.iter().for_each(|b| self.block(b));
+            }
+            StmtKind::Try { body, catch, otherwise } => {
+                self.block(body);
+                if let Some((binding, catch_block)) = catch {
+                    self.bind(binding);
+                    self.block(catch_block);
+                }
+                otherwise.iter().for_each(|b| self.block(b));
+            }
+            StmtKind::Otherwise { attempt, fallback } => {
+                self.stmt(attempt);
+                self.block(fallback);
+            }
+            StmtKind::Par(branches) => branches.iter().for_each(|b| self.stmt(b)),
+            StmtKind::Co(inner) => self.stmt(inner),
+            StmtKind::Return(values) | StmtKind::Join(values) => {
+                values.iter().for_each(|e| self.expr(e))
+            }
+            StmtKind::ServiceId { id, .. } => self.expr(id),
+            StmtKind::Push { key, value, .. } => {
+                key.iter().for_each(|e| self.expr(e));
+                self.expr(value);
+            }
+            StmtKind::Error => {}
         }
-        StmtKind::Otherwise { attempt, fallback } => {
-            stmt(attempt, locals);
-            block(fallback, locals);
+    }
+
+    /// Records `expr` and everything in it; expressions that failed to check are left out.
+    fn expr(&mut self, expr: &Expr) {
+        if matches!(expr.ty, Type::Error) || matches!(expr.kind, ExprKind::Error) {
+            return;
         }
-        StmtKind::Par(branches) => branches.iter().for_each(|b| stmt(b, locals)),
-        StmtKind::Co(inner) => stmt(inner, locals),
-        StmtKind::Return(_)
-        | StmtKind::ServiceId { .. }
-        | StmtKind::Push { .. }
-        | StmtKind::Join(_)
-        | StmtKind::Error => {}
+        self.exprs.push(ExprType { span: expr.span, ty: expr.ty.clone() });
+        match &expr.kind {
+            ExprKind::Literal(_)
+            | ExprKind::Builtin(_)
+            | ExprKind::Const { .. }
+            | ExprKind::Local { .. }
+            | ExprKind::Func(_)
+            | ExprKind::Error => {}
+            ExprKind::Service { id, .. } => self.expr(id),
+            ExprKind::Call { callee, abilities, args } => {
+                self.expr(callee);
+                abilities.iter().chain(args).for_each(|e| self.expr(e));
+            }
+            ExprKind::Field { base, .. }
+            | ExprKind::Length(base)
+            | ExprKind::Bang { base, .. }
+            | ExprKind::Not(base) => self.expr(base),
+            ExprKind::Index { base, index } => {
+                self.expr(base);
+                self.expr(index);
+            }
+            ExprKind::Collection { elems, .. } => elems.iter().for_each(|e| self.expr(e)),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            ExprKind::MakeStruct { fields, .. } | ExprKind::MakeAbility { fields } => {
+                fields.iter().for_each(|(_, e)| self.expr(e))
+            }
+            ExprKind::Copy { base, fields } => {
+                self.expr(base);
+                fields.iter().for_each(|(_, e)| self.expr(e));
+            }
+            ExprKind::MapCall { map, args, .. } => {
+                self.expr(map);
+                args.iter().for_each(|e| self.expr(e));
+            }
+        }
     }
 }

@@ -74,13 +74,7 @@ impl Server {
             SignatureHelpRequest::METHOD => self.at_position(request, |open, offset, _| {
                 features::signature_help(&open.analysis, offset)
             }),
-            References::METHOD => {
-                let include =
-                    request.params["context"]["includeDeclaration"].as_bool() == Some(true);
-                self.at_position(request, |open, offset, uri| {
-                    features::references(&open.analysis, uri, offset, include)
-                })
-            }
+            References::METHOD => self.references(request),
             Rename::METHOD => {
                 let new_name = request.params["newName"].as_str().unwrap_or("").to_string();
                 self.at_position(request, |open, offset, uri| {
@@ -118,6 +112,56 @@ impl Server {
             Ok(value) => Response { id, result: Some(value), error: None },
             Err((code, message)) => Response::new_err(id, code as i32, message),
         }
+    }
+
+    /// Finds the references of the definition at a position: in every open document and in
+    /// every file on disk that the document loaded (those not open are checked for this); a
+    /// local's only in its own document.
+    fn references(&mut self, request: Request) -> Result<serde_json::Value, (ErrorCode, String)> {
+        let params: lsp_types::ReferenceParams = parse_params(request)?;
+        let position = params.text_document_position;
+        let uri = position.text_document.uri;
+        let Some(open) = self.open.get(&uri) else { return Ok(serde_json::Value::Null) };
+        let offset = open.document.offset(position.position);
+        let Some(target) = features::reference_target(&open.analysis, offset) else {
+            return Ok(serde_json::Value::Null);
+        };
+        let mut locations = Vec::new();
+        if params.context.include_declaration {
+            locations.extend(features::definition(&open.analysis, &uri, offset));
+        }
+        if target.local {
+            locations.extend(features::references_in(&open.analysis, &uri, &target));
+            return to_json(locations);
+        }
+        let mut uris: Vec<&Url> = self.open.keys().collect();
+        uris.sort();
+        for other in uris {
+            locations.extend(features::references_in(&self.open[other].analysis, other, &target));
+        }
+        let open_paths: HashMap<PathBuf, String> = self
+            .open
+            .values()
+            .map(|open| (normalize(&open.path), open.document.text().to_string()))
+            .collect();
+        let closed: Vec<(Url, PathBuf, String)> = open
+            .analysis
+            .files
+            .iter()
+            .skip(1)
+            .filter_map(|file| {
+                let path = normalize(Path::new(&file.key));
+                let file_uri = Url::from_file_path(&path).ok()?;
+                (!open_paths.contains_key(&path)).then(|| (file_uri, path, file.text.clone()))
+            })
+            .collect();
+        for (file_uri, path, text) in closed {
+            let document = Document::new(text);
+            let mut loader = Overlay { open: &open_paths, fallback: self.loader.as_mut() };
+            let analysis = analysis::analyse(&path, &document, &mut loader);
+            locations.extend(features::references_in(&analysis, &file_uri, &target));
+        }
+        to_json(locations)
     }
 
     /// Answers a request about a position in an open document (`null` for unknown documents).
