@@ -16,8 +16,6 @@ pub enum Doc<'a> {
     Line,
     /// Nothing when flat, a line break when the group breaks.
     SoftLine,
-    /// Text printed only when the group breaks (a trailing comma).
-    IfBreak(&'static str),
     /// Contents indented one level deeper after each of their line breaks.
     Indent(Vec<Doc<'a>>),
     /// Contents printed flat if they fit, otherwise broken.
@@ -71,12 +69,6 @@ pub fn print(doc: &Doc<'_>, layout: Layout, width: usize, out: &mut String) {
                 column += 1;
             }
             Doc::SoftLine => {}
-            Doc::IfBreak(text) => {
-                if mode == Mode::Break {
-                    out.push_str(text);
-                    column += text.len();
-                }
-            }
             Doc::Indent(docs) => push_all(&mut stack, level + step, mode, docs),
             Doc::Concat(docs) => push_all(&mut stack, level, mode, docs),
             Doc::Group(docs) => {
@@ -118,11 +110,6 @@ fn fits(docs: &[Doc<'_>], rest: &[(usize, Mode, &Doc<'_>)], mut remaining: isize
             Doc::Line | Doc::SoftLine if mode == Mode::Break => return true,
             Doc::Line => remaining -= 1,
             Doc::SoftLine => {}
-            Doc::IfBreak(text) => {
-                if mode == Mode::Break {
-                    remaining -= text.len() as isize;
-                }
-            }
             Doc::Indent(docs) | Doc::Concat(docs) | Doc::Group(docs) => {
                 pending.extend(docs.iter().rev().map(|d| (mode, d)));
             }

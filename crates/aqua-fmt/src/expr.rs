@@ -3,8 +3,8 @@
 //! Operators get one space on each side, commas one space after. Parentheses the author wrote
 //! around an expression are kept (one pair), and parentheses the tree needs to read back the same
 //! way are added, so the printed text always parses to the same tree. Argument, parameter and
-//! collection lists are groups: they break one item per line, with a trailing comma, when the
-//! line would be too long.
+//! collection lists are groups: they break one item per line (no trailing comma) when the line
+//! would be too long.
 
 use std::borrow::Cow;
 
@@ -190,7 +190,8 @@ fn literal_doc(literal: &Literal) -> Doc<'_> {
     }
 }
 
-/// A bracketed, comma-separated list that breaks one item per line with a trailing comma.
+/// A bracketed, comma-separated list that breaks one item per line. No trailing comma: Fluence's
+/// compiler rejects one, and formatted files must still compile there.
 pub fn list<'a>(open: &'a str, items: Vec<Doc<'a>>, close: &'a str) -> Doc<'a> {
     if items.is_empty() {
         return Doc::Concat(vec![Doc::text(open), Doc::text(close)]);
@@ -205,7 +206,6 @@ pub fn list<'a>(open: &'a str, items: Vec<Doc<'a>>, close: &'a str) -> Doc<'a> {
             inner.push(Doc::Line);
         }
     }
-    inner.push(Doc::IfBreak(","));
     Doc::Group(vec![Doc::text(open), Doc::Indent(inner), Doc::SoftLine, Doc::text(close)])
 }
 

@@ -24,16 +24,25 @@ pub use printer::{INDENT_WIDTH, MAX_WIDTH};
 
 /// Formats one source file, or returns its syntax errors (the text is then left as it is).
 pub fn format(src: &str) -> Result<String, Vec<SyntaxError>> {
+    format_with_width(src, MAX_WIDTH)
+}
+
+/// Formats one source file with lines that aim at `width` columns instead of [`MAX_WIDTH`].
+pub fn format_with_width(src: &str, width: usize) -> Result<String, Vec<SyntaxError>> {
     let parsed = aqua_syntax::parse(src);
     if !parsed.errors.is_empty() {
         return Err(parsed.errors);
     }
-    Ok(format_module(src, &parsed.module))
+    Ok(format_module_with_width(src, &parsed.module, width))
 }
 
 /// Formats a module parsed without errors from `src`.
 pub fn format_module(src: &str, module: &Module) -> String {
-    let mut printer = printer::Printer::new(src, trivia::Comments::of(src));
+    format_module_with_width(src, module, MAX_WIDTH)
+}
+
+fn format_module_with_width(src: &str, module: &Module, width: usize) -> String {
+    let mut printer = printer::Printer::new(src, trivia::Comments::of(src), width);
     item::module(&mut printer, module);
     printer.finish()
 }

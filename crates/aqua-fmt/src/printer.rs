@@ -39,18 +39,22 @@ pub struct Printer<'a> {
     /// Where the source of the last written line (or comment) ends.
     last_end: u32,
     depth: usize,
+    /// The column lines aim at.
+    width: usize,
     out: String,
 }
 
 impl<'a> Printer<'a> {
-    /// Starts printing `src`, whose comments are `comments`.
-    pub fn new(src: &'a str, comments: Comments) -> Printer<'a> {
+    /// Starts printing `src`, whose comments are `comments`, with lines that aim at `width`
+    /// columns.
+    pub fn new(src: &'a str, comments: Comments, width: usize) -> Printer<'a> {
         Printer {
             src,
             comments,
             next_comment: 0,
             last_end: 0,
             depth: 0,
+            width,
             out: String::with_capacity(src.len() + src.len() / 8),
         }
     }
@@ -81,7 +85,7 @@ impl<'a> Printer<'a> {
         } else {
             let level = self.depth * INDENT_WIDTH;
             let layout = doc::Layout { column: level + prefix.len(), level, step: INDENT_WIDTH };
-            doc::print(doc, layout, MAX_WIDTH, &mut self.out);
+            doc::print(doc, layout, self.width, &mut self.out);
         }
         self.end_line(end);
     }

@@ -32,6 +32,27 @@ fn every_repository_file_obeys_the_laws() {
 }
 
 #[test]
+fn broken_lists_have_no_trailing_comma() {
+    // Fluence's compiler rejects a comma before a closing bracket; a formatted file must still
+    // compile there. The narrow width breaks every list that has more than one item.
+    let mut broken_lists = 0;
+    for (name, src) in clean_files() {
+        let formatted = aqua_fmt::format_with_width(&src, 20).expect("a clean file formats");
+        let lines: Vec<&str> = formatted.lines().collect();
+        for pair in lines.windows(2) {
+            let closes = pair[1].trim_start().starts_with([')', ']']);
+            assert!(
+                !(closes && pair[0].trim_end().ends_with(',')),
+                "{name}: a trailing comma before `{}`",
+                pair[1].trim()
+            );
+            broken_lists += usize::from(closes);
+        }
+    }
+    assert!(broken_lists > 50, "expected many broken lists, found {broken_lists}");
+}
+
+#[test]
 fn files_with_syntax_errors_are_refused() {
     let broken: Vec<_> = common::repository_files()
         .into_iter()
