@@ -509,6 +509,8 @@ fn signatures_verified_before_do_not_let_forgeries_through() {
 // another peer's signed result to another place is caught before anything runs. Each case below
 // was accepted when signatures covered only the multiset of results: the receiver then ran on the
 // tampered trace and refused the honest data arriving later (20017), so the particle was stuck.
+// AquaVM 0.62.0 accepts all four (recorded in tools/aquavm-moved-results, summed up in
+// docs/differences.md).
 
 /// foo's data after running `script` and answering `answers` (call id → JSON result), one call
 /// at a time in order.
