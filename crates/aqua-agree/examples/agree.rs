@@ -1,0 +1,104 @@
+//! Checks many random programs against Fluence's toolchain and shrinks every disagreement:
+//! `cargo run -p aqua-agree --example agree -- --programs N --seed S [--show] [--no-shrink]`.
+//! Needs Node.js and `npm ci` in `tests/node`. `--record DIR/NAME` writes the (shrunk) program of
+//! the first disagreement as a regression case: `NAME.aqua`, `NAME.json` (its scenario with the
+//! reference compiler's AIR) and `NAME.expected.json` (AquaVM's run of it).
+
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
+
+#[path = "../tests/support/node.rs"]
+mod node;
+
+use aqua_agree::{Features, Outcome, check, generate, shrink::shrink};
+
+fn main() {
+    let mut programs = 100u64;
+    let mut seed = 0u64;
+    let (mut show, mut shrinking) = (false, true);
+    let mut record: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut number = || args.next().and_then(|v| v.parse().ok());
+        match arg.as_str() {
+            "--programs" => programs = number().expect("--programs N"),
+            "--seed" => seed = number().expect("--seed S"),
+            "--show" => show = true,
+            "--no-shrink" => shrinking = false,
+            "--record" => record = args.next(),
+            other => {
+                panic!("unknown argument {other}: --programs N --seed S [--show] [--no-shrink]")
+            }
+        }
+    }
+    if let Some(reason) = node::unavailable() {
+        eprintln!("cannot run: {reason}");
+        std::process::exit(2);
+    }
+    let mut reference = node::NodeReference::start().expect("the Node driver starts");
+    let (mut agreed, mut rejected, mut disagreed, mut calls) = (0, 0, 0, 0);
+    let started = std::time::Instant::now();
+    for seed in seed..seed + programs {
+        let program = generate(seed, Features::default());
+        if show {
+            println!("== seed {seed}\n{}", program.source());
+        }
+        match check(&program, &mut reference).expect("the reference answers") {
+            Outcome::Agree { calls: n } => {
+                agreed += 1;
+                calls += n;
+            }
+            Outcome::BothRejected { ours, theirs } => {
+                rejected += 1;
+                println!(
+                    "== seed {seed}: both compilers reject it (a generator bug)\nours: {ours:?}\nreference: {theirs:?}\n{}",
+                    program.source()
+                );
+            }
+            Outcome::Disagree(problems) => {
+                disagreed += 1;
+                println!("== seed {seed}: DISAGREE\n{}", problems.join("\n"));
+                if shrinking {
+                    let small = shrink(&program, &mut |candidate| {
+                        matches!(check(candidate, &mut reference), Ok(Outcome::Disagree(_)))
+                    });
+                    let problems = match check(&small, &mut reference) {
+                        Ok(Outcome::Disagree(problems)) => problems.join("\n"),
+                        other => format!("{other:?}"),
+                    };
+                    println!(
+                        "-- shrunk to {} statements:\n{}{problems}\n",
+                        small.size(),
+                        small.source()
+                    );
+                    if let Some(stem) = record.take() {
+                        write_case(&stem, &small, &mut reference);
+                    }
+                } else {
+                    println!("{}", program.source());
+                }
+            }
+        }
+    }
+    println!(
+        "{programs} programs from seed {seed}: {agreed} agree, {disagreed} disagree, {rejected} rejected by both; {calls} calls; {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    if disagreed + rejected > 0 {
+        std::process::exit(1);
+    }
+}
+
+/// Writes a regression case: the program, its scenario with the reference AIR, AquaVM's run.
+fn write_case(stem: &str, program: &aqua_agree::Program, reference: &mut node::NodeReference) {
+    use aqua_agree::Reference;
+    let source = program.source();
+    let compiled = reference.compile(&source).expect("the reference compiles");
+    let air = compiled.functions.get(aqua_agree::ENTRY).expect("the reference compiled main");
+    let scenario = aqua_agree::case::scenario(program, air);
+    let expected = reference.run(&scenario).expect("AquaVM runs");
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("JSON") + "\n";
+    std::fs::write(format!("{stem}.aqua"), source).expect("write the program");
+    std::fs::write(format!("{stem}.json"), pretty(&scenario)).expect("write the scenario");
+    std::fs::write(format!("{stem}.expected.json"), pretty(&expected)).expect("write the run");
+    println!("recorded {stem}.aqua, .json, .expected.json");
+}

@@ -1,0 +1,68 @@
+//! The simulated network a program runs on: the client (init peer), its relay and three peers,
+//! each answering the `Svc` functions of [`crate::generate::PRELUDE`] with its own mocked results
+//! (so where a call ran shows in its result), and the client's `getDataSrv` / `callbackSrv` /
+//! `errorHandlingSrv`.
+
+use serde_json::{Map, Value, json};
+
+use crate::program::{Given, Program};
+
+/// The peers, by name; the first is the init peer.
+pub const PEERS: &[&str] = &["client", "relay", "p1", "p2", "p3"];
+
+/// The scenario (the oracle's JSON format) that runs `air` for `program`.
+pub fn scenario(program: &Program, air: &str) -> Value {
+    json!({
+        "air": air,
+        "init_peer": PEERS[0],
+        "peers": PEERS,
+        "particle_id": "agree",
+        "timestamp": 1_700_000_000_000u64,
+        "ttl": 60_000,
+        "services": mocks(program),
+    })
+}
+
+/// Every mock: the client's services, then `Svc` and `Op` on every peer.
+pub fn mocks(program: &Program) -> Value {
+    let mut services = Map::new();
+    let mut put = |key: String, value: Value| {
+        services.insert(key, value);
+    };
+    put("client/getDataSrv/-relay-".into(), json!("$peer:relay"));
+    put("client/callbackSrv/response".into(), Value::Null);
+    put("client/errorHandlingSrv/error".into(), Value::Null);
+    for param in &program.params {
+        match &param.given {
+            Given::Data(value) => put(format!("client/getDataSrv/{}", param.name), value.clone()),
+            Given::Callback(value) => {
+                put(format!("client/callbackSrv/{}", param.name), value.clone())
+            }
+        }
+    }
+    put("*/op/noop".into(), Value::Null);
+    for (index, peer) in PEERS.iter().enumerate() {
+        let number = index as u64 + 1;
+        let mut mock = |function: &str, value: Value| {
+            services.insert(format!("{peer}/svc/{function}"), value);
+        };
+        mock("text", json!(format!("{peer}:{{arg0}}")));
+        mock("num", json!(number));
+        mock("flag", json!(index % 2 == 0));
+        mock("list", json!([format!("{peer}-a:{{arg0}}"), format!("{peer}-b")]));
+        mock(
+            "rec",
+            json!({"name": format!("{peer}:{{arg0}}"), "n": number * 10, "tags": ["{arg0}"]}),
+        );
+        mock("fail", json!({"$error": number, "message": format!("failed on {peer}: {{arg0}}")}));
+        // Fails on the client and on p1, succeeds elsewhere: `for … try` moves on to the next.
+        let flaky = if index == 0 || index == 2 {
+            json!({"$error": 7, "message": format!("flaky on {peer}")})
+        } else {
+            json!(format!("ok on {peer}: {{arg0}}"))
+        };
+        mock("flaky", flaky);
+        mock("sink", Value::Null);
+    }
+    Value::Object(services)
+}

@@ -1,0 +1,130 @@
+//! What "agree" means for four runs of one program: the reference compiler's AIR and ours, each
+//! on AquaVM and on our VM.
+//!
+//! - The same AIR on the two VMs: identical runs, i.e. the same calls in the same order (peer,
+//!   service, function, arguments, return code, result), the same failed steps with the same
+//!   messages, the same number of hops (both drivers deliver first in, first out and queue a
+//!   step's next peers in name order).
+//! - The two compilers' AIR on AquaVM: the same calls as a multiset, which includes the client's
+//!   result (`callbackSrv.response`), its error (`errorHandlingSrv.error`) and its callbacks.
+//!   Left out, because each compiler names its own variables: the `instruction` of an error object
+//!   (the failing AIR instruction's text), also where a message quotes an error object. The hops
+//!   and the order of calls on different peers may differ.
+
+use serde_json::Value;
+
+/// Differences between two runs of the same AIR on AquaVM (`theirs`) and on our VM (`ours`).
+pub fn same_air(which: &str, theirs: &Value, ours: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let empty = Vec::new();
+    let want = theirs["calls"].as_array().unwrap_or(&empty);
+    let got = ours["calls"].as_array().unwrap_or(&empty);
+    if let Some(index) = (0..want.len().max(got.len())).find(|&i| want.get(i) != got.get(i)) {
+        let show = |call: Option<&Value>| call.map_or("(none)".to_owned(), Value::to_string);
+        problems.push(format!(
+            "{which}: calls differ from call {index} on ({} on AquaVM, {} on ours)\n    AquaVM: {}\n    ours:   {}",
+            want.len(),
+            got.len(),
+            show(want.get(index)),
+            show(got.get(index))
+        ));
+    }
+    for field in ["errors", "hops"] {
+        if theirs[field] != ours[field] {
+            problems.push(format!(
+                "{which}: {field} differ\n    AquaVM: {}\n    ours:   {}",
+                theirs[field], ours[field]
+            ));
+        }
+    }
+    problems
+}
+
+/// Differences between the reference AIR's run and ours, both on AquaVM.
+pub fn across_compilers(theirs: &Value, ours: &Value) -> Vec<String> {
+    let (want, got) = (call_multiset(theirs), call_multiset(ours));
+    if want == got {
+        return Vec::new();
+    }
+    let missing: Vec<&String> = want.iter().filter(|c| !got.contains(c)).collect();
+    let extra: Vec<&String> = got.iter().filter(|c| !want.contains(c)).collect();
+    let lines =
+        |calls: &[&String]| calls.iter().map(|c| format!("\n      {c}")).collect::<String>();
+    vec![format!(
+        "our AIR on AquaVM: calls differ from the reference AIR's\n    only the reference's:{}\n    only ours:{}",
+        lines(&missing),
+        lines(&extra)
+    )]
+}
+
+/// A run's calls, comparable across compilers, sorted.
+pub fn call_multiset(summary: &Value) -> Vec<String> {
+    let calls = summary["calls"].as_array().into_iter().flatten();
+    let mut calls: Vec<String> = calls.map(|call| comparable(call).to_string()).collect();
+    calls.sort();
+    calls
+}
+
+/// A value with every error object's `instruction` removed, at any depth and where a message
+/// quotes an error object.
+pub fn comparable(value: &Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(comparable).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| key.as_str() != "instruction")
+                .map(|(key, value)| (key.clone(), comparable(value)))
+                .collect(),
+        ),
+        Value::String(text) => Value::String(without_quoted_instructions(text)),
+        other => other.clone(),
+    }
+}
+
+/// `text` without the `"instruction":"…"` members of the error objects it quotes (escaped or
+/// not).
+fn without_quoted_instructions(text: &str) -> String {
+    let mut out = text.to_owned();
+    for (open, quote) in [("\"instruction\":\"", "\""), ("\\\"instruction\\\":\\\"", "\\\"")] {
+        while let Some(start) = out.find(open) {
+            let value_start = start + open.len();
+            let Some(end) = closing_quote(&out[value_start..], quote) else { break };
+            let mut cut = value_start + end + quote.len();
+            if out[cut..].starts_with(',') {
+                cut += 1;
+            }
+            out.replace_range(start..cut, "");
+        }
+    }
+    out
+}
+
+/// Where the quoted value ends: the first `quote` not preceded by an escaping backslash.
+fn closing_quote(value: &str, quote: &str) -> Option<usize> {
+    let bytes = value.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        if value[index..].starts_with(quote) {
+            // `quote` itself may start with a backslash (`\"`): count the backslashes before it.
+            let backslashes = value[..index].bytes().rev().take_while(|&b| b == b'\\').count();
+            if backslashes % 2 == 0 {
+                return Some(index);
+            }
+        }
+        index += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_are_left_out_at_any_depth_and_in_quoted_errors() {
+        let value = serde_json::json!([{"message": "m", "instruction": "call a", "x": [
+            {"instruction": "b"}]}, "error {\"instruction\":\"call \\\"s\\\" x\",\"code\":1}"]);
+        let want = serde_json::json!([{"message": "m", "x": [{}]}, "error {\"code\":1}"]);
+        assert_eq!(comparable(&value), want);
+    }
+}

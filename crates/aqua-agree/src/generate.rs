@@ -1,0 +1,615 @@
+//! The generator: a seed gives one well-typed program. Every name in scope is tracked with its
+//! type, so each expression is built from what exists; blocks that scope their names (`if`, `try`,
+//! `for`, closures) forget them afterwards, `on` keeps them (as Aqua does).
+
+use serde_json::json;
+
+use crate::program::{Given, Param, Program, Stmt, print_block};
+use crate::rng::Rng;
+
+/// The declarations every program has: a struct, the mocked services (see
+/// [`crate::case::mocks`]) and an ability.
+pub const PRELUDE: &[&str] = &[
+    "data Rec:\n  name: string\n  n: u32\n  tags: []string",
+    "service Op(\"op\"):\n  noop()",
+    "service Svc(\"svc\"):\n  text(s: string) -> string\n  num(s: string) -> u32\n  \
+     flag(s: string) -> bool\n  list(s: string) -> []string\n  rec(s: string) -> Rec\n  \
+     fail(s: string) -> string\n  flaky(s: string) -> string\n  sink(s: string)",
+    "ability Ab:\n  f(s: string) -> string\n  k: string",
+];
+
+/// Which constructs the generator may use (all by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// `on … via …` blocks.
+    pub topology: bool,
+    /// `par`, `co` and `join`.
+    pub parallel: bool,
+    /// `for` in its forms.
+    pub loops: bool,
+    /// Streams, their writes and gates.
+    pub streams: bool,
+    /// `if`/`else`, `try`/`catch`/`otherwise`.
+    pub branches: bool,
+    /// Failing service calls.
+    pub errors: bool,
+    /// Closures, abilities, helper functions and callbacks.
+    pub arrows: bool,
+}
+
+impl Default for Features {
+    fn default() -> Features {
+        Features {
+            topology: true,
+            parallel: true,
+            loops: true,
+            streams: true,
+            branches: true,
+            errors: true,
+            arrows: true,
+        }
+    }
+}
+
+/// The value types the generator uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ty {
+    Str,
+    U32,
+    Bool,
+    StrArr,
+    OptStr,
+    Rec,
+    /// `*string`.
+    Stream,
+    /// `string -> string`.
+    Arrow,
+    /// The ability `Ab`.
+    Ability,
+    /// The error of a `catch`.
+    Error,
+}
+
+impl Ty {
+    fn aqua(self) -> &'static str {
+        match self {
+            Ty::Str => "string",
+            Ty::U32 => "u32",
+            Ty::Bool => "bool",
+            Ty::StrArr => "[]string",
+            Ty::OptStr => "?string",
+            Ty::Rec => "Rec",
+            Ty::Stream => "*string",
+            Ty::Arrow => "string -> string",
+            Ty::Ability => "Ab",
+            Ty::Error => "Error",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Var {
+    name: String,
+    ty: Ty,
+}
+
+/// Generates the program of `seed`.
+pub fn generate(seed: u64, features: Features) -> Program {
+    let mut generator = Generator {
+        rng: Rng::new(seed),
+        features,
+        vars: Vec::new(),
+        peers: vec!["p1", "p2", "p3", "INIT_PEER_ID", "HOST_PEER_ID"],
+        helpers: Vec::new(),
+        names: 0,
+        depth: 0,
+    };
+    generator.program()
+}
+
+struct Generator {
+    rng: Rng,
+    features: Features,
+    vars: Vec<Var>,
+    /// Peer expressions usable in `on` here.
+    peers: Vec<&'static str>,
+    /// Helper functions: name and whether it takes an arrow.
+    helpers: Vec<(String, bool)>,
+    names: usize,
+    depth: usize,
+}
+
+impl Generator {
+    fn program(&mut self) -> Program {
+        let mut decls: Vec<String> = PRELUDE.iter().map(|d| (*d).to_owned()).collect();
+        if self.features.arrows {
+            for index in 0..self.rng.below(3) {
+                decls.push(self.helper(index));
+            }
+        }
+        let mut params = vec![
+            peer_param("p1"),
+            peer_param("p2"),
+            peer_param("p3"),
+            Param { name: "x".into(), ty: "string".into(), given: Given::Data(json!("input")) },
+            Param {
+                name: "xs".into(),
+                ty: "[]string".into(),
+                given: Given::Data(json!(["a", "b", "c"])),
+            },
+        ];
+        self.bind("x", Ty::Str);
+        self.bind("xs", Ty::StrArr);
+        if self.features.arrows && self.rng.chance(50) {
+            params.push(Param {
+                name: "cb".into(),
+                ty: "string -> string".into(),
+                given: Given::Callback(json!("cb({arg0})")),
+            });
+            self.bind("cb", Ty::Arrow);
+        }
+        let mut body = Vec::new();
+        if self.features.streams {
+            for _ in 0..=self.rng.below(2) {
+                let name = self.fresh("s");
+                body.push(Stmt::Line(format!("{name}: *string")));
+                self.bind(&name, Ty::Stream);
+            }
+        }
+        let count = 2 + self.rng.below(6);
+        body.extend(self.block(count));
+        let returns = self.returns();
+        Program { decls, params, body, returns }
+    }
+
+    /// A helper function `hN(a: string, p: string[, g: string -> string]) -> string`.
+    fn helper(&mut self, index: usize) -> String {
+        let saved_peers = std::mem::replace(&mut self.peers, vec!["p", "INIT_PEER_ID"]);
+        let takes_arrow = self.rng.chance(40);
+        self.bind("a", Ty::Str);
+        let mut params = String::from("a: string, p: string");
+        if takes_arrow {
+            self.bind("g", Ty::Arrow);
+            params.push_str(", g: string -> string");
+        }
+        self.depth = 1;
+        let count = 1 + self.rng.below(3);
+        let mut body = self.block(count);
+        let result = self.str_expr();
+        body.push(Stmt::Line(format!("<- {result}")));
+        self.vars.clear();
+        self.depth = 0;
+        self.peers = saved_peers;
+        let name = format!("h{index}");
+        self.helpers.push((name.clone(), takes_arrow));
+        let mut text = format!("func {name}({params}) -> string:\n");
+        print_block(&body, 1, &mut text);
+        text
+    }
+
+    fn fresh(&mut self, prefix: &str) -> String {
+        self.names += 1;
+        format!("{prefix}{}", self.names)
+    }
+
+    fn bind(&mut self, name: &str, ty: Ty) {
+        self.vars.push(Var { name: name.to_owned(), ty });
+    }
+
+    fn of_type(&self, ty: Ty) -> Vec<String> {
+        self.vars.iter().filter(|v| v.ty == ty).map(|v| v.name.clone()).collect()
+    }
+
+    fn any_of(&mut self, ty: Ty) -> Option<String> {
+        let names = self.of_type(ty);
+        (!names.is_empty()).then(|| self.rng.pick(&names).clone())
+    }
+
+    /// `count` statements; names they bind stay in scope.
+    fn block(&mut self, count: usize) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for _ in 0..count {
+            out.extend(self.statement());
+        }
+        out
+    }
+
+    /// A block whose names are forgotten after it.
+    fn scoped(&mut self, count: usize) -> Vec<Stmt> {
+        let mark = self.vars.len();
+        self.depth += 1;
+        let body = self.block(count);
+        self.depth -= 1;
+        self.vars.truncate(mark);
+        body
+    }
+
+    /// A block that keeps its names (`on`).
+    fn nested(&mut self, count: usize) -> Vec<Stmt> {
+        self.depth += 1;
+        let body = self.block(count);
+        self.depth -= 1;
+        body
+    }
+
+    fn statement(&mut self) -> Vec<Stmt> {
+        let deep = self.depth >= 3;
+        let f = self.features;
+        loop {
+            let choice = self.rng.below(20);
+            let stmts = match choice {
+                0..=4 => self.call(),
+                5 => self.assign(),
+                6 if f.streams => self.stream_write(),
+                7 | 8 if f.topology && !deep => self.on_block(),
+                9 if f.parallel && !deep => self.par(),
+                10 if f.branches && !deep => self.if_else(),
+                11 if f.branches && !deep => self.try_catch(),
+                12 if f.loops && !deep => self.for_loop(),
+                13 if f.arrows && !deep => self.closure(),
+                14 if f.arrows => self.ability(),
+                15 if f.arrows => self.helper_call(),
+                16 if f.arrows => self.arrow_call(),
+                17 if f.parallel => self.join(),
+                18 if f.errors => self.failing_call(),
+                _ => None,
+            };
+            if let Some(stmts) = stmts {
+                return stmts;
+            }
+        }
+    }
+
+    fn call(&mut self) -> Option<Vec<Stmt>> {
+        let arg = self.str_expr();
+        let (function, ty) = *self.rng.pick(&[
+            ("text", Some(Ty::Str)),
+            ("text", Some(Ty::Str)),
+            ("num", Some(Ty::U32)),
+            ("flag", Some(Ty::Bool)),
+            ("list", Some(Ty::StrArr)),
+            ("rec", Some(Ty::Rec)),
+            ("sink", None),
+        ]);
+        let Some(ty) = ty else {
+            return Some(vec![Stmt::Line(format!("Svc.{function}({arg})"))]);
+        };
+        let name = self.fresh("v");
+        self.bind(&name, ty);
+        Some(vec![Stmt::Line(format!("{name} <- Svc.{function}({arg})"))])
+    }
+
+    fn failing_call(&mut self) -> Option<Vec<Stmt>> {
+        let arg = self.str_expr();
+        let function = if self.rng.chance(50) { "fail" } else { "flaky" };
+        let name = self.fresh("v");
+        self.bind(&name, Ty::Str);
+        Some(vec![Stmt::Line(format!("{name} <- Svc.{function}({arg})"))])
+    }
+
+    fn assign(&mut self) -> Option<Vec<Stmt>> {
+        let ty = *self.rng.pick(&[Ty::Str, Ty::U32, Ty::Bool, Ty::StrArr, Ty::OptStr, Ty::Rec]);
+        let value = self.expr(ty);
+        let name = self.fresh("v");
+        self.bind(&name, ty);
+        Some(vec![Stmt::Line(format!("{name} = {value}"))])
+    }
+
+    fn stream_write(&mut self) -> Option<Vec<Stmt>> {
+        let stream = self.any_of(Ty::Stream)?;
+        if self.rng.chance(40) {
+            let arg = self.str_expr();
+            return Some(vec![Stmt::Line(format!("{stream} <- Svc.text({arg})"))]);
+        }
+        let value = self.str_expr();
+        Some(vec![Stmt::Line(format!("{stream} <<- {value}"))])
+    }
+
+    fn peer(&mut self) -> &'static str {
+        let index = self.rng.below(self.peers.len());
+        self.peers[index]
+    }
+
+    fn on_head(&mut self) -> String {
+        let peer = self.peer();
+        if self.rng.chance(30) {
+            let via = self.peer();
+            format!("on {peer} via {via}")
+        } else {
+            format!("on {peer}")
+        }
+    }
+
+    fn on_block(&mut self) -> Option<Vec<Stmt>> {
+        let head = self.on_head();
+        let count = 1 + self.rng.below(3);
+        let body = self.nested(count);
+        Some(vec![Stmt::Block { head, body }])
+    }
+
+    fn par(&mut self) -> Option<Vec<Stmt>> {
+        if self.rng.chance(25) {
+            let head = format!("co {}", self.on_head());
+            let count = 1 + self.rng.below(2);
+            let body = self.scoped(count);
+            return Some(vec![Stmt::Block { head, body }]);
+        }
+        let mut out = Vec::new();
+        for index in 0..2 + self.rng.below(2) {
+            let on = self.on_head();
+            let head = if index == 0 { on } else { format!("par {on}") };
+            let count = 1 + self.rng.below(2);
+            let body = self.nested(count);
+            out.push(Stmt::Block { head, body });
+        }
+        Some(out)
+    }
+
+    fn join(&mut self) -> Option<Vec<Stmt>> {
+        if self.features.streams && self.rng.chance(30) {
+            let stream = self.any_of(Ty::Stream)?;
+            return Some(vec![Stmt::Line(format!("join {stream}[0]"))]);
+        }
+        let candidates: Vec<String> = self
+            .vars
+            .iter()
+            .filter(|v| matches!(v.ty, Ty::Str | Ty::U32 | Ty::Bool) && v.name.starts_with('v'))
+            .map(|v| v.name.clone())
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let name = self.rng.pick(&candidates).clone();
+        Some(vec![Stmt::Line(format!("join {name}"))])
+    }
+
+    fn if_else(&mut self) -> Option<Vec<Stmt>> {
+        let condition = self.bool_expr();
+        let count = 1 + self.rng.below(2);
+        let body = self.scoped(count);
+        let mut out = vec![Stmt::Block { head: format!("if {condition}"), body }];
+        if self.rng.chance(50) {
+            let count = 1 + self.rng.below(2);
+            let body = self.scoped(count);
+            out.push(Stmt::Block { head: "else".into(), body });
+        }
+        Some(out)
+    }
+
+    fn try_catch(&mut self) -> Option<Vec<Stmt>> {
+        let mut out = Vec::new();
+        let count = 1 + self.rng.below(2);
+        let mark = self.vars.len();
+        self.depth += 1;
+        let mut body = self.block(count);
+        if self.features.errors && self.rng.chance(60) {
+            body.extend(self.failing_call().unwrap_or_default());
+        }
+        self.depth -= 1;
+        self.vars.truncate(mark);
+        out.push(Stmt::Block { head: "try".into(), body });
+        match self.rng.below(3) {
+            0 => {
+                let name = self.fresh("e");
+                self.bind(&name, Ty::Error);
+                let count = 1 + self.rng.below(2);
+                let body = self.scoped(count);
+                self.vars.truncate(mark);
+                out.push(Stmt::Block { head: format!("catch {name}"), body });
+            }
+            1 => {
+                let count = 1 + self.rng.below(2);
+                let body = self.scoped(count);
+                out.push(Stmt::Block { head: "otherwise".into(), body });
+            }
+            _ => {}
+        }
+        Some(out)
+    }
+
+    fn for_loop(&mut self) -> Option<Vec<Stmt>> {
+        let mut sources = self.of_type(Ty::StrArr);
+        sources.extend(self.of_type(Ty::Stream));
+        sources.extend(self.of_type(Ty::OptStr));
+        if sources.is_empty() {
+            return None;
+        }
+        let source = self.rng.pick(&sources).clone();
+        let form = *self.rng.pick(&["", " par", " try"]);
+        let item = self.fresh("y");
+        let mark = self.vars.len();
+        self.bind(&item, Ty::Str);
+        self.depth += 1;
+        let count = 1 + self.rng.below(2);
+        let mut body = self.block(count);
+        if form == " try" && self.features.errors && self.rng.chance(50) {
+            body.insert(0, Stmt::Line(format!("Svc.flaky({item})")));
+        }
+        if form == " par" && self.rng.chance(60) {
+            let head = format!("on {}", self.peer());
+            let inner = std::mem::take(&mut body);
+            body.push(Stmt::Block { head, body: inner });
+        }
+        self.depth -= 1;
+        self.vars.truncate(mark);
+        Some(vec![Stmt::Block { head: format!("for {item} <- {source}{form}"), body }])
+    }
+
+    fn closure(&mut self) -> Option<Vec<Stmt>> {
+        let name = self.fresh("c");
+        let param = self.fresh("a");
+        let mark = self.vars.len();
+        self.bind(&param, Ty::Str);
+        self.depth += 1;
+        let count = 1 + self.rng.below(2);
+        let mut body = self.block(count);
+        let result = self.str_expr();
+        body.push(Stmt::Line(format!("<- {result}")));
+        self.depth -= 1;
+        self.vars.truncate(mark);
+        self.bind(&name, Ty::Arrow);
+        let detached = if self.rng.chance(30) { "func " } else { "" };
+        let head = format!("{name} = {detached}({param}: string) -> string");
+        // The closure is called at once: a block made only of closure definitions emits no AIR,
+        // and the reference compiler then runs the wrong branch of an `if` around it
+        // (docs/differences.md).
+        let mut out = vec![Stmt::Block { head, body }];
+        out.extend(self.arrow_call_of(name).unwrap_or_default());
+        Some(out)
+    }
+
+    fn ability(&mut self) -> Option<Vec<Stmt>> {
+        let arrow = self.any_of(Ty::Arrow)?;
+        let key = self.str_expr();
+        let name = format!("Ab{}", self.fresh(""));
+        self.bind(&name, Ty::Ability);
+        Some(vec![Stmt::Line(format!("{name} = Ab(f = {arrow}, k = {key})"))])
+    }
+
+    fn helper_call(&mut self) -> Option<Vec<Stmt>> {
+        if self.helpers.is_empty() {
+            return None;
+        }
+        let (helper, takes_arrow) = self.rng.pick(&self.helpers.clone()).clone();
+        let arg = self.str_expr();
+        let peer = self.peer();
+        let mut args = format!("{arg}, {peer}");
+        if takes_arrow {
+            args.push_str(&format!(", {}", self.any_of(Ty::Arrow)?));
+        }
+        let name = self.fresh("v");
+        self.bind(&name, Ty::Str);
+        Some(vec![Stmt::Line(format!("{name} <- {helper}({args})"))])
+    }
+
+    fn arrow_call(&mut self) -> Option<Vec<Stmt>> {
+        let mut callees = self.of_type(Ty::Arrow);
+        callees.extend(self.of_type(Ty::Ability).into_iter().map(|ab| format!("{ab}.f")));
+        if callees.is_empty() {
+            return None;
+        }
+        let callee = self.rng.pick(&callees).clone();
+        self.arrow_call_of(callee)
+    }
+
+    fn arrow_call_of(&mut self, callee: String) -> Option<Vec<Stmt>> {
+        let arg = self.str_expr();
+        let name = self.fresh("v");
+        self.bind(&name, Ty::Str);
+        Some(vec![Stmt::Line(format!("{name} <- {callee}({arg})"))])
+    }
+
+    fn returns(&mut self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for _ in 0..self.rng.below(4) {
+            let ty = *self.rng.pick(&[
+                Ty::Str,
+                Ty::Str,
+                Ty::U32,
+                Ty::Bool,
+                Ty::StrArr,
+                Ty::OptStr,
+                Ty::Rec,
+            ]);
+            let value = if self.features.streams && ty == Ty::StrArr && self.rng.chance(50) {
+                self.any_of(Ty::Stream).unwrap_or_else(|| self.expr(ty))
+            } else {
+                self.expr(ty)
+            };
+            out.push((value, ty.aqua().to_owned()));
+        }
+        out
+    }
+
+    fn expr(&mut self, ty: Ty) -> String {
+        match ty {
+            Ty::Str => self.str_expr(),
+            Ty::U32 => self.u32_expr(),
+            Ty::Bool => self.bool_expr(),
+            Ty::StrArr => self.arr_expr(),
+            Ty::OptStr => self.opt_expr(),
+            Ty::Rec => self.rec_expr(),
+            _ => self.str_expr(),
+        }
+    }
+
+    fn str_expr(&mut self) -> String {
+        let mut options: Vec<String> = self.of_type(Ty::Str);
+        options.extend(self.of_type(Ty::Rec).into_iter().map(|r| format!("{r}.name")));
+        options.extend(self.of_type(Ty::Ability).into_iter().map(|a| format!("{a}.k")));
+        options.extend(self.of_type(Ty::Error).into_iter().map(|e| format!("{e}.message")));
+        if options.is_empty() || self.rng.chance(20) {
+            return format!("\"t{}\"", self.rng.below(10));
+        }
+        self.rng.pick(&options).clone()
+    }
+
+    fn u32_expr(&mut self) -> String {
+        let mut options: Vec<String> = self.of_type(Ty::U32);
+        options.extend(self.of_type(Ty::Rec).into_iter().map(|r| format!("{r}.n")));
+        options.extend(self.of_type(Ty::StrArr).into_iter().map(|a| format!("{a}.length")));
+        if options.is_empty() || self.rng.chance(25) {
+            return self.rng.below(10).to_string();
+        }
+        let base = self.rng.pick(&options).clone();
+        if self.rng.chance(25) { format!("{base} + {}", self.rng.below(5)) } else { base }
+    }
+
+    fn bool_expr(&mut self) -> String {
+        match self.rng.below(4) {
+            0 => {
+                let (a, b) = (self.str_expr(), self.str_expr());
+                let op = if self.rng.chance(50) { "==" } else { "!=" };
+                format!("{a} {op} {b}")
+            }
+            1 => {
+                let (a, b) = (self.u32_expr(), self.u32_expr());
+                let op = *self.rng.pick(&[">", "<", ">=", "<=", "=="]);
+                format!("{a} {op} {b}")
+            }
+            2 => self.any_of(Ty::Bool).unwrap_or_else(|| "true".into()),
+            _ => (if self.rng.chance(50) { "true" } else { "false" }).into(),
+        }
+    }
+
+    fn arr_expr(&mut self) -> String {
+        let mut options: Vec<String> = self.of_type(Ty::StrArr);
+        options.extend(self.of_type(Ty::Rec).into_iter().map(|r| format!("{r}.tags")));
+        if options.is_empty() || self.rng.chance(30) {
+            // Never `[]`: an empty array literal cannot be assigned (both compilers reject it).
+            let items: Vec<String> = (0..=self.rng.below(2)).map(|_| self.str_expr()).collect();
+            return format!("[{}]", items.join(", "));
+        }
+        self.rng.pick(&options).clone()
+    }
+
+    fn opt_expr(&mut self) -> String {
+        match self.rng.below(3) {
+            0 => "nil".into(),
+            1 => format!("?[{}]", self.str_expr()),
+            _ => self.any_of(Ty::OptStr).unwrap_or_else(|| "nil".into()),
+        }
+    }
+
+    fn rec_expr(&mut self) -> String {
+        if let Some(rec) = self.any_of(Ty::Rec)
+            && self.rng.chance(50)
+        {
+            if self.rng.chance(50) {
+                return rec;
+            }
+            let name = self.str_expr();
+            return format!("{rec}.copy(name = {name})");
+        }
+        let (name, n, tags) = (self.str_expr(), self.u32_expr(), self.arr_expr());
+        format!("Rec(name = {name}, n = {n}, tags = {tags})")
+    }
+}
+
+fn peer_param(name: &str) -> Param {
+    Param {
+        name: name.into(),
+        ty: "string".into(),
+        given: Given::Data(json!(format!("$peer:{name}"))),
+    }
+}
