@@ -29,7 +29,7 @@ pub use diagnostics::render_plain;
 pub use document::{Segment, format_document, parse_scripts, split_scripts};
 pub use error::{AirSyntaxError, FormatError, LexError, LexErrorKind, ValidationError};
 pub use parser::{parse, parse_at};
-pub use printer::{print_compact, print_pretty, print_value};
+pub use printer::{MAX_INDENT, print_compact, print_pretty, print_value};
 pub use validate::validate;
 
 /// Parses and validates one script, returning the program or every error found.

@@ -3,8 +3,11 @@
 //! The pretty layout is the reference compiler's (`Air.show` in aqua-api 0.14.6): one space of
 //! indent per nesting level, leaves on one line, composite instructions with their children on
 //! the following lines and the closing parenthesis on its own line, a newline after every
-//! instruction, and two spaces before the target of `canon`. The compact layout prints the whole
-//! script on one line with single spaces. Both parse back to the same tree.
+//! instruction, and two spaces before the target of `canon`. Nesting deeper than [`MAX_INDENT`]
+//! levels (a long chain of `seq`) is indented by [`MAX_INDENT`] spaces only, so the output stays
+//! linear in the program where the reference's grows with the square of the chain. The compact
+//! layout prints the whole script on one line with single spaces. Both parse back to the same
+//! tree.
 //!
 //! The printer never fails and never checks validity; it must not escape strings (AIR has no
 //! escapes), so a string holding `"` cannot be printed faithfully.
@@ -16,18 +19,18 @@ use crate::ast::{
     Program, Value, ValueKind, Variable, VariableKind,
 };
 
+/// The deepest indentation of the pretty layout, in spaces: instructions nested deeper sit at
+/// this column. Every script nested less deeply is laid out exactly as the reference does.
+pub const MAX_INDENT: usize = 64;
+
 /// Prints a program in the reference compiler's indented layout, ending with a newline.
 pub fn print_pretty(program: &Program) -> String {
-    let mut printer = Printer { out: String::new(), pretty: true };
-    printer.instruction(&program.body, 0);
-    printer.out
+    Printer { out: String::new(), pretty: true }.program(&program.body)
 }
 
 /// Prints a program on one line, without a trailing newline.
 pub fn print_compact(program: &Program) -> String {
-    let mut printer = Printer { out: String::new(), pretty: false };
-    printer.instruction(&program.body, 0);
-    printer.out
+    Printer { out: String::new(), pretty: false }.program(&program.body)
 }
 
 /// Prints one value as it appears in a script, such as `x.$.a.[0]`.
@@ -54,10 +57,49 @@ struct Printer {
     pretty: bool,
 }
 
+/// One step of the walk: the walk keeps its own stack, so a chain of any length prints without
+/// deep recursion.
+enum Task<'p> {
+    /// Print an instruction nested `depth` levels deep.
+    Open(&'p Instruction, usize),
+    /// Close a composite instruction nested `depth` levels deep, after its children.
+    Close(usize),
+}
+
 impl Printer {
-    fn instruction(&mut self, instruction: &Instruction, depth: usize) {
+    fn program(mut self, body: &Instruction) -> String {
+        let mut tasks = vec![Task::Open(body, 0)];
+        while let Some(task) = tasks.pop() {
+            match task {
+                Task::Open(instruction, depth) => {
+                    let children = self.open(instruction, depth);
+                    if children.iter().all(Option::is_none) {
+                        self.close(None);
+                        continue;
+                    }
+                    if self.pretty {
+                        self.out.push('\n');
+                    }
+                    tasks.push(Task::Close(depth));
+                    let children = children.into_iter().rev().flatten();
+                    tasks.extend(children.map(|child| Task::Open(child, depth + 1)));
+                }
+                Task::Close(depth) => self.close(Some(depth)),
+            }
+        }
+        self.out
+    }
+
+    /// Writes an instruction up to its children, which it returns in order.
+    fn open<'p>(
+        &mut self,
+        instruction: &'p Instruction,
+        depth: usize,
+    ) -> [Option<&'p Instruction>; 2] {
         if self.pretty {
-            self.out.extend(std::iter::repeat_n(' ', depth));
+            self.indent(depth);
+        } else if depth > 0 {
+            self.out.push(' ');
         }
         self.out.push('(');
         self.out.push_str(instruction.keyword());
@@ -81,29 +123,7 @@ impl Printer {
                     None => {}
                 }
             }
-            Instruction::Canon(canon) => {
-                self.space_value(&canon.peer);
-                // The reference compiler puts two spaces before the target.
-                let gap = if self.pretty { "  " } else { " " };
-                match &canon.form {
-                    CanonForm::Stream { stream, canon } => {
-                        self.space_tagged("$", stream);
-                        self.out.push_str(gap);
-                        write_canon_name(&mut self.out, &canon.name, false);
-                    }
-                    CanonForm::Map { map, canon } => {
-                        self.space_tagged("%", map);
-                        self.out.push_str(gap);
-                        self.out.push_str("#%");
-                        self.out.push_str(&canon.name);
-                    }
-                    CanonForm::MapToScalar { map, scalar } => {
-                        self.space_tagged("%", map);
-                        self.out.push_str(gap);
-                        self.out.push_str(&scalar.name);
-                    }
-                }
-            }
+            Instruction::Canon(canon) => self.canon_body(&canon.peer, &canon.form),
             Instruction::Ap(ap) => {
                 self.space_value(&ap.argument);
                 match &ap.result {
@@ -119,13 +139,13 @@ impl Printer {
                 self.space_tagged("%", &ap.map);
             }
             Instruction::Seq(pair) | Instruction::Par(pair) | Instruction::Xor(pair) => {
-                self.children(&[&pair.left, &pair.right], depth);
+                return [Some(&pair.left), Some(&pair.right)];
             }
             Instruction::Null(_) | Instruction::Never(_) => {}
             Instruction::New(new) => {
                 self.out.push(' ');
                 write_variable(&mut self.out, &new.variable);
-                self.children(&[&new.body], depth);
+                return [Some(&new.body), None];
             }
             Instruction::Fail(fail) => self.fail_body(&fail.kind),
             Instruction::Fold(fold) => {
@@ -135,17 +155,23 @@ impl Printer {
                     FoldIterable::StreamMap(name) => self.space_tagged("%", name),
                 }
                 self.space_tagged("", &fold.iterator);
-                match &fold.last {
-                    Some(last) => self.children(&[&fold.body, last], depth),
-                    None => self.children(&[&fold.body], depth),
-                }
+                return [Some(&fold.body), fold.last.as_ref()];
             }
             Instruction::Next(next) => self.space_tagged("", &next.iterator),
             Instruction::Match(match_) | Instruction::Mismatch(match_) => {
                 self.space_value(&match_.left);
                 self.space_value(&match_.right);
-                self.children(&[&match_.body], depth);
+                return [Some(&match_.body), None];
             }
+        }
+        [None, None]
+    }
+
+    /// Writes the closing parenthesis: on its own line at the instruction's indentation after
+    /// children (`Some(depth)`), right after the instruction's last word for a leaf (`None`).
+    fn close(&mut self, children_of: Option<usize>) {
+        if let (true, Some(depth)) = (self.pretty, children_of) {
+            self.indent(depth);
         }
         self.out.push(')');
         if self.pretty {
@@ -153,20 +179,33 @@ impl Printer {
         }
     }
 
-    /// Prints child instructions, then the indentation of the closing parenthesis.
-    fn children(&mut self, children: &[&Instruction], depth: usize) {
-        if self.pretty {
-            self.out.push('\n');
-            for child in children {
-                self.instruction(child, depth + 1);
+    fn canon_body(&mut self, peer: &Value, form: &CanonForm) {
+        self.space_value(peer);
+        // The reference compiler puts two spaces before the target.
+        let gap = if self.pretty { "  " } else { " " };
+        match form {
+            CanonForm::Stream { stream, canon } => {
+                self.space_tagged("$", stream);
+                self.out.push_str(gap);
+                write_canon_name(&mut self.out, &canon.name, false);
             }
-            self.out.extend(std::iter::repeat_n(' ', depth));
-        } else {
-            for child in children {
-                self.out.push(' ');
-                self.instruction(child, depth + 1);
+            CanonForm::Map { map, canon } => {
+                self.space_tagged("%", map);
+                self.out.push_str(gap);
+                self.out.push_str("#%");
+                self.out.push_str(&canon.name);
+            }
+            CanonForm::MapToScalar { map, scalar } => {
+                self.space_tagged("%", map);
+                self.out.push_str(gap);
+                self.out.push_str(&scalar.name);
             }
         }
+    }
+
+    /// Writes the indentation of an instruction nested `depth` levels deep.
+    fn indent(&mut self, depth: usize) {
+        self.out.extend(std::iter::repeat_n(' ', depth.min(MAX_INDENT)));
     }
 
     fn fail_body(&mut self, kind: &FailKind) {

@@ -3,8 +3,9 @@
 
 use air_syntax::{
     Accessor, Ap, ApMap, ApResult, Call, CallOutput, Canon, CanonForm, Fail, FailKind, Fold,
-    FoldIterable, Instruction, Lens, Match, Name, New, Next, Pair, Program, Span, Value, ValueKind,
-    Variable, VariableKind, format_document, parse, print_compact, print_pretty, validate,
+    FoldIterable, Instruction, Lens, MAX_INDENT, Match, Name, New, Next, Pair, Program, Span,
+    Value, ValueKind, Variable, VariableKind, format_document, parse, print_compact, print_pretty,
+    validate,
 };
 use proptest::prelude::*;
 
@@ -233,6 +234,60 @@ fn instruction() -> impl Strategy<Value = Instruction> {
     })
 }
 
+/// Wraps `inner` in a `seq`, `par`, `xor` or `new` as chosen by `shape`: on the left of the pair
+/// (as the code generator nests a long `seq` chain) or on the right.
+fn wrap(inner: Instruction, leaf: Instruction, shape: u8) -> Instruction {
+    let (left, right) = if shape & 4 == 0 { (inner, leaf) } else { (leaf, inner) };
+    let pair = Box::new(Pair { left, right, span: Span::DUMMY });
+    match shape % 4 {
+        0 => Instruction::Seq(pair),
+        1 => Instruction::Par(pair),
+        2 => Instruction::Xor(pair),
+        _ => Instruction::New(Box::new(New {
+            variable: Variable { kind: VariableKind::Stream, name: dummy("s".to_owned()) },
+            body: Instruction::Seq(pair),
+            span: Span::DUMMY,
+        })),
+    }
+}
+
+/// Chains nested from 60 to 400 levels deep: across the indentation cap of the pretty layout
+/// and within the parser's nesting limit.
+fn deep_chain() -> impl Strategy<Value = Instruction> {
+    (leaf(), prop::collection::vec((leaf(), any::<u8>()), 60..400)).prop_map(|(first, links)| {
+        links.into_iter().fold(first, |inner, (leaf, shape)| wrap(inner, leaf, shape))
+    })
+}
+
+/// A `seq` chain of `length` calls, as the code generator lowers a function of sequential calls.
+fn call_chain(length: usize) -> Program {
+    let call = parse(r#"(call %init_peer_id% ("op" "noop") [x] y)"#).unwrap().body;
+    let body = (1..length).fold(call.clone(), |inner, _| wrap(inner, call.clone(), 0));
+    Program { body }
+}
+
+#[test]
+fn deep_chains_print_in_linear_size() {
+    let sizes: Vec<usize> = [2_000, 4_000, 6_000]
+        .iter()
+        .map(|&length| print_pretty(&call_chain(length)).len())
+        .collect();
+    // Past the indentation cap every further call costs the same number of bytes.
+    assert_eq!(sizes[2] - sizes[1], sizes[1] - sizes[0], "sizes at 2k, 4k and 6k calls: {sizes:?}");
+    assert!(sizes[1] - sizes[0] < 2_000 * 300, "under 300 bytes a call: {sizes:?}");
+    let printed = print_pretty(&call_chain(8_000));
+    let widest = printed.lines().map(str::len).max().unwrap_or(0);
+    let call_width = r#"(call %init_peer_id% ("op" "noop") [x] y)"#.len();
+    assert_eq!(widest, MAX_INDENT + call_width, "the widest line is a call at the cap");
+}
+
+#[test]
+fn shallow_chains_keep_one_space_per_level() {
+    let printed = print_pretty(&call_chain(MAX_INDENT));
+    let deepest = printed.lines().map(|line| line.len() - line.trim_start().len()).max();
+    assert_eq!(deepest, Some(MAX_INDENT - 1));
+}
+
 /// Words and brackets that AIR scripts are made of, to build inputs that get past the lexer.
 fn air_soup() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -288,6 +343,14 @@ proptest! {
 
     #[test]
     fn pretty_layout_round_trips(body in instruction()) {
+        let program = Program { body };
+        let printed = print_pretty(&program);
+        let parsed = parse(&printed).map(|program| program.without_spans());
+        prop_assert_eq!(parsed, Ok(program), "{}", printed);
+    }
+
+    #[test]
+    fn deep_chains_round_trip_in_the_pretty_layout(body in deep_chain()) {
         let program = Program { body };
         let printed = print_pretty(&program);
         let parsed = parse(&printed).map(|program| program.without_spans());
