@@ -36,12 +36,15 @@ mod fold;
 mod lower;
 pub mod meta;
 pub mod names;
+pub mod source_map;
 mod wrapper;
 
-use aqua_typecheck::tast::{ExportTarget, FuncId, Program};
+use aqua_typecheck::tast::{ExportTarget, Func, FuncId, Program};
+use source_map::Construct;
 
 pub use error::LowerError;
 pub use meta::FunctionMeta;
+pub use source_map::SourceMap;
 
 /// Compiler options, as the reference's `CommonArgs`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,6 +66,8 @@ pub struct CompiledFunction {
     pub air: air_syntax::Program,
     /// Its description for clients.
     pub meta: FunctionMeta,
+    /// Where each instruction and generated name comes from in Aqua.
+    pub source_map: SourceMap,
 }
 
 /// Compiles every function the entry module exports, in export order.
@@ -85,10 +90,7 @@ pub fn compile_function(
 ) -> Result<CompiledFunction, LowerError> {
     let func = program.functions.get(id.0 as usize).ok_or(LowerError::Dangling("a function"))?;
     let args = func.params.iter().map(|p| wrapper::ScriptArg::Data(p.name.clone())).collect();
-    let mut lowerer = lower::Lowerer::new(program, options);
-    let body = lowerer.lower_script(func, args)?;
-    let meta = FunctionMeta::new(name, func, std::mem::take(&mut lowerer.services_used));
-    Ok(CompiledFunction { air: air_syntax::Program { body }, meta })
+    lower_function(program, func, name, args, options)
 }
 
 /// Compiles a call such as `greet(who, 3)` into a self-contained script, as the reference's
@@ -111,8 +113,23 @@ pub fn compile_call(
     if args.len() != func.params.len() {
         return Err(LowerError::BadCall(call.to_owned()));
     }
+    lower_function(program, func, &name, args, options)
+}
+
+/// The script of `func` with its arguments, its description and its source map.
+fn lower_function(
+    program: &Program,
+    func: &Func,
+    name: &str,
+    args: Vec<wrapper::ScriptArg>,
+    options: &Options,
+) -> Result<CompiledFunction, LowerError> {
     let mut lowerer = lower::Lowerer::new(program, options);
-    let body = lowerer.lower_script(func, args)?;
-    let meta = FunctionMeta::new(&name, func, std::mem::take(&mut lowerer.services_used));
-    Ok(CompiledFunction { air: air_syntax::Program { body }, meta })
+    let mut body = lowerer.lower_script(func, args)?;
+    // What no statement emitted is the calling convention around the function.
+    let convention =
+        source_map::Origin { file: func.file, span: func.span, construct: Construct::Function };
+    let source_map = std::mem::take(&mut lowerer.tagger).finish(&mut body, convention);
+    let meta = FunctionMeta::new(name, func, std::mem::take(&mut lowerer.services_used));
+    Ok(CompiledFunction { air: air_syntax::Program { body }, meta, source_map })
 }

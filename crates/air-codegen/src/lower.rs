@@ -9,7 +9,8 @@ pub(crate) mod topology;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use air_syntax::ast::{Accessor, FoldIterable, Instruction, Value, VariableKind};
+use air_syntax::ast::{Accessor, FoldIterable, Instruction, Value, ValueKind, VariableKind};
+use aqua_syntax::{FileId, Span};
 use aqua_typecheck::tast::{BinaryOp, Expr, ForMode};
 use aqua_typecheck::tast::{
     Binding, Block, ExprKind, FuncId, LocalId, Program, ResultTarget, ServiceDefId, Stmt, StmtKind,
@@ -22,6 +23,7 @@ use crate::build::{self, scalar};
 use crate::error::{LowerError, Result};
 use crate::lower::topology::Location;
 use crate::names::Names;
+use crate::source_map::{Construct, Origin, Tagger};
 
 /// What a local stands for while lowering.
 #[derive(Debug, Clone)]
@@ -81,6 +83,8 @@ pub(crate) struct Closure {
     pub captured: HashMap<LocalId, Bound>,
     /// Where it was defined (`None` for `func` closures, which run where they are called).
     pub location: Option<Vec<Location>>,
+    /// The file of its body.
+    pub file: FileId,
 }
 
 /// The locals of one function body being inlined, and what it returned.
@@ -122,6 +126,10 @@ pub(crate) struct Lowerer<'p> {
     pub services_used: BTreeSet<(String, Option<String>)>,
     /// Streams declared since the last scope boundary, to wrap in `new`.
     pub pending: Vec<(VariableKind, String)>,
+    /// The file of the code being lowered (inlining moves between files).
+    pub file: FileId,
+    /// The source map being built.
+    pub tagger: Tagger,
 }
 
 impl<'p> Lowerer<'p> {
@@ -144,7 +152,27 @@ impl<'p> Lowerer<'p> {
             depth_bound: None,
             services_used: BTreeSet::new(),
             pending: Vec::new(),
+            file: 0,
+            tagger: Tagger::default(),
         }
+    }
+
+    /// Tags what `out` holds (and was not tagged by something inside it) as coming from
+    /// `span` of the current file.
+    pub fn stamp(&mut self, out: &mut [Instruction], span: Span, construct: Construct) {
+        self.tagger.stamp(out, Origin { file: self.file, span, construct });
+    }
+
+    /// Records the Aqua name a local's AIR variable stands for, if it is a plain variable.
+    pub fn name_local(&mut self, binding: &Binding, bound: &Bound) {
+        let air_name = match bound {
+            Bound::Value(Value { kind: ValueKind::Scalar { name, lens: None }, .. })
+            | Bound::Value(Value { kind: ValueKind::CanonStream { name, lens: None }, .. })
+            | Bound::Stream(name)
+            | Bound::Map(name) => name,
+            _ => return,
+        };
+        self.tagger.name(air_name, &binding.name, self.file, binding.span);
     }
 
     /// The peer that runs calls here.
@@ -197,7 +225,21 @@ impl<'p> Lowerer<'p> {
         Ok(())
     }
 
+    /// Lowers one statement and tags what it emitted with it.
     fn lower_stmt(
+        &mut self,
+        frame: &mut Frame,
+        stmt: &Stmt,
+        out: &mut Vec<Instruction>,
+    ) -> Result<()> {
+        let before = out.len();
+        self.lower_stmt_kind(frame, stmt, out)?;
+        let emitted = out.get_mut(before..).unwrap_or_default();
+        self.stamp(emitted, stmt.span, construct_of(&stmt.kind));
+        Ok(())
+    }
+
+    fn lower_stmt_kind(
         &mut self,
         frame: &mut Frame,
         stmt: &Stmt,
@@ -207,6 +249,7 @@ impl<'p> Lowerer<'p> {
             StmtKind::Call { results, call } => self.lower_call_stmt(frame, results, call, out),
             StmtKind::Assign { binding, value } => {
                 let bound = self.lower_expr(frame, value, out, Some(&binding.name))?;
+                self.name_local(binding, &bound);
                 frame.locals.insert(binding.local, bound);
                 Ok(())
             }
@@ -232,6 +275,7 @@ impl<'p> Lowerer<'p> {
                     body: body.clone(),
                     captured: frame.locals.clone(),
                     location: (!detached).then(|| self.locations.clone()),
+                    file: self.file,
                 };
                 frame.locals.insert(binding.local, Bound::Arrow(Arrow::Closure(Rc::new(closure))));
                 Ok(())
@@ -334,6 +378,7 @@ impl<'p> Lowerer<'p> {
 
     fn declare_stream(&mut self, frame: &mut Frame, binding: &Binding) {
         let name = self.names.fresh(&binding.name);
+        self.tagger.name(&name, &binding.name, self.file, binding.span);
         let bound = match binding.ty {
             Type::StreamMap(_) => {
                 self.pending.push((VariableKind::StreamMap, name.clone()));
@@ -361,7 +406,10 @@ impl<'p> Lowerer<'p> {
         let ExprKind::Call { callee, abilities, args } = &call.kind else {
             return Err(LowerError::Kind { expected: "a call", found: "another expression" });
         };
+        let before = out.len();
         let results = self.lower_call(frame, callee, abilities, args, out, hint.as_ref())?;
+        let emitted = out.get_mut(before..).unwrap_or_default();
+        self.stamp(emitted, call.span, Construct::Call);
         let mut results = results.into_iter();
         for target in targets {
             match target {
@@ -369,6 +417,7 @@ impl<'p> Lowerer<'p> {
                     let bound = results
                         .next()
                         .ok_or(LowerError::Kind { expected: "a result", found: "no result" })?;
+                    self.name_local(binding, &bound);
                     frame.locals.insert(binding.local, bound);
                 }
                 ResultTarget::Push { stream, name } => {
@@ -462,6 +511,7 @@ impl<'p> Lowerer<'p> {
         let iterator = self.names.fresh(base);
         match pattern {
             [one] => {
+                self.tagger.name(&iterator, &one.name, self.file, one.span);
                 frame.locals.insert(one.local, Bound::Value(scalar(&iterator)));
             }
             [key, value] => {
@@ -640,6 +690,26 @@ impl<'p> Lowerer<'p> {
         let bound =
             *self.depth_bound.get_or_insert_with(|| crate::depth::inline_depth_bound(program));
         if self.depth > bound { Err(LowerError::TooDeep(bound)) } else { Ok(()) }
+    }
+}
+
+/// The construct a statement is, for the source map.
+fn construct_of(kind: &StmtKind) -> Construct {
+    match kind {
+        StmtKind::Call { .. } => Construct::Call,
+        StmtKind::DeclareStream(_) => Construct::Stream,
+        StmtKind::On { .. } => Construct::On,
+        StmtKind::For { .. } | StmtKind::ParSeq { .. } => Construct::For,
+        StmtKind::If { .. } => Construct::If,
+        StmtKind::Try { .. } | StmtKind::Otherwise { .. } => Construct::Try,
+        StmtKind::Par(_) | StmtKind::Co(_) => Construct::Par,
+        StmtKind::Join(_) => Construct::Join,
+        StmtKind::Assign { .. }
+        | StmtKind::Return(_)
+        | StmtKind::ServiceId { .. }
+        | StmtKind::Push { .. }
+        | StmtKind::Closure { .. }
+        | StmtKind::Error => Construct::Value,
     }
 }
 

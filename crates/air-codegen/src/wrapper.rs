@@ -27,6 +27,7 @@ impl Lowerer<'_> {
         func: &Func,
         args: Vec<ScriptArg>,
     ) -> Result<Instruction> {
+        self.file = func.file;
         let mut prologue = Vec::new();
         if !self.options.no_relay {
             prologue.push(fetch("-relay-", "-relay-"));
@@ -37,6 +38,7 @@ impl Lowerer<'_> {
                 ScriptArg::Literal(value) => Bound::Value(value),
                 ScriptArg::Data(name) => self.fetch_arg(&name, &param.ty, &mut prologue),
             };
+            self.name_local(param, &bound);
             frame.locals.insert(param.local, bound);
         }
         let mut body = prologue;

@@ -8,4 +8,5 @@ mod conformance;
 mod examples;
 mod semantics;
 mod size;
+mod source_maps;
 mod support;

@@ -11,7 +11,7 @@ pub fn data_dir() -> PathBuf {
 }
 
 /// Reads files from disk (tests only).
-struct FsLoader;
+pub struct FsLoader;
 
 impl SourceLoader for FsLoader {
     fn load(&mut self, path: &Path) -> Option<String> {

@@ -39,6 +39,10 @@ pub struct CallRecord {
     /// Whether the peer has no service with this id (not part of the oracle's shape).
     #[serde(skip)]
     pub unknown_service: bool,
+    /// The `call` instruction's span in the script (see `CallRequest::span`; not part of the
+    /// oracle's shape).
+    #[serde(skip)]
+    pub span: air_syntax::Span,
 }
 
 impl CallRecord {
@@ -160,6 +164,7 @@ pub fn handle_particle(
                 result: reply.result,
                 call_id: request.call_id,
                 unknown_service,
+                span: request.span,
             };
             if after_ms == 0 {
                 results.insert(call.call_id, call.call_result());

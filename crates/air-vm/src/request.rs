@@ -25,4 +25,7 @@ pub struct CallRequest {
     pub arguments: Vec<JValue>,
     /// Where each argument comes from (one per element for canon streams).
     pub tetraplets: Vec<Vec<Tetraplet>>,
+    /// The `call` instruction's span in the script: its place in the AIR text when the script
+    /// was parsed from text, so that a host can tell which instruction asked (source maps).
+    pub span: air_syntax::Span,
 }

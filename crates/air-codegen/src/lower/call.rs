@@ -152,13 +152,19 @@ impl Lowerer<'_> {
                 for (binding, value) in func.params.iter().zip(args) {
                     locals.insert(binding.local, value);
                 }
-                self.inline(locals, &func.body, None, out)
+                let caller = std::mem::replace(&mut self.file, func.file);
+                let results = self.inline(locals, &func.body, None, out);
+                self.file = caller;
+                results
             }
             Arrow::Closure(closure) => {
                 let mut locals = closure.captured.clone();
                 bind_params(&mut locals, &closure.params, args);
                 let location = closure.location.as_ref().and_then(|stack| stack.last().cloned());
-                self.inline(locals, &closure.body, location, out)
+                let caller = std::mem::replace(&mut self.file, closure.file);
+                let results = self.inline(locals, &closure.body, location, out);
+                self.file = caller;
+                results
             }
         }
     }

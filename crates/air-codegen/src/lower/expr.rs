@@ -14,6 +14,7 @@ use super::{Arrow, Bound, Frame, Lowerer};
 use crate::build::{self, scalar};
 use crate::error::{LowerError, Result};
 use crate::fold;
+use crate::source_map::Construct;
 
 /// The size a stream must reach before a gate opens: a literal or a computed value.
 enum GateSize {
@@ -43,7 +44,10 @@ impl Lowerer<'_> {
                 Ok(Bound::Service { service: *service, id: self.value_of(id, out)? })
             }
             ExprKind::Call { callee, abilities, args } => {
+                let before = out.len();
                 let results = self.lower_call(frame, callee, abilities, args, out, hint)?;
+                let emitted = out.get_mut(before..).unwrap_or_default();
+                self.stamp(emitted, expr.span, Construct::Call);
                 results.into_iter().next().ok_or(LowerError::Kind {
                     expected: "a result",
                     found: "an arrow without results",
@@ -59,14 +63,14 @@ impl Lowerer<'_> {
             }
             ExprKind::Index { base, index } => {
                 let base = self.lower_expr(frame, base, out, None)?;
-                self.index(frame, base, index, out)
+                self.index(frame, base, index, expr.span, out)
             }
             ExprKind::Bang { base, index } => {
                 let base = self.lower_expr(frame, base, out, None)?;
                 match base {
                     Bound::Stream(stream) => {
                         let size = GateSize::Known(i64::from(*index) + 1);
-                        self.gate(&stream, size, out)
+                        self.gate(&stream, size, expr.span, out)
                     }
                     other => {
                         let value = self.value_of(other, out)?;
@@ -220,11 +224,12 @@ impl Lowerer<'_> {
         frame: &mut Frame,
         base: Bound,
         index: &Expr,
+        span: aqua_syntax::Span,
         out: &mut Vec<Instruction>,
     ) -> Result<Bound> {
         if let Bound::Stream(stream) = base {
             let size = self.gate_size(frame, index, out)?;
-            return self.gate(&stream, size, out);
+            return self.gate(&stream, size, span, out);
         }
         let value = self.value_of(base, out)?;
         let index = self.lower_expr(frame, index, out, None)?;
@@ -280,7 +285,13 @@ impl Lowerer<'_> {
 
     /// The stream gate: waits until the stream has `size` elements, then reads element
     /// `size - 1` of a snapshot of them.
-    fn gate(&mut self, stream: &str, size: GateSize, out: &mut Vec<Instruction>) -> Result<Bound> {
+    fn gate(
+        &mut self,
+        stream: &str,
+        size: GateSize,
+        span: aqua_syntax::Span,
+        out: &mut Vec<Instruction>,
+    ) -> Result<Bound> {
         let peer = self.peer();
         let test = self.names.fresh(&format!("{stream}-test"));
         let item = self.names.fresh(&format!("{stream}-item"));
@@ -311,7 +322,9 @@ impl Lowerer<'_> {
             build::never(),
         );
         let gate = build::seq(fold, build::canon(peer, &test, &result_canon));
-        out.push(build::new(VariableKind::Stream, &test, gate));
+        let mut gate = [build::new(VariableKind::Stream, &test, gate)];
+        self.stamp(&mut gate, span, Construct::Join);
+        out.extend(gate);
         let accessor = match size {
             GateSize::Known(n) => Accessor::Index(
                 u32::try_from(n - 1).map_err(|_| LowerError::Literal(n.to_string()))?,

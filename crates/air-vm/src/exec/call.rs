@@ -58,7 +58,7 @@ impl<'p> Exec<'p, '_> {
                     }
                 }
             }
-            Some(_) | None if local => self.request(&target),
+            Some(_) | None if local => self.request(&target, call.span),
             Some(sent) => {
                 self.push_state(State::Call(sent));
                 self.join()
@@ -162,7 +162,7 @@ impl<'p> Exec<'p, '_> {
         Ok(())
     }
 
-    fn request(&mut self, target: &Target) -> ExecResult {
+    fn request(&mut self, target: &Target, span: air_syntax::Span) -> ExecResult {
         let args = target.args.as_deref().unwrap_or_default();
         self.last_call_id = self.last_call_id.wrapping_add(1);
         let call_id = self.last_call_id;
@@ -172,6 +172,7 @@ impl<'p> Exec<'p, '_> {
             function_name: target.tetraplet.function_name.clone(),
             arguments: args.iter().map(Resolved::to_json).collect(),
             tetraplets: args.iter().map(Resolved::tetraplets).collect(),
+            span,
         });
         let sender: Rc<str> = Rc::from(self.params.current_peer_id);
         self.push_state(State::Call(CallState::Sent { sender, call_id: Some(call_id) }));
