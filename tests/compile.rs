@@ -24,6 +24,44 @@ fn compile_writes_one_script_per_export_and_a_description() {
 }
 
 #[test]
+fn compile_writes_a_source_map_beside_each_script() {
+    let dir = out_dir("maps");
+    let source_path = data_file("aqua", "28-func-inlining.aqua");
+    let out = aqua(&["compile", &source_path, "-o", &dir.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let air = std::fs::read_to_string(dir.join("28-func-inlining.outer.air")).expect("the AIR");
+    let map = std::fs::read_to_string(dir.join("28-func-inlining.outer.air.map.json"))
+        .expect("the source map was written");
+    let map: serde_json::Value = serde_json::from_str(&map).expect("JSON");
+    assert_eq!(map["version"], 1);
+    assert_eq!(map["air"], "28-func-inlining.outer.air");
+    let source = std::fs::read_to_string(&source_path).expect("the Aqua file");
+    let sources = map["sources"].as_array().expect("sources");
+    assert!(sources[0].as_str().is_some_and(|s| s.ends_with("28-func-inlining.aqua")));
+    // Both calls of `Srv.call` (inlined twice, once inside `on peer`) come from the one line of
+    // `helper` that calls it; every entry's AIR span is an instruction of the text.
+    let instructions = map["instructions"].as_array().expect("instructions");
+    let span = |entry: &serde_json::Value, key: &str| {
+        let pair = entry[key].as_array().expect("a span");
+        pair[0].as_u64().unwrap() as usize..pair[1].as_u64().unwrap() as usize
+    };
+    let calls: Vec<&serde_json::Value> = instructions
+        .iter()
+        .filter(|entry| air[span(entry, "air")].contains("(\"srv\" \"call\")"))
+        .filter(|entry| entry["instruction"] == "call")
+        .collect();
+    assert_eq!(calls.len(), 2, "{map}");
+    for call in calls {
+        assert_eq!(&source[span(call, "span")], "Srv.call(s)");
+        assert_eq!((call["line"].as_u64(), call["construct"].as_str()), (Some(11), Some("call")));
+    }
+    for entry in instructions {
+        assert!(air[span(entry, "air")].starts_with('('), "{entry}");
+    }
+    assert_eq!(map["names"]["tmp-0"]["name"], "tmp");
+}
+
+#[test]
 fn compile_json_prints_functions_errors_and_warnings() {
     let out = aqua(&["compile", "--json", &data_file("aqua", "22-callbacks.aqua")]);
     assert!(out.status.success(), "{}", stderr(&out));

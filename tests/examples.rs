@@ -127,8 +127,12 @@ fn a_failure_nobody_catches_is_reported_with_its_peer() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let text = stderr(&out);
-    assert!(text.contains("error: the function failed on peer alice"), "{text}");
+    assert!(text.contains("error[X001]: the function failed on peer alice"), "{text}");
     assert!(text.contains("directory offline"), "{text}");
+    // The error that reached the client is the backup's call; the primary's, caught, is listed.
+    assert!(text.contains("examples/failover.aqua:16:16"), "{text}");
+    assert!(text.contains("warning[X002]: the call directory.find failed on peer alice"), "{text}");
+    assert!(text.contains("examples/failover.aqua:13:16"), "{text}");
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod fmt;
 mod lsp;
 mod node_suite;
 mod parse;
+mod run_messages;
 mod run_outputs;
 mod service;
 mod support;

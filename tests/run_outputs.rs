@@ -75,7 +75,9 @@ fn graph_marks_a_failure_and_the_run_still_exits_1() {
     let html = std::fs::read_to_string(&graph).expect("the graph is written for failed runs too");
     assert!(html.contains(r#"<text class="call failed""#), "the failed call is marked");
     assert!(html.contains("directory offline"));
-    assert!(html.contains("error: the function failed on peer alice"));
+    assert!(html.contains("error[X001]: the function failed on peer alice"));
+    // The failed call names its Aqua line.
+    assert!(html.contains("fails.aqua:10:10: Directory.find(key)"));
 }
 
 #[cfg(feature = "wasm")]

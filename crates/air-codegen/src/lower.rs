@@ -206,7 +206,7 @@ impl<'p> Lowerer<'p> {
             let mut out = Vec::new();
             this.lower_block(frame, block, &mut out).map(|()| out)
         });
-        Ok(wrap_new(declared, build::seq_all(out?)))
+        Ok(self.wrap_new(declared, build::seq_all(out?)))
     }
 
     /// Lowers the statements of a block into `out` (not a scope of its own).
@@ -334,7 +334,7 @@ impl<'p> Lowerer<'p> {
                     let mut first = Vec::new();
                     this.lower_stmt(frame, attempt, &mut first).map(|()| first)
                 });
-                let first = wrap_new(declared, build::seq_all(first?));
+                let first = self.wrap_new(declared, build::seq_all(first?));
                 out.push(build::xor(first, self.lower_scope(frame, fallback)?));
                 Ok(())
             }
@@ -666,6 +666,7 @@ impl<'p> Lowerer<'p> {
             Bound::Value(value) => Ok(value),
             Bound::Stream(stream) => {
                 let canon = self.names.fresh(&format!("{stream}-canon"));
+                self.tagger.alias(&canon, &stream);
                 out.push(build::canon(self.peer(), &stream, &canon));
                 Ok(build::canon_value(&canon))
             }
@@ -678,6 +679,27 @@ impl<'p> Lowerer<'p> {
             Bound::Ability(_) => Err(LowerError::Kind { expected: "data", found: "an ability" }),
             Bound::Service { .. } => Err(LowerError::Kind { expected: "data", found: "a service" }),
         }
+    }
+
+    /// `body` inside `new` for each declared stream, innermost last; each `new` comes from the
+    /// stream's declaration.
+    pub fn wrap_new(
+        &mut self,
+        declared: Vec<(VariableKind, String)>,
+        body: Instruction,
+    ) -> Instruction {
+        declared.into_iter().rev().fold(body, |body, (kind, name)| {
+            let mut new = build::new(kind, &name, body);
+            if let Some(declaration) = self.tagger.name_of(&name) {
+                let origin = Origin {
+                    file: declaration.file,
+                    span: declaration.span,
+                    construct: Construct::Stream,
+                };
+                self.tagger.stamp_one(&mut new, origin);
+            }
+            new
+        })
     }
 
     /// Guards inlining depth: deeper than the program allows is recursion the checker missed.
@@ -711,11 +733,6 @@ fn construct_of(kind: &StmtKind) -> Construct {
         | StmtKind::Closure { .. }
         | StmtKind::Error => Construct::Value,
     }
-}
-
-/// `body` inside `new` for each declared stream, innermost last.
-pub(crate) fn wrap_new(declared: Vec<(VariableKind, String)>, body: Instruction) -> Instruction {
-    declared.into_iter().rev().fold(body, |body, (kind, name)| build::new(kind, &name, body))
 }
 
 /// Whether a statement binds or pushes anything that code after it could read.

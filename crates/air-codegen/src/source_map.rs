@@ -36,11 +36,12 @@ pub enum Construct {
     Par,
     /// `try`, `catch`, `otherwise`.
     Try,
-    /// A stream or stream map declaration.
+    /// A stream or stream map declaration (the `new` that scopes it).
     Stream,
     /// An assignment, push or return.
     Value,
-    /// The calling convention around the exported function (arguments, response, errors).
+    /// The exported function itself: the calling convention around it (arguments, response,
+    /// errors) and what joins its statements (`seq` of a block).
     Function,
 }
 
@@ -192,6 +193,28 @@ impl Tagger {
         }
         if used {
             self.origins.push(origin);
+        }
+    }
+
+    /// Tags `instruction` itself (not what is below it) with `origin`, if it is untagged.
+    pub fn stamp_one(&mut self, instruction: &mut Instruction, origin: Origin) {
+        let span = span_mut(instruction);
+        if span.start != TAG {
+            *span = AirSpan { start: TAG, end: self.origins.len() as u32 };
+            self.origins.push(origin);
+        }
+    }
+
+    /// The Aqua name recorded for a generated name.
+    pub fn name_of(&self, air_name: &str) -> Option<&NameOrigin> {
+        self.names.get(air_name)
+    }
+
+    /// Records that `derived` (a canonicalization, a gate's variables) stands for what
+    /// `air_name` stands for.
+    pub fn alias(&mut self, derived: &str, air_name: &str) {
+        if let Some(origin) = self.names.get(air_name).cloned() {
+            self.names.entry(derived.to_owned()).or_insert(origin);
         }
     }
 

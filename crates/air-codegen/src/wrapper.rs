@@ -9,7 +9,7 @@ use smol_str::SmolStr;
 
 use crate::build::{self, scalar};
 use crate::error::{LowerError, Result};
-use crate::lower::{Arrow, Bound, Frame, Lowerer, wrap_new};
+use crate::lower::{Arrow, Bound, Frame, Lowerer};
 
 /// One argument of the script: fetched by name from `getDataSrv`, or a literal (`--call`).
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ impl Lowerer<'_> {
             ));
         }
         let declared = std::mem::take(&mut self.pending);
-        let body = wrap_new(declared, build::seq_all(body));
+        let body = self.wrap_new(declared, build::seq_all(body));
         let report = build::call(
             build::init_peer(),
             build::string("errorHandlingSrv"),

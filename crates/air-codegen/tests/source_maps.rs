@@ -12,8 +12,10 @@ use crate::support::{FsLoader, data_dir, example_stems};
 
 /// Every Aqua program of `tests/data/aqua` and `examples`.
 fn programs() -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> =
-        example_stems().iter().map(|stem| data_dir().join(format!("data/aqua/{stem}.aqua"))).collect();
+    let mut paths: Vec<PathBuf> = example_stems()
+        .iter()
+        .map(|stem| data_dir().join(format!("data/aqua/{stem}.aqua")))
+        .collect();
     let examples = data_dir().join("../examples");
     let mut workflows: Vec<PathBuf> = std::fs::read_dir(&examples)
         .expect("examples exists")

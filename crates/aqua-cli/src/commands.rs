@@ -1,6 +1,7 @@
 //! Dispatch from parsed arguments to the command that runs them.
 
 mod air;
+mod air_map;
 mod air_run;
 mod budget;
 mod check;

@@ -297,6 +297,9 @@ impl Lowerer<'_> {
         let item = self.names.fresh(&format!("{stream}-item"));
         let iter_canon = self.names.fresh(&format!("{stream}-iter"));
         let result_canon = self.names.fresh(&format!("{stream}-gate"));
+        for derived in [&test, &item, &iter_canon, &result_canon] {
+            self.tagger.alias(derived, stream);
+        }
         let size_value = match &size {
             GateSize::Known(n) => build::int(*n),
             GateSize::Computed(value) => value.clone(),

@@ -17,6 +17,7 @@ use codespan_reporting::diagnostic::Severity;
 use serde_json::{Map, Value as Json, json};
 
 use crate::cli::{ColorChoice, CompileArgs, CompileTarget};
+use crate::commands::air_map::{self, LocatedScript};
 use crate::commands::input::{FsLoader, Reported, collect_files, parse_constants};
 use crate::commands::report::Flat;
 use crate::render;
@@ -30,6 +31,8 @@ struct Output {
     /// Its client side, with an error for each export js-client cannot carry.
     client: ClientModule,
     client_errors: Vec<ClientError>,
+    /// The Aqua files it loaded, for its source maps.
+    files: aqua_syntax::SourceMap,
 }
 
 /// Runs `aqua compile`: exit 0 when everything compiled, 1 on errors, 2 for bad arguments.
@@ -145,7 +148,8 @@ fn lower(
         None => air_codegen::compile(&checked.program, options),
     }?;
     let (client, client_errors) = aqua_client::describe_lenient(&checked.program, &functions);
-    Ok(Output { relative: relative.to_owned(), functions, client, client_errors })
+    let files = checked.files.clone();
+    Ok(Output { relative: relative.to_owned(), functions, client, client_errors, files })
 }
 
 /// The input files with their place under OUT (see [`Output::relative`]). Two different files
@@ -218,8 +222,8 @@ fn json_report(outputs: &[Output], errors: &[Flat], warnings: &[Flat]) -> Json {
         "warnings": flat(warnings)})
 }
 
-/// Writes each output into its folder under `dir`: `<stem>.<function>.air` and
-/// `<stem>.meta.json` (air), `<stem>.ts` (ts), `<stem>.js` and `<stem>.d.ts` (js).
+/// Writes each output into its folder under `dir`: `<stem>.<function>.air`, its source map
+/// `<stem>.<function>.air.map.json` and `<stem>.meta.json` (air), `<stem>.ts` (ts), `<stem>.js` and `<stem>.d.ts` (js).
 fn write_outputs(dir: &Path, outputs: &[Output], target: CompileTarget) -> Result<(), String> {
     for output in outputs {
         let base = dir.join(&output.relative);
@@ -232,8 +236,17 @@ fn write_outputs(dir: &Path, outputs: &[Output], target: CompileTarget) -> Resul
             CompileTarget::Air => {
                 let mut meta = Map::new();
                 for function in &output.functions {
-                    let path = folder.join(format!("{stem}.{}.air", function.meta.name));
-                    write(&path, air_syntax::print_pretty(&function.air))?;
+                    let air = format!("{stem}.{}.air", function.meta.name);
+                    write(&folder.join(&air), air_syntax::print_pretty(&function.air))?;
+                    match LocatedScript::new(function) {
+                        Ok(located) => {
+                            let map = air_map::map_file(&located, &air, &output.files);
+                            let map = serde_json::to_string(&map).unwrap_or_default();
+                            write(&folder.join(format!("{air}.map.json")), map + "\n")?;
+                        }
+                        // An internal compiler error, but the script may still be of use.
+                        Err(error) => eprintln!("warning: no source map for `{air}`: {error}"),
+                    }
                     let description = describe(function, &output.client, false);
                     meta.insert(function.meta.name.clone(), description);
                 }

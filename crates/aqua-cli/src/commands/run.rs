@@ -7,6 +7,7 @@
 mod arguments;
 #[cfg(feature = "wasm")]
 mod declaration;
+mod explain;
 mod graph;
 mod progress;
 
@@ -15,12 +16,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use air_network::{
-    Client, Faults, Hop, MockService, Network, NetworkFile, RunOptions, RunReport, RunSettings,
+    CallRecord, Client, Faults, Hop, MockService, Network, NetworkFile, RunOptions, RunSettings,
     Script, ServiceSource, Stop,
 };
 use serde_json::Value as Json;
 
 use crate::cli::{ColorChoice, RunArgs};
+use crate::commands::air_map::LocatedScript;
 use crate::commands::input::{FsLoader, parse_constants};
 use crate::commands::{budget, legacy};
 use crate::render;
@@ -35,7 +37,7 @@ pub fn run(args: &RunArgs, color: ColorChoice) -> ExitCode {
         return code;
     }
     match prepare(args, color) {
-        Ok(prepared) => execute(args, prepared),
+        Ok(prepared) => execute(args, prepared, color),
         Err(code) => code,
     }
 }
@@ -47,6 +49,10 @@ struct Prepared {
     peers: Vec<(String, String)>,
     relay: String,
     script: Script,
+    /// The script as printed, with its source map.
+    located: LocatedScript,
+    /// The Aqua files of the program.
+    files: aqua_syntax::SourceMap,
     /// Whether the function has results, so that the client must get a response.
     has_results: bool,
     data: BTreeMap<String, Json>,
@@ -106,8 +112,26 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     let mut peers: Vec<(String, String)> =
         network.peers().map(|peer| (peer.name.clone(), peer.id.clone())).collect();
     peers.sort_by_key(|(name, _)| name != CLIENT);
-    let script = Script::from(compiled.air);
-    Ok(Prepared { network, peers, relay, script, has_results, data, settings, faults })
+    // The peers run the printed script parsed back: a call's span is then its place in the
+    // text, which the source map knows.
+    let located = LocatedScript::new(&compiled).map_err(|error| {
+        eprintln!("error: internal compiler error: {error}");
+        ExitCode::FAILURE
+    })?;
+    let script = Script::from(located.program.clone());
+    let files = checked.files;
+    Ok(Prepared {
+        network,
+        peers,
+        relay,
+        script,
+        located,
+        files,
+        has_results,
+        data,
+        settings,
+        faults,
+    })
 }
 
 /// Reports (and fails on) Aqua declarations that disagree with the Wasm components they name.
@@ -131,9 +155,19 @@ fn check_declarations(
     Ok(())
 }
 
-fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
-    let Prepared { mut network, peers, relay, script, has_results, data, settings, faults } =
-        prepared;
+fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
+    let Prepared {
+        mut network,
+        peers,
+        relay,
+        script,
+        located,
+        files,
+        has_results,
+        data,
+        settings,
+        faults,
+    } = prepared;
     let relay_id = network.id_of(&relay).unwrap_or_default().to_string();
     let mut options = run_options(args, &settings, faults);
     budget::apply(&args.budget, &mut options);
@@ -149,20 +183,32 @@ fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
         for (name, id) in &peers {
             eprintln!("  {name:<width$}  {id}");
         }
+        let place = |call: &CallRecord| {
+            located.origin(call.span).map(|origin| explain::place(&files, origin))
+        };
         for hop in &report.hops {
-            eprintln!("{}", describe_hop(hop));
+            eprintln!("{}", describe_hop(hop, &place));
         }
     }
+    let context =
+        explain::Context { script: &located, network: &network, report: &report, ttl: options.ttl };
     let outcome = match budget::exceeded(&args.budget, &report) {
-        Some(message) => Err(message),
-        None => outcome(&report, &network, has_results),
+        Some(message) => Err(Failure::Plain(message)),
+        None => outcome(&context, has_results),
     };
     if let Some(path) = &args.graph {
         let text = match &outcome {
             Ok(result) => format!("result: {result}"),
-            Err(message) => format!("error: {message}"),
+            Err(Failure::Plain(message)) => format!("error: {message}"),
+            Err(Failure::Explained(diagnostics)) => {
+                aqua_syntax::diagnostics::render_plain(&files, diagnostics)
+            }
         };
-        let caption = graph::Caption { call: &args.func, outcome: &text };
+        let origin = |call: &CallRecord| {
+            let origin = located.origin(call.span)?;
+            Some((explain::line(&files, origin), explain::place(&files, origin)))
+        };
+        let caption = graph::Caption { call: &args.func, outcome: &text, origin: &origin };
         let html = graph::render(&report, &peers, &caption);
         if let Err(error) = std::fs::write(path, html) {
             eprintln!("error: cannot write `{}`: {error}", path.display());
@@ -174,54 +220,54 @@ fn execute(args: &RunArgs, prepared: Prepared) -> ExitCode {
             println!("{}", pretty(&result));
             ExitCode::SUCCESS
         }
-        Err(message) => {
+        Err(Failure::Plain(message)) => {
             eprintln!("error: {message}");
-            if report.client.error().is_none()
-                && let Some(dropped) = report.hops.iter().rev().find(|h| h.dropped.is_some())
-            {
-                eprintln!("  last dropped particle: {}", describe_hop(dropped));
-            }
+            ExitCode::FAILURE
+        }
+        Err(Failure::Explained(diagnostics)) => {
+            render::emit(files.files(), &diagnostics, color);
             ExitCode::FAILURE
         }
     }
 }
 
-/// The function's result, or what went wrong, in one message.
-fn outcome(report: &RunReport, network: &Network, has_results: bool) -> Result<Json, String> {
+/// Why a run gave no result: a message, or the run's diagnostics in Aqua terms.
+enum Failure {
+    Plain(String),
+    Explained(Vec<codespan_reporting::diagnostic::Diagnostic<usize>>),
+}
+
+/// The function's result, or what went wrong: the client's error or why no result came, then
+/// the failed calls and interpreter errors of the run.
+fn outcome(context: &explain::Context<'_>, has_results: bool) -> Result<Json, Failure> {
+    let report = context.report;
+    let mut diagnostics = Vec::new();
+    let mut reported = None;
     if let Some(error) = report.client.error() {
         let error = error.first().cloned().unwrap_or(Json::Null);
-        let peer = error
-            .get("peer_id")
-            .and_then(Json::as_str)
-            .map(|id| network.name_of(id).unwrap_or(id).to_string());
-        let message = error.get("message").and_then(Json::as_str).unwrap_or("unknown error");
-        return Err(format!(
-            "the function failed on peer {}: {message}",
-            peer.as_deref().unwrap_or("?")
-        ));
+        let (diagnostic, origin) = explain::client_error(context, &error);
+        diagnostics.push(diagnostic);
+        reported = origin;
+    } else {
+        match report.client.response() {
+            Some([one]) => return Ok(one.clone()),
+            Some(many) => return Ok(Json::Array(many.to_vec())),
+            // A function without results sends no response: finishing without an error is
+            // success.
+            None if report.stop == Stop::Done && !has_results => return Ok(Json::Null),
+            None => diagnostics.push(explain::no_result(context)),
+        }
     }
-    match report.client.response() {
-        Some([one]) => Ok(one.clone()),
-        Some(many) => Ok(Json::Array(many.to_vec())),
-        // A function without results sends no response: finishing without an error is success.
-        None if report.stop == Stop::Done && !has_results => Ok(Json::Null),
-        None => Err(format!(
-            "no result: {}",
-            match report.stop {
-                Stop::Done => "the particle stopped before reaching the client again",
-                Stop::TtlExpired => "the particle's TTL expired",
-                Stop::StepLimit => "the run took too many steps",
-                Stop::InstructionBudget => "the run spent its instruction budget",
-            }
-        )),
-    }
+    diagnostics.extend(explain::failed_calls(context, reported));
+    diagnostics.extend(explain::interpreter_errors(context));
+    Err(Failure::Explained(diagnostics))
 }
 
 fn pretty(value: &Json) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
-fn describe_hop(hop: &Hop) -> String {
+fn describe_hop(hop: &Hop, place: &dyn Fn(&CallRecord) -> Option<String>) -> String {
     let from = hop.from.as_deref().unwrap_or("(start)");
     let mut text = format!("[{:>5} ms] {from} -> {}", hop.at, hop.to);
     if let Some(why) = hop.dropped {
@@ -235,6 +281,9 @@ fn describe_hop(hop: &Hop) -> String {
             "\n    {}.{}({args}) {status} {}",
             call.service, call.function, call.result
         ));
+        if let Some(place) = place(call) {
+            text.push_str(&format!("\n      at {place}"));
+        }
     }
     for error in &hop.errors {
         text.push_str(&format!("\n    interpreter error {}: {}", error.ret_code, error.message));

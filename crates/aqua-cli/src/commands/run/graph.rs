@@ -24,8 +24,11 @@ const MAX_CALL_CHARS: usize = 48;
 pub struct Caption<'a> {
     /// The call, as written on the command line.
     pub call: &'a str,
-    /// The function's result, or the error, as one line.
+    /// The function's result, or what went wrong (the messages of the run, several lines).
     pub outcome: &'a str,
+    /// The Aqua line of a call and its place (`file:line:column: code`), if the source map
+    /// knows them.
+    pub origin: &'a dyn Fn(&air_network::CallRecord) -> Option<(usize, String)>,
 }
 
 /// Renders a run as an HTML page. `peers` gives each peer's name and id, client first.
@@ -34,7 +37,7 @@ pub fn render(report: &RunReport, peers: &[(String, String)], caption: &Caption<
     let mut rows = String::new();
     let mut y = HEADER + 30;
     for hop in &report.hops {
-        y = draw_hop(&mut rows, hop, &lanes, y);
+        y = draw_hop(&mut rows, hop, &lanes, caption, y);
     }
     let height = y + 30;
     // Room on the right for the calls listed under the last column.
@@ -149,7 +152,7 @@ impl Lanes {
 }
 
 /// Draws one delivery at height `y` and returns the height below it.
-fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, y: usize) -> usize {
+fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, caption: &Caption<'_>, y: usize) -> usize {
     let to = lanes.x(lanes.index(&hop.to));
     let from = hop.from.as_deref().map(|name| lanes.x(lanes.index(name)));
     let class = if hop.dropped.is_some() { "hop dropped" } else { "hop" };
@@ -182,13 +185,19 @@ fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, y: usize) -> usize {
     let mut y = y + LINE + 4;
     let left = to.saturating_sub(COLUMN / 2) + 8;
     for call in hop.calls.iter().take(MAX_CALLS) {
-        let full = describe_call(call);
+        let mut full = describe_call(call);
+        let mut short = shorten(&full, MAX_CALL_CHARS);
+        // The Aqua line of the call: in the tooltip, and as a side note after the call.
+        if let Some((line, place)) = (caption.origin)(call) {
+            full = format!("{full}\n{place}");
+            short = format!("{short} · line {line}");
+        }
         let class = if call.ret_code == 0 { "call" } else { "call failed" };
         let _ = write!(
             svg,
             r#"<text class="{class}" x="{left}" y="{y}"><title>{}</title>{}</text>"#,
             escape(&full),
-            escape(&shorten(&full, MAX_CALL_CHARS)),
+            escape(&short),
         );
         y += LINE;
     }

@@ -1,0 +1,81 @@
+//! What `aqua run` says when a run goes wrong: every message names the Aqua file, line and
+//! column and shows the code as `aqua check` does (X001–X005 of `docs/diagnostics.md`). The
+//! programs and networks are in `tests/data/run/`; the binary runs from the repository root so
+//! that the rendered paths are relative and the snapshots portable.
+
+use std::process::{Command, Output};
+
+use crate::support::{stderr, stdout, temp_file};
+
+/// Runs `aqua run` from the repository root.
+fn run(file: &str, call: &str, data: &str, network: &str, more: &[&str]) -> Output {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let file = format!("tests/data/run/{file}");
+    let network = format!("tests/data/run/{network}");
+    let mut args = vec!["run", &file, "-f", call, "--data", data, "--network", &network];
+    args.extend_from_slice(more);
+    Command::new(env!("CARGO_BIN_EXE_aqua"))
+        .current_dir(root)
+        .args(&args)
+        .output()
+        .expect("the aqua binary runs")
+}
+
+const SENSORS: &str = r#"{"a": "alice", "b": "bob", "c": "carol"}"#;
+
+#[test]
+fn a_failed_call_deep_in_an_inlined_function_points_at_its_aqua_line() {
+    let out = run("deep.aqua", r#"report(h, "k")"#, r#"{"h": "bob"}"#, "deep.toml", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn a_run_blocked_on_a_join_of_three_with_a_peer_down_says_so_and_points_at_the_join() {
+    let out = run("gather.aqua", "gather(a, b, c)", SENSORS, "gather.toml", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn failed_calls_on_the_way_are_listed_with_their_aqua_lines() {
+    let out = run("gather.aqua", "gather(a, b, c)", SENSORS, "broken.toml", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn a_ttl_expiry_says_so_and_points_at_what_the_client_waits_for() {
+    let out = run("gather.aqua", "gather(a, b, c)", SENSORS, "slow.toml", &["--ttl", "2000"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stderr(&out));
+}
+
+#[test]
+fn trace_shows_the_aqua_line_of_every_call() {
+    let out = run("deep.aqua", r#"report(h, "k")"#, r#"{"h": "bob"}"#, "deep.toml", &["--trace"]);
+    let text = stderr(&out);
+    let put = text.find("store.put(").expect("the failed call is listed");
+    let after = &text[put..];
+    assert!(
+        after.lines().nth(1).is_some_and(|line| line.trim()
+            == r#"at tests/data/run/deep.aqua:11:16: Store.put(key, "archived")"#),
+        "{text}"
+    );
+    // The calling convention's calls come from the function itself.
+    assert!(text.contains("at tests/data/run/deep.aqua:18:1: func report"), "{text}");
+}
+
+#[test]
+fn graph_shows_the_aqua_line_of_each_call_and_ends_with_the_same_report() {
+    let graph = temp_file("gather.html", "");
+    let path = graph.to_str().expect("utf-8 path");
+    let out = run("gather.aqua", "gather(a, b, c)", SENSORS, "gather.toml", &["--graph", path]);
+    assert_eq!(out.status.code(), Some(1));
+    let html = std::fs::read_to_string(&graph).expect("the graph was written");
+    assert!(html.contains("sensor.read() → &quot;21.5&quot; · line 13"), "{html}");
+    assert!(html.contains("tests/data/run/gather.aqua:13:19: Sensor.read()"));
+    assert!(html.contains("error[X005]: no result: the client is still waiting"));
+    assert!(html.contains("peer carol was down: 1 particle dropped"));
+}
