@@ -30,7 +30,12 @@ pub fn same_air(which: &str, theirs: &Value, ours: &Value) -> Vec<String> {
         ));
     }
     for field in ["errors", "hops"] {
-        if theirs[field] != ours[field] {
+        let (want, got) = if field == "errors" {
+            (comparable_errors(&theirs[field]), comparable_errors(&ours[field]))
+        } else {
+            (theirs[field].clone(), ours[field].clone())
+        };
+        if want != got {
             problems.push(format!(
                 "{which}: {field} differ\n    AquaVM: {}\n    ours:   {}",
                 theirs[field], ours[field]
@@ -38,6 +43,26 @@ pub fn same_air(which: &str, theirs: &Value, ours: &Value) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Failed steps, with the message of a script that does not parse left out: AquaVM's is a drawn
+/// source picture of its parser's diagnostics (docs/differences.md). The reference compiler emits
+/// such scripts (`:error:_flat`).
+fn comparable_errors(errors: &Value) -> Value {
+    let errors = errors.as_array().into_iter().flatten();
+    Value::Array(
+        errors
+            .map(|error| {
+                let unparsed =
+                    error["message"].as_str().is_some_and(|m| m.starts_with("air can't be parsed"));
+                let mut error = error.clone();
+                if unparsed {
+                    error["message"] = Value::String("air can't be parsed".into());
+                }
+                error
+            })
+            .collect(),
+    )
 }
 
 /// Differences between the reference AIR's run and ours, both on AquaVM.

@@ -91,6 +91,8 @@ impl Ty {
 struct Var {
     name: String,
     ty: Ty,
+    /// Bound in a `par` branch: used only at the client's own level (see [`Generator::away`]).
+    from_par: bool,
 }
 
 /// Generates the program of `seed`.
@@ -103,6 +105,7 @@ pub fn generate(seed: u64, features: Features) -> Program {
         helpers: Vec::new(),
         names: 0,
         depth: 0,
+        away: 0,
     };
     generator.program()
 }
@@ -117,6 +120,10 @@ struct Generator {
     helpers: Vec<(String, bool)>,
     names: usize,
     depth: usize,
+    /// How many `on` blocks (or parallel branches) enclose the code being generated. A value made
+    /// in a `par` branch is read only where this is 0: elsewhere whether it arrives depends on
+    /// each compiler's hops (docs/differences.md), not on the program.
+    away: usize,
 }
 
 impl Generator {
@@ -193,11 +200,12 @@ impl Generator {
     }
 
     fn bind(&mut self, name: &str, ty: Ty) {
-        self.vars.push(Var { name: name.to_owned(), ty });
+        self.vars.push(Var { name: name.to_owned(), ty, from_par: false });
     }
 
     fn of_type(&self, ty: Ty) -> Vec<String> {
-        self.vars.iter().filter(|v| v.ty == ty).map(|v| v.name.clone()).collect()
+        let usable = |v: &&Var| v.ty == ty && (self.away == 0 || !v.from_par);
+        self.vars.iter().filter(usable).map(|v| v.name.clone()).collect()
     }
 
     fn any_of(&mut self, ty: Ty) -> Option<String> {
@@ -323,7 +331,9 @@ impl Generator {
     fn on_block(&mut self) -> Option<Vec<Stmt>> {
         let head = self.on_head();
         let count = 1 + self.rng.below(3);
+        self.away += 1;
         let body = self.nested(count);
+        self.away -= 1;
         Some(vec![Stmt::Block { head, body }])
     }
 
@@ -331,7 +341,9 @@ impl Generator {
         if self.rng.chance(25) {
             let head = format!("co {}", self.on_head());
             let count = 1 + self.rng.below(2);
+            self.away += 1;
             let body = self.scoped(count);
+            self.away -= 1;
             return Some(vec![Stmt::Block { head, body }]);
         }
         let mut out = Vec::new();
@@ -339,7 +351,13 @@ impl Generator {
             let on = self.on_head();
             let head = if index == 0 { on } else { format!("par {on}") };
             let count = 1 + self.rng.below(2);
+            let mark = self.vars.len();
+            self.away += 1;
             let body = self.nested(count);
+            self.away -= 1;
+            for var in &mut self.vars[mark..] {
+                var.from_par = true;
+            }
             out.push(Stmt::Block { head, body });
         }
         Some(out)
@@ -354,6 +372,7 @@ impl Generator {
             .vars
             .iter()
             .filter(|v| matches!(v.ty, Ty::Str | Ty::U32 | Ty::Bool) && v.name.starts_with('v'))
+            .filter(|v| self.away == 0 || !v.from_par)
             .map(|v| v.name.clone())
             .collect();
         if candidates.is_empty() {
@@ -420,8 +439,10 @@ impl Generator {
         let mark = self.vars.len();
         self.bind(&item, Ty::Str);
         self.depth += 1;
+        self.away += usize::from(form == " par");
         let count = 1 + self.rng.below(2);
         let mut body = self.block(count);
+        self.away -= usize::from(form == " par");
         if form == " try" && self.features.errors && self.rng.chance(50) {
             body.insert(0, Stmt::Line(format!("Svc.flaky({item})")));
         }

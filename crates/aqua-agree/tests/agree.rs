@@ -19,8 +19,9 @@ const SEEDS: std::ops::Range<u64> = 0..50;
 /// a fix shows up here and its entry goes), every other seed must agree.
 const KNOWN: &[(u64, &str)] = &[(
     4,
-    "our compiler moves through the relay for `on INIT_PEER_ID` at the top level, so a `par` \
-     branch on another peer leaves the relay before the value it needs was made",
+    "a value made in a `par` branch inside an `on` block never reaches the client with our \
+     AIR: our branch returns to the `on` block's peer, which the flow has left already; the \
+     reference's goes back towards the init peer",
 )];
 
 #[test]

@@ -91,6 +91,12 @@ impl Lowerer<'_> {
         let into = trim(dedup(into), Some(&parent.peer), Some(&location.peer));
         let mut back: Vec<Via> = location.via.iter().rev().cloned().collect();
         back.extend(parent.via.iter().cloned());
+        // Another location of the peer we are on (`on INIT_PEER_ID` at the top level): the
+        // particle stays, as with the reference. Going out through the relays and back would let
+        // a `par` branch elsewhere leave the relay before the values this block makes
+        // (tests/data/agree/on-init-peer-in-par.aqua).
+        let (into, mut back) =
+            if location.peer == parent.peer { (Vec::new(), Vec::new()) } else { (into, back) };
         if in_par {
             back.push(Via::Peer(parent.peer.clone()));
         }
