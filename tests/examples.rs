@@ -32,14 +32,14 @@ fn run(file: &str, call: &str, data: &str, network: &str) -> Value {
 
 #[test]
 fn pipeline_chains_three_peers() {
-    let data = r#"{"key": "k", "f": "alice", "t": "bob", "s": "carol"}"#;
+    let data = r#"{"key": "k", "f": "@alice", "t": "@bob", "s": "@carol"}"#;
     let result = run("pipeline.aqua", "pipeline(key, f, t, s)", data, "pipeline.toml");
     assert_eq!(result, json!("stored at carol/7"));
 }
 
 #[test]
 fn pipeline_trace_shows_results_going_straight_to_the_next_peer() {
-    let data = r#"{"key": "k", "f": "alice", "t": "bob", "s": "carol"}"#;
+    let data = r#"{"key": "k", "f": "@alice", "t": "@bob", "s": "@carol"}"#;
     let out = aqua(&[
         "run",
         &example("pipeline.aqua"),
@@ -68,7 +68,7 @@ fn pipeline_trace_shows_results_going_straight_to_the_next_peer() {
 
 #[test]
 fn greeting_fans_out_with_par_and_join() {
-    let data = r#"{"peers": ["alice", "bob", "carol"]}"#;
+    let data = r#"{"peers": ["@alice", "@bob", "@carol"]}"#;
     let result = run("greeting.aqua", r#"greetAll(peers, "hi")"#, data, "greeting.toml");
     assert_eq!(result, json!(["hi", "hi", "hi"]));
 }
@@ -78,7 +78,7 @@ fn failover_catches_a_remote_failure() {
     let result = run(
         "failover.aqua",
         r#"lookup("x", p, b)"#,
-        r#"{"p": "alice", "b": "bob"}"#,
+        r#"{"p": "@alice", "b": "@bob"}"#,
         "failover.toml",
     );
     assert_eq!(result, json!("found in the backup directory"));
@@ -89,7 +89,7 @@ fn aggregate_sums_a_stream_filled_on_three_peers() {
     let result = run(
         "aggregate.aqua",
         "totals(peers)",
-        r#"{"peers": ["alice", "bob", "carol"]}"#,
+        r#"{"peers": ["@alice", "@bob", "@carol"]}"#,
         "aggregate.toml",
     );
     let readings: Vec<u64> = serde_json::from_value(result[0].clone()).expect("readings");
@@ -105,7 +105,7 @@ fn wasm_greeting_calls_a_component_on_a_remote_peer() {
     let result = run(
         "wasm-greeting.aqua",
         r#"greetRemote("Aqua", h)"#,
-        r#"{"h": "alice"}"#,
+        r#"{"h": "@alice"}"#,
         "wasm-greeting.toml",
     );
     assert_eq!(result, json!("Hello, Aqua!"));
@@ -121,7 +121,7 @@ fn a_failure_nobody_catches_is_reported_with_its_peer() {
         "-f",
         r#"lookup("x", p, b)"#,
         "--data",
-        r#"{"p": "alice", "b": "alice"}"#,
+        r#"{"p": "@alice", "b": "@alice"}"#,
         "--network",
         &example("failover.toml"),
     ]);
@@ -143,7 +143,7 @@ fn the_default_network_runs_a_script_without_a_network_file() {
         "-f",
         "greetOne(p, \"x\")",
         "--data",
-        r#"{"p": "alice"}"#,
+        r#"{"p": "@alice"}"#,
     ]);
     assert_eq!(out.status.code(), Some(1), "no peer hosts `greeting` in the default network");
     assert!(stderr(&out).contains("Service with id 'greeting' not found"), "{}", stderr(&out));
@@ -203,7 +203,7 @@ fn base64_of(bytes: &[u8]) -> String {
     out
 }
 
-const DEADLINE_DATA: &str = r#"{"name": "aqua", "primary": "alice", "backup": "bob"}"#;
+const DEADLINE_DATA: &str = r#"{"name": "aqua", "primary": "@alice", "backup": "@bob"}"#;
 
 #[test]
 fn deadline_takes_the_primary_answer_when_it_comes_in_time() {

@@ -21,11 +21,11 @@ fn run(file: &str, call: &str, data: &str, network: &str, more: &[&str]) -> Outp
         .expect("the aqua binary runs")
 }
 
-const SENSORS: &str = r#"{"a": "alice", "b": "bob", "c": "carol"}"#;
+const SENSORS: &str = r#"{"a": "@alice", "b": "@bob", "c": "@carol"}"#;
 
 #[test]
 fn a_failed_call_deep_in_an_inlined_function_points_at_its_aqua_line() {
-    let out = run("deep.aqua", r#"report(h, "k")"#, r#"{"h": "bob"}"#, "deep.toml", &[]);
+    let out = run("deep.aqua", r#"report(h, "k")"#, r#"{"h": "@bob"}"#, "deep.toml", &[]);
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!(stderr(&out));
 }
@@ -54,7 +54,7 @@ fn a_ttl_expiry_says_so_and_points_at_what_the_client_waits_for() {
 
 #[test]
 fn trace_shows_the_aqua_line_of_every_call() {
-    let out = run("deep.aqua", r#"report(h, "k")"#, r#"{"h": "bob"}"#, "deep.toml", &["--trace"]);
+    let out = run("deep.aqua", r#"report(h, "k")"#, r#"{"h": "@bob"}"#, "deep.toml", &["--trace"]);
     let text = stderr(&out);
     let put = text.find("store.put(").expect("the failed call is listed");
     let after = &text[put..];

@@ -59,8 +59,9 @@ pub struct RunArgs {
     /// The call to run, e.g. `-f 'greet(name, 3)'`; names are taken from `--data`.
     #[arg(short = 'f', long = "func", value_name = "CALL")]
     pub func: String,
-    /// The arguments as a JSON object: `{"name": "Aqua"}`. A string that names a peer of the
-    /// network stands for that peer's id.
+    /// The arguments as a JSON object: `{"name": "Aqua"}`. The string `"@alice"` stands for
+    /// the id of the network's peer `alice` (`"@@x"` is the text `@x`), here and in the string
+    /// literals of `-f`.
     #[arg(long, value_name = "JSON", conflicts_with = "data_file")]
     pub data: Option<String>,
     /// Read the arguments from a JSON file.

@@ -9,6 +9,7 @@ mod arguments;
 mod declaration;
 mod explain;
 mod graph;
+mod peers;
 mod progress;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use serde_json::Value as Json;
 use crate::cli::{ColorChoice, RunArgs};
 use crate::commands::air_map::LocatedScript;
 use crate::commands::input::{FsLoader, parse_constants};
+use crate::commands::run::peers::PeerNames;
 use crate::commands::{budget, legacy};
 use crate::render;
 
@@ -53,6 +55,8 @@ struct Prepared {
     located: LocatedScript,
     /// The Aqua files of the program.
     files: aqua_syntax::SourceMap,
+    /// The peers' names, for markers in and ids out.
+    names: PeerNames,
     /// Whether the function has results, so that the client must get a response.
     has_results: bool,
     data: BTreeMap<String, Json>,
@@ -82,7 +86,9 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
             None => return Err(usage(format!("--down {name}: there is no peer `{name}`"))),
         }
     }
-    let data = read_data(args, &network).map_err(usage)?;
+    let names = PeerNames::new(&network);
+    let data = read_data(args, &names).map_err(usage)?;
+    let call = names.resolve_call(&args.func).map_err(usage)?;
     let constants = parse_constants(&args.constants)?;
     let options = aqua_typecheck::Options { import_roots: args.imports.clone(), constants };
     let checked = aqua_typecheck::check(file, None, &mut FsLoader, &options);
@@ -101,13 +107,11 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
             return Err(ExitCode::FAILURE);
         }
     }
-    let compiled =
-        air_codegen::compile_call(&checked.program, &args.func, &args.lowering.options()).map_err(
-            |error| {
-                eprintln!("error: cannot compile `{}`: {error}", args.func);
-                ExitCode::FAILURE
-            },
-        )?;
+    let compiled = air_codegen::compile_call(&checked.program, &call, &args.lowering.options())
+        .map_err(|error| {
+            eprintln!("error: cannot compile `{}`: {error}", args.func);
+            ExitCode::FAILURE
+        })?;
     let has_results = !compiled.meta.results.is_empty();
     let mut peers: Vec<(String, String)> =
         network.peers().map(|peer| (peer.name.clone(), peer.id.clone())).collect();
@@ -127,6 +131,7 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
         script,
         located,
         files,
+        names,
         has_results,
         data,
         settings,
@@ -163,6 +168,7 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
         script,
         located,
         files,
+        names,
         has_results,
         data,
         settings,
@@ -187,18 +193,23 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
             located.origin(call.span).map(|origin| explain::place(&files, origin))
         };
         for hop in &report.hops {
-            eprintln!("{}", describe_hop(hop, &place));
+            eprintln!("{}", describe_hop(hop, &place, &names));
         }
     }
-    let context =
-        explain::Context { script: &located, network: &network, report: &report, ttl: options.ttl };
+    let context = explain::Context {
+        script: &located,
+        network: &network,
+        names: &names,
+        report: &report,
+        ttl: options.ttl,
+    };
     let outcome = match budget::exceeded(&args.budget, &report) {
         Some(message) => Err(Failure::Plain(message)),
         None => outcome(&context, has_results),
     };
     if let Some(path) = &args.graph {
         let text = match &outcome {
-            Ok(result) => format!("result: {result}"),
+            Ok(result) => format!("result: {}", names.show(result)),
             Err(Failure::Plain(message)) => format!("error: {message}"),
             Err(Failure::Explained(diagnostics)) => {
                 aqua_syntax::diagnostics::render_plain(&files, diagnostics)
@@ -208,7 +219,9 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
             let origin = located.origin(call.span)?;
             Some((explain::line(&files, origin), explain::place(&files, origin)))
         };
-        let caption = graph::Caption { call: &args.func, outcome: &text, origin: &origin };
+        let show = |text: &str| names.show_text(text);
+        let caption =
+            graph::Caption { call: &args.func, outcome: &text, origin: &origin, show: &show };
         let html = graph::render(&report, &peers, &caption);
         if let Err(error) = std::fs::write(path, html) {
             eprintln!("error: cannot write `{}`: {error}", path.display());
@@ -217,7 +230,7 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
     }
     match outcome {
         Ok(result) => {
-            println!("{}", pretty(&result));
+            println!("{}", pretty(&names.show(&result)));
             ExitCode::SUCCESS
         }
         Err(Failure::Plain(message)) => {
@@ -267,7 +280,11 @@ fn pretty(value: &Json) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
-fn describe_hop(hop: &Hop, place: &dyn Fn(&CallRecord) -> Option<String>) -> String {
+fn describe_hop(
+    hop: &Hop,
+    place: &dyn Fn(&CallRecord) -> Option<String>,
+    names: &PeerNames,
+) -> String {
     let from = hop.from.as_deref().unwrap_or("(start)");
     let mut text = format!("[{:>5} ms] {from} -> {}", hop.at, hop.to);
     if let Some(why) = hop.dropped {
@@ -275,18 +292,23 @@ fn describe_hop(hop: &Hop, place: &dyn Fn(&CallRecord) -> Option<String>) -> Str
         return text;
     }
     for call in &hop.calls {
-        let args = Json::Array(call.args.clone());
+        let args = names.show(&Json::Array(call.args.clone()));
         let status = if call.ret_code == 0 { "=" } else { "failed:" };
+        let result = match &call.result {
+            Json::String(message) if call.ret_code != 0 => Json::String(names.show_text(message)),
+            other => names.show(other),
+        };
         text.push_str(&format!(
-            "\n    {}.{}({args}) {status} {}",
-            call.service, call.function, call.result
+            "\n    {}.{}({args}) {status} {result}",
+            call.service, call.function
         ));
         if let Some(place) = place(call) {
             text.push_str(&format!("\n      at {place}"));
         }
     }
     for error in &hop.errors {
-        text.push_str(&format!("\n    interpreter error {}: {}", error.ret_code, error.message));
+        let message = names.show_text(&error.message);
+        text.push_str(&format!("\n    interpreter error {}: {message}", error.ret_code));
     }
     for id in &hop.unreachable {
         text.push_str(&format!("\n    the particle was sent to {id}, which is not in the network"));
@@ -429,8 +451,8 @@ fn wasm_service(
     Err(format!("`{}`: this `aqua` was built without WebAssembly support", path.display()))
 }
 
-/// The arguments, with strings that name a peer replaced by that peer's id.
-fn read_data(args: &RunArgs, network: &Network) -> Result<BTreeMap<String, Json>, String> {
+/// The arguments, with the peer markers (`"@alice"`) replaced by the peers' ids.
+fn read_data(args: &RunArgs, names: &PeerNames) -> Result<BTreeMap<String, Json>, String> {
     let text = match (&args.data, &args.data_file) {
         (Some(text), _) => text.clone(),
         (None, Some(path)) => std::fs::read_to_string(path)
@@ -442,18 +464,10 @@ fn read_data(args: &RunArgs, network: &Network) -> Result<BTreeMap<String, Json>
     let Json::Object(object) = json else {
         return Err("the data must be a JSON object of argument names to values".into());
     };
-    Ok(object.into_iter().map(|(name, value)| (name, with_peer_ids(value, network))).collect())
-}
-
-fn with_peer_ids(value: Json, network: &Network) -> Json {
-    match value {
-        Json::String(name) => match network.id_of(&name) {
-            Some(id) => Json::String(id.to_string()),
-            None => Json::String(name),
-        },
-        Json::Array(items) => {
-            Json::Array(items.into_iter().map(|v| with_peer_ids(v, network)).collect())
-        }
-        other => other,
-    }
+    object
+        .into_iter()
+        .map(|(name, value)| {
+            Ok((name.clone(), names.resolve(value).map_err(|e| format!("--data `{name}`: {e}"))?))
+        })
+        .collect()
 }

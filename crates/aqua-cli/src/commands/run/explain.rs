@@ -23,6 +23,8 @@ pub struct Context<'a> {
     pub script: &'a LocatedScript,
     /// The network, for peer names.
     pub network: &'a Network,
+    /// Peer ids shown as names in messages.
+    pub names: &'a super::peers::PeerNames,
     /// What happened.
     pub report: &'a RunReport,
     /// The particle's TTL in ms.
@@ -53,6 +55,12 @@ pub fn place(files: &aqua_syntax::SourceMap, origin: Origin) -> String {
         .and_then(|source| source.get(origin.span.range()))
         .and_then(|code| code.lines().next())
         .unwrap_or("");
+    // A function's header can be long: its first words say which it is.
+    let code = if code.chars().count() > 60 {
+        format!("{}…", code.chars().take(59).collect::<String>())
+    } else {
+        code.to_owned()
+    };
     format!("{name}:{line}:{column}: {code}")
 }
 
@@ -73,6 +81,7 @@ fn label(origin: Option<Origin>, message: String) -> Vec<Label<usize>> {
 pub fn client_error(context: &Context<'_>, error: &Json) -> (Diagnostic<usize>, Option<Origin>) {
     let peer = error.get("peer_id").and_then(Json::as_str).map(|id| context.peer_name(id));
     let message = error.get("message").and_then(Json::as_str).unwrap_or("unknown error");
+    let message = context.names.show_text(message);
     let origin = error
         .get("instruction")
         .and_then(Json::as_str)
@@ -90,7 +99,7 @@ pub fn client_error(context: &Context<'_>, error: &Json) -> (Diagnostic<usize>, 
     };
     let diagnostic = Diagnostic::error()
         .with_code("X001")
-        .with_message(function_failed(peer, message))
+        .with_message(function_failed(peer, &message))
         .with_labels(label(origin, format!("{what} on {}", peer.unwrap_or("?"))))
         .with_notes(notes);
     (diagnostic, origin)
@@ -115,8 +124,8 @@ pub fn failed_calls(context: &Context<'_>, skip: Option<Origin>) -> Vec<Diagnost
         }
         let peer = context.peer_name(&call.peer);
         let message = match &call.result {
-            Json::String(text) => text.clone(),
-            other => other.to_string(),
+            Json::String(text) => context.names.show_text(text),
+            other => context.names.show(other).to_string(),
         };
         let mut notes = vec![format!("error code {}", call.ret_code)];
         if call.unknown_service {
@@ -154,7 +163,8 @@ pub fn interpreter_errors(context: &Context<'_>) -> Vec<Diagnostic<usize>> {
                     .with_code("X003")
                     .with_message(format!(
                         "interpreter error {} on peer {peer}: {}",
-                        error.ret_code, error.message
+                        error.ret_code,
+                        context.names.show_text(&error.message)
                     ))
                     .with_labels(label(origin, format!("after this call failed on {peer}"))),
             );

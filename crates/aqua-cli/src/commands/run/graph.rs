@@ -29,6 +29,8 @@ pub struct Caption<'a> {
     /// The Aqua line of a call and its place (`file:line:column: code`), if the source map
     /// knows them.
     pub origin: &'a dyn Fn(&air_network::CallRecord) -> Option<(usize, String)>,
+    /// A text with every peer id in it shown as the peer's name (`@alice`).
+    pub show: &'a dyn Fn(&str) -> String,
 }
 
 /// Renders a run as an HTML page. `peers` gives each peer's name and id, client first.
@@ -185,7 +187,7 @@ fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, caption: &Caption<'_>, y
     let mut y = y + LINE + 4;
     let left = to.saturating_sub(COLUMN / 2) + 8;
     for call in hop.calls.iter().take(MAX_CALLS) {
-        let mut full = describe_call(call);
+        let mut full = (caption.show)(&describe_call(call));
         let mut short = shorten(&full, MAX_CALL_CHARS);
         // The Aqua line of the call: in the tooltip, and as a side note after the call.
         if let Some((line, place)) = (caption.origin)(call) {
@@ -206,8 +208,10 @@ fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, caption: &Caption<'_>, y
         let _ = write!(svg, r#"<text class="note" x="{left}" y="{y}">{more}</text>"#);
         y += LINE;
     }
-    let errors =
-        hop.errors.iter().map(|error| format!("error {}: {}", error.ret_code, error.message));
+    let errors = hop
+        .errors
+        .iter()
+        .map(|error| format!("error {}: {}", error.ret_code, (caption.show)(&error.message)));
     let unreachable = hop.unreachable.iter().map(|id| format!("sent to {id}, not in the network"));
     for text in errors.chain(unreachable) {
         let _ = write!(
