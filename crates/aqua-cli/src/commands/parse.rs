@@ -1,5 +1,6 @@
 //! `aqua parse`: prints the syntax tree of one file, or its syntax errors.
 
+use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use aqua_syntax::SourceMap;
@@ -20,12 +21,12 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
     };
     let parsed = aqua_syntax::parse(&source);
     if args.json {
-        match serde_json::to_string_pretty(&parsed.module) {
-            Ok(json) => println!("{json}"),
-            Err(error) => {
-                eprintln!("error: cannot serialise the syntax tree: {error}");
-                return ExitCode::from(2);
-            }
+        // A reader that stops early (`| head`) is not an error of ours.
+        if let Err(error) = write_json(&parsed.module)
+            && error.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            eprintln!("error: cannot write the syntax tree: {error}");
+            return ExitCode::from(2);
         }
     } else {
         print!("{}", aqua_syntax::pretty::outline(&parsed.module));
@@ -40,4 +41,13 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
     render::emit(files.files(), &diagnostics, color);
     eprintln!("{}", render::summary(parsed.errors.len(), 0));
     ExitCode::FAILURE
+}
+
+/// Streams the tree to stdout as pretty JSON through a buffer, so the text is never held whole:
+/// its memory stays that of the tree, whatever the size of the output.
+fn write_json(module: &aqua_syntax::ast::Module) -> std::io::Result<()> {
+    let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, module)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
