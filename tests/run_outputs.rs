@@ -244,3 +244,46 @@ fn an_unused_data_key_is_a_warning_and_the_run_goes_on() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("warning[R006]: --data gives `extra`, which the call does not use"));
 }
+
+fn run_literals(call: &str, data: &str) -> std::process::Output {
+    let file = crate::support::data_file("run", "literals.aqua");
+    aqua(&["run", &file, "-f", call, "--data", data])
+}
+
+#[test]
+fn every_aqua_literal_form_is_an_argument_of_f() {
+    let out = run_literals(r#"echo(["a", "b, c"], nil, [[1, 2], [], [3]], true, 1.5)"#, "{}");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let result: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(result, serde_json::json!([["a", "b, c"], [], [[1, 2], [], [3]], true, 1.5]));
+    let out = run_literals("echo([], [7], [[1]], false, -2)", "{}");
+    let result: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(result, serde_json::json!([[], [7], [[1]], false, -2]));
+    // Names in an array come from --data, and count as used.
+    let out = run_literals(r#"count([x, "y", x])"#, r#"{"x": "q"}"#);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!((stdout(&out).trim(), stderr(&out).as_str()), ("3", ""));
+    let out = run_literals("count([x, 3])", "{}");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("error[R004]: `x` is not in --data"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_peer_is_named_by_its_marker_and_shown_by_name() {
+    // "@bob" in an array literal of -f is bob's id; the result shows it as @bob again.
+    let out = run_literals(r#"visit(["@bob", "@alice"])"#, "{}");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), r#""on @bob""#);
+    // A plain "bob" is text, in --data as in -f.
+    let out =
+        run_literals(r#"echo(xs, nil, [], true, 0)"#, r#"{"xs": ["bob", "@@bob", "@carol"]}"#);
+    let result: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(result[0], serde_json::json!(["bob", "@@bob", "@carol"]));
+    let out = run_literals(r#"visit(["@dave"])"#, "{}");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`@dave` names no peer of the network (its peers: alice, bob, carol"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -18,6 +18,8 @@ pub(crate) enum ScriptArg {
     Data(SmolStr),
     /// A literal written in the call.
     Literal(Value),
+    /// An array written in the call (`[1, "a", x]`), element by element.
+    Array(Vec<ScriptArg>),
 }
 
 impl Lowerer<'_> {
@@ -37,6 +39,7 @@ impl Lowerer<'_> {
             let bound = match arg {
                 ScriptArg::Literal(value) => Bound::Value(value),
                 ScriptArg::Data(name) => self.fetch_arg(&name, &param.ty, &mut prologue),
+                ScriptArg::Array(items) => Bound::Value(self.array_arg(items, &mut prologue)),
             };
             self.name_local(param, &bound);
             frame.locals.insert(param.local, bound);
@@ -73,6 +76,37 @@ impl Lowerer<'_> {
             None,
         );
         Ok(build::xor(body, report))
+    }
+
+    /// An array written in the call, built on the init peer as Aqua builds an array literal:
+    /// its elements pushed to a fresh stream, then canonicalized. Names in it are fetched from
+    /// `getDataSrv` as arguments are.
+    fn array_arg(&mut self, items: Vec<ScriptArg>, prologue: &mut Vec<Instruction>) -> Value {
+        if items.is_empty() {
+            return Value::new(
+                air_syntax::ast::ValueKind::EmptyArray,
+                air_syntax::ast::Span::DUMMY,
+            );
+        }
+        let stream = self.names.fresh("array");
+        let mut pushes = Vec::with_capacity(items.len());
+        for item in items {
+            let value = match item {
+                ScriptArg::Literal(value) => value,
+                ScriptArg::Array(items) => self.array_arg(items, &mut pushes),
+                ScriptArg::Data(name) => {
+                    let variable = self.names.fresh(&name);
+                    pushes.push(fetch(&name, &variable));
+                    scalar(&variable)
+                }
+            };
+            pushes.push(build::ap_stream(value, &stream));
+        }
+        let canon = self.names.fresh("array");
+        let body =
+            build::seq(build::seq_all(pushes), build::canon(build::init_peer(), &stream, &canon));
+        prologue.push(build::new(VariableKind::Stream, &stream, body));
+        build::canon_value(&canon)
     }
 
     /// Binds a parameter of the exported function.
@@ -126,17 +160,45 @@ pub(crate) fn parse_call(text: &str) -> Result<(String, Vec<ScriptArg>)> {
     }
     let mut args = Vec::new();
     for (part, _) in call.args {
-        let arg = if part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && part != "true"
-            && part != "false"
-        {
-            ScriptArg::Data(part.into())
-        } else {
-            ScriptArg::Literal(literal(part).ok_or_else(bad)?)
-        };
-        args.push(arg);
+        args.push(script_arg(part, 0).ok_or_else(bad)?);
     }
     Ok((name.to_owned(), args))
+}
+
+/// Arrays nested deeper than this in a call are refused (no recursion without a bound).
+const MAX_ARRAY_DEPTH: usize = 32;
+
+/// One argument of a call: a name, a literal (`"s"`, `3`, `1.5`, `true`, `nil`) or an array of
+/// arguments.
+fn script_arg(text: &str, depth: usize) -> Option<ScriptArg> {
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        if depth >= MAX_ARRAY_DEPTH {
+            return None;
+        }
+        // The elements are split as the arguments of a call are.
+        let call = format!("a({inner})");
+        let elements = crate::call_text::split_call(&call)?;
+        return elements
+            .args
+            .iter()
+            .map(|(element, _)| script_arg(element, depth + 1))
+            .collect::<Option<Vec<_>>>()
+            .map(ScriptArg::Array);
+    }
+    if text == "nil" {
+        return Some(ScriptArg::Array(Vec::new()));
+    }
+    if text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && text != "true"
+        && text != "false"
+    {
+        return text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            .then(|| ScriptArg::Data(text.into()));
+    }
+    literal(text).map(ScriptArg::Literal)
 }
 
 fn literal(text: &str) -> Option<Value> {

@@ -68,7 +68,27 @@ pub(crate) fn check(
                 }
             }
         } else {
-            match literal(text) {
+            // Names inside an array literal are arguments from --data too.
+            let mut names = Vec::new();
+            let value = literal_with_names(text, data, &mut names, 0);
+            for name in names {
+                used.push(name);
+                if !data.contains_key(name) {
+                    problems.push(
+                        Diagnostic::error()
+                            .with_code("R004")
+                            .with_message(format!("`{name}` is not in --data"))
+                            .with_labels(vec![
+                                Label::primary((), range.clone())
+                                    .with_message(format!("in the value of `{}`", param.name)),
+                            ])
+                            .with_notes(vec![format!(
+                                "help: Give it with --data '{{\"{name}\": …}}'."
+                            )]),
+                    );
+                }
+            }
+            match value {
                 Some(value) => value,
                 None => continue,
             }
@@ -210,10 +230,47 @@ fn is_name(text: &str) -> bool {
         && text != "nil"
 }
 
-/// The value of a literal argument (strings, numbers, booleans, `nil`, arrays of them).
-fn literal(text: &str) -> Option<Json> {
+/// The value of a literal argument (strings, numbers, booleans, `nil`, arrays of them and of
+/// names from `data`), collecting the names it uses; `None` if it is not one or a name has no
+/// value.
+fn literal_with_names<'t>(
+    text: &'t str,
+    data: &BTreeMap<String, Json>,
+    names: &mut Vec<&'t str>,
+    depth: usize,
+) -> Option<Json> {
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        if depth > 32 {
+            return None;
+        }
+        let mut items = Vec::new();
+        let mut complete = true;
+        for range in element_ranges(inner) {
+            match literal_with_names(&inner[range], data, names, depth + 1) {
+                Some(item) => items.push(item),
+                None => complete = false,
+            }
+        }
+        return complete.then_some(Json::Array(items));
+    }
+    if is_name(text) {
+        names.push(text);
+        return data.get(text).cloned();
+    }
     match text {
+        // An empty option, as the client gives it.
         "nil" => Some(Json::Null),
         _ => serde_json::from_str(text).ok(),
     }
+}
+
+/// The ranges of the elements of an array literal's inside, split as call arguments are.
+fn element_ranges(inner: &str) -> Vec<Range<usize>> {
+    let call = format!("a({inner})");
+    split_call(&call)
+        .map(|split| {
+            split.args.into_iter().map(|(_, range)| range.start - 2..range.end - 2).collect()
+        })
+        .unwrap_or_default()
 }

@@ -79,8 +79,9 @@ impl PeerNames {
         Ok(out)
     }
 
-    /// A value as the run shows it: peer ids as `@NAME`, and a string that starts with `@` as
-    /// `@@…`, so what is shown reads back as the same value.
+    /// A value as the run shows it: a string that is a peer id as `@NAME` and one that starts
+    /// with `@` as `@@…`, so that they read back as the same value; ids inside longer strings
+    /// are shown as `@NAME` too (for reading, not for reading back).
     pub fn show(&self, value: &Json) -> Json {
         match value {
             Json::String(text) => Json::String(self.show_str(text)),
@@ -95,8 +96,8 @@ impl PeerNames {
     fn show_str(&self, text: &str) -> String {
         match self.peers.iter().find(|(_, id)| id == text) {
             Some((name, _)) => format!("@{name}"),
-            None if text.starts_with('@') => format!("@{text}"),
-            None => text.to_owned(),
+            None if text.starts_with('@') => format!("@{}", self.show_text(text)),
+            None => self.show_text(text),
         }
     }
 
@@ -146,5 +147,6 @@ mod tests {
         let call = names.resolve_call(r#"f(x, "@alice", ["a", "@alice"], "@@b")"#).expect("ok");
         assert_eq!(call, format!(r#"f(x, "{alice}", ["a", "{alice}"], "@b")"#));
         assert_eq!(names.show_text(&format!("sent to {alice}")), "sent to @alice");
+        assert_eq!(names.show(&json!(format!("on {alice}"))), json!("on @alice"));
     }
 }
