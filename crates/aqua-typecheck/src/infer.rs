@@ -20,7 +20,7 @@ use smol_str::SmolStr;
 use crate::ConstOverride;
 use crate::env::{Def, Entry, Locals, ModuleScope, Namespace};
 use crate::error::{InFile, TypeError, Warning};
-use crate::modules::{LoadedModule, ModuleGraph};
+use crate::modules::LoadedModule;
 use crate::tast::{ModuleId, ModuleInfo, Program};
 use crate::types::{ScalarType, StructType, Type};
 
@@ -97,12 +97,19 @@ impl<'o> Checker<'o> {
         self.warnings.push(InFile { file: self.file, value });
     }
 
-    /// Checks every module of the graph, dependencies first; `entry` is the checked file.
-    pub fn check_graph(&mut self, graph: &ModuleGraph, entry: Option<usize>) {
-        let mut declared: Vec<Arc<Namespace>> = Vec::with_capacity(graph.modules.len());
-        for (index, loaded) in graph.modules.iter().enumerate() {
+    /// Checks every module of the graph, dependencies first; `entry` is the checked file. Each
+    /// module's syntax tree is emptied once the module is checked.
+    pub fn check_graph(&mut self, modules: &mut [LoadedModule], entry: Option<usize>) {
+        let mut declared: Vec<Arc<Namespace>> = Vec::with_capacity(modules.len());
+        for (index, loaded) in modules.iter_mut().enumerate() {
             let names = self.check_module(loaded, &declared, Some(index) == entry);
             declared.push(Arc::new(names));
+            // The typed program replaces the tree: holding both for every module until the
+            // end nearly doubled the peak memory of checking.
+            let span = loaded.ast.span;
+            let empty =
+                ast::Module { header: None, header_items: Vec::new(), items: Vec::new(), span };
+            drop(std::mem::replace(&mut loaded.ast, empty));
         }
         self.program.entry = entry.map(|e| ModuleId(e as u32));
     }

@@ -172,7 +172,7 @@ pub fn check(
         graph.errors.push(InFile { file, value });
     }
     let mut checker = infer::Checker::new(&options.constants);
-    checker.check_graph(&graph, entry);
+    checker.check_graph(&mut graph.modules, entry);
     let mut errors = graph.errors;
     errors.append(&mut checker.errors);
     let entry_file = entry.and_then(|e| graph.modules.get(e)).map_or(0, |m| m.file);
