@@ -1,7 +1,8 @@
 //! Checks many random programs against Fluence's toolchain and shrinks every disagreement:
 //! `cargo run -p aqua-agree --example agree -- --programs N --seed S [--show] [--no-shrink]`.
 //! Needs Node.js and `npm ci` in `tests/node`. `--record DIR/NAME` writes the (shrunk) program of
-//! the first disagreement as a regression case: `NAME.aqua`, `NAME.json` (its scenario with the
+//! the first disagreement as a regression case (`--from FILE.aqua` checks a hand-written module
+//! instead, whose `main` takes `aqua_agree::generate::standard_params`): `NAME.aqua`, `NAME.json` (its scenario with the
 //! reference compiler's AIR) and `NAME.expected.json` (AquaVM's run of it).
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
@@ -16,6 +17,7 @@ fn main() {
     let mut seed = 0u64;
     let (mut show, mut shrinking) = (false, true);
     let mut record: Option<String> = None;
+    let mut from: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = || args.next().and_then(|v| v.parse().ok());
@@ -25,6 +27,7 @@ fn main() {
             "--show" => show = true,
             "--no-shrink" => shrinking = false,
             "--record" => record = args.next(),
+            "--from" => from = args.next(),
             other => {
                 panic!("unknown argument {other}: --programs N --seed S [--show] [--no-shrink]")
             }
@@ -38,7 +41,10 @@ fn main() {
     let (mut agreed, mut rejected, mut disagreed, mut calls) = (0, 0, 0, 0);
     let started = std::time::Instant::now();
     for seed in seed..seed + programs {
-        let program = generate(seed, Features::default());
+        let program = match &from {
+            Some(path) => aqua_agree::generate::verbatim(&std::fs::read_to_string(path).expect("--from FILE")),
+            None => generate(seed, Features::default()),
+        };
         if show {
             println!("== seed {seed}\n{}", program.source());
         }
@@ -46,6 +52,11 @@ fn main() {
             Outcome::Agree { calls: n } => {
                 agreed += 1;
                 calls += n;
+                if from.is_some()
+                    && let Some(stem) = record.take()
+                {
+                    write_case(&stem, &program, &mut reference);
+                }
             }
             Outcome::BothRejected { ours, theirs } => {
                 rejected += 1;

@@ -134,25 +134,11 @@ impl Generator {
                 decls.push(self.helper(index));
             }
         }
-        let mut params = vec![
-            peer_param("p1"),
-            peer_param("p2"),
-            peer_param("p3"),
-            Param { name: "x".into(), ty: "string".into(), given: Given::Data(json!("input")) },
-            Param {
-                name: "xs".into(),
-                ty: "[]string".into(),
-                given: Given::Data(json!(["a", "b", "c"])),
-            },
-        ];
+        let with_callback = self.features.arrows && self.rng.chance(50);
+        let params = standard_params(with_callback);
         self.bind("x", Ty::Str);
         self.bind("xs", Ty::StrArr);
-        if self.features.arrows && self.rng.chance(50) {
-            params.push(Param {
-                name: "cb".into(),
-                ty: "string -> string".into(),
-                given: Given::Callback(json!("cb({arg0})")),
-            });
+        if with_callback {
             self.bind("cb", Ty::Arrow);
         }
         let mut body = Vec::new();
@@ -166,7 +152,7 @@ impl Generator {
         let count = 2 + self.rng.below(6);
         body.extend(self.block(count));
         let returns = self.returns();
-        Program { decls, params, body, returns }
+        Program { decls, params, body, returns, verbatim: None }
     }
 
     /// A helper function `hN(a: string, p: string[, g: string -> string]) -> string`.
@@ -624,6 +610,38 @@ impl Generator {
         }
         let (name, n, tags) = (self.str_expr(), self.u32_expr(), self.arr_expr());
         format!("Rec(name = {name}, n = {n}, tags = {tags})")
+    }
+}
+
+/// The parameters of every `main`: `p1`, `p2`, `p3` (peer ids), `x: string`, `xs: []string`, and
+/// with `with_callback` a callback `cb: string -> string`.
+pub fn standard_params(with_callback: bool) -> Vec<Param> {
+    let mut params = vec![
+        peer_param("p1"),
+        peer_param("p2"),
+        peer_param("p3"),
+        Param { name: "x".into(), ty: "string".into(), given: Given::Data(json!("input")) },
+        Param { name: "xs".into(), ty: "[]string".into(), given: Given::Data(json!(["a", "b", "c"])) },
+    ];
+    if with_callback {
+        params.push(Param {
+            name: "cb".into(),
+            ty: "string -> string".into(),
+            given: Given::Callback(json!("cb({arg0})")),
+        });
+    }
+    params
+}
+
+/// A hand-written module as a program: its `main` takes [`standard_params`] (with the callback
+/// when the text declares `cb:`).
+pub fn verbatim(source: &str) -> Program {
+    Program {
+        decls: Vec::new(),
+        params: standard_params(source.contains("cb: string -> string")),
+        body: Vec::new(),
+        returns: Vec::new(),
+        verbatim: Some(source.to_owned()),
     }
 }
 

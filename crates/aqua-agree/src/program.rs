@@ -14,6 +14,9 @@ pub struct Program {
     pub body: Vec<Stmt>,
     /// What `main` returns: an expression and its type, in order.
     pub returns: Vec<(String, String)>,
+    /// A hand-written module used instead of the parts above (a regression case), whose `main`
+    /// takes the parameters in `params`.
+    pub verbatim: Option<String>,
 }
 
 /// A parameter of `main` and what the client gives for it.
@@ -55,6 +58,9 @@ pub enum Stmt {
 impl Program {
     /// The module's source text.
     pub fn source(&self) -> String {
+        if let Some(text) = &self.verbatim {
+            return text.clone();
+        }
         let mut out = String::from("aqua Main\n\nexport main\n");
         for decl in &self.decls {
             out.push('\n');

@@ -33,7 +33,12 @@ impl<'p> Exec<'p, '_> {
         let merged = merge_call(as_call(prev)?, as_call(current)?)?;
         match merged {
             Some(CallState::Executed { output, result }) => {
-                self.check_replayed(&result, &target)?;
+                // AquaVM checks a replayed result against the call only when the call keeps it:
+                // a call without output (`errorHandlingSrv.error`, `callbackSrv.response`) is not
+                // checked, so an `:error:` chosen otherwise on a later run passes there.
+                if call.output.is_some() {
+                    self.check_replayed(&result, &target)?;
+                }
                 self.push_state(State::Call(CallState::Executed {
                     output,
                     result: result.clone(),

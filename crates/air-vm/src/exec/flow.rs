@@ -34,10 +34,11 @@ impl<'p> Exec<'p, '_> {
         self.complete = left_complete || right_complete;
         match (left_result, right_result) {
             (Err(_), Err(error)) => Err(error),
-            (Ok(()), Ok(())) => Ok(()),
+            // As AquaVM: a par with a successful branch lets a later error set `%last_error%`
+            // again, but not `:error:`, which keeps a failed branch's error until an `xor`
+            // catches (tests/data/agree/par-keeps-error.aqua).
             _ => {
                 self.last_error_settable = true;
-                self.error_settable = true;
                 Ok(())
             }
         }
