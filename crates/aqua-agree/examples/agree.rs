@@ -42,7 +42,9 @@ fn main() {
     let started = std::time::Instant::now();
     for seed in seed..seed + programs {
         let program = match &from {
-            Some(path) => aqua_agree::generate::verbatim(&std::fs::read_to_string(path).expect("--from FILE")),
+            Some(path) => {
+                aqua_agree::generate::verbatim(&std::fs::read_to_string(path).expect("--from FILE"))
+            }
             None => generate(seed, Features::default()),
         };
         if show {

@@ -621,7 +621,11 @@ pub fn standard_params(with_callback: bool) -> Vec<Param> {
         peer_param("p2"),
         peer_param("p3"),
         Param { name: "x".into(), ty: "string".into(), given: Given::Data(json!("input")) },
-        Param { name: "xs".into(), ty: "[]string".into(), given: Given::Data(json!(["a", "b", "c"])) },
+        Param {
+            name: "xs".into(),
+            ty: "[]string".into(),
+            given: Given::Data(json!(["a", "b", "c"])),
+        },
     ];
     if with_callback {
         params.push(Param {
