@@ -14,7 +14,7 @@ use crate::trace::{
     CallState, CanonResult, CanonState, FoldIteration, FoldState, Generation, IterKey, OutputKind,
     ParState, ServiceResult, State,
 };
-use crate::value::{FxHashMap, Hash, Stored, Tetraplet, Val};
+use crate::value::{FxHashMap, FxHashSet, Hash, Stored, Tetraplet, Val};
 
 /// The magic bytes every encoding starts with.
 pub const MAGIC: &[u8; 4] = b"AQPD";
@@ -58,20 +58,25 @@ pub fn encode(data: &ParticleData) -> Vec<u8> {
 }
 
 /// Decodes data; empty bytes are empty data. Rejects anything [`encode`] would not produce.
+///
+/// The canonical form is checked while decoding, without encoding again: every varint minimal,
+/// every table entry distinct and used, tables in the order of first use (the order [`encode`]
+/// interns them in), signatures sorted by peer. Any other damage is reported first, as its own
+/// error; [`DataError::NonCanonical`] only when the bytes decode but are not canonical.
 pub fn decode(bytes: &[u8]) -> Result<ParticleData, DataError> {
-    let data = decode_unchecked(bytes)?;
-    if !bytes.is_empty() && encode(&data) != bytes {
-        return Err(DataError::NonCanonical);
-    }
-    Ok(data)
+    decode_with(bytes, true)
 }
 
 /// Decodes data without the canonical-form check (for data this peer wrote itself).
 pub fn decode_unchecked(bytes: &[u8]) -> Result<ParticleData, DataError> {
+    decode_with(bytes, false)
+}
+
+fn decode_with(bytes: &[u8], check_canonical: bool) -> Result<ParticleData, DataError> {
     if bytes.is_empty() {
         return Ok(ParticleData::default());
     }
-    let mut reader = Reader { bytes, pos: 0 };
+    let mut reader = Reader { bytes, pos: 0, non_minimal: false };
     if reader.take(4)? != MAGIC {
         return Err(DataError::BadMagic);
     }
@@ -81,16 +86,74 @@ pub fn decode_unchecked(bytes: &[u8]) -> Result<ParticleData, DataError> {
     }
     let strings = reader.strings()?;
     let values = reader.values()?;
-    let tetraplets = reader.tetraplets(&strings)?;
+    let (tetraplets, tetraplet_parts) = reader.tetraplets(&strings)?;
     let last_call_id =
         u32::try_from(reader.varint()?).map_err(|_| DataError::BadVarint(reader.pos))?;
-    let mut ctx = DecodeCtx { reader, strings, values, tetraplets };
+    let canonical = check_canonical.then_some(Canonical {
+        tetraplet_parts,
+        next_string: 0,
+        next_value: 0,
+        next_tetraplet: 0,
+        ok: true,
+    });
+    let mut ctx = DecodeCtx { reader, strings, values, tetraplets, canonical };
     let trace = ctx.trace(0)?;
     let signatures = ctx.signatures()?;
     if ctx.reader.pos != bytes.len() {
         return Err(DataError::TrailingBytes(bytes.len() - ctx.reader.pos));
     }
+    if let Some(canonical) = &ctx.canonical
+        && !(canonical.ok && !ctx.reader.non_minimal && ctx.tables_canonical(canonical))
+    {
+        return Err(DataError::NonCanonical);
+    }
     Ok(ParticleData { trace, last_call_id, signatures })
+}
+
+/// What the canonical-form check tracks while decoding: table entries must be used in order.
+struct Canonical {
+    /// The string indices of each tetraplet, interned (in this order) at its first use.
+    tetraplet_parts: Vec<[u64; 4]>,
+    /// How many strings were used so far; the next new one must have this index.
+    next_string: u64,
+    /// How many values were used so far.
+    next_value: u64,
+    /// How many tetraplets were used so far.
+    next_tetraplet: u64,
+    /// No entry was used before an earlier one, and signatures were sorted.
+    ok: bool,
+}
+
+impl Canonical {
+    /// Records a use of entry `idx` of a table whose first `next` entries were used.
+    fn first_use(next: &mut u64, idx: u64, ok: &mut bool) -> bool {
+        if idx == *next {
+            *next += 1;
+            true
+        } else {
+            *ok &= idx < *next;
+            false
+        }
+    }
+
+    fn string(&mut self, idx: u64) {
+        Self::first_use(&mut self.next_string, idx, &mut self.ok);
+    }
+
+    fn value(&mut self, idx: u64) {
+        Self::first_use(&mut self.next_value, idx, &mut self.ok);
+    }
+
+    fn tetraplet(&mut self, idx: u64) {
+        if Self::first_use(&mut self.next_tetraplet, idx, &mut self.ok) {
+            let parts = usize::try_from(idx).ok().and_then(|idx| self.tetraplet_parts.get(idx));
+            if let Some(parts) = parts.copied() {
+                for part in parts {
+                    self.string(part);
+                }
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -101,6 +164,10 @@ struct Tables {
     value_idx: FxHashMap<Hash, u64>,
     tetraplets: Vec<[u64; 4]>,
     tetraplet_idx: FxHashMap<[u64; 4], u64>,
+    /// Tetraplets already written, by address: many states share one `Rc<Tetraplet>`, and a
+    /// known one needs neither its strings interned again nor its content hashed. The data being
+    /// encoded holds every such `Rc` for the whole encoding, so no address is reused meanwhile.
+    tetraplet_ptr: FxHashMap<*const Tetraplet, u64>,
 }
 
 impl Tables {
@@ -131,7 +198,19 @@ impl Tables {
         idx
     }
 
-    fn tetraplet(&mut self, tetraplet: &Tetraplet) -> u64 {
+    fn tetraplet(&mut self, tetraplet: &Rc<Tetraplet>) -> u64 {
+        let ptr = Rc::as_ptr(tetraplet);
+        if let Some(idx) = self.tetraplet_ptr.get(&ptr) {
+            return *idx;
+        }
+        // Interning a known tetraplet's strings again changes nothing: they were interned (in
+        // this order) when it was first written, so the encoding stays the same.
+        let idx = self.tetraplet_by_content(tetraplet);
+        self.tetraplet_ptr.insert(ptr, idx);
+        idx
+    }
+
+    fn tetraplet_by_content(&mut self, tetraplet: &Tetraplet) -> u64 {
         let key = [
             self.string(&tetraplet.peer_pk),
             self.string(&tetraplet.service_id),
@@ -255,9 +334,14 @@ fn write_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
+/// The decoded tetraplets and the string indices of each.
+type TetrapletTable = (Vec<Rc<Tetraplet>>, Vec<[u64; 4]>);
+
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// A varint was longer than needed (or lost bits): the bytes are not canonical.
+    non_minimal: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -280,6 +364,8 @@ impl<'a> Reader<'a> {
             let byte = self.byte()?;
             value |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
+                // A last byte of zero after others, or bits past the 64th, encode differently.
+                self.non_minimal |= (byte == 0 && shift > 0) || (shift == 63 && byte > 1);
                 return Ok(value);
             }
         }
@@ -326,20 +412,25 @@ impl<'a> Reader<'a> {
         Ok(values)
     }
 
-    fn tetraplets(&mut self, strings: &[Rc<str>]) -> Result<Vec<Rc<Tetraplet>>, DataError> {
+    /// The tetraplets table, with the string indices of each entry.
+    fn tetraplets(&mut self, strings: &[Rc<str>]) -> Result<TetrapletTable, DataError> {
         let count = self.count(4)?;
         let mut tetraplets = Vec::with_capacity(count);
+        let mut indices = Vec::with_capacity(count);
         for _ in 0..count {
             let mut parts = [const { String::new() }; 4];
-            for part in &mut parts {
+            let mut part_indices = [0u64; 4];
+            for (part, part_idx) in parts.iter_mut().zip(&mut part_indices) {
                 let idx = self.varint()?;
                 let text = usize::try_from(idx).ok().and_then(|idx| strings.get(idx));
                 *part = text.ok_or(DataError::BadIndex { what: "string", index: idx })?.to_string();
+                *part_idx = idx;
             }
             let [peer_pk, service_id, function_name, lens] = parts;
             tetraplets.push(Rc::new(Tetraplet { peer_pk, service_id, function_name, lens }));
+            indices.push(part_indices);
         }
-        Ok(tetraplets)
+        Ok((tetraplets, indices))
     }
 }
 
@@ -348,6 +439,8 @@ struct DecodeCtx<'a> {
     strings: Vec<Rc<str>>,
     values: Vec<Rc<Stored>>,
     tetraplets: Vec<Rc<Tetraplet>>,
+    /// The canonical-form check, when asked for.
+    canonical: Option<Canonical>,
 }
 
 impl DecodeCtx<'_> {
@@ -355,22 +448,49 @@ impl DecodeCtx<'_> {
         &mut self,
         table: fn(&Self) -> &Vec<T>,
         what: &'static str,
+        record: fn(&mut Canonical, u64),
     ) -> Result<T, DataError> {
         let idx = self.reader.varint()?;
         let item = usize::try_from(idx).ok().and_then(|idx| table(self).get(idx));
-        item.cloned().ok_or(DataError::BadIndex { what, index: idx })
+        let item = item.cloned().ok_or(DataError::BadIndex { what, index: idx })?;
+        if let Some(canonical) = &mut self.canonical {
+            record(canonical, idx);
+        }
+        Ok(item)
     }
 
     fn string(&mut self) -> Result<Rc<str>, DataError> {
-        self.index(|ctx| &ctx.strings, "string")
+        self.index(|ctx| &ctx.strings, "string", Canonical::string)
     }
 
     fn value(&mut self) -> Result<Rc<Stored>, DataError> {
-        self.index(|ctx| &ctx.values, "value")
+        self.index(|ctx| &ctx.values, "value", Canonical::value)
     }
 
     fn tetraplet(&mut self) -> Result<Rc<Tetraplet>, DataError> {
-        self.index(|ctx| &ctx.tetraplets, "tetraplet")
+        self.index(|ctx| &ctx.tetraplets, "tetraplet", Canonical::tetraplet)
+    }
+
+    /// Whether every table entry was used and no two entries of a table are equal (the encoder
+    /// stores each string, value and tetraplet once).
+    fn tables_canonical(&self, canonical: &Canonical) -> bool {
+        let all_used = canonical.next_string == self.strings.len() as u64
+            && canonical.next_value == self.values.len() as u64
+            && canonical.next_tetraplet == self.tetraplets.len() as u64;
+        if !all_used {
+            return false;
+        }
+        let mut strings = FxHashSet::default();
+        if !self.strings.iter().all(|text| strings.insert(&**text)) {
+            return false;
+        }
+        // Values are told apart by hash, as the encoder does; the hashes are needed later anyway.
+        let mut values = FxHashSet::default();
+        if !self.values.iter().all(|value| values.insert(value.hash())) {
+            return false;
+        }
+        let mut tetraplets = FxHashSet::default();
+        canonical.tetraplet_parts.iter().all(|parts| tetraplets.insert(parts))
     }
 
     fn trace(&mut self, depth: usize) -> Result<Vec<State>, DataError> {
@@ -477,6 +597,13 @@ impl DecodeCtx<'_> {
                 .take(64)?
                 .try_into()
                 .map_err(|_| DataError::Truncated(self.reader.pos))?;
+            if let Some(canonical) = &mut self.canonical
+                && signatures
+                    .last_key_value()
+                    .is_some_and(|(last, _): (&String, _)| **last >= *peer)
+            {
+                canonical.ok = false;
+            }
             if signatures.insert(peer.to_string(), signature).is_some() {
                 return Err(DataError::NonCanonical);
             }

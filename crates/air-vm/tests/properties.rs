@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use air_vm::data::{ParticleData, decode, decode_unchecked, encode};
+use air_vm::error::DataError;
 use air_vm::merge::merge_traces;
 use air_vm::trace::{
     CallState, CanonResult, CanonState, FoldIteration, FoldState, IterKey, OutputKind, ParState,
@@ -167,6 +169,28 @@ proptest! {
         prop_assert!(merge(&a, &stream(0)).is_err());
         prop_assert_eq!(merge(&stream(other.into()), &stream(value.into())).expect("one value"),
             stream(u32::from(value.min(other))));
+    }
+
+    #[test]
+    fn decode_accepts_exactly_the_canonical_encodings(
+        (trace, _, _) in views(),
+        signers in prop::collection::btree_set(0u8..4, 0..3),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+    ) {
+        // The canonical form is checked while decoding; it must agree with its definition:
+        // the bytes decode, and encoding the result gives them back.
+        let signatures = signers.iter().map(|n| (format!("peer{n}"), [*n; 64])).collect();
+        let data = ParticleData { trace, last_call_id: 3, signatures };
+        let mut bytes = encode(&data);
+        prop_assert_eq!(decode(&bytes), Ok(data.clone()));
+        for (at, byte) in edits {
+            let at = at.index(bytes.len());
+            bytes[at] = byte;
+        }
+        let by_definition = decode_unchecked(&bytes).and_then(|decoded| {
+            if encode(&decoded) == bytes { Ok(decoded) } else { Err(DataError::NonCanonical) }
+        });
+        prop_assert_eq!(decode(&bytes), by_definition);
     }
 }
 
