@@ -76,6 +76,27 @@ fn graph_shows_the_aqua_line_of_each_call_and_ends_with_the_same_report() {
     let html = std::fs::read_to_string(&graph).expect("the graph was written");
     assert!(html.contains("sensor.read() → &quot;21.5&quot; · line 13"), "{html}");
     assert!(html.contains("tests/data/run/gather.aqua:13:19: Sensor.read()"));
-    assert!(html.contains("error[X005]: no result: the client is still waiting"));
-    assert!(html.contains("peer carol was down: 1 particle dropped"));
+    // The caption has the first line; the page ends with the whole report, as on the terminal.
+    assert!(html.contains("<dd>error[X005]: no result: the client is still waiting</dd>"));
+    let report = html.split("<pre class=\"report\">").nth(1).expect("the report at the end");
+    assert!(report.contains("┌─ tests/data/run/gather.aqua:14:8"), "{report}");
+    assert!(report.contains("peer carol was down: 1 particle dropped"), "{report}");
+}
+
+#[test]
+fn an_interpreter_error_on_another_peer_points_at_where_that_peer_was() {
+    // A step budget that the client's steps fit in and the sensors' steps do not.
+    let out =
+        run("gather.aqua", "gather(a, b, c)", SENSORS, "gather.toml", &["--step-budget", "60"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    let alice = text
+        .find("error[X003]: interpreter error 20022 on peer alice: the step executed more than 60")
+        .expect("alice's failed step is reported");
+    assert!(text[alice..].contains("┌─ tests/data/run/gather.aqua:13:19"), "{text}");
+    assert!(text[alice..].contains("after this call on alice"), "{text}");
+    assert!(
+        text.contains("help: a step on peer alice executed more than 60 instructions"),
+        "{text}"
+    );
 }

@@ -203,17 +203,11 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
         report: &report,
         ttl: options.ttl,
     };
-    let outcome = match budget::exceeded(&args.budget, &report) {
-        Some(message) => Err(Failure::Plain(message)),
-        None => outcome(&context, has_results),
-    };
+    let outcome = outcome(&context, has_results, budget::exceeded(&args.budget, &report));
     if let Some(path) = &args.graph {
         let text = match &outcome {
             Ok(result) => format!("result: {}", names.show(result)),
-            Err(Failure::Plain(message)) => format!("error: {message}"),
-            Err(Failure::Explained(diagnostics)) => {
-                aqua_syntax::diagnostics::render_plain(&files, diagnostics)
-            }
+            Err(diagnostics) => aqua_syntax::diagnostics::render_plain(&files, diagnostics),
         };
         let origin = |call: &CallRecord| {
             let origin = located.origin(call.span)?;
@@ -233,30 +227,33 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
             println!("{}", pretty(&names.show(&result)));
             ExitCode::SUCCESS
         }
-        Err(Failure::Plain(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-        Err(Failure::Explained(diagnostics)) => {
+        Err(diagnostics) => {
             render::emit(files.files(), &diagnostics, color);
             ExitCode::FAILURE
         }
     }
 }
 
-/// Why a run gave no result: a message, or the run's diagnostics in Aqua terms.
-enum Failure {
-    Plain(String),
-    Explained(Vec<codespan_reporting::diagnostic::Diagnostic<usize>>),
-}
+/// Why a run gave no result: the run's diagnostics in Aqua terms.
+type Failure = Vec<codespan_reporting::diagnostic::Diagnostic<usize>>;
 
 /// The function's result, or what went wrong: the client's error or why no result came, then
 /// the failed calls and interpreter errors of the run.
-fn outcome(context: &explain::Context<'_>, has_results: bool) -> Result<Json, Failure> {
+/// `budget` says which budget cut the run short, if one did: the run then failed whatever
+/// reached the client.
+fn outcome(
+    context: &explain::Context<'_>,
+    has_results: bool,
+    budget: Option<String>,
+) -> Result<Json, Failure> {
     let report = context.report;
     let mut diagnostics = Vec::new();
     let mut reported = None;
-    if let Some(error) = report.client.error() {
+    if let Some(message) = budget {
+        let mut no_result = explain::no_result(context);
+        no_result.notes.insert(0, format!("help: {message}"));
+        diagnostics.push(no_result);
+    } else if let Some(error) = report.client.error() {
         let error = error.first().cloned().unwrap_or(Json::Null);
         let (diagnostic, origin) = explain::client_error(context, &error);
         diagnostics.push(diagnostic);
@@ -273,7 +270,7 @@ fn outcome(context: &explain::Context<'_>, has_results: bool) -> Result<Json, Fa
     }
     diagnostics.extend(explain::failed_calls(context, reported));
     diagnostics.extend(explain::interpreter_errors(context));
-    Err(Failure::Explained(diagnostics))
+    Err(diagnostics)
 }
 
 fn pretty(value: &Json) -> String {

@@ -150,13 +150,14 @@ pub fn interpreter_errors(context: &Context<'_>) -> Vec<Diagnostic<usize>> {
     let mut diagnostics = Vec::new();
     for hop in &context.report.hops {
         let peer = context.peer_name(&hop.to);
-        // The instruction an uncaught error came from is the last failed call of the hop, if any.
-        let origin = hop
-            .calls
-            .iter()
-            .rev()
-            .find(|call| call.ret_code != 0)
-            .and_then(|call| context.origin_of_call(call));
+        // Where the peer was: the last failed call of the hop (the uncaught error it raised),
+        // else the last call it made before failing.
+        let failed = hop.calls.iter().rev().find(|call| call.ret_code != 0);
+        let (call, what) = match failed {
+            Some(call) => (Some(call), "after this call failed"),
+            None => (hop.calls.last(), "after this call"),
+        };
+        let origin = call.and_then(|call| context.origin_of_call(call));
         for error in &hop.errors {
             diagnostics.push(
                 Diagnostic::error()
@@ -166,7 +167,7 @@ pub fn interpreter_errors(context: &Context<'_>) -> Vec<Diagnostic<usize>> {
                         error.ret_code,
                         context.names.show_text(&error.message)
                     ))
-                    .with_labels(label(origin, format!("after this call failed on {peer}"))),
+                    .with_labels(label(origin, format!("{what} on {peer}"))),
             );
         }
     }

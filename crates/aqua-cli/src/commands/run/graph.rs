@@ -86,6 +86,7 @@ svg text {{ font: 12px ui-monospace, monospace; }}
 .call {{ fill: #333; }}
 .failed, .error {{ fill: #c33; }}
 .note {{ fill: #777; }}
+pre.report {{ font: 13px ui-monospace, monospace; background: #f6f6f6; padding: 1em; }}
 </style>
 </head>
 <body>
@@ -101,15 +102,25 @@ svg text {{ font: 12px ui-monospace, monospace; }}
 </defs>
 {svg}
 </svg>
-</body>
+{report}</body>
 </html>
 "##,
         call = escape(caption.call),
-        outcome = escape(caption.outcome),
+        outcome = escape(caption.outcome.lines().next().unwrap_or_default()),
+        report = failure_report(caption.outcome),
         hops = report.hops.len(),
         steps = report.steps,
         elapsed = report.elapsed_ms,
     )
+}
+
+/// The whole report of a failed run at the end of the page, as `aqua run` wrote it to the
+/// terminal (nothing for a result, which the caption holds).
+fn failure_report(outcome: &str) -> String {
+    if outcome.lines().nth(1).is_none() {
+        return String::new();
+    }
+    format!("<h2>What went wrong</h2>\n<pre class=\"report\">{}</pre>\n", escape(outcome))
 }
 
 /// The peers' columns: the given peers that took part, client first, in order of appearance.
