@@ -91,6 +91,7 @@ pub fn client_error(context: &Context<'_>, error: &Json) -> (Diagnostic<usize>, 
     if let Some(code) = code {
         notes.push(format!("error code {code}"));
     }
+    notes.extend(aqua_names(context.script, &message));
     let what = match origin.map(|o| o.construct) {
         Some(Construct::Call) => "this call failed",
         Some(Construct::If) => "an error in this `if` was passed on",
@@ -103,6 +104,30 @@ pub fn client_error(context: &Context<'_>, error: &Json) -> (Diagnostic<usize>, 
         .with_labels(label(origin, format!("{what} on {}", peer.unwrap_or("?"))))
         .with_notes(notes);
     (diagnostic, origin)
+}
+
+/// A note for each generated AIR variable a message names (as a whole word), with the Aqua
+/// name it stands for: messages of the interpreter speak AIR.
+fn aqua_names(script: &LocatedScript, message: &str) -> Vec<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    for word in message.split(|c: char| !is_name_char(c)) {
+        let word = word.trim_matches('-');
+        if word.is_empty() || seen.contains(&word) {
+            continue;
+        }
+        if let Some(aqua) = script.aqua_name(word)
+            && aqua != word
+        {
+            seen.push(word);
+        }
+    }
+    seen.into_iter()
+        .filter_map(|word| {
+            let aqua = script.aqua_name(word)?;
+            Some(format!("`{word}` is the AIR name of the Aqua `{aqua}`"))
+        })
+        .collect()
 }
 
 /// The one-line text of a failure, as the graph's caption shows it.
@@ -159,6 +184,7 @@ pub fn interpreter_errors(context: &Context<'_>) -> Vec<Diagnostic<usize>> {
         };
         let origin = call.and_then(|call| context.origin_of_call(call));
         for error in &hop.errors {
+            let notes = aqua_names(context.script, &error.message);
             diagnostics.push(
                 Diagnostic::error()
                     .with_code("X003")
@@ -167,7 +193,8 @@ pub fn interpreter_errors(context: &Context<'_>) -> Vec<Diagnostic<usize>> {
                         error.ret_code,
                         context.names.show_text(&error.message)
                     ))
-                    .with_labels(label(origin, format!("{what} on {peer}"))),
+                    .with_labels(label(origin, format!("{what} on {peer}")))
+                    .with_notes(notes),
             );
         }
     }
@@ -381,4 +408,27 @@ fn stream_writers(program: &Program) -> std::collections::HashMap<String, Option
         }
     }
     writers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_names_in_a_message_are_given_their_aqua_names() {
+        let source = "aqua T declares *\n\nexport f\n\nservice S(\"s\"):\n  get() -> string\n\nfunc g() -> string:\n  r <- S.get()\n  <- r\n\nfunc f() -> string:\n  a <- g()\n  b <- g()\n  <- b\n";
+        let checked = aqua_typecheck::check(
+            std::path::Path::new("t.aqua"),
+            Some(source.to_owned()),
+            &mut aqua_typecheck::MemoryLoader::new(),
+            &aqua_typecheck::Options::default(),
+        );
+        assert!(checked.is_ok());
+        let compiled = air_codegen::compile(&checked.program, &air_codegen::Options::default())
+            .expect("compiles");
+        let script = LocatedScript::new(&compiled[0]).expect("parses back");
+        // The second inlining of `g` binds `r` as `r-0`.
+        let notes = aqua_names(&script, "variable 'r-0' is not a string; r is fine");
+        assert_eq!(notes, ["`r-0` is the AIR name of the Aqua `r`"]);
+    }
 }
