@@ -68,6 +68,19 @@ fn trace_shows_the_aqua_line_of_every_call() {
 }
 
 #[test]
+fn trace_shows_the_aqua_line_that_sent_the_particle_on_each_hop() {
+    let out = run("gather.aqua", "gather(a, b, c)", SENSORS, "gather.toml", &["--trace"]);
+    let text = stderr(&out);
+    // The `on p` of the loop takes the particle to the relay, the call to each sensor's peer,
+    // and the join's gate (a canon on the client) brings each reading back to the client.
+    let relay = text.find("[    1 ms] client -> relay").expect("the hop to the relay");
+    let from_relay = &text[relay..];
+    assert!(from_relay.contains("to bob by tests/data/run/gather.aqua:13:19: Sensor.read()"));
+    assert!(text.contains("to relay by tests/data/run/gather.aqua:12:5: on p:"), "{text}");
+    assert!(text.contains("to client by tests/data/run/gather.aqua:14:8: readings[2]"), "{text}");
+}
+
+#[test]
 fn graph_shows_the_aqua_line_of_each_call_and_ends_with_the_same_report() {
     let graph = temp_file("gather.html", "");
     let path = graph.to_str().expect("utf-8 path");
@@ -76,6 +89,12 @@ fn graph_shows_the_aqua_line_of_each_call_and_ends_with_the_same_report() {
     let html = std::fs::read_to_string(&graph).expect("the graph was written");
     assert!(html.contains("sensor.read() → &quot;21.5&quot; · line 13"), "{html}");
     assert!(html.contains("tests/data/run/gather.aqua:13:19: Sensor.read()"));
+    // Each arrow names the Aqua line that sent the particle, its code in the tooltip.
+    assert!(
+        html.contains("<title>sent by tests/data/run/gather.aqua:12:5: on p:</title>"),
+        "{html}"
+    );
+    assert!(html.contains("ms · line 12</text>"), "{html}");
     // The caption has the first line; the page ends with the whole report, as on the terminal.
     assert!(html.contains("<dd>error[X005]: no result: the client is still waiting</dd>"));
     let report = html.split("<pre class=\"report\">").nth(1).expect("the report at the end");

@@ -109,6 +109,9 @@ pub struct Handled {
     pub errors: Vec<StepError>,
     /// The peer ids the particle goes to next (this peer's own id included, if named).
     pub next_peers: BTreeSet<String>,
+    /// For each peer id of `next_peers`, the span of the first instruction that sent the
+    /// particle there.
+    pub sent_by: BTreeMap<String, air_syntax::Span>,
     /// Invocations run.
     pub steps: usize,
     /// Instructions the invocations executed.
@@ -140,6 +143,9 @@ pub fn handle_particle(
         if outcome.ret_code != 0 {
             let error = StepError { ret_code: outcome.ret_code, message: outcome.error_message };
             handled.errors.push(error);
+        }
+        for (id, span) in outcome.next_peers.iter().zip(&outcome.next_peer_spans) {
+            handled.sent_by.entry(id.clone()).or_insert(*span);
         }
         handled.next_peers.extend(outcome.next_peers);
         handled.data = outcome.data;

@@ -137,6 +137,9 @@ pub struct Hop {
     pub calls: Vec<CallRecord>,
     /// The peers the particle went to next, by name.
     pub next: Vec<String>,
+    /// For each peer of `next`, the span in the script of the first instruction that sent the
+    /// particle there (a call on that peer, or a hop).
+    pub sent_by: BTreeMap<String, air_syntax::Span>,
     /// The invocations that failed, in order.
     pub errors: Vec<StepError>,
     /// Peer ids the particle was sent to that are not in the network.
@@ -156,6 +159,7 @@ impl Hop {
             at: delivery.at,
             calls: Vec::new(),
             next: Vec::new(),
+            sent_by: BTreeMap::new(),
             errors: Vec::new(),
             unreachable: Vec::new(),
             data_bytes: 0,
@@ -441,7 +445,12 @@ impl Run<'_> {
         let mut targets = Vec::new();
         for id in handled.next_peers.into_iter().filter(|id| *id != peer.id) {
             match names.get(&id) {
-                Some(name) => targets.push(name.clone()),
+                Some(name) => {
+                    if let Some(span) = handled.sent_by.get(&id) {
+                        hop.sent_by.insert(name.clone(), *span);
+                    }
+                    targets.push(name.clone());
+                }
                 None => hop.unreachable.push(id),
             }
         }

@@ -14,7 +14,7 @@ mod match_fail;
 mod resolve;
 mod text;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use air_syntax::{Instruction, Program};
@@ -106,7 +106,8 @@ pub(crate) struct Exec<'p, 'a> {
     pub call_results: BTreeMap<u32, CallResult>,
     pub last_call_id: u32,
     pub requests: Vec<CallRequest>,
-    pub next_peers: BTreeSet<String>,
+    /// The peers to send the particle to, each with the first instruction that sends it there.
+    pub next_peers: BTreeMap<String, air_syntax::Span>,
     pub complete: bool,
     pub vars: Variables,
     pub folds: HashMap<String, Vec<FoldCursor<'p>>>,
@@ -130,6 +131,8 @@ pub(crate) struct ExecOutput {
     pub result: ExecResult,
     pub requests: Vec<CallRequest>,
     pub next_peers: Vec<String>,
+    /// Parallel to `next_peers`: the span of the first instruction sending there.
+    pub next_peer_spans: Vec<air_syntax::Span>,
     pub unprocessed: Vec<u32>,
     pub last_call_id: u32,
     pub instructions: u64,
@@ -157,7 +160,7 @@ pub(crate) fn execute(
         call_results,
         last_call_id,
         requests: Vec::new(),
-        next_peers: BTreeSet::new(),
+        next_peers: BTreeMap::new(),
         complete: true,
         vars: Variables::default(),
         folds: HashMap::new(),
@@ -184,7 +187,8 @@ pub(crate) fn execute(
         trace,
         result,
         requests: exec.requests,
-        next_peers: exec.next_peers.into_iter().collect(),
+        next_peers: exec.next_peers.keys().cloned().collect(),
+        next_peer_spans: exec.next_peers.values().copied().collect(),
         unprocessed: exec.call_results.keys().copied().collect(),
         last_call_id: exec.last_call_id,
         instructions: exec.instructions,

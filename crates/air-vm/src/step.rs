@@ -81,6 +81,10 @@ pub struct StepOutcome {
     pub data: Vec<u8>,
     /// The peers to send the particle to, sorted.
     pub next_peers: Vec<String>,
+    /// Parallel to `next_peers`: the span in the script of the first instruction that sends
+    /// the particle to each (a call on that peer, or a canon there: a hop), so a host can tell
+    /// which code moved the particle (source maps).
+    pub next_peer_spans: Vec<air_syntax::Span>,
     /// The calls to make on this peer.
     pub call_requests: Vec<CallRequest>,
     /// Instructions executed (replayed ones included), the step's share of a run's budget.
@@ -230,6 +234,7 @@ fn execute(
         error,
         data: data::encode(&data),
         next_peers: output.next_peers,
+        next_peer_spans: output.next_peer_spans,
         call_requests: output.requests,
         instructions,
     }
@@ -243,6 +248,7 @@ fn failed(prev_data: &[u8], error: VmError) -> StepOutcome {
         error: Some(error),
         data: prev_data.to_vec(),
         next_peers: Vec::new(),
+        next_peer_spans: Vec::new(),
         call_requests: Vec::new(),
         instructions: 0,
     }

@@ -71,7 +71,7 @@ impl<'p> Exec<'p, '_> {
             None => {
                 let sender: Rc<str> = Rc::from(self.params.current_peer_id);
                 self.push_state(State::Call(CallState::Sent { sender, call_id: None }));
-                self.next_peers.insert(target.tetraplet.peer_pk.clone());
+                self.next_peers.entry(target.tetraplet.peer_pk.clone()).or_insert(call.span);
                 self.join()
             }
         }

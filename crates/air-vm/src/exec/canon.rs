@@ -65,7 +65,7 @@ impl<'p> Exec<'p, '_> {
             None => {
                 let sender: Rc<str> = Rc::from(self.params.current_peer_id);
                 self.push_state(State::Canon(CanonState::Sent { sender }));
-                self.next_peers.insert(peer);
+                self.next_peers.entry(peer).or_insert(canon.span);
                 self.join()
             }
         }

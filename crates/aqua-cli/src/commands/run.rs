@@ -17,8 +17,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use air_network::{
-    CallRecord, Client, Faults, Hop, MockService, Network, NetworkFile, RunOptions, RunSettings,
-    Script, ServiceSource, Stop,
+    Client, Faults, Hop, MockService, Network, NetworkFile, RunOptions, RunSettings, Script,
+    ServiceSource, Stop,
 };
 use serde_json::Value as Json;
 
@@ -189,8 +189,8 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
         for (name, id) in &peers {
             eprintln!("  {name:<width$}  {id}");
         }
-        let place = |call: &CallRecord| {
-            located.origin(call.span).map(|origin| explain::place(&files, origin))
+        let place = |span: air_syntax::ast::Span| {
+            located.origin(span).map(|origin| explain::place(&files, origin))
         };
         for hop in &report.hops {
             eprintln!("{}", describe_hop(hop, &place, &names));
@@ -209,8 +209,8 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
             Ok(result) => format!("result: {}", names.show(result)),
             Err(diagnostics) => aqua_syntax::diagnostics::render_plain(&files, diagnostics),
         };
-        let origin = |call: &CallRecord| {
-            let origin = located.origin(call.span)?;
+        let origin = |span: air_syntax::ast::Span| {
+            let origin = located.origin(span)?;
             Some((explain::line(&files, origin), explain::place(&files, origin)))
         };
         let show = |text: &str| names.show_text(text);
@@ -279,7 +279,7 @@ fn pretty(value: &Json) -> String {
 
 fn describe_hop(
     hop: &Hop,
-    place: &dyn Fn(&CallRecord) -> Option<String>,
+    place: &dyn Fn(air_syntax::ast::Span) -> Option<String>,
     names: &PeerNames,
 ) -> String {
     let from = hop.from.as_deref().unwrap_or("(start)");
@@ -299,7 +299,7 @@ fn describe_hop(
             "\n    {}.{}({args}) {status} {result}",
             call.service, call.function
         ));
-        if let Some(place) = place(call) {
+        if let Some(place) = place(call.span) {
             text.push_str(&format!("\n      at {place}"));
         }
     }
@@ -312,6 +312,12 @@ fn describe_hop(
     }
     if !hop.next.is_empty() {
         text.push_str(&format!("\n    sends to {}", hop.next.join(", ")));
+        // The code that moved the particle to each peer.
+        for next in &hop.next {
+            if let Some(place) = hop.sent_by.get(next).and_then(|span| place(*span)) {
+                text.push_str(&format!("\n      to {next} by {place}"));
+            }
+        }
     }
     text
 }

@@ -2,6 +2,7 @@
 //! SVG and CSS, no scripts, no network access): a lifeline per peer, an arrow per delivery of the
 //! particle, and under each arrow the service calls made on the receiving peer.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use air_network::{Hop, RunReport, Stop};
@@ -26,9 +27,9 @@ pub struct Caption<'a> {
     pub call: &'a str,
     /// The function's result, or what went wrong (the messages of the run, several lines).
     pub outcome: &'a str,
-    /// The Aqua line of a call and its place (`file:line:column: code`), if the source map
-    /// knows them.
-    pub origin: &'a dyn Fn(&air_network::CallRecord) -> Option<(usize, String)>,
+    /// The Aqua line and place (`file:line:column: code`) of the instruction at a span of the
+    /// script (a call, or what sent the particle on), if the source map knows them.
+    pub origin: &'a dyn Fn(air_syntax::ast::Span) -> Option<(usize, String)>,
     /// A text with every peer id in it shown as the peer's name (`@alice`).
     pub show: &'a dyn Fn(&str) -> String,
 }
@@ -38,8 +39,18 @@ pub fn render(report: &RunReport, peers: &[(String, String)], caption: &Caption<
     let lanes = Lanes::new(report, peers);
     let mut rows = String::new();
     let mut y = HEADER + 30;
+    // What sent each delivery: the sending peer's last hop names the instruction per target.
+    let mut senders: HashMap<(&str, &str), air_syntax::ast::Span> = HashMap::new();
     for hop in &report.hops {
-        y = draw_hop(&mut rows, hop, &lanes, caption, y);
+        let cause = hop
+            .from
+            .as_deref()
+            .and_then(|from| senders.get(&(from, hop.to.as_str())))
+            .and_then(|span| (caption.origin)(*span));
+        y = draw_hop(&mut rows, hop, &lanes, caption, cause, y);
+        for (next, span) in &hop.sent_by {
+            senders.insert((hop.to.as_str(), next.as_str()), *span);
+        }
     }
     let height = y + 30;
     // Room on the right for the calls listed under the last column.
@@ -165,20 +176,35 @@ impl Lanes {
 }
 
 /// Draws one delivery at height `y` and returns the height below it.
-fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, caption: &Caption<'_>, y: usize) -> usize {
+fn draw_hop(
+    svg: &mut String,
+    hop: &Hop,
+    lanes: &Lanes,
+    caption: &Caption<'_>,
+    cause: Option<(usize, String)>,
+    y: usize,
+) -> usize {
     let to = lanes.x(lanes.index(&hop.to));
     let from = hop.from.as_deref().map(|name| lanes.x(lanes.index(name)));
     let class = if hop.dropped.is_some() { "hop dropped" } else { "hop" };
     let _ = write!(svg, r#"<g class="{class}">"#);
-    let label = match hop.dropped {
+    let mut label = match hop.dropped {
         Some(why) => format!("{} ms · {why}", hop.at),
         None => format!("{} ms", hop.at),
+    };
+    // The Aqua line that sent the particle: on the arrow, its code in the tooltip.
+    let title = match &cause {
+        Some((line, place)) => {
+            label = format!("{label} · line {line}");
+            format!("<title>sent by {}</title>", escape(place))
+        }
+        None => String::new(),
     };
     match from {
         Some(from) if from != to => {
             let _ = write!(
                 svg,
-                r#"<line class="arrow" x1="{from}" y1="{y}" x2="{to}" y2="{y}"/><text class="note" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                r#"<line class="arrow" x1="{from}" y1="{y}" x2="{to}" y2="{y}"/><text class="note" x="{}" y="{}" text-anchor="middle">{title}{}</text>"#,
                 (from + to) / 2,
                 y - 4,
                 escape(&label),
@@ -201,7 +227,7 @@ fn draw_hop(svg: &mut String, hop: &Hop, lanes: &Lanes, caption: &Caption<'_>, y
         let mut full = (caption.show)(&describe_call(call));
         let mut short = shorten(&full, MAX_CALL_CHARS);
         // The Aqua line of the call: in the tooltip, and as a side note after the call.
-        if let Some((line, place)) = (caption.origin)(call) {
+        if let Some((line, place)) = (caption.origin)(call.span) {
             full = format!("{full}\n{place}");
             short = format!("{short} · line {line}");
         }
