@@ -124,7 +124,10 @@ impl<'a> Validator<'a> {
                 self.value(&ap.value);
                 None
             }
-            Instruction::Seq(pair) => {
+            // AquaVM rejects an instruction after a stream fold's `next` in a `par` as in a
+            // `seq` (`xor` is allowed): the reference compiler emits `(par (next i) (null))`
+            // for an empty `for … rec` body.
+            Instruction::Seq(pair) | Instruction::Par(pair) => {
                 let left = self.instruction(&pair.left);
                 let right = self.instruction(&pair.right);
                 if let Some((_, next)) = left {
@@ -135,7 +138,7 @@ impl<'a> Validator<'a> {
                 }
                 left.or(right)
             }
-            Instruction::Par(pair) | Instruction::Xor(pair) => {
+            Instruction::Xor(pair) => {
                 let left = self.instruction(&pair.left);
                 let right = self.instruction(&pair.right);
                 left.or(right)

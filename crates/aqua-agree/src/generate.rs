@@ -106,6 +106,7 @@ pub fn generate(seed: u64, features: Features) -> Program {
         names: 0,
         depth: 0,
         away: 0,
+        in_main: false,
     };
     generator.program()
 }
@@ -124,6 +125,8 @@ struct Generator {
     /// in a `par` branch is read only where this is 0: elsewhere whether it arrives depends on
     /// each compiler's hops (docs/differences.md), not on the program.
     away: usize,
+    /// Generating `main` (where `ps`, the peers p1 and p2, is in scope).
+    in_main: bool,
 }
 
 impl Generator {
@@ -141,6 +144,7 @@ impl Generator {
         if with_callback {
             self.bind("cb", Ty::Arrow);
         }
+        self.in_main = true;
         let mut body = Vec::new();
         if self.features.streams {
             for _ in 0..=self.rng.below(2) {
@@ -230,7 +234,7 @@ impl Generator {
         let deep = self.depth >= 3;
         let f = self.features;
         loop {
-            let choice = self.rng.below(20);
+            let choice = self.rng.below(22);
             let stmts = match choice {
                 0..=4 => self.call(),
                 5 => self.assign(),
@@ -246,6 +250,9 @@ impl Generator {
                 16 if f.arrows => self.arrow_call(),
                 17 if f.parallel => self.join(),
                 18 if f.errors => self.failing_call(),
+                19 if f.loops && !deep => self.peer_loop(),
+                20 if f.loops && f.streams && !deep => self.rec_loop(),
+                21 if f.streams => self.gate(),
                 _ => None,
             };
             if let Some(stmts) = stmts {
@@ -306,7 +313,9 @@ impl Generator {
 
     fn on_head(&mut self) -> String {
         let peer = self.peer();
-        if self.rng.chance(30) {
+        if self.in_main && self.rng.chance(10) {
+            format!("on {peer} via ps")
+        } else if self.rng.chance(30) {
             let via = self.peer();
             format!("on {peer} via {via}")
         } else {
@@ -442,6 +451,67 @@ impl Generator {
         Some(vec![Stmt::Block { head: format!("for {item} <- {source}{form}"), body }])
     }
 
+    /// `parseq y <- ps on y:` or `for y <- ps par:` with an `on y` body: work on each peer.
+    fn peer_loop(&mut self) -> Option<Vec<Stmt>> {
+        if !self.in_main {
+            return None;
+        }
+        let item = self.fresh("y");
+        let mark = self.vars.len();
+        self.bind(&item, Ty::Str);
+        self.depth += 1;
+        self.away += 1;
+        let count = 1 + self.rng.below(2);
+        let body = self.block(count);
+        self.away -= 1;
+        self.depth -= 1;
+        self.vars.truncate(mark);
+        Some(vec![if self.rng.chance(50) {
+            Stmt::Block { head: format!("parseq {item} <- ps on {item}"), body }
+        } else {
+            let inner = Stmt::Block { head: format!("on {item}"), body };
+            Stmt::Block { head: format!("for {item} <- ps par"), body: vec![inner] }
+        }])
+    }
+
+    /// `for y <- s rec:` over a stream, whose body writes to no stream (it would feed itself).
+    fn rec_loop(&mut self) -> Option<Vec<Stmt>> {
+        let stream = self.any_of(Ty::Stream)?;
+        let item = self.fresh("y");
+        let mark = self.vars.len();
+        self.bind(&item, Ty::Str);
+        let saved = self.features;
+        self.features.streams = false;
+        self.depth += 1;
+        self.away += 1;
+        let count = 1 + self.rng.below(2);
+        // A call first: for a `rec` body that emits nothing the reference compiler writes a
+        // script AquaVM rejects (docs/differences.md).
+        let mut body = vec![Stmt::Line(format!("Svc.sink({item})"))];
+        body.extend(self.block(count));
+        self.away -= 1;
+        self.depth -= 1;
+        self.features = saved;
+        self.vars.truncate(mark);
+        Some(vec![Stmt::Block { head: format!("for {item} <- {stream} rec"), body }])
+    }
+
+    /// A stream gate that opens: `n` values pushed, `join s[n - 1]`, then the last one used.
+    fn gate(&mut self) -> Option<Vec<Stmt>> {
+        let stream = self.fresh("g");
+        let mut out = vec![Stmt::Line(format!("{stream}: *string"))];
+        let count = 1 + self.rng.below(3);
+        for _ in 0..count {
+            let value = self.str_expr();
+            out.push(Stmt::Line(format!("{stream} <<- {value}")));
+        }
+        out.push(Stmt::Line(format!("join {stream}[{}]", count - 1)));
+        let name = self.fresh("v");
+        out.push(Stmt::Line(format!("{name} <- Svc.text({stream}[{}])", count - 1)));
+        self.bind(&name, Ty::Str);
+        Some(out)
+    }
+
     fn closure(&mut self) -> Option<Vec<Stmt>> {
         let name = self.fresh("c");
         let param = self.fresh("a");
@@ -545,6 +615,15 @@ impl Generator {
         options.extend(self.of_type(Ty::Rec).into_iter().map(|r| format!("{r}.name")));
         options.extend(self.of_type(Ty::Ability).into_iter().map(|a| format!("{a}.k")));
         options.extend(self.of_type(Ty::Error).into_iter().map(|e| format!("{e}.message")));
+        if self.features.errors && self.rng.chance(4) {
+            // Errors raised on purpose: an option that may be nil, an index past the end.
+            let mut failing: Vec<String> =
+                self.of_type(Ty::OptStr).into_iter().map(|o| format!("{o}!")).collect();
+            failing.extend(self.of_type(Ty::StrArr).into_iter().map(|a| format!("{a}[5]")));
+            if !failing.is_empty() {
+                return self.rng.pick(&failing).clone();
+            }
+        }
         if options.is_empty() || self.rng.chance(20) {
             return format!("\"t{}\"", self.rng.below(10));
         }
@@ -613,7 +692,8 @@ impl Generator {
     }
 }
 
-/// The parameters of every `main`: `p1`, `p2`, `p3` (peer ids), `x: string`, `xs: []string`, and
+/// The parameters of every `main`: `p1`, `p2`, `p3` (peer ids), `x: string`, `xs: []string`,
+/// `ps: []string` (the ids of p1 and p2), and
 /// with `with_callback` a callback `cb: string -> string`.
 pub fn standard_params(with_callback: bool) -> Vec<Param> {
     let mut params = vec![
@@ -625,6 +705,11 @@ pub fn standard_params(with_callback: bool) -> Vec<Param> {
             name: "xs".into(),
             ty: "[]string".into(),
             given: Given::Data(json!(["a", "b", "c"])),
+        },
+        Param {
+            name: "ps".into(),
+            ty: "[]string".into(),
+            given: Given::Data(json!(["$peer:p1", "$peer:p2"])),
         },
     ];
     if with_callback {
