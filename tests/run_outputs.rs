@@ -287,3 +287,24 @@ fn a_peer_is_named_by_its_marker_and_shown_by_name() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_script_whose_air_does_not_parse_back_still_runs_without_aqua_lines() {
+    // A parameter named by an AIR keyword: the printed AIR does not parse back (a known
+    // compiler bug), so the run has no source map, says so, and runs as before.
+    let script = temp_file(
+        "keyword.aqua",
+        "aqua W declares *\n\nexport keep\n\nfunc keep(new: string) -> string:\n  <- new\n",
+    );
+    let out = aqua(&[
+        "run",
+        script.to_str().expect("utf-8 path"),
+        "-f",
+        "keep(new)",
+        "--data",
+        r#"{"new": "x"}"#,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), r#""x""#);
+    assert!(stderr(&out).contains("warning: messages of this run cannot name Aqua lines"));
+}

@@ -41,6 +41,17 @@ impl LocatedScript {
         })
     }
 
+    /// The script as compiled, without positions: nothing maps back to Aqua. For a script
+    /// whose printed text does not parse back (an internal compiler error), so that it still
+    /// runs as it did before source maps.
+    pub fn unmapped(function: &CompiledFunction) -> LocatedScript {
+        LocatedScript {
+            program: function.air.clone(),
+            origins: HashMap::new(),
+            map: SourceMap::default(),
+        }
+    }
+
     /// The origin of the instruction at `span` of the text.
     pub fn origin(&self, span: AirSpan) -> Option<Origin> {
         self.origins.get(&span).copied()

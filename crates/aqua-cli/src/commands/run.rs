@@ -118,10 +118,10 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     peers.sort_by_key(|(name, _)| name != CLIENT);
     // The peers run the printed script parsed back: a call's span is then its place in the
     // text, which the source map knows.
-    let located = LocatedScript::new(&compiled).map_err(|error| {
-        eprintln!("error: internal compiler error: {error}");
-        ExitCode::FAILURE
-    })?;
+    let located = LocatedScript::new(&compiled).unwrap_or_else(|error| {
+        eprintln!("warning: messages of this run cannot name Aqua lines: {error}");
+        LocatedScript::unmapped(&compiled)
+    });
     let script = Script::from(located.program.clone());
     let files = checked.files;
     Ok(Prepared {
