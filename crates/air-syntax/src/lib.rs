@@ -16,6 +16,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod ast;
+mod descent;
 pub mod diagnostics;
 pub mod document;
 pub mod error;
@@ -28,7 +29,7 @@ pub use ast::*;
 pub use diagnostics::render_plain;
 pub use document::{Segment, format_document, parse_scripts, split_scripts};
 pub use error::{AirSyntaxError, FormatError, LexError, LexErrorKind, ValidationError};
-pub use parser::{parse, parse_at};
+pub use parser::{parse, parse_at, parse_with_lalrpop};
 pub use printer::{MAX_INDENT, print_compact, print_pretty, print_value};
 pub use validate::validate;
 

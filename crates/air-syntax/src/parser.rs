@@ -1,5 +1,6 @@
 //! The only module that names LALRPOP: runs the generated parser over the lexer's tokens and
-//! converts LALRPOP's errors into [`AirSyntaxError`] in one function, [`from_lalrpop`].
+//! converts LALRPOP's errors into [`AirSyntaxError`] in one function, [`from_lalrpop`]. Valid
+//! scripts take the faster hand-written parser of `descent.rs` first.
 //!
 //! It must not validate: name resolution and the other static checks live in `validate.rs`.
 
@@ -29,6 +30,21 @@ pub fn parse(src: &str) -> Result<Program, AirSyntaxError> {
 
 /// Parses one AIR script that starts at byte `base` of its file, so spans are file offsets.
 pub fn parse_at(src: &str, base: u32) -> Result<Program, AirSyntaxError> {
+    let fits = u32::try_from(src.len()).ok().and_then(|len| len.checked_add(base)).is_some();
+    if !fits {
+        return Err(AirSyntaxError::TooLarge);
+    }
+    // The fast parser takes every valid script; LALRPOP parses the others to report the error.
+    if let Some(body) = crate::descent::parse(Lexer::new(src, base)) {
+        return Ok(Program { body });
+    }
+    parse_with_lalrpop(src, base)
+}
+
+/// Parses with the LALRPOP parser only (what [`parse_at`] falls back on for invalid scripts);
+/// for tests that hold the fast parser to it.
+#[doc(hidden)]
+pub fn parse_with_lalrpop(src: &str, base: u32) -> Result<Program, AirSyntaxError> {
     let fits = u32::try_from(src.len()).ok().and_then(|len| len.checked_add(base)).is_some();
     if !fits {
         return Err(AirSyntaxError::TooLarge);

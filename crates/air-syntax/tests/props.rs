@@ -4,8 +4,8 @@
 use air_syntax::{
     Accessor, Ap, ApMap, ApResult, Call, CallOutput, Canon, CanonForm, Fail, FailKind, Fold,
     FoldIterable, Instruction, Lens, MAX_INDENT, Match, Name, New, Next, Pair, Program, Span,
-    Value, ValueKind, Variable, VariableKind, format_document, parse, print_compact, print_pretty,
-    validate,
+    Value, ValueKind, Variable, VariableKind, format_document, parse, parse_with_lalrpop,
+    print_compact, print_pretty, validate,
 };
 use proptest::prelude::*;
 
@@ -373,5 +373,39 @@ proptest! {
     #[test]
     fn air_like_text_never_panics(src in air_soup()) {
         exercise(&src);
+    }
+
+    #[test]
+    fn the_fast_parser_agrees_with_the_grammar(
+        body in instruction(),
+        pretty in any::<bool>(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3), 0..3),
+    ) {
+        // Valid scripts and scripts one or two words away from valid: the hand-written parser
+        // must give the LALRPOP parser's tree (spans included) or its error.
+        let program = Program { body };
+        let printed = if pretty { print_pretty(&program) } else { print_compact(&program) };
+        let mut words: Vec<&str> = printed.split(' ').collect();
+        for (at, edit) in edits {
+            let at = at.index(words.len());
+            match edit {
+                0 => { words.remove(at); }
+                1 => words.insert(at, words[at]),
+                _ => {
+                    let other = (at + 1) % words.len();
+                    words.swap(at, other);
+                }
+            }
+            if words.is_empty() {
+                break;
+            }
+        }
+        let src = words.join(" ");
+        prop_assert_eq!(parse(&src), parse_with_lalrpop(&src, 0), "{}", src);
+    }
+
+    #[test]
+    fn the_fast_parser_agrees_on_air_like_text(src in air_soup()) {
+        prop_assert_eq!(parse(&src), parse_with_lalrpop(&src, 0), "{}", src);
     }
 }
