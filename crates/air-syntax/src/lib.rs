@@ -1,5 +1,5 @@
-//! The AIR language: its AST, a logos + LALRPOP parser, the static validator of AquaVM and the
-//! canonical printer of the reference compiler.
+//! The AIR language: its AST, a logos lexer with a recursive-descent parser (LALRPOP reports the
+//! errors), the static validator of AquaVM and the canonical printer of the reference compiler.
 //!
 //! `air-codegen` builds [`Program`]s and prints them; `air-vm` parses, validates and runs them.
 //! This crate depends on no other crate of the workspace and does no IO.
