@@ -1,7 +1,8 @@
 //! Fresh AIR variable names: deterministic (the same input gives the same names) and unique in a
 //! whole script, so no two bindings ever collide, whatever inlining does.
 //!
-//! A name is the base itself the first time it is asked for, then `base-0`, `base-1`, …. Aqua
+//! A name is the base itself the first time it is asked for, then `base-0`, `base-1`, … (an AIR
+//! keyword such as `new` is never a name of its own: it starts at `new-0`). Aqua
 //! identifiers never contain `-`, so a suffixed name never equals a user's base name, and the
 //! reserved names of the calling convention (`-relay-`, `-hop-`) start with `-`.
 
@@ -27,6 +28,10 @@ impl Names {
     /// A name derived from `base` that was never handed out before.
     pub fn fresh(&mut self, base: &str) -> String {
         let base = sanitize(base);
+        // An AIR keyword (an Aqua parameter named `new` or `seq`) only ever gets a suffix.
+        if air_syntax::lexer::is_reserved_word(&base) {
+            self.used.entry(base.clone()).or_insert(0);
+        }
         let Some(&start) = self.used.get(&base) else {
             self.used.insert(base.clone(), 0);
             return base;
@@ -64,5 +69,13 @@ mod tests {
         assert_eq!(names.fresh("x"), "x");
         assert_eq!(names.fresh("x"), "x-1");
         assert_eq!(names.fresh("a.b"), "a_b");
+    }
+
+    #[test]
+    fn air_keywords_are_never_names() {
+        let mut names = Names::new();
+        for word in ["new", "seq", "par", "fold", "next", "null", "match", "true"] {
+            assert_eq!(names.fresh(word), format!("{word}-0"));
+        }
     }
 }

@@ -95,3 +95,22 @@ fn a_stream_of_an_inlined_function_is_fresh_in_each_iteration() {
     let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response").expect("response");
     assert_eq!(response.2, json!([["a!", "b!"]]));
 }
+
+#[test]
+fn names_that_are_air_keywords_compile_to_valid_air() {
+    // Aqua allows `new`, `seq` or `next` as parameter names and `null` as a value name; in AIR
+    // they are keywords, so their variables get a suffix.
+    let source = format!(
+        "{HEADER}func f(new: string, seq: string, next: string) -> string:\n  null <- Srv.call(new)\n  Srv.call(next)\n  <- seq\n"
+    );
+    let mocks = base_mocks(json!({
+        "client/getDataSrv/new": "a", "client/getDataSrv/seq": "b", "client/getDataSrv/next": "c",
+        "*/srv/call": "ok",
+    }));
+    let calls = run(&source, "f", &["client", "relay"], mocks);
+    let args: Vec<&Value> =
+        calls.iter().filter(|(_, f, _)| f == "srv.call").map(|(_, _, args)| args).collect();
+    assert_eq!(args, [&json!(["a"]), &json!(["c"])], "{calls:?}");
+    let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response").expect("answered");
+    assert_eq!(response.2, json!(["b"]));
+}

@@ -235,6 +235,11 @@ fn classify_word(word: &str, span: Span) -> Result<Token<'_>, LexError> {
     lex_variable(word, span)
 }
 
+/// Whether `word` cannot name a variable: an instruction keyword or `true`/`false`.
+pub fn is_reserved_word(word: &str) -> bool {
+    keyword(word).is_some() || word == "true" || word == "false"
+}
+
 fn keyword(word: &str) -> Option<Keyword> {
     Some(match word {
         "call" => Keyword::Call,
