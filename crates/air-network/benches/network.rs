@@ -1,6 +1,8 @@
 //! The simulated network under load: a `fold … par` fan-out over 1,000 peers and chains of 1,000,
 //! 2,000 and 10,000 hops. Prints particles (deliveries) per second, interpreter steps and the
-//! peak heap. Memory comes from mimalloc, as in the `aqua` binary.
+//! peak heap. Memory comes from mimalloc, as in the `aqua` binary. First, a loop of local calls
+//! on one peer (`for x <- xs: Op.noop()` as `aqua run` runs it) over 750, 3,000 and 12,000 items,
+//! with calls answered inline and (at 750) with a round trip through the host for each.
 //!
 //! Run with `cargo bench -p air-network --bench network`.
 
@@ -89,6 +91,55 @@ const CHAIN: &str = r#"
  (call %init_peer_id% ("callbackSrv" "response") ["done"])
 )"#;
 
+/// `for x <- xs: Op.noop()` as `aqua compile` writes it.
+const LOCAL_LOOP: &str = r#"
+(xor
+ (seq
+  (seq
+   (call %init_peer_id% ("getDataSrv" "-relay-") [] -relay-)
+   (call %init_peer_id% ("getDataSrv" "xs") [] xs)
+  )
+  (fold xs x
+   (seq
+    (call %init_peer_id% ("op" "noop") [])
+    (next x)
+   )
+   (null)
+  )
+ )
+ (call %init_peer_id% ("errorHandlingSrv" "error") [:error: 0])
+)"#;
+
+/// The local loop over `items` items on the init peer alone.
+fn local_loop(items: usize, inline: bool) {
+    let mut network = Network::with_peers(["client"]);
+    let xs: Vec<JValue> = (0..items).map(|i| JValue::String(format!("item-{i}"))).collect();
+    let client = Client::new(BTreeMap::from([("xs".to_string(), JValue::Array(xs))]), "");
+    let program = air_network::Script::from(
+        air_syntax::parse(LOCAL_LOOP).expect("the benchmark script parses"),
+    );
+    let options = RunOptions { answer_inline: inline, ..RunOptions::default() };
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let started = Instant::now();
+    let report = network.run(&program, "client", client, &options);
+    let elapsed = started.elapsed().as_secs_f64();
+    let peak = PEAK.load(Ordering::Relaxed) - base;
+    assert_eq!(report.stop, Stop::Done, "the loop must finish");
+    let calls: usize = report.hops.iter().map(|hop| hop.calls.len()).sum();
+    assert_eq!(calls, items + 2, "one call per item, and the two arguments");
+    assert!(report.hops.iter().all(|hop| hop.errors.is_empty()), "the loop must not fail");
+    let how = if inline { "inline answers" } else { "a round trip per call" };
+    let label = format!("local loop of {items} calls ({how})");
+    println!(
+        "{label:<52} {:>6} steps {:>8.3} s {:>7.2} µs/item  peak heap {:>7.1} MB",
+        report.steps,
+        elapsed,
+        elapsed * 1e6 / items as f64,
+        peak as f64 / 1e6,
+    );
+}
+
 /// One run: `script` over `hops` visits cycling through `peers` distinct peers.
 #[derive(Clone, Copy)]
 struct Case<'a> {
@@ -146,8 +197,8 @@ fn measure(case: &Case<'_>) {
 }
 
 fn main() {
-    // One case, for profiling: `cargo bench -p air-network --bench network -- chain HOPS [PEERS]` or
-    // `-- fan-out PEERS`.
+    // One case, for profiling: `cargo bench -p air-network --bench network -- chain HOPS [PEERS]`,
+    // `-- fan-out PEERS`, `-- local ITEMS` or `-- local-round-trip ITEMS`.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let number = |at: usize| args.get(at).and_then(|a| a.parse::<usize>().ok());
     match (args.first().map(String::as_str), number(1)) {
@@ -159,9 +210,15 @@ fn main() {
             let case = Case { label: "fan-out", script: FAN_OUT, hops: peers, peers, shared: true };
             return measure(&case);
         }
+        (Some("local"), Some(items)) => return local_loop(items, true),
+        (Some("local-round-trip"), Some(items)) => return local_loop(items, false),
         _ => {}
     }
     println!("air-vm network benchmark");
+    for items in [750, 3_000, 12_000] {
+        local_loop(items, true);
+    }
+    local_loop(750, false);
     let fan_out = |shared| Case {
         label: "fold par over 1,000 peers",
         script: FAN_OUT,

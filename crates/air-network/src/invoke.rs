@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 
 use air_syntax::Program;
-use air_vm::step::{CallResult, RunParameters, StepOutcome, step, step_program_with};
+use air_vm::step::{
+    CallRequest, CallResult, LocalAnswer, RunParameters, StepInputs, StepOutcome, step,
+    step_program_answering, step_program_with,
+};
 use air_vm::verify::VerifiedSignatures;
 
 /// A script as the peers run it: parsed once, or kept as text when it does not parse (every
@@ -57,6 +60,20 @@ pub trait Interpreter {
         invocation: Invocation<'_>,
         call_results: BTreeMap<u32, CallResult>,
     ) -> StepOutcome;
+
+    /// [`Interpreter::invoke`] where `answer` may answer new local calls within the invocation,
+    /// with exactly the outcome of requesting them and invoking again with their results (see
+    /// [`air_vm::step::step_program_answering`]). By default every call is requested.
+    fn invoke_answering(
+        &mut self,
+        script: &Script,
+        invocation: Invocation<'_>,
+        call_results: BTreeMap<u32, CallResult>,
+        answer: &mut dyn FnMut(&CallRequest) -> Option<CallResult>,
+    ) -> StepOutcome {
+        let _ = answer;
+        self.invoke(script, invocation, call_results)
+    }
 }
 
 /// The AIR interpreter of `air-vm`.
@@ -71,6 +88,16 @@ impl Interpreter for Vm {
         call_results: BTreeMap<u32, CallResult>,
     ) -> StepOutcome {
         invoke(script, invocation, call_results)
+    }
+
+    fn invoke_answering(
+        &mut self,
+        script: &Script,
+        invocation: Invocation<'_>,
+        call_results: BTreeMap<u32, CallResult>,
+        answer: &mut dyn FnMut(&CallRequest) -> Option<CallResult>,
+    ) -> StepOutcome {
+        invoke_answering(script, invocation, call_results, answer)
     }
 }
 
@@ -91,6 +118,25 @@ pub fn invoke(
     match script {
         Script::Parsed(program) => {
             step_program_with(program, prev_data, current_data, params, call_results, verified)
+        }
+        Script::Unparsable(text) => step(text, prev_data, current_data, params, call_results),
+    }
+}
+
+/// [`invoke`] where `answer` may answer new local calls within the invocation (see
+/// [`Interpreter::invoke_answering`]).
+pub fn invoke_answering<'a>(
+    script: &Script,
+    invocation: Invocation<'a>,
+    call_results: BTreeMap<u32, CallResult>,
+    answer: &'a mut LocalAnswer<'a>,
+) -> StepOutcome {
+    let Invocation { prev_data, current_data, params, verified } = invocation;
+    match script {
+        Script::Parsed(program) => {
+            let inputs =
+                StepInputs { prev_data, current_data, params, call_results, known: verified };
+            step_program_answering(program, inputs, Some(answer))
         }
         Script::Unparsable(text) => step(text, prev_data, current_data, params, call_results),
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use air_vm::error::FatalError;
+use air_vm::error::{FatalError, VmError};
 use air_vm::step::{CallRequest, CallResult, RunParameters};
 use air_vm::value::JValue;
 use air_vm::verify::VerifiedSignatures;
@@ -94,6 +94,10 @@ pub struct PeerRun<'a> {
     /// The most instructions these invocations may execute together (the rest of the run's
     /// budget).
     pub max_instructions: u64,
+    /// Whether calls answered at once are answered within the invocation that makes them,
+    /// where that gives exactly the outcome of the round trip (one invocation per result
+    /// otherwise).
+    pub answer_inline: bool,
 }
 
 /// What the peer did with the particle.
@@ -130,15 +134,63 @@ pub fn handle_particle(
     call_results: BTreeMap<u32, CallResult>,
     answer: &mut dyn FnMut(&CallRequest) -> TimedReply,
 ) -> Handled {
-    let PeerRun { peer, script, params, interpreter, verified, max_steps, max_instructions } = run;
+    let PeerRun {
+        peer,
+        script,
+        params,
+        interpreter,
+        verified,
+        max_steps,
+        max_instructions,
+        answer_inline,
+    } = run;
     let mut handled = Handled { data: prev_data, ..Handled::default() };
     let mut current = current_data;
     let mut results = call_results;
+    // Replies made for an inline answer but not taken there (late or too large): the call is
+    // requested as usual and gets this reply, without asking the service twice.
+    let mut held: BTreeMap<u32, TimedReply> = BTreeMap::new();
+    // Results answered inline by an invocation that then failed fatally, for the round trips
+    // that replace it.
+    let mut replies: BTreeMap<u32, CallResult> = BTreeMap::new();
+    let mut inline_now = answer_inline;
     loop {
         handled.steps += 1;
         let invocation =
             Invocation { prev_data: &handled.data, current_data: &current, params, verified };
-        let outcome = interpreter.invoke(script, invocation, results);
+        let outcome = if inline_now {
+            let given = results.clone();
+            let mut answered = BTreeMap::new();
+            let calls = &mut handled.calls;
+            let limit = params.limits.call_result_size;
+            let mut inline = |request: &CallRequest| {
+                let reply = answer(request);
+                let result = CallResult {
+                    ret_code: reply.reply.ret_code,
+                    result: reply.reply.result.to_string(),
+                };
+                if reply.after_ms != 0 || result.result.len() as u64 > limit {
+                    held.insert(request.call_id, reply);
+                    return None;
+                }
+                calls.push(record(peer, request.clone(), reply));
+                answered.insert(request.call_id, result.clone());
+                Some(result)
+            };
+            let outcome = interpreter.invoke_answering(script, invocation, results, &mut inline);
+            if !answered.is_empty() && matches!(outcome.error, Some(VmError::Fatal(_))) {
+                // The round trip keeps the data of the invocation before the failing one: take
+                // that path from here, with the answers already made.
+                handled.steps -= 1;
+                replies = answered;
+                results = given;
+                inline_now = false;
+                continue;
+            }
+            outcome
+        } else {
+            interpreter.invoke(script, invocation, results)
+        };
         handled.instructions += outcome.instructions;
         if outcome.ret_code != 0 {
             let error = StepError { ret_code: outcome.ret_code, message: outcome.error_message };
@@ -160,18 +212,16 @@ pub fn handle_particle(
         requests.sort_by_key(|request| request.call_id);
         results = BTreeMap::new();
         for request in requests {
-            let TimedReply { reply, after_ms, unknown_service } = answer(&request);
-            let call = CallRecord {
-                peer: peer.to_owned(),
-                service: request.service_id,
-                function: request.function_name,
-                args: request.arguments,
-                ret_code: reply.ret_code,
-                result: reply.result,
-                call_id: request.call_id,
-                unknown_service,
-                span: request.span,
+            if let Some(result) = replies.remove(&request.call_id) {
+                results.insert(request.call_id, result);
+                continue;
+            }
+            let timed = match held.remove(&request.call_id) {
+                Some(timed) => timed,
+                None => answer(&request),
             };
+            let after_ms = timed.after_ms;
+            let call = record(peer, request, timed);
             if after_ms == 0 {
                 results.insert(call.call_id, call.call_result());
                 handled.calls.push(call);
@@ -183,5 +233,21 @@ pub fn handle_particle(
             return handled;
         }
         current = Vec::new();
+    }
+}
+
+/// The record of `request` answered on `peer` with `timed`.
+fn record(peer: &str, request: CallRequest, timed: TimedReply) -> CallRecord {
+    let TimedReply { reply, unknown_service, .. } = timed;
+    CallRecord {
+        peer: peer.to_owned(),
+        service: request.service_id,
+        function: request.function_name,
+        args: request.arguments,
+        ret_code: reply.ret_code,
+        result: reply.result,
+        call_id: request.call_id,
+        unknown_service,
+        span: request.span,
     }
 }

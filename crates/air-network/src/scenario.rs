@@ -128,6 +128,7 @@ impl Scenario {
             limits: Limits::default(),
             share_verified_signatures: false,
             send_order: SendOrder::PeerName,
+            answer_inline: true,
         }
     }
 }

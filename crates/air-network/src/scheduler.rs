@@ -95,6 +95,11 @@ pub struct RunOptions {
     pub share_verified_signatures: bool,
     /// The order in which a peer sends the particle to several peers at once.
     pub send_order: SendOrder,
+    /// Whether a peer answers calls its services answer at once within the invocation that
+    /// makes them, where that gives exactly the data, calls and hops of the round trip through
+    /// the host (see [`crate::Interpreter::invoke_answering`]): fewer invocations, each
+    /// replaying the trace.
+    pub answer_inline: bool,
 }
 
 /// The order in which a peer sends the particle to the peers a step named.
@@ -120,6 +125,7 @@ impl Default for RunOptions {
             limits: Limits::default(),
             share_verified_signatures: true,
             send_order: SendOrder::PeerId,
+            answer_inline: true,
         }
     }
 }
@@ -418,6 +424,7 @@ impl Run<'_> {
                 .options
                 .max_instructions
                 .saturating_sub(self.report.instructions),
+            answer_inline: self.options.answer_inline,
         };
         let mut services = PeerServices {
             peer: &mut peer.services,

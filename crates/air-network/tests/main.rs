@@ -2,6 +2,7 @@
 
 mod builtins;
 mod conformance;
+mod inline;
 mod network;
 #[cfg(feature = "wasm")]
 mod srv_dist;

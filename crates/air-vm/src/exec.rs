@@ -123,7 +123,19 @@ pub(crate) struct Exec<'p, 'a> {
     pub instructions: u64,
     /// The most instructions this step may execute.
     pub max_instructions: u64,
+    /// Answers new local calls within the step, where that gives what the round trip through
+    /// the host would (see [`Exec::may_answer_inline`]).
+    pub answer: Option<&'a mut LocalAnswer<'a>>,
+    /// Open places after which the round trip would go on with more work in the same step (the
+    /// left branch of a `par`, its right branch after a complete left one, a stream fold): no
+    /// call is answered inline inside them.
+    pub inline_blocked: usize,
+    /// Whether a call was answered inline (its continuation then counts as a later step).
+    pub inlined: bool,
 }
+
+/// Answers a local call at once, or declines (`None`): the call is then requested from the host.
+pub type LocalAnswer<'a> = dyn FnMut(&CallRequest) -> Option<CallResult> + 'a;
 
 /// What an execution produced.
 pub(crate) struct ExecOutput {
@@ -143,16 +155,25 @@ pub(crate) fn no_error() -> JValue {
     serde_json::json!({"error_code": 0, "message": ""})
 }
 
+/// What one execution starts from besides the program and the parameters.
+pub(crate) struct ExecInput<'a> {
+    pub prev: Vec<State>,
+    pub current: Vec<State>,
+    pub call_results: BTreeMap<u32, CallResult>,
+    pub last_call_id: u32,
+    pub max_instructions: u64,
+    /// Answers local calls within the step, if the host can.
+    pub answer: Option<&'a mut LocalAnswer<'a>>,
+}
+
 /// Runs `program` over the merged `prev` and `current` traces.
-pub(crate) fn execute(
+pub(crate) fn execute<'a>(
     program: &Program,
-    params: &ExecParams<'_>,
-    mut prev: Vec<State>,
-    mut current: Vec<State>,
-    call_results: BTreeMap<u32, CallResult>,
-    last_call_id: u32,
-    max_instructions: u64,
+    params: &'a ExecParams<'a>,
+    input: ExecInput<'a>,
 ) -> ExecOutput {
+    let ExecInput { mut prev, mut current, call_results, last_call_id, max_instructions, answer } =
+        input;
     let new_generation = crate::generation::renumber(&mut prev, &mut current);
     let mut exec = Exec {
         params,
@@ -173,11 +194,20 @@ pub(crate) fn execute(
         new_generation,
         instructions: 0,
         max_instructions,
+        answer,
+        inline_blocked: 0,
+        inlined: false,
     };
     exec.push_frame(prev, current);
     let mut result = exec.exec(&program.body);
     let trace = match exec.pop_frame() {
-        Ok(trace) => trace,
+        Ok(mut trace) => {
+            if exec.inlined {
+                // The host's next step would have renumbered the generations without gaps.
+                crate::generation::compact(&mut trace);
+            }
+            trace
+        }
         Err(error) => {
             result = Err(ExecError::Fatal(error));
             Vec::new()

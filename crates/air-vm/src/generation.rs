@@ -25,6 +25,11 @@ pub(crate) fn renumber(prev: &mut [State], current: &mut [State]) -> Generation 
     prev_count.saturating_add(current_count)
 }
 
+/// Renumbers the generations of `trace` to `0..n` in order, as the next step on this data would.
+pub(crate) fn compact(trace: &mut [State]) {
+    renumber_from(trace, 0);
+}
+
 /// Maps the distinct generations of `trace` in order to `start..start + n`; returns `n`.
 fn renumber_from(trace: &mut [State], start: Generation) -> Generation {
     let mut seen: BTreeMap<Generation, Generation> = BTreeMap::new();

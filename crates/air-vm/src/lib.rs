@@ -74,7 +74,7 @@ pub use error::{
 };
 pub use signature::KeyPair;
 pub use step::{
-    CallRequest, CallResult, Limits, RunParameters, StepOutcome, step, step_program,
-    step_program_with,
+    CallRequest, CallResult, Limits, LocalAnswer, RunParameters, StepInputs, StepOutcome, step,
+    step_program, step_program_answering, step_program_with,
 };
 pub use verify::VerifiedSignatures;

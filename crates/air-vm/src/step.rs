@@ -12,7 +12,8 @@ use air_syntax::Program;
 
 use crate::data::{self, ParticleData};
 use crate::error::{FarewellError, PreparationError, VmError};
-use crate::exec::{self, ExecError, ExecParams};
+pub use crate::exec::LocalAnswer;
+use crate::exec::{self, ExecError, ExecInput, ExecParams};
 pub use crate::request::{CallRequest, CallResult};
 use crate::signature::KeyPair;
 use crate::trace::visit_signed;
@@ -142,15 +143,56 @@ pub fn step_program_with(
     call_results: BTreeMap<u32, CallResult>,
     known: Option<&VerifiedSignatures>,
 ) -> StepOutcome {
+    let inputs = StepInputs { prev_data, current_data, params, call_results, known };
+    step_program_answering(program, inputs, None)
+}
+
+/// The inputs of [`step_program_answering`]: those of [`step_program_with`].
+#[derive(Debug, Clone)]
+pub struct StepInputs<'a> {
+    /// The data this peer kept from its previous step.
+    pub prev_data: &'a [u8],
+    /// The data that arrived.
+    pub current_data: &'a [u8],
+    /// The run parameters.
+    pub params: &'a RunParameters,
+    /// The results of the calls the previous step requested.
+    pub call_results: BTreeMap<u32, CallResult>,
+    /// Signatures already found valid, if the host shares them.
+    pub known: Option<&'a VerifiedSignatures>,
+}
+
+/// [`step_program_with`] where `answer` may answer new local calls within the step.
+///
+/// A call is answered inline only where the outcome is exactly that of requesting it, getting
+/// `answer`'s result back and running the next step with it (the same data, byte for byte, and
+/// the same later requests); elsewhere, and when `answer` declines, the call is requested as
+/// usual. `answer` must return only results the host would pass back (within
+/// [`Limits::call_result_size`], ready at once).
+pub fn step_program_answering<'a>(
+    program: &Program,
+    inputs: StepInputs<'a>,
+    answer: Option<&'a mut LocalAnswer<'a>>,
+) -> StepOutcome {
+    let StepInputs { prev_data, current_data, params, call_results, known } = inputs;
     match prepare(prev_data, current_data, params, &call_results, known) {
         Ok((prev, current, signatures)) => {
-            execute(program, prev, current, signatures, prev_data, params, call_results)
+            let prepared = Prepared { prev, current, signatures, call_results };
+            execute(program, prepared, prev_data, params, answer)
         }
         Err(error) => failed(prev_data, error.into()),
     }
 }
 
-type Prepared = (ParticleData, ParticleData, BTreeMap<String, [u8; 64]>);
+/// Decoded and verified inputs, ready to execute.
+struct Prepared {
+    prev: ParticleData,
+    current: ParticleData,
+    signatures: BTreeMap<String, [u8; 64]>,
+    call_results: BTreeMap<u32, CallResult>,
+}
+
+type Decoded = (ParticleData, ParticleData, BTreeMap<String, [u8; 64]>);
 
 fn prepare(
     prev_data: &[u8],
@@ -158,7 +200,7 @@ fn prepare(
     params: &RunParameters,
     call_results: &BTreeMap<u32, CallResult>,
     known: Option<&VerifiedSignatures>,
-) -> Result<Prepared, PreparationError> {
+) -> Result<Decoded, PreparationError> {
     let limit = params.limits.particle_size;
     if current_data.len() as u64 > limit {
         let size = current_data.len() as u64;
@@ -180,30 +222,29 @@ fn prepare(
     Ok((prev, current, signatures))
 }
 
-fn execute(
+fn execute<'a>(
     program: &Program,
-    prev: ParticleData,
-    current: ParticleData,
-    mut signatures: BTreeMap<String, [u8; 64]>,
+    prepared: Prepared,
     prev_data: &[u8],
-    params: &RunParameters,
-    call_results: BTreeMap<u32, CallResult>,
+    params: &'a RunParameters,
+    answer: Option<&'a mut LocalAnswer<'a>>,
 ) -> StepOutcome {
+    let Prepared { prev, current, mut signatures, call_results } = prepared;
     let exec_params = ExecParams {
         init_peer_id: &params.init_peer_id,
         current_peer_id: &params.current_peer_id,
         timestamp: params.timestamp,
         ttl: params.ttl,
     };
-    let output = exec::execute(
-        program,
-        &exec_params,
-        prev.trace,
-        current.trace,
+    let input = ExecInput {
+        prev: prev.trace,
+        current: current.trace,
         call_results,
-        prev.last_call_id,
-        params.limits.max_instructions,
-    );
+        last_call_id: prev.last_call_id,
+        max_instructions: params.limits.max_instructions,
+        answer: answer.map(|answer| answer as &mut LocalAnswer<'_>),
+    };
+    let output = exec::execute(program, &exec_params, input);
     let instructions = output.instructions;
     let error = match output.result {
         Err(ExecError::Fatal(error)) => {

@@ -63,7 +63,8 @@ impl<'p> Exec<'p, '_> {
                     }
                 }
             }
-            Some(_) | None if local => self.request(&target, call.span),
+            None if local => self.answer_or_request(call, instruction, &target),
+            Some(_) if local => self.request(&target, call.span),
             Some(sent) => {
                 self.push_state(State::Call(sent));
                 self.join()
@@ -168,17 +169,68 @@ impl<'p> Exec<'p, '_> {
     }
 
     fn request(&mut self, target: &Target, span: air_syntax::Span) -> ExecResult {
+        let request = self.new_request(target, span);
+        self.send_request(request)
+    }
+
+    /// A new local call: answered at once by the host's [`LocalAnswer`](super::LocalAnswer)
+    /// where that gives exactly what the round trip would, else requested.
+    ///
+    /// The round trip requests the call, ends the step, and replays the whole trace in the next
+    /// step with the result. Answering inline is the same when this step would do nothing after
+    /// the request ([`Exec::may_answer_inline`]): the next step would replay this one unchanged up
+    /// to the call and go on from there, as the inline answer does. Its new stream values belong
+    /// to a later step, so they get a later generation (and the generations are renumbered
+    /// without gaps at the end, as the next step would).
+    fn answer_or_request(
+        &mut self,
+        call: &'p Call,
+        instruction: &'p Instruction,
+        target: &Target,
+    ) -> ExecResult {
+        if !self.may_answer_inline() {
+            return self.request(target, call.span);
+        }
+        let request = self.new_request(target, call.span);
+        let answered = self.answer.as_mut().and_then(|answer| answer(&request));
+        match answered {
+            Some(result) => {
+                self.inlined = true;
+                self.new_generation = self.new_generation.saturating_add(1);
+                self.consume(call, instruction, target, result)
+            }
+            None => self.send_request(request),
+        }
+    }
+
+    /// Whether a call reached now may be answered inline: the host answers calls, this step
+    /// has requested nothing yet, every result it was given is consumed (a later step would not
+    /// get them), and no open `par` or stream fold would go on after the call waits.
+    fn may_answer_inline(&self) -> bool {
+        self.answer.is_some()
+            && self.inline_blocked == 0
+            && self.requests.is_empty()
+            && self.call_results.is_empty()
+    }
+
+    /// The request for a new local call, with the next call id.
+    fn new_request(&mut self, target: &Target, span: air_syntax::Span) -> CallRequest {
         let args = target.args.as_deref().unwrap_or_default();
         self.last_call_id = self.last_call_id.wrapping_add(1);
-        let call_id = self.last_call_id;
-        self.requests.push(CallRequest {
-            call_id,
+        CallRequest {
+            call_id: self.last_call_id,
             service_id: target.tetraplet.service_id.clone(),
             function_name: target.tetraplet.function_name.clone(),
             arguments: args.iter().map(Resolved::to_json).collect(),
             tetraplets: args.iter().map(Resolved::tetraplets).collect(),
             span,
-        });
+        }
+    }
+
+    /// Asks the host for the call and waits for the result.
+    fn send_request(&mut self, request: CallRequest) -> ExecResult {
+        let call_id = request.call_id;
+        self.requests.push(request);
         let sender: Rc<str> = Rc::from(self.params.current_peer_id);
         self.push_state(State::Call(CallState::Sent { sender, call_id: Some(call_id) }));
         self.join()

@@ -25,11 +25,19 @@ impl<'p> Exec<'p, '_> {
         let mut prev = as_par(prev)?;
         let mut current = as_par(current)?;
         let (prev_left, current_left) = (take(&mut prev.left), take(&mut current.left));
-        let (left, left_result, left_complete) =
-            self.exec_branch(&pair.left, prev_left, current_left)?;
+        // A call left waiting in the left branch would not stop the right one.
+        self.inline_blocked += 1;
+        let left = self.exec_branch(&pair.left, prev_left, current_left);
+        self.inline_blocked -= 1;
+        let (left, left_result, left_complete) = left?;
         let (prev_right, current_right) = (take(&mut prev.right), take(&mut current.right));
-        let (right, right_result, right_complete) =
-            self.exec_branch(&pair.right, prev_right, current_right)?;
+        // After a complete left branch, a call waiting in the right one would not stop what
+        // follows the par.
+        let blocks = usize::from(left_complete);
+        self.inline_blocked += blocks;
+        let right = self.exec_branch(&pair.right, prev_right, current_right);
+        self.inline_blocked -= blocks;
+        let (right, right_result, right_complete) = right?;
         self.push_state(State::Par(Box::new(ParState { left, right })));
         self.complete = left_complete || right_complete;
         match (left_result, right_result) {

@@ -186,7 +186,11 @@ impl<'p> Exec<'p, '_> {
             keys: std::cell::RefCell::new((0, Rc::new(Vec::new()))),
         };
         let cursor = FoldCursor { fold, items: Items::Stream(Box::new(iter)), idx: 0 };
-        let (result, cursor) = self.run_chains(fold, cursor)?;
+        // A stream fold goes on with its other values when one waits.
+        self.inline_blocked += 1;
+        let chains = self.run_chains(fold, cursor);
+        self.inline_blocked -= 1;
+        let (result, cursor) = chains?;
         let Items::Stream(iter) = cursor.items else { return Ok(()) };
         let mut iterations: BTreeMap<IterKey, Vec<State>> = iter.out;
         let mut leftovers: BTreeMap<IterKey, (Vec<State>, Vec<State>)> = BTreeMap::new();
