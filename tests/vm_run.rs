@@ -67,12 +67,13 @@ fn local_script_reports_unanswered_calls() {
     assert!(stdout(&output).contains("call #1 nobody.here([\"x\"]) -> no such service"));
 }
 
-/// A fold over 2,000 numbers that calls a service each time: one step per call, each replaying
-/// the iterations before it (quadratic work on one peer).
+/// A fold over 2,000 numbers that calls a service each time, from the left branch of a `par`
+/// (where a call is requested from the host, not answered within the step): one step per call,
+/// each replaying the iterations before it (quadratic work on one peer).
 fn runaway_script() -> std::path::PathBuf {
     let numbers: Vec<String> = (0..2_000).map(|n| n.to_string()).collect();
     let air = format!(
-        r#"(seq (call %init_peer_id% ("op" "array") [{}] xs) (fold xs x (seq (call %init_peer_id% ("op" "noop") []) (next x))))"#,
+        r#"(seq (call %init_peer_id% ("op" "array") [{}] xs) (fold xs x (seq (par (call %init_peer_id% ("op" "noop") []) (never)) (next x))))"#,
         numbers.join(" ")
     );
     temp_file("vm_run_runaway.air", &air)
