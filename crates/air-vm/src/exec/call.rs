@@ -106,12 +106,11 @@ impl<'p> Exec<'p, '_> {
                     }
                 }
                 Ok(None) => args = None,
+                // As AquaVM: once the triplet is known, an argument's error carries the call's
+                // peer, wherever it is raised (tests/data/agree/bad-argument-peer.aqua).
                 Err(error) => {
-                    return Err(self.raise(
-                        error,
-                        instruction,
-                        Some(self.params.current_peer_id.to_owned()),
-                    ));
+                    let peer = parts.first().cloned();
+                    return Err(self.raise(error, instruction, peer));
                 }
             }
         }
