@@ -27,6 +27,7 @@ impl SyntaxError {
             SyntaxError::MisplacedReturn { .. } => "S014",
             SyntaxError::TooLarge { .. } => "S015",
             SyntaxError::TooDeep { .. } => "S016",
+            SyntaxError::ChainedComparison { .. } => "S017",
         }
     }
 
@@ -71,6 +72,7 @@ impl SyntaxError {
             SyntaxError::TooDeep { limit, .. } => {
                 format!("nested deeper than {limit} levels")
             }
+            SyntaxError::ChainedComparison { .. } => "comparisons do not chain".into(),
         }
     }
 
@@ -85,6 +87,11 @@ impl SyntaxError {
         if let SyntaxError::ExpectedBlock { opener, .. } = self {
             diagnostic.labels.push(
                 Label::secondary(file, opener.range()).with_message("this line opens a block"),
+            );
+        }
+        if let SyntaxError::ChainedComparison { first, .. } = self {
+            diagnostic.labels.push(
+                Label::secondary(file, first.range()).with_message("the comparison before it"),
             );
         }
         if let Some(note) = self.note() {
@@ -118,6 +125,7 @@ impl SyntaxError {
             SyntaxError::MisplacedReturn { .. } => "return inside a nested block".into(),
             SyntaxError::TooLarge { .. } => "".into(),
             SyntaxError::TooDeep { .. } => "too deeply nested".into(),
+            SyntaxError::ChainedComparison { .. } => "a second comparison".into(),
         }
     }
 
@@ -136,6 +144,9 @@ impl SyntaxError {
             }
             SyntaxError::TooDeep { .. } => {
                 "Split the expression into several assignments, the block into several functions, or the type into named aliases.".into()
+            }
+            SyntaxError::ChainedComparison { .. } => {
+                "Compare two values at a time and join the results: `a < b && b < c`.".into()
             }
             SyntaxError::Dangling { keyword: "par", .. } => "`par` runs its statement in parallel with the one before it.".into(),
             _ => return None,

@@ -95,6 +95,13 @@ pub enum SyntaxError {
         /// The return statement.
         span: Span,
     },
+    /// A comparison whose operand is another comparison without brackets: `a < b < c`.
+    ChainedComparison {
+        /// The second comparison operator.
+        span: Span,
+        /// The first comparison operator.
+        first: Span,
+    },
     /// An expression nested deeper than the parser accepts.
     TooDeep {
         /// The expression.
@@ -127,7 +134,8 @@ impl SyntaxError {
             | SyntaxError::Dangling { span, .. }
             | SyntaxError::DetachedMinus { span }
             | SyntaxError::MisplacedReturn { span }
-            | SyntaxError::TooDeep { span, .. } => *span,
+            | SyntaxError::TooDeep { span, .. }
+            | SyntaxError::ChainedComparison { span, .. } => *span,
             SyntaxError::TooLarge { .. } => Span::default(),
         }
     }

@@ -10,6 +10,7 @@
 
 pub mod assemble;
 pub mod ast;
+mod climb;
 mod depth;
 pub mod diagnostics;
 pub mod error;
