@@ -384,8 +384,14 @@ impl Generator {
         let mut out = vec![Stmt::Block { head: format!("if {condition}"), body }];
         if self.rng.chance(50) {
             let count = 1 + self.rng.below(2);
-            let body = self.scoped(count);
+            let mut body = self.scoped(count);
+            // Both branches start with a call: when a branch emits no AIR (bindings only, closure
+            // or ability values), the reference compiler runs the wrong one (docs/differences.md).
+            body.insert(0, Stmt::Line("Svc.sink(\"else\")".into()));
             out.push(Stmt::Block { head: "else".into(), body });
+            if let Some(Stmt::Block { body, .. }) = out.first_mut() {
+                body.insert(0, Stmt::Line("Svc.sink(\"then\")".into()));
+            }
         }
         Some(out)
     }
