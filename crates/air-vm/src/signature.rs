@@ -6,6 +6,8 @@
 //! string, the particle id and the sorted digests of the peer's results, each bound to its place
 //! in the trace (see `trace.rs`).
 
+use std::sync::{Arc, Mutex};
+
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -18,6 +20,17 @@ const DOMAIN: &[u8] = b"aqua-rs/particle-data/v1";
 #[derive(Clone)]
 pub struct KeyPair {
     signing: SigningKey,
+    /// The last data signature made with this key (clones share it): a step that adds no
+    /// result of its peer signs the same message again, and ed25519 signatures are
+    /// deterministic, so the same signature is returned without computing it.
+    last_signed: Arc<Mutex<Option<LastSigned>>>,
+}
+
+/// A message (by its BLAKE3 hash) and its signature.
+#[derive(Clone, Copy)]
+struct LastSigned {
+    message: Hash,
+    signature: [u8; 64],
 }
 
 impl std::fmt::Debug for KeyPair {
@@ -29,7 +42,7 @@ impl std::fmt::Debug for KeyPair {
 impl KeyPair {
     /// The key pair with the given 32-byte secret seed.
     pub fn from_seed(seed: [u8; 32]) -> KeyPair {
-        KeyPair { signing: SigningKey::from_bytes(&seed) }
+        KeyPair { signing: SigningKey::from_bytes(&seed), last_signed: Arc::default() }
     }
 
     /// The key pair of a named test peer: the seed is `sha256(name)`, as in the reference oracle.
@@ -62,7 +75,17 @@ impl KeyPair {
     /// Signs `digests` (sorted here) for `particle_id`.
     pub fn sign(&self, particle_id: &str, digests: &mut [Hash]) -> [u8; 64] {
         digests.sort_unstable();
-        self.signing.sign(&message(particle_id, digests)).to_bytes()
+        let message = message(particle_id, digests);
+        let hash = *blake3::hash(&message).as_bytes();
+        let last = self.last_signed.lock().ok().and_then(|last| *last);
+        if let Some(last) = last.filter(|last| last.message == hash) {
+            return last.signature;
+        }
+        let signature = self.signing.sign(&message).to_bytes();
+        if let Ok(mut last) = self.last_signed.lock() {
+            *last = Some(LastSigned { message: hash, signature });
+        }
+        signature
     }
 }
 
@@ -101,4 +124,28 @@ fn message(particle_id: &str, digests: &[Hash]) -> Vec<u8> {
         message.extend_from_slice(digest);
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_signature_is_the_one_computed() {
+        let key = KeyPair::from_name("alice");
+        let clone = key.clone();
+        let mut digests = [[2u8; 32], [1u8; 32]];
+        let first = key.sign("p1", &mut digests.clone());
+        // Remembered, shared by clones, and equal to a fresh computation.
+        assert_eq!(clone.sign("p1", &mut digests), first);
+        let fresh = KeyPair::from_name("alice").sign("p1", &mut digests);
+        assert_eq!(fresh, first);
+        // Another message is signed anew and verifies.
+        let other = key.sign("p2", &mut digests);
+        assert_ne!(other, first);
+        let public = key.signing.verifying_key();
+        assert!(verify(&public, "p2", &digests, &other));
+        let again = key.sign("p1", &mut digests);
+        assert!(verify(&public, "p1", &digests, &again));
+    }
 }
