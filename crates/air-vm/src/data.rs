@@ -64,17 +64,109 @@ pub fn encode(data: &ParticleData) -> Vec<u8> {
 /// interns them in), signatures sorted by peer. Any other damage is reported first, as its own
 /// error; [`DataError::NonCanonical`] only when the bytes decode but are not canonical.
 pub fn decode(bytes: &[u8]) -> Result<ParticleData, DataError> {
-    decode_with(bytes, true)
+    decode_with(bytes, true, None).map(|(data, _)| data)
 }
 
 /// Decodes data without the canonical-form check (for data this peer wrote itself).
 pub fn decode_unchecked(bytes: &[u8]) -> Result<ParticleData, DataError> {
-    decode_with(bytes, false)
+    decode_with(bytes, false, None).map(|(data, _)| data)
 }
 
-fn decode_with(bytes: &[u8], check_canonical: bool) -> Result<ParticleData, DataError> {
+/// [`decode_unchecked`] for the data a peer holds, with what [`decode_arrived`] may share.
+pub fn decode_held(bytes: &[u8]) -> Result<(ParticleData, Held), DataError> {
+    let (data, values) = decode_with(bytes, false, None)?;
+    let mut held = Held::default();
+    for value in values {
+        held.values.insert(value_key(value.text()), value);
+    }
+    held.add_results(&data.trace);
+    Ok((data, held))
+}
+
+/// [`decode`] for the data that arrived at a peer holding `held`. Values, tetraplets and call
+/// results the peer already holds are shared instead of decoded again, so the hashes and digests
+/// computed for them are computed once. The result and the errors are those of [`decode`].
+pub fn decode_arrived(bytes: &[u8], held: &Held) -> Result<ParticleData, DataError> {
+    decode_with(bytes, true, Some(held)).map(|(data, _)| data)
+}
+
+/// What a peer holds, found by content, for [`decode_arrived`] to share.
+#[derive(Default)]
+pub struct Held {
+    /// Values by [`value_key`] (of two with one key, the last: texts are compared before one
+    /// is shared).
+    values: FxHashMap<u64, Rc<Stored>>,
+    /// Tetraplets by content.
+    tetraplets: FxHashMap<Tetraplet, Rc<Tetraplet>>,
+    /// Call results by the addresses of their (held) value and tetraplet and their arguments'
+    /// hash. The results keep those values and tetraplets alive, so no address is reused.
+    results: FxHashMap<(usize, usize, Hash), Rc<ServiceResult>>,
+}
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "Held({} results)", self.results.len())
+    }
+}
+
+impl Held {
+    /// The held value with this text, if any.
+    fn value(&self, text: &[u8]) -> Option<&Rc<Stored>> {
+        self.values.get(&value_key(text)).filter(|value| value.text()[..] == *text)
+    }
+
+    fn result_key(
+        value: &Rc<Stored>,
+        tetraplet: &Rc<Tetraplet>,
+        args_hash: Hash,
+    ) -> (usize, usize, Hash) {
+        (Rc::as_ptr(value) as usize, Rc::as_ptr(tetraplet) as usize, args_hash)
+    }
+
+    fn add_results(&mut self, trace: &[State]) {
+        for state in trace {
+            match state {
+                State::Call(CallState::Executed { result, .. } | CallState::Failed(result)) => {
+                    self.tetraplets
+                        .entry(Tetraplet::clone(&result.tetraplet))
+                        .or_insert_with(|| result.tetraplet.clone());
+                    let key = Self::result_key(&result.value, &result.tetraplet, result.args_hash);
+                    self.results.entry(key).or_insert_with(|| result.clone());
+                }
+                State::Par(par) => crate::grow(|| {
+                    self.add_results(&par.left);
+                    self.add_results(&par.right);
+                }),
+                State::Fold(fold) => crate::grow(|| {
+                    for iteration in &fold.iterations {
+                        self.add_results(&iteration.trace);
+                    }
+                    self.add_results(&fold.last);
+                }),
+                State::Call(CallState::Sent { .. }) | State::Ap(_) | State::Canon(_) => {}
+            }
+        }
+    }
+}
+
+/// A cheap key of a value's text: its length and at most 64 bytes at each end.
+fn value_key(text: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = crate::value::FxHasher::default();
+    hasher.write_usize(text.len());
+    hasher.write(&text[..text.len().min(64)]);
+    hasher.write(&text[text.len().saturating_sub(64)..]);
+    hasher.finish()
+}
+
+/// Decodes data, returning its values table too; shares what `held` holds.
+fn decode_with(
+    bytes: &[u8],
+    check_canonical: bool,
+    held: Option<&Held>,
+) -> Result<(ParticleData, Vec<Rc<Stored>>), DataError> {
     if bytes.is_empty() {
-        return Ok(ParticleData::default());
+        return Ok((ParticleData::default(), Vec::new()));
     }
     let mut reader = Reader { bytes, pos: 0, non_minimal: false };
     if reader.take(4)? != MAGIC {
@@ -85,8 +177,8 @@ fn decode_with(bytes: &[u8], check_canonical: bool) -> Result<ParticleData, Data
         return Err(DataError::UnsupportedVersion(version));
     }
     let strings = reader.strings()?;
-    let values = reader.values()?;
-    let (tetraplets, tetraplet_parts) = reader.tetraplets(&strings)?;
+    let values = reader.values(held)?;
+    let (tetraplets, tetraplet_parts) = reader.tetraplets(&strings, held)?;
     let last_call_id =
         u32::try_from(reader.varint()?).map_err(|_| DataError::BadVarint(reader.pos))?;
     let canonical = check_canonical.then_some(Canonical {
@@ -96,18 +188,27 @@ fn decode_with(bytes: &[u8], check_canonical: bool) -> Result<ParticleData, Data
         next_tetraplet: 0,
         ok: true,
     });
-    let mut ctx = DecodeCtx { reader, strings, values, tetraplets, canonical };
-    let trace = ctx.trace(0)?;
-    let signatures = ctx.signatures()?;
-    if ctx.reader.pos != bytes.len() {
-        return Err(DataError::TrailingBytes(bytes.len() - ctx.reader.pos));
+    let mut ctx = DecodeCtx { reader, strings, values, tetraplets, canonical, held };
+    let result = ctx.finish(bytes, last_call_id)?;
+    Ok((result, ctx.values))
+}
+
+impl DecodeCtx<'_> {
+    /// Decodes the trace and the signatures, and checks the canonical form if asked to.
+    fn finish(&mut self, bytes: &[u8], last_call_id: u32) -> Result<ParticleData, DataError> {
+        let ctx = self;
+        let trace = ctx.trace(0)?;
+        let signatures = ctx.signatures()?;
+        if ctx.reader.pos != bytes.len() {
+            return Err(DataError::TrailingBytes(bytes.len() - ctx.reader.pos));
+        }
+        if let Some(canonical) = &ctx.canonical
+            && !(canonical.ok && !ctx.reader.non_minimal && ctx.tables_canonical(canonical))
+        {
+            return Err(DataError::NonCanonical);
+        }
+        Ok(ParticleData { trace, last_call_id, signatures })
     }
-    if let Some(canonical) = &ctx.canonical
-        && !(canonical.ok && !ctx.reader.non_minimal && ctx.tables_canonical(canonical))
-    {
-        return Err(DataError::NonCanonical);
-    }
-    Ok(ParticleData { trace, last_call_id, signatures })
 }
 
 /// What the canonical-form check tracks while decoding: table entries must be used in order.
@@ -399,11 +500,16 @@ impl<'a> Reader<'a> {
         Ok(strings)
     }
 
-    fn values(&mut self) -> Result<Vec<Rc<Stored>>, DataError> {
+    fn values(&mut self, held: Option<&Held>) -> Result<Vec<Rc<Stored>>, DataError> {
         let count = self.count(2)?;
         let mut values = Vec::with_capacity(count);
         for idx in 0..count {
             let bytes = self.bytes_item()?;
+            // A held value is valid JSON: it passed this check when its data was decoded.
+            if let Some(value) = held.and_then(|held| held.value(bytes)) {
+                values.push(value.clone());
+                continue;
+            }
             if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() {
                 return Err(DataError::InvalidJson(idx));
             }
@@ -413,7 +519,11 @@ impl<'a> Reader<'a> {
     }
 
     /// The tetraplets table, with the string indices of each entry.
-    fn tetraplets(&mut self, strings: &[Rc<str>]) -> Result<TetrapletTable, DataError> {
+    fn tetraplets(
+        &mut self,
+        strings: &[Rc<str>],
+        held: Option<&Held>,
+    ) -> Result<TetrapletTable, DataError> {
         let count = self.count(4)?;
         let mut tetraplets = Vec::with_capacity(count);
         let mut indices = Vec::with_capacity(count);
@@ -427,7 +537,9 @@ impl<'a> Reader<'a> {
                 *part_idx = idx;
             }
             let [peer_pk, service_id, function_name, lens] = parts;
-            tetraplets.push(Rc::new(Tetraplet { peer_pk, service_id, function_name, lens }));
+            let tetraplet = Tetraplet { peer_pk, service_id, function_name, lens };
+            let shared = held.and_then(|held| held.tetraplets.get(&tetraplet)).cloned();
+            tetraplets.push(shared.unwrap_or_else(|| Rc::new(tetraplet)));
             indices.push(part_indices);
         }
         Ok((tetraplets, indices))
@@ -441,6 +553,8 @@ struct DecodeCtx<'a> {
     tetraplets: Vec<Rc<Tetraplet>>,
     /// The canonical-form check, when asked for.
     canonical: Option<Canonical>,
+    /// What the decoding peer holds, to share.
+    held: Option<&'a Held>,
 }
 
 impl DecodeCtx<'_> {
@@ -546,6 +660,12 @@ impl DecodeCtx<'_> {
         let tetraplet = self.tetraplet()?;
         let args_hash: Hash =
             self.reader.take(32)?.try_into().map_err(|_| DataError::Truncated(self.reader.pos))?;
+        if let Some(held) = self.held {
+            let key = Held::result_key(&value, &tetraplet, args_hash);
+            if let Some(result) = held.results.get(&key) {
+                return Ok(result.clone());
+            }
+        }
         Ok(ServiceResult::new(value, tetraplet, args_hash))
     }
 

@@ -215,8 +215,9 @@ fn prepare(
     if params.key.peer_id() != params.current_peer_id {
         return Err(PreparationError::MalformedKeyPair(params.current_peer_id.clone()));
     }
-    let prev = data::decode_unchecked(prev_data)?;
-    let current = data::decode(current_data)?;
+    let (prev, held) = data::decode_held(prev_data)?;
+    let current = data::decode_arrived(current_data, &held)?;
+    drop(held);
     let prev_results = collect_results(&prev.trace);
     let signatures = verify_incoming(&prev, &prev_results, &current, &params.particle_id, known)?;
     Ok((prev, current, signatures))

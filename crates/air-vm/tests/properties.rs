@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use air_vm::data::{ParticleData, decode, decode_unchecked, encode};
+use air_vm::data::{ParticleData, decode, decode_arrived, decode_held, decode_unchecked, encode};
 use air_vm::error::DataError;
 use air_vm::merge::merge_traces;
 use air_vm::trace::{
@@ -183,6 +183,8 @@ proptest! {
         let data = ParticleData { trace, last_call_id: 3, signatures };
         let mut bytes = encode(&data);
         prop_assert_eq!(decode(&bytes), Ok(data.clone()));
+        // A peer holding the original data shares what it holds with what arrives.
+        let (_, held) = decode_held(&bytes).expect("valid data");
         for (at, byte) in edits {
             let at = at.index(bytes.len());
             bytes[at] = byte;
@@ -190,6 +192,7 @@ proptest! {
         let by_definition = decode_unchecked(&bytes).and_then(|decoded| {
             if encode(&decoded) == bytes { Ok(decoded) } else { Err(DataError::NonCanonical) }
         });
+        prop_assert_eq!(decode_arrived(&bytes, &held), by_definition.clone());
         prop_assert_eq!(decode(&bytes), by_definition);
     }
 }
