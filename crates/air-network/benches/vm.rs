@@ -133,6 +133,21 @@ fn run(bench: &Bench, parse_each: bool) -> (Summary, Duration, usize, usize) {
     (Summary::of(&network, &report), timed.time, timed.invocations, peak)
 }
 
+/// The fastest of 20 parses (and validations) of the scenario's script, with the tree dropped:
+/// the share of one invocation that parsing takes in the "parse each" column.
+fn parse_time(bench: &Bench) -> Duration {
+    let scenario = Scenario::from_json(bench.json).expect("valid bench scenario");
+    let text = scenario.air_text(&scenario.network());
+    (0..20)
+        .map(|_| {
+            let started = Instant::now();
+            drop(std::hint::black_box(Script::from_text(&text)));
+            started.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
 /// The best time of `repeats` runs, with the last run's summary, invocations and peak heap.
 fn best_of(bench: &Bench, parse_each: bool, repeats: usize) -> (Summary, Duration, usize, usize) {
     let mut best = Duration::MAX;
@@ -150,11 +165,12 @@ fn main() {
         std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).collect();
     let repeats: usize = 3;
     println!(
-        "{:<18} {:>6} {:>12} {:>12} {:>10} {:>9} {:>11} {:>12} {:>14} {:>12}  answer",
+        "{:<18} {:>6} {:>12} {:>12} {:>9} {:>10} {:>9} {:>11} {:>12} {:>14} {:>12}  answer",
         "scenario",
         "steps",
         "parse each",
         "cached parse",
+        "parse µs",
         "target ms",
         "peak MiB",
         "data bytes",
@@ -177,11 +193,12 @@ fn main() {
         let answer = if answer.len() > 40 { format!("{}…", &answer[..40]) } else { answer };
         let data = summary.data_bytes.get("client").copied().unwrap_or_default();
         println!(
-            "{:<18} {:>6} {:>12.2} {:>12.2} {:>10.1} {:>9.2} {:>11} {:>12} {:>11.1} ms {:>9.0} ms  {answer}",
+            "{:<18} {:>6} {:>12.2} {:>12.2} {:>9.1} {:>10.1} {:>9.2} {:>11} {:>12} {:>11.1} ms {:>9.0} ms  {answer}",
             bench.name,
             invocations,
             parse_each.as_secs_f64() * 1000.0,
             best.as_secs_f64() * 1000.0,
+            parse_time(bench).as_secs_f64() * 1e6,
             bench.aquavm_native_ms / TARGET_SPEEDUP,
             peak as f64 / (1024.0 * 1024.0),
             data,

@@ -14,7 +14,7 @@ use crate::lexer::{Keyword, Lexer, Token};
 
 /// Parses a valid script; `None` if the script is not valid (the caller then asks LALRPOP why).
 pub(crate) fn parse(lexer: Lexer<'_>) -> Option<Instruction> {
-    let mut descent = Descent { lexer, peeked: None, lexer_failed: false };
+    let mut descent = Descent { lexer, peeked: None, lexer_failed: false, depth: 0 };
     let body = descent.instr()?;
     // The whole input must be consumed; an error token counts as input too.
     if descent.next().is_some() || descent.failed() {
@@ -32,6 +32,8 @@ struct Descent<'s> {
     peeked: Option<Option<Spanned<'s>>>,
     /// The lexer reported an error: the script is not valid.
     lexer_failed: bool,
+    /// How many instructions are open.
+    depth: u32,
 }
 
 impl<'s> Descent<'s> {
@@ -77,7 +79,16 @@ impl<'s> Descent<'s> {
     /// `( body )`, on a stack grown on the heap when needed (a level takes a few KiB of stack
     /// in a debug build, and a script may nest 1024 levels).
     fn instr(&mut self) -> Option<Instruction> {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.instr_here())
+        // Checking the stack costs more than a level's parse: check every 32 levels, with a red
+        // zone that holds 32 levels of the largest (debug build) frames.
+        self.depth += 1;
+        let body = if self.depth.is_multiple_of(32) {
+            stacker::maybe_grow(256 * 1024, 2 * 1024 * 1024, || self.instr_here())
+        } else {
+            self.instr_here()
+        };
+        self.depth -= 1;
+        body
     }
 
     fn instr_here(&mut self) -> Option<Instruction> {
