@@ -543,7 +543,12 @@ impl Generator {
 
     fn ability(&mut self) -> Option<Vec<Stmt>> {
         let arrow = self.any_of(Ty::Arrow)?;
-        let key = self.str_expr();
+        // A plain name or a literal: the reference drops the index of a field given as `xs[i]`
+        // or `o!` (docs/differences.md).
+        let key = match self.any_of(Ty::Str) {
+            Some(name) if self.rng.chance(80) => name,
+            _ => format!("\"t{}\"", self.rng.below(10)),
+        };
         let name = format!("Ab{}", self.fresh(""));
         self.bind(&name, Ty::Ability);
         Some(vec![Stmt::Line(format!("{name} = Ab(f = {arrow}, k = {key})"))])
