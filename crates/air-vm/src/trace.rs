@@ -5,7 +5,7 @@
 //! structural walk. This module defines the states and their signed digests; merging lives in
 //! `merge.rs` and the byte format in `data.rs`.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use crate::value::{CanonVal, Hash, Stored, Tetraplet, Val};
@@ -91,6 +91,7 @@ pub struct ServiceResult {
     /// The hash of the JSON array of arguments.
     pub args_hash: Hash,
     digest: OnceCell<(u8, Hash)>,
+    placed: PlacedCache,
 }
 
 impl PartialEq for ServiceResult {
@@ -104,7 +105,13 @@ impl PartialEq for ServiceResult {
 impl ServiceResult {
     /// A new result.
     pub fn new(value: Rc<Stored>, tetraplet: Rc<Tetraplet>, args_hash: Hash) -> Rc<Self> {
-        Rc::new(ServiceResult { value, tetraplet, args_hash, digest: OnceCell::new() })
+        Rc::new(ServiceResult {
+            value,
+            tetraplet,
+            args_hash,
+            digest: OnceCell::new(),
+            placed: PlacedCache::default(),
+        })
     }
 
     /// The digest a peer signs for this result, bound to how the result is used.
@@ -143,6 +150,7 @@ pub struct CanonResult {
     /// The stream's elements at that moment.
     pub elements: Vec<Val>,
     digest: OnceCell<Hash>,
+    placed: PlacedCache,
 }
 
 impl PartialEq for CanonResult {
@@ -154,7 +162,12 @@ impl PartialEq for CanonResult {
 impl CanonResult {
     /// A new snapshot.
     pub fn new(peer: Rc<str>, elements: Vec<Val>) -> Rc<Self> {
-        Rc::new(CanonResult { peer, elements, digest: OnceCell::new() })
+        Rc::new(CanonResult {
+            peer,
+            elements,
+            digest: OnceCell::new(),
+            placed: PlacedCache::default(),
+        })
     }
 
     /// The digest the canon's peer signs.
@@ -260,6 +273,15 @@ pub fn visit_signed(trace: &[State], visit: &mut dyn FnMut(&str, Hash)) {
     visit_placed(trace, &mut Place::default(), visit);
 }
 
+/// A tag, the bytes of a place and the digest bound to them.
+type PlacedDigest = (u8, Box<[u8]>, Hash);
+
+/// The last place a result was bound to: its tag, the place's bytes and the bound digest.
+#[derive(Debug, Default)]
+struct PlacedCache {
+    last: RefCell<Option<PlacedDigest>>,
+}
+
 /// The path of a state from the root of the trace: for each subtrace on the way, the index in
 /// it and which branch, fold iteration or fold end was entered. Merging joins traces state by
 /// state along these same paths, so a result keeps its place in every merged trace.
@@ -285,6 +307,24 @@ impl Place {
         result
     }
 
+    /// `digest` (of a result used with `tag`) bound to this place, from `cache` when the result
+    /// was last bound to this very place with this tag: a step visits the held, the arrived and
+    /// the new trace, which share most results at the same places.
+    fn bind_cached(&self, cache: &PlacedCache, tag: u8, digest: impl FnOnce() -> Hash) -> Hash {
+        if let Ok(cached) = cache.last.try_borrow()
+            && let Some((cached_tag, place, bound)) = cached.as_ref()
+            && *cached_tag == tag
+            && **place == *self.bytes
+        {
+            return *bound;
+        }
+        let bound = self.bind(digest());
+        if let Ok(mut cached) = cache.last.try_borrow_mut() {
+            *cached = Some((tag, self.bytes.clone().into_boxed_slice(), bound));
+        }
+        bound
+    }
+
     /// `digest` bound to this place.
     fn bind(&self, digest: Hash) -> Hash {
         let mut hasher = blake3::Hasher::new();
@@ -306,14 +346,17 @@ fn visit_placed(trace: &[State], place: &mut Place, visit: &mut dyn FnMut(&str, 
 fn visit_state(state: &State, place: &mut Place, visit: &mut dyn FnMut(&str, Hash)) {
     match state {
         State::Call(CallState::Executed { output, result }) => {
-            visit(&result.tetraplet.peer_pk, place.bind(result.digest(output_tag(*output))));
+            let tag = output_tag(*output);
+            let bound = place.bind_cached(&result.placed, tag, || result.digest(tag));
+            visit(&result.tetraplet.peer_pk, bound);
         }
         State::Call(CallState::Failed(result)) => {
-            visit(&result.tetraplet.peer_pk, place.bind(result.digest(FAILED_TAG)));
+            let bound = place.bind_cached(&result.placed, FAILED_TAG, || result.digest(FAILED_TAG));
+            visit(&result.tetraplet.peer_pk, bound);
         }
         State::Call(CallState::Sent { .. }) | State::Ap(_) => {}
         State::Canon(CanonState::Executed(result)) => {
-            visit(&result.peer, place.bind(result.digest()))
+            visit(&result.peer, place.bind_cached(&result.placed, 0, || result.digest()))
         }
         State::Canon(CanonState::Sent { .. }) => {}
         State::Par(par) => crate::grow(|| {
@@ -344,6 +387,48 @@ mod tests {
         {
             hasher.update(&(part.len() as u64).to_le_bytes());
             hasher.update(part.as_bytes());
+        }
+    }
+
+    /// The digests `visit_signed` reports, in order.
+    fn signed(trace: &[State]) -> Vec<Hash> {
+        let mut digests = Vec::new();
+        visit_signed(trace, &mut |_, digest| digests.push(digest));
+        digests
+    }
+
+    #[test]
+    fn bound_digests_are_cached_per_place_and_tag() {
+        // One shared result at several places and with two tags, visited again and again, gives
+        // the digests of results never visited before.
+        let fresh = || {
+            ServiceResult::new(
+                Stored::from_json(serde_json::json!(1)),
+                Tetraplet::peer("p"),
+                [1; 32],
+            )
+        };
+        let shared = fresh();
+        let call = |result: &Rc<ServiceResult>, output| {
+            State::Call(CallState::Executed { output, result: result.clone() })
+        };
+        let build = |result: &dyn Fn() -> Rc<ServiceResult>| {
+            vec![
+                call(&result(), OutputKind::Scalar),
+                State::Par(Box::new(ParState {
+                    left: vec![call(&result(), OutputKind::Unused)],
+                    right: vec![
+                        call(&result(), OutputKind::Scalar),
+                        State::Call(CallState::Failed(result())),
+                    ],
+                })),
+            ]
+        };
+        let shared_trace = build(&|| shared.clone());
+        let expected = signed(&build(&fresh));
+        assert_eq!(expected.iter().collect::<std::collections::HashSet<_>>().len(), 4);
+        for _ in 0..3 {
+            assert_eq!(signed(&shared_trace), expected);
         }
     }
 
