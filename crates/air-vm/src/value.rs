@@ -18,6 +18,8 @@ pub struct Stored {
     text: OnceCell<Rc<[u8]>>,
     json: OnceCell<Rc<JValue>>,
     hash: OnceCell<Hash>,
+    /// The expected length of the text, when it is written from the parsed value.
+    text_capacity: usize,
 }
 
 impl Stored {
@@ -28,14 +30,35 @@ impl Stored {
 
     /// A stored value sharing a parsed JSON value.
     pub fn from_rc(json: Rc<JValue>) -> Rc<Stored> {
-        let stored = Stored { text: OnceCell::new(), json: OnceCell::new(), hash: OnceCell::new() };
+        Self::from_json_with_capacity(json, 0)
+    }
+
+    /// A stored value parsed from a JSON text of `text_len` bytes: its canonical text, usually as
+    /// long, is written into a buffer of that size instead of one doubled again and again (a
+    /// 1 MiB value otherwise costs a series of ever larger copies and fresh pages).
+    pub fn from_parsed(json: JValue, text_len: usize) -> Rc<Stored> {
+        Self::from_json_with_capacity(Rc::new(json), text_len)
+    }
+
+    fn from_json_with_capacity(json: Rc<JValue>, text_capacity: usize) -> Rc<Stored> {
+        let stored = Stored {
+            text: OnceCell::new(),
+            json: OnceCell::new(),
+            hash: OnceCell::new(),
+            text_capacity,
+        };
         let _ = stored.json.set(json);
         Rc::new(stored)
     }
 
     /// A stored value from its JSON text, trusted to be canonical; it is parsed on first use.
     pub fn from_text(text: Rc<[u8]>) -> Rc<Stored> {
-        let stored = Stored { text: OnceCell::new(), json: OnceCell::new(), hash: OnceCell::new() };
+        let stored = Stored {
+            text: OnceCell::new(),
+            json: OnceCell::new(),
+            hash: OnceCell::new(),
+            text_capacity: 0,
+        };
         let _ = stored.text.set(text);
         Rc::new(stored)
     }
@@ -44,7 +67,11 @@ impl Stored {
     pub fn text(&self) -> &Rc<[u8]> {
         self.text.get_or_init(|| {
             let json = self.json.get().map(|json| json.as_ref()).unwrap_or(&JValue::Null);
-            Rc::from(canonical_text(json).into_boxed_slice())
+            let mut text = Vec::with_capacity(self.text_capacity.saturating_add(16));
+            if serde_json::to_writer(&mut text, json).is_err() {
+                text = b"null".to_vec();
+            }
+            Rc::from(text)
         })
     }
 

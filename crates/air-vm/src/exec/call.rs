@@ -262,7 +262,8 @@ impl<'p> Exec<'p, '_> {
             Some(CallOutput::Stream(_)) => OutputKind::Stream(self.new_generation),
             None => OutputKind::Unused,
         };
-        let stored = ServiceResult::new(Stored::from_json(value), target.tetraplet.clone(), hash);
+        let value = Stored::from_parsed(value, result.result.len());
+        let stored = ServiceResult::new(value, target.tetraplet.clone(), hash);
         self.push_state(State::Call(CallState::Executed { output, result: stored.clone() }));
         let val = Val { value: stored.value.clone(), tetraplet: stored.tetraplet.clone() };
         self.bind_output(call, output, val)
