@@ -63,8 +63,8 @@ impl<'p> Exec<'p, '_> {
                     }
                 }
             }
-            None if local => self.answer_or_request(call, instruction, &target),
-            Some(_) if local => self.request(&target, call.span),
+            // A new call, or one another peer sent here: requested, or answered inline.
+            Some(_) | None if local => self.answer_or_request(call, instruction, &target),
             Some(sent) => {
                 self.push_state(State::Call(sent));
                 self.join()
