@@ -141,7 +141,8 @@ function run(scenario) {
   const summary = { peers: ids, calls: [], hops: 0, errors: [] };
   const stored = {};
   const queue = [[init, new Uint8Array()]];
-  const maxHops = scenario.max_hops ?? 10000;
+  const maxHops = scenario.max_hops ?? 1000;
+  let invocations = 0;
   while (queue.length > 0 && summary.hops < maxHops) {
     summary.hops += 1;
     const [peer, arrived] = queue.shift();
@@ -150,6 +151,10 @@ function run(scenario) {
     let results = [];
     const next = new Set();
     for (;;) {
+      // A script that never stops asking for calls on one peer (a stream feeding its own `for …
+      // rec`) is reported, not run for ever.
+      invocations += 1;
+      if (invocations > 5000) throw new Error("runaway script: more than 5000 invocations");
       const params = { initPeerId: ids[init], currentPeerId: ids[peer], keyFormat: 0,
         secretKeyBytes: keys[peer].seed, timestamp: scenario.timestamp ?? 1700000000000,
         ttl: scenario.ttl ?? 60000, particleId: scenario.particle_id ?? "particle-1" };

@@ -486,8 +486,11 @@ impl Generator {
         let item = self.fresh("y");
         let mark = self.vars.len();
         self.bind(&item, Ty::Str);
+        // No stream writes in the body, not even through a closure, ability or helper: the loop
+        // would feed itself for ever.
         let saved = self.features;
         self.features.streams = false;
+        self.features.arrows = false;
         self.depth += 1;
         self.away += 1;
         let count = 1 + self.rng.below(2);
