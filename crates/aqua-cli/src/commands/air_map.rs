@@ -156,21 +156,8 @@ pub fn map_file(located: &LocatedScript, air: &str, files: &aqua_syntax::SourceM
 /// The instruction's keyword, with `hop` for the no-op `new` that moves the particle.
 fn kind(instruction: &Instruction) -> &'static str {
     match instruction {
-        Instruction::Call(_) => "call",
-        Instruction::Canon(_) => "canon",
-        Instruction::Ap(_) | Instruction::ApMap(_) => "ap",
-        Instruction::Seq(_) => "seq",
-        Instruction::Par(_) => "par",
-        Instruction::Xor(_) => "xor",
-        Instruction::Null(_) => "null",
-        Instruction::Never(_) => "never",
         Instruction::New(new) if is_hop(&new.body) => "hop",
-        Instruction::New(_) => "new",
-        Instruction::Fail(_) => "fail",
-        Instruction::Fold(_) => "fold",
-        Instruction::Next(_) => "next",
-        Instruction::Match(_) => "match",
-        Instruction::Mismatch(_) => "mismatch",
+        other => other.keyword(),
     }
 }
 
