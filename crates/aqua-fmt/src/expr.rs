@@ -151,15 +151,7 @@ const POSTFIX: u8 = 9;
 
 fn precedence(expr: &Expr) -> u8 {
     match &expr.kind {
-        ExprKind::Binary { op, .. } => match op {
-            BinaryOp::Or => 1,
-            BinaryOp::And => 2,
-            BinaryOp::Eq | BinaryOp::NotEq => 3,
-            BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq => 4,
-            BinaryOp::Add | BinaryOp::Sub => 5,
-            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 6,
-            BinaryOp::Pow => 7,
-        },
+        ExprKind::Binary { op, .. } => op.precedence(),
         ExprKind::Not(_) => UNARY,
         _ => POSTFIX,
     }

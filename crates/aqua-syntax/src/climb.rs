@@ -22,7 +22,7 @@ pub fn binary_chain(first: Expr, rest: Vec<BinaryTail>, errors: &mut Vec<SyntaxE
     operands.push(first);
     for (op, op_span, operand) in rest {
         while let Some(&(top, top_span)) = operators.last() {
-            let (top_level, level) = (precedence(top), precedence(op));
+            let (top_level, level) = (top.precedence(), op.precedence());
             let binds_first = top_level > level || (top_level == level && op != BinaryOp::Pow);
             if !binds_first {
                 break;
@@ -52,21 +52,8 @@ fn reduce(operands: &mut Vec<Expr>, op: BinaryOp) {
         .push(Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span });
 }
 
-/// How tightly an operator binds: higher binds tighter.
-fn precedence(op: BinaryOp) -> u8 {
-    match op {
-        BinaryOp::Or => 1,
-        BinaryOp::And => 2,
-        BinaryOp::Eq | BinaryOp::NotEq => 3,
-        BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq => 4,
-        BinaryOp::Add | BinaryOp::Sub => 5,
-        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 6,
-        BinaryOp::Pow => 7,
-    }
-}
-
 fn is_comparison(op: BinaryOp) -> bool {
-    precedence(op) == 4
+    op.precedence() == 4
 }
 
 #[cfg(test)]
