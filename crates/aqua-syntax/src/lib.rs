@@ -12,6 +12,7 @@ pub mod assemble;
 pub mod ast;
 mod climb;
 mod depth;
+mod descent;
 pub mod diagnostics;
 pub mod error;
 pub mod layout;
@@ -48,7 +49,33 @@ pub fn parse(src: &str) -> Parsed {
         };
         return Parsed { module, errors: vec![SyntaxError::TooLarge { len: src.len() }] };
     }
-    let (mut module, mut errors) = parser::parse_module(src);
+    let (module, errors) = parser::parse_module(src);
+    finish(src, module, errors)
+}
+
+/// Parses with the LALRPOP parser only (what [`parse`] falls back on when the source has syntax
+/// errors); for tests that hold the faster hand-written parser to it.
+#[doc(hidden)]
+pub fn parse_with_lalrpop(src: &str) -> Parsed {
+    if src.len() > MAX_SOURCE_LEN {
+        return parse(src);
+    }
+    let (module, errors) = parser::parse_module_with_lalrpop(src);
+    finish(src, module, errors)
+}
+
+/// Parses with the hand-written parser only: `None` when the source has a syntax error (or
+/// nests deeper than it goes); for tests that hold it to the LALRPOP parser.
+#[doc(hidden)]
+pub fn parse_fast(src: &str) -> Option<Parsed> {
+    if src.len() > MAX_SOURCE_LEN {
+        return None;
+    }
+    descent::parse(src).map(|module| finish(src, module, Vec::new()))
+}
+
+/// The checks after parsing, and the errors in order, one per line.
+fn finish(src: &str, mut module: ast::Module, mut errors: Vec<SyntaxError>) -> Parsed {
     depth::limit_module(&mut module, &mut errors);
     shape::check_module(&module, src, &mut errors);
     errors.sort_by_key(|e| (e.span().start, e.span().end));

@@ -23,8 +23,17 @@ lalrpop_mod!(
 );
 
 /// Parses a whole module, returning the tree (with error nodes where recovery happened) and
-/// every problem found, in source order.
+/// every problem found, in source order. Sources without syntax errors take the faster
+/// hand-written parser of `descent`; LALRPOP parses the others, to recover and report.
 pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>) {
+    match crate::descent::parse(src) {
+        Some(module) => (module, Vec::new()),
+        None => parse_module_with_lalrpop(src),
+    }
+}
+
+/// Parses a whole module with the LALRPOP parser.
+pub fn parse_module_with_lalrpop(src: &str) -> (Module, Vec<SyntaxError>) {
     let mut layout = Layout::new(src);
     let mut errors = Vec::new();
     let mut recovered = Vec::new();

@@ -1,0 +1,236 @@
+//! A hand-written recursive-descent parser for the language of `grammar.lalrpop`, for speed: the
+//! LALRPOP parser's table-driven loop, its symbol stack and its unit reductions cost more than
+//! half of parsing. It reads the same layout tokens, builds the same tree with the same spans
+//! (through the same `assemble` and `climb` helpers) and reports no errors: on anything it does
+//! not take, and on any error of the layout pass or of a helper, it gives up with `None`, and
+//! `parser.rs` runs the LALRPOP parser, which recovers and reports. A test over every `.aqua`
+//! file of the repository and their mutations holds the two parsers to the same trees.
+//!
+//! Positions follow LALRPOP's: a node starts where its first token starts and ends where the
+//! last token it consumed ends, layout tokens included (a block statement ends after the
+//! `Dedent` of its block). Recursion is bounded by [`MAX_DEPTH`]; deeper input is left to
+//! LALRPOP, whose stack lives on the heap.
+
+mod expr;
+mod items;
+mod stmts;
+mod types;
+
+use std::collections::VecDeque;
+
+use crate::ast::{Ident, Module, QualifiedName, SmolStr};
+use crate::error::SyntaxError;
+use crate::layout::{Layout, Spanned, Token};
+use crate::span::Span;
+use crate::token::RawToken;
+
+/// The deepest nesting of blocks, brackets, `!` and type prefixes taken before giving up.
+const MAX_DEPTH: u32 = 64;
+
+/// Parses a module without syntax errors; `None` if the source has any (or nests too deeply),
+/// and the caller then asks LALRPOP.
+pub(crate) fn parse(src: &str) -> Option<Module> {
+    let mut descent = Descent {
+        layout: Layout::new(src),
+        ahead: VecDeque::with_capacity(8),
+        ended: false,
+        prev_end: 0,
+        depth: 0,
+        errors: Vec::new(),
+    };
+    let module = descent.module(crate::layout::to_u32(src.len()))?;
+    let clean = descent.errors.is_empty() && descent.layout.take_errors().is_empty();
+    clean.then_some(module)
+}
+
+/// The parser's state: the layout tokens and a few read ahead.
+struct Descent<'s> {
+    layout: Layout<'s>,
+    /// Tokens read ahead of the current position.
+    ahead: VecDeque<Spanned<'s>>,
+    /// The layout pass has no more tokens (or failed).
+    ended: bool,
+    /// Where the last consumed token ends: LALRPOP's `@R`.
+    prev_end: u32,
+    /// How many bounded constructs are open.
+    depth: u32,
+    /// Errors reported by the shared helpers; any of them makes the parse fail.
+    errors: Vec<SyntaxError>,
+}
+
+impl<'s> Descent<'s> {
+    /// Reads ahead until `k + 1` tokens are buffered; false at the end of the input.
+    fn fill(&mut self, k: usize) -> bool {
+        while self.ahead.len() <= k {
+            if self.ended {
+                return false;
+            }
+            match self.layout.next() {
+                Some(Ok(token)) => self.ahead.push_back(token),
+                _ => self.ended = true,
+            }
+        }
+        true
+    }
+
+    /// The token `k` places ahead, if any.
+    fn nth(&mut self, k: usize) -> Option<Token<'s>> {
+        if self.fill(k) { self.ahead.get(k).map(|t| t.1) } else { None }
+    }
+
+    fn peek(&mut self) -> Option<Token<'s>> {
+        self.nth(0)
+    }
+
+    /// The next raw token, `None` for a layout token or the end of the input.
+    fn peek_raw(&mut self) -> Option<RawToken<'s>> {
+        match self.peek()? {
+            Token::Raw(raw) => Some(raw),
+            _ => None,
+        }
+    }
+
+    fn at(&mut self, raw: RawToken<'_>) -> bool {
+        self.peek_raw() == Some(raw)
+    }
+
+    /// Where the next token starts: LALRPOP's `@L` (the end of the input is after the last
+    /// token).
+    fn start(&mut self) -> u32 {
+        if self.fill(0) { self.ahead.front().map_or(self.prev_end, |t| t.0) } else { self.prev_end }
+    }
+
+    fn bump(&mut self) -> Option<Spanned<'s>> {
+        self.fill(0);
+        let token = self.ahead.pop_front()?;
+        self.prev_end = token.2;
+        Some(token)
+    }
+
+    /// Takes the next token if it is `raw` (a token without data).
+    fn eat(&mut self, raw: RawToken<'_>) -> bool {
+        let found = self.at(raw);
+        if found {
+            self.bump();
+        }
+        found
+    }
+
+    /// Takes the next token, which must be `expected`; its span.
+    fn expect(&mut self, expected: Token<'_>) -> Option<Span> {
+        match self.bump()? {
+            (start, token, end) if token == expected => Some(Span::new(start, end)),
+            _ => None,
+        }
+    }
+
+    fn expect_raw(&mut self, raw: RawToken<'_>) -> Option<Span> {
+        self.expect(Token::Raw(raw))
+    }
+
+    fn newline(&mut self) -> Option<()> {
+        self.expect(Token::Newline).map(|_| ())
+    }
+
+    /// Opens a bounded construct; `None` past [`MAX_DEPTH`].
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// A name where names go (the grammar's `Ident`).
+    fn ident(&mut self) -> Option<Ident> {
+        match self.bump()? {
+            (start, Token::Raw(raw), end) => ident_text(raw)
+                .map(|name| Ident { name: SmolStr::new(name), span: Span::new(start, end) }),
+            _ => None,
+        }
+    }
+
+    /// A name after a `.`, in member lists and as a parameter name (the grammar's `FieldName`).
+    fn field_name(&mut self) -> Option<Ident> {
+        match self.bump()? {
+            (start, Token::Raw(raw), end) => field_text(raw)
+                .map(|name| Ident { name: SmolStr::new(name), span: Span::new(start, end) }),
+            _ => None,
+        }
+    }
+
+    /// `A.b.c`.
+    fn qualified_name(&mut self) -> Option<QualifiedName> {
+        let start = self.start();
+        let mut parts = vec![self.ident()?];
+        while self.eat(RawToken::Dot) {
+            parts.push(self.field_name()?);
+        }
+        Some(QualifiedName { parts, span: Span::new(start, self.prev_end) })
+    }
+
+    /// `item ("," item)*`, without a trailing comma (the grammar's `Comma1`).
+    fn comma1<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let mut items = vec![item(self)?];
+        while self.eat(RawToken::Comma) {
+            items.push(item(self)?);
+        }
+        Some(items)
+    }
+}
+
+/// Whether the token is a name where names go: a name, or a keyword that is a name there (the
+/// grammar's `Ident` and `SoftKeyword`).
+fn ident_text(raw: RawToken<'_>) -> Option<&str> {
+    use RawToken as T;
+    Some(match raw {
+        T::Lower(name) | T::Upper(name) | T::Scalar(name) => name,
+        T::Aqua => "aqua",
+        T::Module => "module",
+        T::Declares => "declares",
+        T::Import => "import",
+        T::Use => "use",
+        T::From => "from",
+        T::As => "as",
+        T::Export => "export",
+        T::Const => "const",
+        T::Data => "data",
+        T::Alias => "alias",
+        T::Service => "service",
+        T::Ability => "ability",
+        T::Via => "via",
+        T::Rec => "rec",
+        _ => return None,
+    })
+}
+
+/// The text of a token that is a name after a `.` (the grammar's `FieldName`).
+fn field_text(raw: RawToken<'_>) -> Option<&str> {
+    use RawToken as T;
+    ident_text(raw).or(match raw {
+        T::Func => Some("func"),
+        T::On => Some("on"),
+        T::For => Some("for"),
+        T::Par => Some("par"),
+        T::Try => Some("try"),
+        T::ParSeq => Some("parseq"),
+        T::Co => Some("co"),
+        T::Join => Some("join"),
+        T::If => Some("if"),
+        T::Else => Some("else"),
+        T::Otherwise => Some("otherwise"),
+        T::Catch => Some("catch"),
+        _ => None,
+    })
+}
+
+/// Whether a token is a name where names go.
+fn is_ident(token: Option<Token<'_>>) -> bool {
+    matches!(token, Some(Token::Raw(raw)) if ident_text(raw).is_some())
+}
+
+/// Whether a token is a name after a `.`.
+fn is_field_name(token: Option<Token<'_>>) -> bool {
+    matches!(token, Some(Token::Raw(raw)) if field_text(raw).is_some())
+}

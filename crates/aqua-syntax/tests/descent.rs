@@ -1,0 +1,204 @@
+//! The hand-written parser against the LALRPOP grammar: on every `.aqua` file of the repository
+//! and on mutations of them, `parse` (fast parser first) gives the same tree, spans included,
+//! and the same errors as `parse_with_lalrpop`, and the fast parser takes every file that has no
+//! syntax error. Set `AQUA_FUZZ_CASES` for a deeper run.
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Tests read their fixtures from disk.
+
+use std::path::{Path, PathBuf};
+
+use aqua_syntax::{parse, parse_fast, parse_with_lalrpop};
+use proptest::prelude::*;
+
+fn cases() -> u32 {
+    std::env::var("AQUA_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+}
+
+/// Every `.aqua` file below `dir`, skipping build output and dependencies.
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(|entry| entry.ok()) {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if !matches!(name.to_str(), Some("target" | "node_modules" | ".git")) {
+                collect(&path, out);
+            }
+        } else if path.extension().is_some_and(|ext| ext == "aqua") {
+            out.push(path);
+        }
+    }
+}
+
+/// The sources of every `.aqua` file of the repository, in a stable order.
+fn sources() -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut paths = Vec::new();
+    for dir in ["examples", "stdlib", "tests", "crates", "editors"] {
+        collect(&root.join(dir), &mut paths);
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| std::fs::read_to_string(&path).ok().map(|src| (path, src)))
+        .collect()
+}
+
+/// Both parsers agree on `src`; returns whether the fast parser took it.
+fn agree(src: &str) -> bool {
+    let fast = parse(src);
+    let slow = parse_with_lalrpop(src);
+    assert_eq!(fast.module, slow.module, "trees differ on:\n{src}");
+    assert_eq!(fast.errors, slow.errors, "errors differ on:\n{src}");
+    match parse_fast(src) {
+        Some(parsed) => {
+            assert_eq!(parsed.module, slow.module, "the fast parser's tree differs on:\n{src}");
+            assert_eq!(parsed.errors, slow.errors, "the fast parser's errors differ on:\n{src}");
+            true
+        }
+        None => false,
+    }
+}
+
+#[test]
+fn every_repository_file_parses_the_same_and_the_valid_ones_fast() {
+    let sources = sources();
+    assert!(sources.len() > 200, "found only {} .aqua files", sources.len());
+    let mut fast = 0;
+    for (path, src) in &sources {
+        let took = agree(src);
+        if parse_with_lalrpop(src).errors.is_empty() {
+            assert!(took, "the fast parser gave up on the valid {}", path.display());
+        }
+        fast += usize::from(took);
+    }
+    assert!(fast > sources.len() / 2, "the fast parser took only {fast} of {}", sources.len());
+}
+
+/// Tokens and fragments that make mutations reach many parser states.
+const FRAGMENTS: &[&str] = &[
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    ".",
+    "<-",
+    "<<-",
+    "->",
+    "=",
+    "==",
+    "!",
+    "?",
+    "*",
+    "%",
+    "-",
+    "-1",
+    "+",
+    "**",
+    "&&",
+    "||",
+    "<",
+    ">=",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "  ",
+    "x",
+    "Srv",
+    "u32",
+    "\"s\"",
+    "1",
+    "2.5",
+    "true",
+    "on",
+    "via",
+    "for",
+    "par",
+    "try",
+    "rec",
+    "if",
+    "else",
+    "catch",
+    "otherwise",
+    "co",
+    "join",
+    "parseq",
+    "func",
+    "data",
+    "use",
+    "as",
+    "from",
+    "[]",
+    "?[]",
+    "*[]",
+    "?[",
+    "*[",
+    "%init_peer_id%",
+    "⊤",
+    "⊥",
+    "-- c",
+    "x = ",
+    "f(a = 1)",
+    "{A}",
+    "(s: string) -> string:",
+];
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Insert(usize, usize),
+    Delete(usize, usize),
+    Replace(usize, usize, usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (any::<usize>(), 0..FRAGMENTS.len()).prop_map(|(at, f)| Mutation::Insert(at, f)),
+        (any::<usize>(), 1usize..12).prop_map(|(at, n)| Mutation::Delete(at, n)),
+        (any::<usize>(), 1usize..6, 0..FRAGMENTS.len())
+            .prop_map(|(at, n, f)| Mutation::Replace(at, n, f)),
+    ]
+}
+
+fn boundary(src: &str, at: usize) -> usize {
+    let mut at = at % (src.len() + 1);
+    while !src.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn apply(src: &str, mutation: &Mutation) -> String {
+    let (at, delete, insert) = match *mutation {
+        Mutation::Insert(at, f) => (at, 0, FRAGMENTS[f]),
+        Mutation::Delete(at, n) => (at, n, ""),
+        Mutation::Replace(at, n, f) => (at, n, FRAGMENTS[f]),
+    };
+    let start = boundary(src, at);
+    let end = boundary(src, start + delete.min(src.len() - start));
+    format!("{}{insert}{}", &src[..start], &src[end..])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_files_parse_the_same(
+        file in any::<prop::sample::Index>(),
+        mutations in prop::collection::vec(mutation(), 1..4),
+    ) {
+        let sources = SOURCES.with(|sources| sources.clone());
+        let src = &sources[file.index(sources.len())].1;
+        let mut src = src.clone();
+        for mutation in &mutations {
+            src = apply(&src, mutation);
+        }
+        agree(&src);
+    }
+}
+
+thread_local! {
+    static SOURCES: std::rc::Rc<Vec<(PathBuf, String)>> = std::rc::Rc::new(sources());
+}
