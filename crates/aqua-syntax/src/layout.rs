@@ -102,10 +102,13 @@ impl<'s> Layout<'s> {
         self.pending.push_back((to_u32(start), token, to_u32(end)));
     }
 
-    /// Handles one raw token, queueing what the parser should see.
-    fn feed(&mut self, token: RawToken<'s>, range: std::ops::Range<usize>) {
-        if self.skip(token, &range) {
-            return;
+    /// Handles one raw token, queueing what the parser should see; an ordinary token is
+    /// returned instead (nothing is queued when the lexer is asked for a token).
+    fn feed(&mut self, token: RawToken<'s>, range: std::ops::Range<usize>) -> Option<Spanned<'s>> {
+        // Only deep brackets are skipped: the common case costs one comparison.
+        let may_skip = self.skipping.is_some() || self.brackets.len() >= MAX_BRACKET_DEPTH;
+        if may_skip && self.skip(token, &range) {
+            return None;
         }
         match token {
             RawToken::Newline(indent) => self.newline(indent, range),
@@ -121,9 +124,10 @@ impl<'s> Layout<'s> {
                 self.line_open = true;
                 self.last = Some(token);
                 self.last_end = range.end;
-                self.push(range.start, Token::Raw(token), range.end);
+                return Some((to_u32(range.start), Token::Raw(token), to_u32(range.end)));
             }
         }
+        None
     }
 
     /// Skips the tokens inside brackets nested past [`MAX_BRACKET_DEPTH`]; true if `token` was
@@ -322,19 +326,24 @@ impl<'s> Layout<'s> {
     }
 }
 
-impl<'s> Iterator for Layout<'s> {
-    type Item = Result<Spanned<'s>, SyntaxError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<'s> Layout<'s> {
+    /// The next token for the parser (the iterator's item without its `Result`, which is never
+    /// an error: problems are collected on the side).
+    #[inline]
+    pub fn next_token(&mut self) -> Option<Spanned<'s>> {
         loop {
             if let Some(token) = self.pending.pop_front() {
-                return Some(Ok(token));
+                return Some(token);
             }
             if self.finished {
                 return None;
             }
             match self.lexer.next() {
-                Some((Ok(token), range)) => self.feed(token, range),
+                Some((Ok(token), range)) => {
+                    if let Some(token) = self.feed(token, range) {
+                        return Some(token);
+                    }
+                }
                 Some((Err(()), range)) => {
                     let found = self.src[range.start..].chars().next().unwrap_or('\u{fffd}');
                     self.errors.push(SyntaxError::UnexpectedChar { span: span_of(&range), found });
@@ -342,6 +351,14 @@ impl<'s> Iterator for Layout<'s> {
                 None => self.finish(),
             }
         }
+    }
+}
+
+impl<'s> Iterator for Layout<'s> {
+    type Item = Result<Spanned<'s>, SyntaxError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_token().map(Ok)
     }
 }
 

@@ -49,8 +49,8 @@ pub fn parse(src: &str) -> Parsed {
         };
         return Parsed { module, errors: vec![SyntaxError::TooLarge { len: src.len() }] };
     }
-    let (module, errors) = parser::parse_module(src);
-    finish(src, module, errors)
+    let (module, errors, may_nest_deep) = parser::parse_module(src);
+    finish(src, module, errors, may_nest_deep)
 }
 
 /// Parses with the LALRPOP parser only (what [`parse`] falls back on when the source has syntax
@@ -61,7 +61,7 @@ pub fn parse_with_lalrpop(src: &str) -> Parsed {
         return parse(src);
     }
     let (module, errors) = parser::parse_module_with_lalrpop(src);
-    finish(src, module, errors)
+    finish(src, module, errors, true)
 }
 
 /// Parses with the hand-written parser only: `None` when the source has a syntax error (or
@@ -71,12 +71,20 @@ pub fn parse_fast(src: &str) -> Option<Parsed> {
     if src.len() > MAX_SOURCE_LEN {
         return None;
     }
-    descent::parse(src).map(|module| finish(src, module, Vec::new()))
+    descent::parse(src).map(|parsed| finish(src, parsed.module, Vec::new(), parsed.long_lines))
 }
 
-/// The checks after parsing, and the errors in order, one per line.
-fn finish(src: &str, mut module: ast::Module, mut errors: Vec<SyntaxError>) -> Parsed {
-    depth::limit_module(&mut module, &mut errors);
+/// The checks after parsing, and the errors in order, one per line. The nesting limits are
+/// checked when `may_nest_deep`.
+fn finish(
+    src: &str,
+    mut module: ast::Module,
+    mut errors: Vec<SyntaxError>,
+    may_nest_deep: bool,
+) -> Parsed {
+    if may_nest_deep {
+        depth::limit_module(&mut module, &mut errors);
+    }
     shape::check_module(&module, src, &mut errors);
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup();

@@ -25,10 +25,14 @@ lalrpop_mod!(
 /// Parses a whole module, returning the tree (with error nodes where recovery happened) and
 /// every problem found, in source order. Sources without syntax errors take the faster
 /// hand-written parser of `descent`; LALRPOP parses the others, to recover and report.
-pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>) {
+/// The third value tells whether the nesting limits of `depth.rs` may apply.
+pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>, bool) {
     match crate::descent::parse(src) {
-        Some(module) => (module, Vec::new()),
-        None => parse_module_with_lalrpop(src),
+        Some(parsed) => (parsed.module, Vec::new(), parsed.long_lines),
+        None => {
+            let (module, errors) = parse_module_with_lalrpop(src);
+            (module, errors, true)
+        }
     }
 }
 

@@ -16,8 +16,6 @@ mod items;
 mod stmts;
 mod types;
 
-use std::collections::VecDeque;
-
 use crate::ast::{Ident, Module, QualifiedName, SmolStr};
 use crate::error::SyntaxError;
 use crate::layout::{Layout, Spanned, Token};
@@ -27,57 +25,99 @@ use crate::token::RawToken;
 /// The deepest nesting of blocks, brackets, `!` and type prefixes taken before giving up.
 const MAX_DEPTH: u32 = 64;
 
+/// The size of the ring of tokens read ahead (a power of two): statements look three ahead.
+const AHEAD: usize = 4;
+
+/// A module read by the fast parser.
+pub(crate) struct Parsed {
+    /// The tree.
+    pub module: Module,
+    /// Whether some logical line is long enough to hold an expression or type nested past the
+    /// limits of `depth.rs` (every level takes a byte, and neither spans two logical lines):
+    /// otherwise that pass has nothing to do.
+    pub long_lines: bool,
+}
+
+/// Lines up to this long hold no expression or type nested past the limits of `depth.rs`.
+const SHORT_LINE: u32 = {
+    let (expr, ty) = (crate::depth::MAX_EXPR_DEPTH, crate::depth::MAX_TYPE_DEPTH);
+    (if expr < ty { expr } else { ty }) as u32
+};
+
 /// Parses a module without syntax errors; `None` if the source has any (or nests too deeply),
 /// and the caller then asks LALRPOP.
-pub(crate) fn parse(src: &str) -> Option<Module> {
+pub(crate) fn parse(src: &str) -> Option<Parsed> {
     let mut descent = Descent {
         layout: Layout::new(src),
-        ahead: VecDeque::with_capacity(8),
+        ahead: [(0, Token::Newline, 0); AHEAD],
+        head: 0,
+        buffered: 0,
         ended: false,
         prev_end: 0,
         depth: 0,
+        lines: Vec::new(),
+        line_start: 0,
+        long_lines: false,
         errors: Vec::new(),
     };
     let module = descent.module(crate::layout::to_u32(src.len()))?;
     let clean = descent.errors.is_empty() && descent.layout.take_errors().is_empty();
-    clean.then_some(module)
+    clean.then_some(Parsed { module, long_lines: descent.long_lines })
 }
 
 /// The parser's state: the layout tokens and a few read ahead.
 struct Descent<'s> {
     layout: Layout<'s>,
-    /// Tokens read ahead of the current position.
-    ahead: VecDeque<Spanned<'s>>,
+    /// Tokens read ahead of the current position: a ring of `buffered` tokens from `head`.
+    ahead: [Spanned<'s>; AHEAD],
+    head: usize,
+    buffered: usize,
     /// The layout pass has no more tokens (or failed).
     ended: bool,
     /// Where the last consumed token ends: LALRPOP's `@R`.
     prev_end: u32,
     /// How many bounded constructs are open.
     depth: u32,
+    /// Where the current logical line starts, at the latest (the end of the last layout token).
+    line_start: u32,
+    /// A logical line is longer than [`SHORT_LINE`].
+    long_lines: bool,
+    /// The lines of the open blocks, innermost last.
+    lines: Vec<crate::assemble::Line>,
     /// Errors reported by the shared helpers; any of them makes the parse fail.
     errors: Vec<SyntaxError>,
 }
 
 impl<'s> Descent<'s> {
-    /// Reads ahead until `k + 1` tokens are buffered; false at the end of the input.
+    /// Reads ahead until `k + 1` tokens are buffered (`k < AHEAD`); false at the end of the
+    /// input.
     fn fill(&mut self, k: usize) -> bool {
-        while self.ahead.len() <= k {
+        while self.buffered <= k {
             if self.ended {
                 return false;
             }
-            match self.layout.next() {
-                Some(Ok(token)) => self.ahead.push_back(token),
-                _ => self.ended = true,
+            match self.layout.next_token() {
+                Some(token) => {
+                    self.ahead[(self.head + self.buffered) % AHEAD] = token;
+                    self.buffered += 1;
+                }
+                None => self.ended = true,
             }
         }
         true
     }
 
-    /// The token `k` places ahead, if any.
+    /// The token `k` places ahead (`k < AHEAD`), if any.
+    #[inline]
     fn nth(&mut self, k: usize) -> Option<Token<'s>> {
-        if self.fill(k) { self.ahead.get(k).map(|t| t.1) } else { None }
+        if self.buffered > k || self.fill(k) {
+            Some(self.ahead[(self.head + k) % AHEAD].1)
+        } else {
+            None
+        }
     }
 
+    #[inline]
     fn peek(&mut self) -> Option<Token<'s>> {
         self.nth(0)
     }
@@ -97,13 +137,24 @@ impl<'s> Descent<'s> {
     /// Where the next token starts: LALRPOP's `@L` (the end of the input is after the last
     /// token).
     fn start(&mut self) -> u32 {
-        if self.fill(0) { self.ahead.front().map_or(self.prev_end, |t| t.0) } else { self.prev_end }
+        if self.buffered > 0 || self.fill(0) { self.ahead[self.head].0 } else { self.prev_end }
     }
 
+    #[inline]
     fn bump(&mut self) -> Option<Spanned<'s>> {
-        self.fill(0);
-        let token = self.ahead.pop_front()?;
+        if self.buffered == 0 && !self.fill(0) {
+            return None;
+        }
+        let token = self.ahead[self.head];
+        self.head = (self.head + 1) % AHEAD;
+        self.buffered -= 1;
         self.prev_end = token.2;
+        match token.1 {
+            Token::Raw(_) => {
+                self.long_lines |= token.2.saturating_sub(self.line_start) > SHORT_LINE
+            }
+            _ => self.line_start = token.2,
+        }
         Some(token)
     }
 

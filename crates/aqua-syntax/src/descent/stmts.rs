@@ -14,16 +14,19 @@ impl Descent<'_> {
         self.expect_raw(T::Colon)?;
         self.newline()?;
         self.expect(Token::Indent)?;
-        let mut lines = Vec::new();
+        // Lines wait on one stack shared by all blocks, so no block allocates a list of its own.
+        let base = self.lines.len();
         loop {
-            lines.push(self.line()?);
+            let line = self.line()?;
+            self.lines.push(line);
             if self.peek() == Some(Token::Dedent) {
                 self.bump();
                 break;
             }
         }
+        let block = assemble::block_of_lines(self.lines.drain(base..), &mut self.errors);
         self.leave();
-        Some(assemble::block_of_lines(lines.into_iter(), &mut self.errors))
+        Some(block)
     }
 
     fn line(&mut self) -> Option<Line> {
