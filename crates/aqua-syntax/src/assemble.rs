@@ -164,16 +164,27 @@ pub fn block_of_lines(
 ) -> Block {
     let mut stmts: Vec<Stmt> = Vec::with_capacity(lines.len());
     for line in lines {
-        match line {
-            Line::Stmt(stmt) => stmts.push(stmt),
-            Line::Else(kw, block) => attach_else(&mut stmts, kw, block, errors),
-            Line::Catch(kw, clause) => attach_catch(&mut stmts, kw, clause, errors),
-            Line::Otherwise(kw, block) => attach_otherwise(&mut stmts, kw, block, errors),
-            Line::Par(kw, stmt) => attach_par(&mut stmts, kw, stmt, errors),
-        }
+        attach_line(&mut stmts, 0, line, errors);
     }
+    block_of_stmts(stmts)
+}
+
+/// A block of statements, spanning them.
+pub fn block_of_stmts(stmts: Vec<Stmt>) -> Block {
     let span = stmts.iter().map(|s| s.span).reduce(Span::to).unwrap_or_default();
     Block { stmts, span }
+}
+
+/// Adds one line to the statements of a block, which are those of `stmts` from `base` on.
+pub fn attach_line(stmts: &mut Vec<Stmt>, base: usize, line: Line, errors: &mut Vec<SyntaxError>) {
+    let base = base.min(stmts.len());
+    match line {
+        Line::Stmt(stmt) => stmts.push(stmt),
+        Line::Else(kw, block) => attach_else(&mut stmts[base..], kw, block, errors),
+        Line::Catch(kw, clause) => attach_catch(&mut stmts[base..], kw, clause, errors),
+        Line::Otherwise(kw, block) => attach_otherwise(stmts, base, kw, block, errors),
+        Line::Par(kw, stmt) => attach_par(stmts, base, kw, stmt, errors),
+    }
 }
 
 fn attach_else(stmts: &mut [Stmt], kw: Span, block: Block, errors: &mut Vec<SyntaxError>) {
@@ -198,8 +209,19 @@ fn attach_catch(stmts: &mut [Stmt], kw: Span, clause: CatchClause, errors: &mut 
     }
 }
 
-fn attach_otherwise(stmts: &mut Vec<Stmt>, kw: Span, block: Block, errors: &mut Vec<SyntaxError>) {
-    match stmts.pop() {
+/// The last statement of the block whose statements start at `base`.
+fn pop_from(stmts: &mut Vec<Stmt>, base: usize) -> Option<Stmt> {
+    if stmts.len() > base { stmts.pop() } else { None }
+}
+
+fn attach_otherwise(
+    stmts: &mut Vec<Stmt>,
+    base: usize,
+    kw: Span,
+    block: Block,
+    errors: &mut Vec<SyntaxError>,
+) {
+    match pop_from(stmts, base) {
         Some(Stmt { kind: StmtKind::Try { body, catch, otherwise: None }, span }) => {
             stmts.push(Stmt {
                 span: span.to(block.span),
@@ -218,8 +240,14 @@ fn attach_otherwise(stmts: &mut Vec<Stmt>, kw: Span, block: Block, errors: &mut 
     }
 }
 
-fn attach_par(stmts: &mut Vec<Stmt>, kw: Span, branch: Stmt, errors: &mut Vec<SyntaxError>) {
-    match stmts.pop() {
+fn attach_par(
+    stmts: &mut Vec<Stmt>,
+    base: usize,
+    kw: Span,
+    branch: Stmt,
+    errors: &mut Vec<SyntaxError>,
+) {
+    match pop_from(stmts, base) {
         Some(Stmt { kind: StmtKind::Par(mut branches), span }) => {
             let span = span.to(branch.span);
             branches.push(branch);

@@ -111,7 +111,7 @@ impl<'s> Layout<'s> {
             return None;
         }
         match token {
-            RawToken::Newline(indent) => self.newline(indent, range),
+            RawToken::Newline(indent) => return self.newline(indent, range),
             RawToken::UnterminatedStr(text) => {
                 self.errors.push(SyntaxError::UnterminatedString { span: span_of(&range) });
                 self.line_open = true;
@@ -196,7 +196,9 @@ impl<'s> Layout<'s> {
     }
 
     /// Handles a line break; `indent` is the indentation of the line that follows.
-    fn newline(&mut self, indent: &'s str, range: std::ops::Range<usize>) {
+    /// The `Newline` token is returned when nothing is queued before it (the usual case), so
+    /// that it need not go through the queue; what follows it is queued.
+    fn newline(&mut self, indent: &'s str, range: std::ops::Range<usize>) -> Option<Spanned<'s>> {
         // Blank and comment-only lines: the last newline of a run decides the indentation.
         let mut indent = indent;
         let mut indent_start = range.start + 1;
@@ -205,11 +207,9 @@ impl<'s> Layout<'s> {
             indent_start = next_range.start + 1;
             self.lexer.next();
         }
-        if self.lexer.peek().is_none() {
-            return; // The end of the file closes everything.
-        }
+        self.lexer.peek()?; // The end of the file closes everything.
         if self.continues_line(indent) {
-            return; // Inside brackets and after a comma, a line break continues the line.
+            return None; // Inside brackets and after a comma, a line break continues the line.
         }
         self.line_indent = indent;
         if !self.line_open {
@@ -219,12 +219,19 @@ impl<'s> Layout<'s> {
                     span: Span::new(to_u32(indent_start), to_u32(indent_start + indent.len())),
                 });
             }
-            return;
+            return None;
         }
-        self.push(self.last_end, Token::Newline, self.last_end);
+        let newline = (to_u32(self.last_end), Token::Newline, to_u32(self.last_end));
+        let direct = if self.pending.is_empty() {
+            Some(newline)
+        } else {
+            self.pending.push_back(newline);
+            None
+        };
         self.line_open = false;
         let indent_span = Span::new(to_u32(indent_start), to_u32(indent_start + indent.len()));
         self.indent_to(indent, indent_span, range.start);
+        direct
     }
 
     /// Whether a line break inside brackets or after a comma continues the logical line. A line

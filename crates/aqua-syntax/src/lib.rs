@@ -49,8 +49,8 @@ pub fn parse(src: &str) -> Parsed {
         };
         return Parsed { module, errors: vec![SyntaxError::TooLarge { len: src.len() }] };
     }
-    let (module, errors, may_nest_deep) = parser::parse_module(src);
-    finish(src, module, errors, may_nest_deep)
+    let (module, errors, checks) = parser::parse_module(src);
+    finish(src, module, errors, checks)
 }
 
 /// Parses with the LALRPOP parser only (what [`parse`] falls back on when the source has syntax
@@ -61,7 +61,7 @@ pub fn parse_with_lalrpop(src: &str) -> Parsed {
         return parse(src);
     }
     let (module, errors) = parser::parse_module_with_lalrpop(src);
-    finish(src, module, errors, true)
+    finish(src, module, errors, Checks::ALL)
 }
 
 /// Parses with the hand-written parser only: `None` when the source has a syntax error (or
@@ -71,21 +71,33 @@ pub fn parse_fast(src: &str) -> Option<Parsed> {
     if src.len() > MAX_SOURCE_LEN {
         return None;
     }
-    descent::parse(src).map(|parsed| finish(src, parsed.module, Vec::new(), parsed.long_lines))
+    descent::parse(src).map(|parsed| finish(src, parsed.module, Vec::new(), parsed.checks))
 }
 
-/// The checks after parsing, and the errors in order, one per line. The nesting limits are
-/// checked when `may_nest_deep`.
+/// Which checks after parsing may find something (the fast parser can tell when some cannot).
+#[derive(Debug, Clone, Copy)]
+struct Checks {
+    /// An expression or type may nest past the limits of `depth.rs`.
+    depth: bool,
+    /// A return statement may stand where it must not.
+    returns: bool,
+}
+
+impl Checks {
+    const ALL: Checks = Checks { depth: true, returns: true };
+}
+
+/// The checks after parsing, and the errors in order, one per line.
 fn finish(
     src: &str,
     mut module: ast::Module,
     mut errors: Vec<SyntaxError>,
-    may_nest_deep: bool,
+    checks: Checks,
 ) -> Parsed {
-    if may_nest_deep {
+    if checks.depth {
         depth::limit_module(&mut module, &mut errors);
     }
-    shape::check_module(&module, src, &mut errors);
+    shape::check_module(&module, src, &mut errors, checks.returns);
     errors.sort_by_key(|e| (e.span().start, e.span().end));
     errors.dedup();
     // Blocks past the nesting limit are not opened, so each of their lines would also report a

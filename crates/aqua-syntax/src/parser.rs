@@ -25,13 +25,13 @@ lalrpop_mod!(
 /// Parses a whole module, returning the tree (with error nodes where recovery happened) and
 /// every problem found, in source order. Sources without syntax errors take the faster
 /// hand-written parser of `descent`; LALRPOP parses the others, to recover and report.
-/// The third value tells whether the nesting limits of `depth.rs` may apply.
-pub fn parse_module(src: &str) -> (Module, Vec<SyntaxError>, bool) {
+/// The third value tells which checks after parsing may find something.
+pub(crate) fn parse_module(src: &str) -> (Module, Vec<SyntaxError>, crate::Checks) {
     match crate::descent::parse(src) {
-        Some(parsed) => (parsed.module, Vec::new(), parsed.long_lines),
+        Some(parsed) => (parsed.module, Vec::new(), parsed.checks),
         None => {
             let (module, errors) = parse_module_with_lalrpop(src);
-            (module, errors, true)
+            (module, errors, crate::Checks::ALL)
         }
     }
 }

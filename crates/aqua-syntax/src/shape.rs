@@ -6,8 +6,15 @@ use crate::error::SyntaxError;
 use crate::span::Span;
 
 /// Adds the shape errors of `module` to `errors`.
-/// `src` is the module's source: a header that failed to parse was reported already.
-pub fn check_module(module: &Module, src: &str, errors: &mut Vec<SyntaxError>) {
+/// `src` is the module's source: a header that failed to parse was reported already. Returns are
+/// looked for only when `nested_returns` (a parser that saw every return statement last in a
+/// body can tell there are none to report).
+pub fn check_module(
+    module: &Module,
+    src: &str,
+    errors: &mut Vec<SyntaxError>,
+    nested_returns: bool,
+) {
     match &module.header {
         None if !starts_with_header_keyword(src) => {
             errors.push(SyntaxError::MissingHeader { span: Span::point(module.span.start) })
@@ -20,6 +27,9 @@ pub fn check_module(module: &Module, src: &str, errors: &mut Vec<SyntaxError>) {
             })
         }
         Some(_) => {}
+    }
+    if !nested_returns {
+        return;
     }
     for item in &module.items {
         if let Item::Func(func) = item {

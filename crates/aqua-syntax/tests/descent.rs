@@ -202,3 +202,14 @@ proptest! {
 thread_local! {
     static SOURCES: std::rc::Rc<Vec<(PathBuf, String)>> = std::rc::Rc::new(sources());
 }
+
+#[path = "../benches/support/program.rs"]
+mod program;
+
+#[test]
+fn the_benchmark_program_takes_the_fast_parser() {
+    let src = program::program(20_000);
+    assert!(parse_with_lalrpop(&src).errors.is_empty());
+    let parsed = parse_fast(&src);
+    assert!(parsed.is_some(), "the fast parser gave up on the benchmark's program");
+}

@@ -26,10 +26,16 @@ impl Descent<'_> {
 
     /// The operators and operands after the first operand.
     fn binary_rest(&mut self, first: Expr) -> Option<Expr> {
-        if binary_op(self.peek_raw()).is_none() {
+        let Some(op) = binary_op(self.peek_raw()) else {
             return Some(first);
+        };
+        let (l, _, r) = self.bump()?;
+        let second = self.unary()?;
+        if binary_op(self.peek_raw()).is_none() {
+            // One operator, the most common case: nothing to nest, no lists to build.
+            return Some(binary(op, first, second));
         }
-        let mut rest = Vec::new();
+        let mut rest = vec![(op, Span::new(l, r), second)];
         while let Some(op) = binary_op(self.peek_raw()) {
             let (l, _, r) = self.bump()?;
             rest.push((op, Span::new(l, r), self.unary()?));
@@ -138,6 +144,8 @@ impl Descent<'_> {
             }
         }
         self.expect_raw(T::RParen)?;
+        // Trees are kept for long: as many as there are (most calls take one or two).
+        args.shrink_to_fit();
         Some((abilities, args))
     }
 
@@ -178,6 +186,7 @@ impl Descent<'_> {
                     }
                 }
                 self.expect_raw(T::RBracket)?;
+                elems.shrink_to_fit();
                 ExprKind::Collection { kind, elems }
             }
             T::EmptyBrackets => {
@@ -198,6 +207,12 @@ impl Descent<'_> {
         };
         Some(Expr { kind, span: Span::new(start, self.prev_end) })
     }
+}
+
+/// `lhs op rhs`, spanning both, as `climb` builds it.
+fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
+    let span = Span::new(lhs.span.start, rhs.span.end);
+    Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
 }
 
 /// The binary operator a token stands for, if any.

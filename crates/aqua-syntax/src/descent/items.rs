@@ -149,7 +149,7 @@ impl Descent<'_> {
             }
             T::Func => {
                 let signature = self.signature()?;
-                let body = self.block()?;
+                let body = self.body()?;
                 let span = Span::new(start, self.prev_end);
                 Item::Func(FuncDef { name, signature, body, span })
             }
@@ -167,6 +167,7 @@ impl Descent<'_> {
             members.push(self.member()?);
             if self.peek() == Some(Token::Dedent) {
                 self.bump();
+                members.shrink_to_fit();
                 return Some(members);
             }
         }
@@ -191,11 +192,10 @@ impl Descent<'_> {
         let start = self.start();
         let abilities = if self.at(T::LBrace) { self.abilities()? } else { Vec::new() };
         self.expect_raw(T::LParen)?;
-        let pieces = self.params()?;
+        let params = self.params()?;
         self.expect_raw(T::RParen)?;
         let results = if self.eat(T::RArrow) { self.results()? } else { Vec::new() };
         let span = Span::new(start, self.prev_end);
-        let params = assemble::params_of_pieces(pieces, &mut self.errors);
         Some(Signature { abilities, params, results, span })
     }
 }

@@ -32,10 +32,11 @@ const AHEAD: usize = 4;
 pub(crate) struct Parsed {
     /// The tree.
     pub module: Module,
-    /// Whether some logical line is long enough to hold an expression or type nested past the
-    /// limits of `depth.rs` (every level takes a byte, and neither spans two logical lines):
-    /// otherwise that pass has nothing to do.
-    pub long_lines: bool,
+    /// The checks after parsing that may find something. The nesting limits of `depth.rs`
+    /// apply only if some logical line is long enough to hold an expression or type nested past
+    /// them (every level takes a byte, and neither spans two logical lines); misplaced returns
+    /// only if some return statement is not a statement of a function's or closure's body.
+    pub checks: crate::Checks,
 }
 
 /// Lines up to this long hold no expression or type nested past the limits of `depth.rs`.
@@ -55,14 +56,18 @@ pub(crate) fn parse(src: &str) -> Option<Parsed> {
         ended: false,
         prev_end: 0,
         depth: 0,
-        lines: Vec::new(),
+        stmts: Vec::new(),
         line_start: 0,
         long_lines: false,
+        returns: 0,
+        body_returns: 0,
         errors: Vec::new(),
     };
     let module = descent.module(crate::layout::to_u32(src.len()))?;
     let clean = descent.errors.is_empty() && descent.layout.take_errors().is_empty();
-    clean.then_some(Parsed { module, long_lines: descent.long_lines })
+    let returns = descent.returns != descent.body_returns;
+    let checks = crate::Checks { depth: descent.long_lines, returns };
+    clean.then_some(Parsed { module, checks })
 }
 
 /// The parser's state: the layout tokens and a few read ahead.
@@ -82,8 +87,11 @@ struct Descent<'s> {
     line_start: u32,
     /// A logical line is longer than [`SHORT_LINE`].
     long_lines: bool,
-    /// The lines of the open blocks, innermost last.
-    lines: Vec<crate::assemble::Line>,
+    /// How many return statements were read, and how many of them are statements of a body.
+    returns: usize,
+    body_returns: usize,
+    /// The statements of the open blocks, innermost last.
+    stmts: Vec<crate::ast::Stmt>,
     /// Errors reported by the shared helpers; any of them makes the parse fail.
     errors: Vec<SyntaxError>,
 }
@@ -223,10 +231,16 @@ impl<'s> Descent<'s> {
 
     /// `item ("," item)*`, without a trailing comma (the grammar's `Comma1`).
     fn comma1<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let mut items = vec![item(self)?];
+        let first = item(self)?;
+        if !self.at(RawToken::Comma) {
+            return Some(vec![first]);
+        }
+        let mut items = Vec::with_capacity(4);
+        items.push(first);
         while self.eat(RawToken::Comma) {
             items.push(item(self)?);
         }
+        items.shrink_to_fit();
         Some(items)
     }
 }

@@ -8,33 +8,47 @@ use crate::span::Span;
 use crate::token::RawToken as T;
 
 impl Descent<'_> {
+    /// The block of a function or closure, which may end with a return (`shape.rs`).
+    pub(super) fn body(&mut self) -> Option<Block> {
+        let body = self.block()?;
+        let returns = body.stmts.iter().filter(|s| matches!(s.kind, StmtKind::Return(_))).count();
+        self.body_returns += returns;
+        Some(body)
+    }
+
     /// `:`, the end of the line and an indented block of lines.
     pub(super) fn block(&mut self) -> Option<Block> {
         self.enter()?;
         self.expect_raw(T::Colon)?;
         self.newline()?;
         self.expect(Token::Indent)?;
-        // Lines wait on one stack shared by all blocks, so no block allocates a list of its own.
-        let base = self.lines.len();
+        // Statements wait on one stack shared by all blocks, so that no block allocates a list
+        // of its own before the final one.
+        let base = self.stmts.len();
         loop {
-            let line = self.line()?;
-            self.lines.push(line);
+            match self.peek_raw() {
+                Some(T::Else | T::Catch | T::Otherwise | T::Par) => {
+                    let line = self.line()?;
+                    assemble::attach_line(&mut self.stmts, base, line, &mut self.errors);
+                }
+                _ => {
+                    let stmt = self.statement()?;
+                    self.stmts.push(stmt);
+                }
+            }
             if self.peek() == Some(Token::Dedent) {
                 self.bump();
                 break;
             }
         }
-        let block = assemble::block_of_lines(self.lines.drain(base..), &mut self.errors);
+        let block = assemble::block_of_stmts(self.stmts.drain(base..).collect());
         self.leave();
         Some(block)
     }
 
+    /// A line that attaches to the statement before it: `else`, `catch`, `otherwise`, `par`.
     fn line(&mut self) -> Option<Line> {
-        let start = self.start();
-        let keyword = match self.peek_raw() {
-            Some(T::Else | T::Catch | T::Otherwise | T::Par) => self.bump()?.1,
-            _ => return Some(Line::Stmt(self.statement()?)),
-        };
+        let (start, keyword, _) = self.bump()?;
         let kw = Span::new(start, self.prev_end);
         Some(match keyword {
             Token::Raw(T::Else) => Line::Else(kw, self.block()?),
@@ -76,7 +90,10 @@ impl Descent<'_> {
         };
         self.bump();
         Some(match keyword {
-            T::LArrow => (StmtKind::Return(self.comma1(Self::expr)?), true),
+            T::LArrow => {
+                self.returns += 1;
+                (StmtKind::Return(self.comma1(Self::expr)?), true)
+            }
             T::Join => (StmtKind::Join(self.comma1(Self::expr)?), true),
             T::On => {
                 let peer = self.expr()?;
@@ -129,6 +146,7 @@ impl Descent<'_> {
         while self.eat(T::Via) {
             via.push(self.expr()?);
         }
+        via.shrink_to_fit();
         Some(via)
     }
 
@@ -192,7 +210,7 @@ impl Descent<'_> {
         }
         let detached = self.eat(T::Func);
         let signature = self.signature()?;
-        let body = self.block()?;
+        let body = self.body()?;
         Some((StmtKind::Closure { name, detached, signature, body }, false))
     }
 

@@ -2,8 +2,8 @@
 //! `assemble` joins (as the grammar's actions do).
 
 use super::{Descent, is_field_name};
-use crate::assemble::{self, ParamPiece, TypePiece};
-use crate::ast::{Ident, QualifiedName, ScalarType, SmolStr, TypeExpr, TypeKind};
+use crate::assemble::{self, TypePiece};
+use crate::ast::{Ident, Param, QualifiedName, ScalarType, SmolStr, TypeExpr, TypeKind};
 use crate::layout::Token;
 use crate::span::Span;
 use crate::token::RawToken as T;
@@ -17,30 +17,47 @@ impl Descent<'_> {
         Some(names)
     }
 
-    /// The pieces between a signature's parentheses: the first named, a trailing comma allowed.
-    pub(super) fn params(&mut self) -> Option<Vec<ParamPiece>> {
-        if self.at(T::RParen) {
-            return Some(Vec::new());
-        }
-        let mut pieces = vec![self.named_param()?];
-        while self.eat(T::Comma) {
-            if self.at(T::RParen) {
-                break;
+    /// The parameters between a signature's parentheses: a named piece and the bare pieces
+    /// after it make one parameter (as `assemble::params_of_pieces` groups them); a trailing
+    /// comma is allowed.
+    pub(super) fn params(&mut self) -> Option<Vec<Param>> {
+        let mut params = Vec::new();
+        let mut named_next = !self.at(T::RParen);
+        while named_next {
+            let name = self.field_name()?;
+            self.expect_raw(T::Colon)?;
+            let first = self.type_piece()?;
+            let mut rest = Vec::new();
+            named_next = false;
+            while self.eat(T::Comma) {
+                if self.at(T::RParen) {
+                    break;
+                }
+                if is_field_name(self.nth(0)) && self.nth(1) == Some(Token::Raw(T::Colon)) {
+                    named_next = true;
+                    break;
+                }
+                rest.push(self.type_piece()?);
             }
-            let named = is_field_name(self.nth(0)) && self.nth(1) == Some(Token::Raw(T::Colon));
-            pieces.push(if named {
-                self.named_param()?
+            let ty = if rest.is_empty() {
+                self.type_of_piece(first)
             } else {
-                ParamPiece { name: None, piece: self.type_piece()? }
-            });
+                rest.insert(0, first);
+                assemble::type_of_pieces(rest, &mut self.errors)
+            };
+            params.push(Param { span: name.span.to(ty.span), name, ty });
         }
-        Some(pieces)
+        // As many as there are, as the grammar's list has: trees are kept for long.
+        params.shrink_to_fit();
+        Some(params)
     }
 
-    fn named_param(&mut self) -> Option<ParamPiece> {
-        let name = self.field_name()?;
-        self.expect_raw(T::Colon)?;
-        Some(ParamPiece { name: Some(name), piece: self.type_piece()? })
+    /// The type of a list of one piece (`assemble::type_of_pieces` without the list).
+    fn type_of_piece(&mut self, piece: TypePiece) -> TypeExpr {
+        match piece {
+            TypePiece { abilities, arg: Some(ty), arrow: None, .. } if abilities.is_empty() => ty,
+            piece => assemble::type_of_pieces(vec![piece], &mut self.errors),
+        }
     }
 
     /// A signature's results after `->`: `()` for none.
@@ -50,13 +67,28 @@ impl Descent<'_> {
             self.bump();
             return Some(Vec::new());
         }
-        let pieces = self.comma1(Self::type_piece)?;
+        let first = self.type_piece()?;
+        let plain = first.arrow.is_none() && first.abilities.is_empty();
+        if plain && !self.at(T::Comma) {
+            return Some(first.arg.into_iter().collect());
+        }
+        let mut pieces = vec![first];
+        while self.eat(T::Comma) {
+            pieces.push(self.type_piece()?);
+        }
         Some(assemble::results_of_pieces(pieces, &mut self.errors))
     }
 
     /// A comma list of pieces joined into one type (the grammar's `TypeList`).
     pub(super) fn type_list(&mut self) -> Option<TypeExpr> {
-        let pieces = self.comma1(Self::type_piece)?;
+        let first = self.type_piece()?;
+        if !self.at(T::Comma) {
+            return Some(self.type_of_piece(first));
+        }
+        let mut pieces = vec![first];
+        while self.eat(T::Comma) {
+            pieces.push(self.type_piece()?);
+        }
         Some(assemble::type_of_pieces(pieces, &mut self.errors))
     }
 
