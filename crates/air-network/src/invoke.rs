@@ -2,9 +2,10 @@
 //! function. Every driver (the scheduler, the scenario driver, a one-peer tool) goes through
 //! [`Interpreter::invoke`], so a benchmark can time invocations and a tool can replay one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use air_syntax::Program;
+use air_vm::KeptData;
 use air_vm::step::{
     CallRequest, CallResult, LocalAnswer, RunParameters, StepInputs, StepOutcome, step,
     step_program_answering, step_program_with,
@@ -76,9 +77,98 @@ pub trait Interpreter {
     }
 }
 
-/// The AIR interpreter of `air-vm`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Vm;
+/// The AIR interpreter of `air-vm`. Like a Fluence peer, each simulated peer keeps what its
+/// last invocation wrote for a particle, here in decoded form too ([`KeptData`]), so that its
+/// next invocation does not decode its own data again; [`Vm::forgetful`] keeps nothing. The
+/// decoded form is several times the encoded one, so only the most recently run peers keep it:
+/// that covers the revisits that matter (a peer getting its call results back, a local loop).
+#[derive(Debug)]
+pub struct Vm {
+    kept: KeptByPeer,
+}
+
+impl Default for Vm {
+    /// A VM whose peers keep their decoded data, within [`Vm::DEFAULT_KEPT_BYTES`] and
+    /// [`Vm::DEFAULT_KEPT_ENTRIES`].
+    fn default() -> Vm {
+        Vm::keeping(Vm::DEFAULT_KEPT_BYTES)
+    }
+}
+
+impl Vm {
+    /// The default budget of kept data: the encoded size of the data kept decoded, all peers
+    /// together.
+    pub const DEFAULT_KEPT_BYTES: usize = 32 << 20;
+
+    /// How many peers (peer and particle) keep their data decoded at most.
+    pub const DEFAULT_KEPT_ENTRIES: usize = 16;
+
+    /// A VM whose peers keep the decoded form of their data while the encoded sizes of all
+    /// kept data stay within `budget` bytes and at most [`Vm::DEFAULT_KEPT_ENTRIES`] peers keep
+    /// any (the least recently used is forgotten first).
+    pub fn keeping(budget: usize) -> Vm {
+        Vm { kept: KeptByPeer { budget, ..KeptByPeer::default() } }
+    }
+
+    /// A VM that decodes every invocation's data, as AquaVM does.
+    pub fn forgetful() -> Vm {
+        Vm::keeping(0)
+    }
+}
+
+/// Each peer's kept data, by peer id and particle id, within a budget of encoded bytes.
+#[derive(Debug, Default)]
+struct KeptByPeer {
+    entries: HashMap<(String, String), KeptEntry>,
+    /// The sum of the entries' encoded sizes.
+    total: usize,
+    budget: usize,
+    clock: u64,
+}
+
+#[derive(Debug, Default)]
+struct KeptEntry {
+    kept: KeptData,
+    size: usize,
+    last_use: u64,
+}
+
+impl KeptByPeer {
+    /// The entry of the peer and particle of `params`, if data is kept at all.
+    fn entry(&mut self, params: &RunParameters) -> Option<&mut KeptEntry> {
+        if self.budget == 0 {
+            return None;
+        }
+        self.clock += 1;
+        let key = (params.current_peer_id.clone(), params.particle_id.clone());
+        let entry = self.entries.entry(key).or_default();
+        entry.last_use = self.clock;
+        Some(entry)
+    }
+
+    /// Records the encoded size of what an invocation of `params` left kept, forgetting the
+    /// least recently used entries while over the budget.
+    fn account(&mut self, params: &RunParameters, size: usize) {
+        let key = (params.current_peer_id.clone(), params.particle_id.clone());
+        let Some(entry) = self.entries.get_mut(&key) else { return };
+        self.total = self.total - entry.size + size;
+        entry.size = size;
+        if entry.kept.is_empty() {
+            self.total -= entry.size;
+            self.entries.remove(&key);
+        }
+        while self.total > self.budget || self.entries.len() > Vm::DEFAULT_KEPT_ENTRIES {
+            let Some(oldest) =
+                self.entries.iter().min_by_key(|(_, entry)| entry.last_use).map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(entry) = self.entries.remove(&oldest) {
+                self.total -= entry.size;
+            }
+        }
+    }
+}
 
 impl Interpreter for Vm {
     fn invoke(
@@ -87,7 +177,16 @@ impl Interpreter for Vm {
         invocation: Invocation<'_>,
         call_results: BTreeMap<u32, CallResult>,
     ) -> StepOutcome {
-        invoke(script, invocation, call_results)
+        let params = invocation.params;
+        let outcome = invoke_keeping(
+            script,
+            invocation,
+            call_results,
+            None,
+            self.kept.entry(params).map(|entry| &mut entry.kept),
+        );
+        self.kept.account(params, outcome.data.len());
+        outcome
     }
 
     fn invoke_answering(
@@ -97,7 +196,16 @@ impl Interpreter for Vm {
         call_results: BTreeMap<u32, CallResult>,
         answer: &mut dyn FnMut(&CallRequest) -> Option<CallResult>,
     ) -> StepOutcome {
-        invoke_answering(script, invocation, call_results, answer)
+        let params = invocation.params;
+        let outcome = invoke_keeping(
+            script,
+            invocation,
+            call_results,
+            Some(answer),
+            self.kept.entry(params).map(|entry| &mut entry.kept),
+        );
+        self.kept.account(params, outcome.data.len());
+        outcome
     }
 }
 
@@ -131,12 +239,23 @@ pub fn invoke_answering<'a>(
     call_results: BTreeMap<u32, CallResult>,
     answer: &'a mut LocalAnswer<'a>,
 ) -> StepOutcome {
+    invoke_keeping(script, invocation, call_results, Some(answer), None)
+}
+
+/// [`invoke_answering`] with an optional `answer` and the peer's kept data, if it keeps any.
+fn invoke_keeping<'a>(
+    script: &Script,
+    invocation: Invocation<'a>,
+    call_results: BTreeMap<u32, CallResult>,
+    answer: Option<&'a mut LocalAnswer<'a>>,
+    kept: Option<&'a mut KeptData>,
+) -> StepOutcome {
     let Invocation { prev_data, current_data, params, verified } = invocation;
     match script {
         Script::Parsed(program) => {
-            let inputs =
-                StepInputs { prev_data, current_data, params, call_results, known: verified };
-            step_program_answering(program, inputs, Some(answer))
+            let known = verified;
+            let inputs = StepInputs { prev_data, current_data, params, call_results, known, kept };
+            step_program_answering(program, inputs, answer)
         }
         Script::Unparsable(text) => step(text, prev_data, current_data, params, call_results),
     }

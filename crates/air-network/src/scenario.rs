@@ -189,7 +189,7 @@ impl Summary {
 /// Runs a scenario to the end and returns its summary.
 pub fn run_scenario(scenario: &Scenario) -> Summary {
     let network = &mut scenario.network();
-    let report = run_scenario_on(scenario, network, &mut Vm);
+    let report = run_scenario_on(scenario, network, &mut Vm::default());
     Summary::of(network, &report)
 }
 

@@ -251,7 +251,7 @@ impl Network {
         options: &RunOptions,
         watch: &mut dyn FnMut(&RunReport),
     ) -> RunReport {
-        self.run_with(script, init_peer, Some(client), options, &mut Vm, watch)
+        self.run_with(script, init_peer, Some(client), options, &mut Vm::default(), watch)
     }
 
     /// The general run: `client` (if any) answers the client services on the init peer before

@@ -10,11 +10,7 @@ use serde_json::Value;
 
 use air_network::scenario::compare_calls;
 
-use crate::support::run_json;
-
-fn conformance_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
-}
+use crate::support::{conformance_dir, run_json};
 
 /// Hand-written scenarios where we consciously differ from AquaVM's errors (calls still match).
 const ERROR_DEVIATIONS: &[(&str, &str)] = &[

@@ -7,14 +7,10 @@
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
-use std::path::{Path, PathBuf};
-
 use air_network::Vm;
 use air_network::scenario::Scenario;
 
-fn conformance_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/conformance")
-}
+use crate::support::all_suites;
 
 /// Steps with and without inline answers, after checking that both runs are the same.
 fn compare(name: &str, scenario: &Scenario) -> (usize, usize) {
@@ -23,7 +19,14 @@ fn compare(name: &str, scenario: &Scenario) -> (usize, usize) {
         let script = scenario.script(&network);
         let mut options = scenario.run_options();
         options.answer_inline = inline;
-        network.run_with(&script, &scenario.init_peer, None, &options, &mut Vm, &mut |_| {})
+        network.run_with(
+            &script,
+            &scenario.init_peer,
+            None,
+            &options,
+            &mut Vm::default(),
+            &mut |_| {},
+        )
     };
     let (inline, round_trip) = (run(true), run(false));
     assert_eq!(inline.hops, round_trip.hops, "{name}: the hops differ");
@@ -33,33 +36,9 @@ fn compare(name: &str, scenario: &Scenario) -> (usize, usize) {
     (inline.steps, round_trip.steps)
 }
 
-fn scenarios_in(dir: &Path) -> Vec<(String, Scenario)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("the conformance folder")
-        .map(|entry| entry.expect("a folder entry").path())
-        .filter(|path| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            name.ends_with(".json") && !name.ends_with(".expected.json")
-        })
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).expect("a readable scenario");
-            let scenario = Scenario::from_json(&text).expect("a valid scenario");
-            (path.display().to_string(), scenario)
-        })
-        .collect()
-}
-
 #[test]
 fn every_conformance_scenario_runs_the_same_with_inline_answers() {
-    let dir = conformance_dir();
-    let mut all = Vec::new();
-    for sub in [dir.clone(), dir.join("extra"), dir.join("examples")] {
-        all.extend(scenarios_in(&sub));
-    }
+    let all = all_suites();
     assert!(all.len() > 200, "the suites are there ({} scenarios)", all.len());
     let (mut inline, mut round_trip) = (0, 0);
     for (name, scenario) in &all {

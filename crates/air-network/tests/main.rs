@@ -3,6 +3,7 @@
 mod builtins;
 mod conformance;
 mod inline;
+mod kept;
 mod network;
 #[cfg(feature = "wasm")]
 mod srv_dist;

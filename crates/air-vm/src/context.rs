@@ -10,12 +10,11 @@
 //! as not yet set, so the later iteration waits for its own value instead of reading a stale one.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::error::FatalError;
 use crate::trace::Generation;
-use crate::value::{CanonVal, Val};
+use crate::value::{CanonVal, FxHashMap as HashMap, Val};
 
 /// The most values a stream may hold (AquaVM's `STREAM_MAX_SIZE`).
 pub const STREAM_MAX_SIZE: usize = 1024;

@@ -19,7 +19,7 @@ use crate::value::{FxHashMap, FxHashSet, Hash, Stored, Tetraplet, Val};
 /// The magic bytes every encoding starts with.
 pub const MAGIC: &[u8; 4] = b"AQPD";
 /// The format version this VM writes and reads.
-pub const FORMAT_VERSION: u8 = 3;
+pub const FORMAT_VERSION: u8 = 4;
 /// The deepest trace nesting (par, fold) accepted: a `fold … par` over n peers nests n pars, so
 /// the fold recursion limit is this one (every pass over the trace grows its stack on the heap).
 pub const MAX_DEPTH: usize = 100_000;
@@ -37,6 +37,11 @@ pub struct ParticleData {
 
 /// Encodes data canonically.
 pub fn encode(data: &ParticleData) -> Vec<u8> {
+    encode_with_values(data).0
+}
+
+/// [`encode`], also returning the value table in encoding order (what [`Held::new`] takes).
+pub fn encode_with_values(data: &ParticleData) -> (Vec<u8>, Vec<Rc<Stored>>) {
     let mut tables = Tables::default();
     let mut trace = Vec::new();
     tables.write_trace(&mut trace, &data.trace);
@@ -54,7 +59,7 @@ pub fn encode(data: &ParticleData) -> Vec<u8> {
     write_varint(&mut out, u64::from(data.last_call_id));
     out.extend_from_slice(&trace);
     out.extend_from_slice(&signatures);
-    out
+    (out, tables.values)
 }
 
 /// Decodes data; empty bytes are empty data. Rejects anything [`encode`] would not produce.
@@ -75,11 +80,7 @@ pub fn decode_unchecked(bytes: &[u8]) -> Result<ParticleData, DataError> {
 /// [`decode_unchecked`] for the data a peer holds, with what [`decode_arrived`] may share.
 pub fn decode_held(bytes: &[u8]) -> Result<(ParticleData, Held), DataError> {
     let (data, values) = decode_with(bytes, false, None)?;
-    let mut held = Held::default();
-    for value in values {
-        held.values.insert(value_key(value.text()), value);
-    }
-    held.add_results(&data.trace);
+    let held = Held::new(values, &data.trace);
     Ok((data, held))
 }
 
@@ -110,6 +111,16 @@ impl std::fmt::Debug for Held {
 }
 
 impl Held {
+    /// What a peer holding `trace`, with value table `values`, holds.
+    pub fn new(values: Vec<Rc<Stored>>, trace: &[State]) -> Held {
+        let mut held = Held::default();
+        for value in values {
+            held.values.insert(value_key(value.text()), value);
+        }
+        held.add_results(trace);
+        held
+    }
+
     /// The held value with this text, if any.
     fn value(&self, text: &[u8]) -> Option<&Rc<Stored>> {
         self.values.get(&value_key(text)).filter(|value| value.text()[..] == *text)

@@ -14,7 +14,7 @@ mod match_fail;
 mod resolve;
 mod text;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use air_syntax::{Instruction, Program};
@@ -24,7 +24,7 @@ use crate::error::{CatchableError, FatalError};
 use crate::merge::merge_traces;
 use crate::request::{CallRequest, CallResult};
 use crate::trace::{Generation, State};
-use crate::value::JValue;
+use crate::value::{FxHashMap as HashMap, JValue};
 
 pub(crate) use fold::FoldCursor;
 pub(crate) use resolve::Resolved;
@@ -184,7 +184,7 @@ pub(crate) fn execute<'a>(
         next_peers: BTreeMap::new(),
         complete: true,
         vars: Variables::default(),
-        folds: HashMap::new(),
+        folds: HashMap::default(),
         fold_depth: 0,
         last_error: Rc::new(no_error()),
         last_error_settable: true,

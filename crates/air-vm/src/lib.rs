@@ -55,6 +55,7 @@ pub mod data;
 pub mod error;
 mod exec;
 mod generation;
+pub mod kept;
 pub mod merge;
 pub mod request;
 pub mod signature;
@@ -72,6 +73,7 @@ pub use data::{ParticleData, decode, encode};
 pub use error::{
     CatchableError, DataError, FarewellError, FatalError, PreparationError, SignatureError, VmError,
 };
+pub use kept::KeptData;
 pub use signature::KeyPair;
 pub use step::{
     CallRequest, CallResult, Limits, LocalAnswer, RunParameters, StepInputs, StepOutcome, step,

@@ -10,14 +10,15 @@ use std::collections::BTreeMap;
 
 use air_syntax::Program;
 
-use crate::data::{self, ParticleData};
+use crate::data::{self, Held, ParticleData};
 use crate::error::{FarewellError, PreparationError, VmError};
 pub use crate::exec::LocalAnswer;
 use crate::exec::{self, ExecError, ExecInput, ExecParams};
+use crate::kept::{Kept, KeptData};
 pub use crate::request::{CallRequest, CallResult};
 use crate::signature::KeyPair;
 use crate::trace::visit_signed;
-use crate::verify::{VerifiedSignatures, collect_results, verify_incoming};
+use crate::verify::{PeerResults, VerifiedSignatures, collect_results, verify_incoming};
 
 /// Limits of a step: sizes in bytes, and the work one step may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,12 +144,12 @@ pub fn step_program_with(
     call_results: BTreeMap<u32, CallResult>,
     known: Option<&VerifiedSignatures>,
 ) -> StepOutcome {
-    let inputs = StepInputs { prev_data, current_data, params, call_results, known };
+    let inputs = StepInputs { prev_data, current_data, params, call_results, known, kept: None };
     step_program_answering(program, inputs, None)
 }
 
 /// The inputs of [`step_program_answering`]: those of [`step_program_with`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct StepInputs<'a> {
     /// The data this peer kept from its previous step.
     pub prev_data: &'a [u8],
@@ -160,6 +161,9 @@ pub struct StepInputs<'a> {
     pub call_results: BTreeMap<u32, CallResult>,
     /// Signatures already found valid, if the host shares them.
     pub known: Option<&'a VerifiedSignatures>,
+    /// This peer's kept data, if it keeps the decoded form of its data between steps (see
+    /// [`KeptData`]): used when `prev_data` is what it was written as, replaced by this step's.
+    pub kept: Option<&'a mut KeptData>,
 }
 
 /// [`step_program_with`] where `answer` may answer new local calls within the step.
@@ -174,14 +178,24 @@ pub fn step_program_answering<'a>(
     inputs: StepInputs<'a>,
     answer: Option<&'a mut LocalAnswer<'a>>,
 ) -> StepOutcome {
-    let StepInputs { prev_data, current_data, params, call_results, known } = inputs;
-    match prepare(prev_data, current_data, params, &call_results, known) {
+    let StepInputs { prev_data, current_data, params, call_results, known, mut kept } = inputs;
+    let reused = kept.as_deref_mut().and_then(|kept| kept.take_for(prev_data));
+    let inputs = Incoming { prev_data, current_data, call_results: &call_results, known };
+    match prepare(inputs, params, reused) {
         Ok((prev, current, signatures)) => {
             let prepared = Prepared { prev, current, signatures, call_results };
-            execute(program, prepared, prev_data, params, answer)
+            execute(program, prepared, prev_data, params, answer, kept)
         }
         Err(error) => failed(prev_data, error.into()),
     }
+}
+
+/// What arrived for a step, as [`prepare`] checks it.
+struct Incoming<'a> {
+    prev_data: &'a [u8],
+    current_data: &'a [u8],
+    call_results: &'a BTreeMap<u32, CallResult>,
+    known: Option<&'a VerifiedSignatures>,
 }
 
 /// Decoded and verified inputs, ready to execute.
@@ -194,13 +208,14 @@ struct Prepared {
 
 type Decoded = (ParticleData, ParticleData, BTreeMap<String, [u8; 64]>);
 
+/// Checks the sizes and the key, decodes the data (the previous data from `reused`, its kept
+/// form, when given) and verifies the incoming signatures.
 fn prepare(
-    prev_data: &[u8],
-    current_data: &[u8],
+    incoming: Incoming<'_>,
     params: &RunParameters,
-    call_results: &BTreeMap<u32, CallResult>,
-    known: Option<&VerifiedSignatures>,
+    reused: Option<Kept>,
 ) -> Result<Decoded, PreparationError> {
+    let Incoming { prev_data, current_data, call_results, known } = incoming;
     let limit = params.limits.particle_size;
     if current_data.len() as u64 > limit {
         let size = current_data.len() as u64;
@@ -215,10 +230,24 @@ fn prepare(
     if params.key.peer_id() != params.current_peer_id {
         return Err(PreparationError::MalformedKeyPair(params.current_peer_id.clone()));
     }
-    let (prev, held) = data::decode_held(prev_data)?;
-    let current = data::decode_arrived(current_data, &held)?;
-    drop(held);
-    let prev_results = collect_results(&prev.trace);
+    let (prev, prev_results, current) = match reused {
+        Some(Kept { data: prev, results, values, .. }) => {
+            // With nothing arrived, there is nothing to share the held values with.
+            let current = if current_data.is_empty() {
+                ParticleData::default()
+            } else {
+                data::decode_arrived(current_data, &Held::new(values, &prev.trace))?
+            };
+            (prev, results, current)
+        }
+        None => {
+            let (prev, held) = data::decode_held(prev_data)?;
+            let current = data::decode_arrived(current_data, &held)?;
+            drop(held);
+            let results = collect_results(&prev.trace);
+            (prev, results, current)
+        }
+    };
     let signatures = verify_incoming(&prev, &prev_results, &current, &params.particle_id, known)?;
     Ok((prev, current, signatures))
 }
@@ -229,6 +258,7 @@ fn execute<'a>(
     prev_data: &[u8],
     params: &'a RunParameters,
     answer: Option<&'a mut LocalAnswer<'a>>,
+    kept: Option<&mut KeptData>,
 ) -> StepOutcome {
     let Prepared { prev, current, mut signatures, call_results } = prepared;
     let exec_params = ExecParams {
@@ -258,23 +288,38 @@ fn execute<'a>(
         Ok(()) => None,
     };
     let me = params.current_peer_id.as_str();
-    let mut mine = Vec::new();
-    visit_signed(&output.trace, &mut |peer, digest| {
-        if peer == me {
-            mine.push(digest);
-        }
-    });
-    if mine.is_empty() {
-        signatures.remove(me);
+    let results = if kept.is_some() {
+        // The next step needs every peer's results: collect them all in the one visit.
+        collect_results(&output.trace)
     } else {
-        signatures.insert(me.to_owned(), params.key.sign(&params.particle_id, &mut mine));
+        let mut mine = Vec::new();
+        visit_signed(&output.trace, &mut |peer, digest| {
+            if peer == me {
+                mine.push(digest);
+            }
+        });
+        PeerResults::from([(me.to_owned(), mine)])
+    };
+    match results.get(me).filter(|mine| !mine.is_empty()) {
+        None => {
+            signatures.remove(me);
+        }
+        Some(mine) => {
+            let mut mine = mine.clone();
+            signatures.insert(me.to_owned(), params.key.sign(&params.particle_id, &mut mine));
+        }
     }
     let data = ParticleData { trace: output.trace, last_call_id: output.last_call_id, signatures };
+    let (bytes, values) = data::encode_with_values(&data);
+    if let Some(kept) = kept {
+        let bytes_digest = *blake3::hash(&bytes).as_bytes();
+        kept.keep(Kept { bytes_digest, data, results, values });
+    }
     StepOutcome {
         ret_code: error.as_ref().map_or(0, VmError::code),
         error_message: error.as_ref().map(ToString::to_string).unwrap_or_default(),
         error,
-        data: data::encode(&data),
+        data: bytes,
         next_peers: output.next_peers,
         next_peer_spans: output.next_peer_spans,
         call_requests: output.requests,

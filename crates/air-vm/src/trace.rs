@@ -273,21 +273,34 @@ pub fn visit_signed(trace: &[State], visit: &mut dyn FnMut(&str, Hash)) {
     visit_placed(trace, &mut Place::default(), visit);
 }
 
-/// A tag, the bytes of a place and the digest bound to them.
-type PlacedDigest = (u8, Box<[u8]>, Hash);
+/// A tag, the chain digest of a place and the digest bound to them.
+type PlacedDigest = (u8, Hash, Hash);
 
-/// The last place a result was bound to: its tag, the place's bytes and the bound digest.
+/// The last place a result was bound to: its tag, the place's chain digest and the bound digest.
 #[derive(Debug, Default)]
 struct PlacedCache {
     last: RefCell<Option<PlacedDigest>>,
 }
 
+/// The key of the keyed BLAKE3 hash that chains a place's segments (a domain of its own).
+const PLACE_CHAIN_KEY: &[u8; 32] = b"aqua-rs/place-chain/v1 (segment)";
+
 /// The path of a state from the root of the trace: for each subtrace on the way, the index in
 /// it and which branch, fold iteration or fold end was entered. Merging joins traces state by
 /// state along these same paths, so a result keeps its place in every merged trace.
+///
+/// A place is identified by the chain digest of its segments: the root's is all zeros, and a
+/// segment's is `keyed_blake3(PLACE_CHAIN_KEY, parent's chain ‖ segment)`. Binding a result to
+/// its place costs the same at any depth (a `fold … par` over n peers nests n subtraces), and
+/// each prefix's chain is computed once, when a result below it is first bound.
 #[derive(Debug, Default)]
 struct Place {
+    /// The segments entered, one after another.
     bytes: Vec<u8>,
+    /// Where each segment starts in `bytes`.
+    starts: Vec<usize>,
+    /// The chain digests of the first 1, 2, … segments, as far as computed.
+    chains: Vec<Hash>,
 }
 
 impl Place {
@@ -301,38 +314,56 @@ impl Place {
     /// fixed length for its tag, so distinct paths have distinct encodings.
     fn within<R>(&mut self, segment: &[u8], inside: impl FnOnce(&mut Place) -> R) -> R {
         let length = self.bytes.len();
+        self.starts.push(length);
         self.bytes.extend_from_slice(segment);
         let result = inside(self);
         self.bytes.truncate(length);
+        self.starts.pop();
+        self.chains.truncate(self.starts.len());
         result
+    }
+
+    /// The chain digest of the whole path, computing the missing prefixes.
+    fn chain(&mut self) -> Hash {
+        while self.chains.len() < self.starts.len() {
+            let level = self.chains.len();
+            let parent = level.checked_sub(1).map_or([0; 32], |up| self.chains[up]);
+            let end = self.starts.get(level + 1).copied().unwrap_or(self.bytes.len());
+            let mut hasher = blake3::Hasher::new_keyed(PLACE_CHAIN_KEY);
+            hasher.update(&parent);
+            hasher.update(&self.bytes[self.starts[level]..end]);
+            self.chains.push(*hasher.finalize().as_bytes());
+        }
+        self.chains.last().copied().unwrap_or([0; 32])
     }
 
     /// `digest` (of a result used with `tag`) bound to this place, from `cache` when the result
     /// was last bound to this very place with this tag: a step visits the held, the arrived and
     /// the new trace, which share most results at the same places.
-    fn bind_cached(&self, cache: &PlacedCache, tag: u8, digest: impl FnOnce() -> Hash) -> Hash {
+    fn bind_cached(&mut self, cache: &PlacedCache, tag: u8, digest: impl FnOnce() -> Hash) -> Hash {
+        let chain = self.chain();
         if let Ok(cached) = cache.last.try_borrow()
             && let Some((cached_tag, place, bound)) = cached.as_ref()
             && *cached_tag == tag
-            && **place == *self.bytes
+            && *place == chain
         {
             return *bound;
         }
-        let bound = self.bind(digest());
+        let bound = bind(digest(), &chain);
         if let Ok(mut cached) = cache.last.try_borrow_mut() {
-            *cached = Some((tag, self.bytes.clone().into_boxed_slice(), bound));
+            *cached = Some((tag, chain, bound));
         }
         bound
     }
+}
 
-    /// `digest` bound to this place.
-    fn bind(&self, digest: Hash) -> Hash {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(b"aqua-rs/placed-result");
-        hasher.update(&digest);
-        hasher.update(&self.bytes);
-        *hasher.finalize().as_bytes()
-    }
+/// `digest` bound to the place with chain digest `chain`.
+fn bind(digest: Hash, chain: &Hash) -> Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"aqua-rs/placed-result");
+    hasher.update(&digest);
+    hasher.update(chain);
+    *hasher.finalize().as_bytes()
 }
 
 fn visit_placed(trace: &[State], place: &mut Place, visit: &mut dyn FnMut(&str, Hash)) {
@@ -365,9 +396,9 @@ fn visit_state(state: &State, place: &mut Place, visit: &mut dyn FnMut(&str, Has
         }),
         State::Fold(fold) => crate::grow(|| {
             for iteration in &fold.iterations {
-                let mut segment = vec![Place::ITERATION];
-                segment.extend_from_slice(&iteration.key.digest);
-                segment.extend_from_slice(&iteration.key.nth.to_le_bytes());
+                let mut segment = [Place::ITERATION; 21];
+                segment[1..17].copy_from_slice(&iteration.key.digest);
+                segment[17..].copy_from_slice(&iteration.key.nth.to_le_bytes());
                 place.within(&segment, |place| visit_placed(&iteration.trace, place, visit));
             }
             place.within(&[Place::FOLD_END], |place| visit_placed(&fold.last, place, visit));

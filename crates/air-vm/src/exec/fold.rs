@@ -6,7 +6,7 @@
 //! value's content, iterates values appended while it runs, behaves as if it ended in `never`
 //! without a last instruction, and swallows catchable errors.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use air_syntax::{Fold, FoldIterable, Instruction, ValueKind};
@@ -16,7 +16,7 @@ use crate::context::StreamRef;
 use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_fold, merge_traces};
 use crate::trace::{FoldIteration, FoldState, IterKey, State};
-use crate::value::{JValue, Val, describe};
+use crate::value::{FxHashMap as HashMap, FxHashSet as HashSet, JValue, Val, describe};
 
 /// An active fold, found by its iterator name from `next`.
 pub(crate) struct FoldCursor<'p> {
@@ -84,7 +84,7 @@ impl StreamIter {
     }
 
     fn compute_keys(&self) -> Vec<IterKey> {
-        let mut counts: HashMap<[u8; 16], u32> = HashMap::new();
+        let mut counts: HashMap<[u8; 16], u32> = HashMap::default();
         let stream = self.stream.borrow();
         stream
             .values()
@@ -181,7 +181,7 @@ impl<'p> Exec<'p, '_> {
             prev_last: prev.last,
             current_last: current.last,
             out_last: Vec::new(),
-            visited: HashSet::new(),
+            visited: HashSet::default(),
             at: None,
             keys: std::cell::RefCell::new((0, Rc::new(Vec::new()))),
         };

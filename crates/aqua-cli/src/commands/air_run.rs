@@ -61,7 +61,7 @@ fn run_scenario_file(path: &Path, args: &AirRunArgs) -> ExitCode {
     budget::apply(budget, &mut options);
     let script = scenario.script(&network);
     let init = scenario.init_peer.as_str();
-    let report = network.run_with(&script, init, None, &options, &mut Vm, &mut |_| {});
+    let report = network.run_with(&script, init, None, &options, &mut Vm::default(), &mut |_| {});
     let summary = Summary::of(&network, &report);
     if let Some(dir) = &args.save_data
         && let Err(code) = save_data(dir, &report.final_data)
@@ -238,7 +238,8 @@ fn run_local(path: &Path, args: &AirRunArgs, color: ColorChoice) -> ExitCode {
         ..RunOptions::default()
     };
     budget::apply(budget, &mut options);
-    let report = network.run_with(&script, LOCAL_PEER, None, &options, &mut Vm, &mut |_| {});
+    let report =
+        network.run_with(&script, LOCAL_PEER, None, &options, &mut Vm::default(), &mut |_| {});
     if let Some(dir) = &args.save_data
         && let Err(code) = save_data(dir, &report.final_data)
     {
