@@ -4,7 +4,9 @@
 //! results again: a hop then costs what arrived, not also what the peer already held.
 //!
 //! The kept form is only used for the very bytes it was written as (compared by BLAKE3 digest);
-//! any other `prev_data` is decoded as usual. The outcome of a step is the same either way.
+//! any other `prev_data` is decoded as usual. The outcome of a step is the same either way. A
+//! step keeps its data only when it leaves call requests: the host then runs the peer again on
+//! that data once the results are in (a local loop, a peer answering through its services).
 
 use std::rc::Rc;
 

@@ -288,6 +288,9 @@ fn execute<'a>(
         Ok(()) => None,
     };
     let me = params.current_peer_id.as_str();
+    // The data is kept only while this peer waits for call results: the host then runs it again
+    // on this very data. Otherwise the next step here is far off, if it comes at all.
+    let kept = kept.filter(|_| !output.requests.is_empty());
     let results = if kept.is_some() {
         // The next step needs every peer's results: collect them all in the one visit.
         collect_results(&output.trace)

@@ -273,10 +273,10 @@ pub fn visit_signed(trace: &[State], visit: &mut dyn FnMut(&str, Hash)) {
     visit_placed(trace, &mut Place::default(), visit);
 }
 
-/// A tag, the chain digest of a place and the digest bound to them.
-type PlacedDigest = (u8, Hash, Hash);
+/// A tag, the identity of a place and the digest bound to them.
+type PlacedDigest = (u8, PlaceId, Hash);
 
-/// The last place a result was bound to: its tag, the place's chain digest and the bound digest.
+/// The last place a result was bound to: its tag, the place's identity and the bound digest.
 #[derive(Debug, Default)]
 struct PlacedCache {
     last: RefCell<Option<PlacedDigest>>,
@@ -285,14 +285,33 @@ struct PlacedCache {
 /// The key of the keyed BLAKE3 hash that chains a place's segments (a domain of its own).
 const PLACE_CHAIN_KEY: &[u8; 32] = b"aqua-rs/place-chain/v1 (segment)";
 
+/// The key of the keyed BLAKE3 hash that binds a result's digest to its place.
+const PLACED_RESULT_KEY: &[u8; 32] = b"aqua-rs/placed-result/v2 (place)";
+
+/// How a place enters a bind: its path itself while the path is shorter than a digest, else its
+/// chain digest. The two never collide (a path's length is below 32, a chain's is 32), and with
+/// the result's digest either fits one BLAKE3 block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PlaceId {
+    bytes: [u8; 32],
+    len: u8,
+}
+
+impl PlaceId {
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
 /// The path of a state from the root of the trace: for each subtrace on the way, the index in
 /// it and which branch, fold iteration or fold end was entered. Merging joins traces state by
 /// state along these same paths, so a result keeps its place in every merged trace.
 ///
-/// A place is identified by the chain digest of its segments: the root's is all zeros, and a
-/// segment's is `keyed_blake3(PLACE_CHAIN_KEY, parent's chain ‖ segment)`. Binding a result to
-/// its place costs the same at any depth (a `fold … par` over n peers nests n subtraces), and
-/// each prefix's chain is computed once, when a result below it is first bound.
+/// A short path identifies its place by itself; a long one by the chain digest of its
+/// segments: the root's is all zeros, and a segment's is `keyed_blake3(PLACE_CHAIN_KEY,
+/// parent's chain ‖ segment)`. Binding a result to its place then costs the same at any depth
+/// (a `fold … par` over n peers nests n subtraces), and each prefix's chain is computed once,
+/// when a result below it is first bound.
 #[derive(Debug, Default)]
 struct Place {
     /// The segments entered, one after another.
@@ -329,41 +348,55 @@ impl Place {
             let level = self.chains.len();
             let parent = level.checked_sub(1).map_or([0; 32], |up| self.chains[up]);
             let end = self.starts.get(level + 1).copied().unwrap_or(self.bytes.len());
-            let mut hasher = blake3::Hasher::new_keyed(PLACE_CHAIN_KEY);
-            hasher.update(&parent);
-            hasher.update(&self.bytes[self.starts[level]..end]);
-            self.chains.push(*hasher.finalize().as_bytes());
+            let segment = &self.bytes[self.starts[level]..end];
+            let mut block = [0; 64];
+            block[..32].copy_from_slice(&parent);
+            block[32..32 + segment.len()].copy_from_slice(segment);
+            let chain = blake3::keyed_hash(PLACE_CHAIN_KEY, &block[..32 + segment.len()]);
+            self.chains.push(*chain.as_bytes());
         }
         self.chains.last().copied().unwrap_or([0; 32])
+    }
+
+    /// The place's identity in a bind (see [`PlaceId`]).
+    fn id(&mut self) -> PlaceId {
+        let mut bytes = [0; 32];
+        match self.bytes.len() {
+            len @ 0..32 => {
+                bytes[..len].copy_from_slice(&self.bytes);
+                PlaceId { bytes, len: len as u8 }
+            }
+            _ => PlaceId { bytes: self.chain(), len: 32 },
+        }
     }
 
     /// `digest` (of a result used with `tag`) bound to this place, from `cache` when the result
     /// was last bound to this very place with this tag: a step visits the held, the arrived and
     /// the new trace, which share most results at the same places.
     fn bind_cached(&mut self, cache: &PlacedCache, tag: u8, digest: impl FnOnce() -> Hash) -> Hash {
-        let chain = self.chain();
+        let id = self.id();
         if let Ok(cached) = cache.last.try_borrow()
             && let Some((cached_tag, place, bound)) = cached.as_ref()
             && *cached_tag == tag
-            && *place == chain
+            && *place == id
         {
             return *bound;
         }
-        let bound = bind(digest(), &chain);
+        let bound = bind(digest(), &id);
         if let Ok(mut cached) = cache.last.try_borrow_mut() {
-            *cached = Some((tag, chain, bound));
+            *cached = Some((tag, id, bound));
         }
         bound
     }
 }
 
-/// `digest` bound to the place with chain digest `chain`.
-fn bind(digest: Hash, chain: &Hash) -> Hash {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(b"aqua-rs/placed-result");
-    hasher.update(&digest);
-    hasher.update(chain);
-    *hasher.finalize().as_bytes()
+/// `digest` bound to the place identified by `place`: `keyed_blake3(PLACED_RESULT_KEY, digest ‖
+/// place)`, one BLAKE3 block.
+fn bind(digest: Hash, place: &PlaceId) -> Hash {
+    let mut block = [0; 64];
+    block[..32].copy_from_slice(&digest);
+    block[32..32 + place.as_bytes().len()].copy_from_slice(place.as_bytes());
+    *blake3::keyed_hash(PLACED_RESULT_KEY, &block[..32 + place.as_bytes().len()]).as_bytes()
 }
 
 fn visit_placed(trace: &[State], place: &mut Place, visit: &mut dyn FnMut(&str, Hash)) {
