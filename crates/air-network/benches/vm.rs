@@ -163,7 +163,8 @@ fn best_of(bench: &Bench, parse_each: bool, repeats: usize) -> (Summary, Duratio
 fn main() {
     let filter: Vec<String> =
         std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).collect();
-    let repeats: usize = 3;
+    // REPEATS=100 makes a run long enough to profile the steady state.
+    let repeats: usize = std::env::var("REPEATS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
     println!(
         "{:<18} {:>6} {:>12} {:>12} {:>9} {:>10} {:>9} {:>11} {:>12} {:>14} {:>12}  answer",
         "scenario",
