@@ -31,7 +31,7 @@ fn closures_in_stmt(stmt: &Stmt) -> usize {
         }
         StmtKind::Try { body, catch, otherwise } => {
             closures_in(body)
-                + catch.as_ref().map_or(0, |(_, block)| closures_in(block))
+                + catch.as_deref().map_or(0, |(_, block)| closures_in(block))
                 + otherwise.as_ref().map_or(0, closures_in)
         }
         StmtKind::Otherwise { attempt, fallback } => {

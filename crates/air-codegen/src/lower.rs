@@ -263,7 +263,7 @@ impl<'p> Lowerer<'p> {
             }
             StmtKind::ServiceId { .. } => Ok(()),
             StmtKind::Push { target, name, key, value } => {
-                self.lower_push(frame, *target, name, key.as_ref(), value, out)
+                self.lower_push(frame, *target, name, key.as_deref(), value, out)
             }
             StmtKind::DeclareStream(binding) => {
                 self.declare_stream(frame, binding);
@@ -315,7 +315,7 @@ impl<'p> Lowerer<'p> {
             }
             StmtKind::Try { body, catch, otherwise } => {
                 let mut instruction = self.lower_scope(frame, body)?;
-                if let Some((binding, block)) = catch {
+                if let Some((binding, block)) = catch.as_deref() {
                     frame.locals.insert(binding.local, Bound::Value(build::error_value()));
                     instruction = build::xor(instruction, self.lower_scope(frame, block)?);
                 }
@@ -749,7 +749,7 @@ fn produces(stmt: &Stmt) -> bool {
         }
         StmtKind::Try { body, catch, otherwise } => {
             block(body)
-                || catch.as_ref().is_some_and(|(_, b)| block(b))
+                || catch.as_deref().is_some_and(|(_, b)| block(b))
                 || otherwise.as_ref().is_some_and(block)
         }
         StmtKind::Otherwise { attempt, fallback } => produces(attempt) || block(fallback),

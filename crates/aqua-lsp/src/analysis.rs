@@ -66,7 +66,7 @@ pub fn analyse(path: &Path, document: &Document, loader: &mut dyn SourceLoader) 
         .iter()
         .filter_map(|diagnostic| convert(diagnostic, document, &files))
         .collect();
-    let types = local_types::of_document(&checked.program);
+    let types = local_types::of_document(checked.program);
     Analysis { diagnostics, files, types }
 }
 

@@ -246,7 +246,7 @@ fn local_type_name<'a>(analysis: &'a Analysis, name: &str, offset: usize) -> Opt
         .iter()
         .filter(|t| t.name == name && (t.span.start as usize) < offset)
         .max_by_key(|t| t.span.start)?;
-    let ty = local.ty.rsplit('.').next().unwrap_or(&local.ty);
+    let ty = local.ty.rsplit('.').next().unwrap_or(local.ty.as_str());
     ty.chars().all(|c| c.is_ascii_alphanumeric() || c == '_').then_some(ty)
 }
 

@@ -2,18 +2,20 @@
 //! parameter, ability and name bound by a statement, and every expression, each with the span
 //! the checker gives it.
 
+use aqua_syntax::ast::SmolStr;
 use aqua_typecheck::tast::{Binding, Block, Expr, ExprKind, Program, ResultTarget, Stmt, StmtKind};
 use aqua_typecheck::types::Type;
 
 /// The type the checker gave a local name of the document.
 #[derive(Debug, Clone)]
 pub struct LocalType {
-    /// The name.
-    pub name: String,
+    /// The name (inline, like the type, when short: one is kept for every local of the
+    /// document).
+    pub name: SmolStr,
     /// Where the checker says it was introduced.
     pub span: aqua_syntax::Span,
     /// The type, as Aqua writes it.
-    pub ty: String,
+    pub ty: SmolStr,
 }
 
 /// The type the checker gave an expression of the document.
@@ -44,22 +46,26 @@ impl DocumentTypes {
     }
 }
 
-/// The locals and expressions of every function defined in the document (file 0).
-pub fn of_document(program: &Program) -> DocumentTypes {
+/// The locals and expressions of every function defined in the document (file 0). The program
+/// is consumed so that each function is freed once read, while the lists of types grow.
+pub fn of_document(program: Program) -> DocumentTypes {
     let mut types = DocumentTypes::default();
-    for func in program.functions.iter().filter(|f| f.file == 0) {
+    for func in program.functions.into_iter().filter(|f| f.file == 0) {
         func.params.iter().chain(&func.abilities).for_each(|b| types.bind(b));
         types.block(&func.body);
     }
+    // Both lists are kept while the document is open: no room to grow.
+    types.locals.shrink_to_fit();
+    types.exprs.shrink_to_fit();
     types
 }
 
 impl DocumentTypes {
     fn bind(&mut self, binding: &Binding) {
         self.locals.push(LocalType {
-            name: binding.name.to_string(),
+            name: binding.name.clone(),
             span: binding.span,
-            ty: binding.ty.to_string(),
+            ty: SmolStr::new(binding.ty.to_string()),
         });
     }
 
@@ -113,7 +119,7 @@ impl DocumentTypes {
             }
             StmtKind::Try { body, catch, otherwise } => {
                 self.block(body);
-                if let Some((binding, catch_block)) = catch {
+                if let Some((binding, catch_block)) = catch.as_deref() {
                     self.bind(binding);
                     self.block(catch_block);
                 }

@@ -88,7 +88,11 @@ pub fn results_of_pieces(pieces: Vec<TypePiece>, errors: &mut Vec<SyntaxError>) 
     if pieces.iter().any(|p| p.arrow.is_some() || !p.abilities.is_empty()) {
         return vec![type_of_pieces(pieces, errors)];
     }
-    pieces.into_iter().filter_map(|p| p.arg).collect()
+    // Collected in place, the list would keep the pieces' buffer (a piece is several times
+    // larger than a type) for the life of the tree.
+    let mut results: Vec<TypeExpr> = pieces.into_iter().filter_map(|p| p.arg).collect();
+    results.shrink_to_fit();
+    results
 }
 
 /// Groups a parameter list into named parameters; bare pieces belong to the previous parameter's
@@ -203,7 +207,7 @@ fn attach_catch(stmts: &mut [Stmt], kw: Span, clause: CatchClause, errors: &mut 
         stmts.last_mut()
     {
         *span = span.to(clause.span);
-        *catch = Some(clause);
+        *catch = Some(Box::new(clause));
     } else {
         errors.push(SyntaxError::Dangling { span: kw, keyword: "catch", needs: "a `try` block" });
     }
@@ -280,7 +284,11 @@ pub fn call(
     r: u32,
 ) -> Expr {
     Expr {
-        kind: ExprKind::Call { callee: Box::new(callee), abilities, args },
+        kind: ExprKind::Call {
+            callee: Box::new(callee),
+            abilities: abilities.into_boxed_slice(),
+            args: args.into_boxed_slice(),
+        },
         span: Span::new(l, r),
     }
 }

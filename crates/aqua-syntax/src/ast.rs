@@ -394,6 +394,9 @@ pub struct Stmt {
 }
 
 /// The statements of a function body.
+///
+/// Large parts of the less common forms are boxed so that every statement stays small: a
+/// function body is a vector of statements, each as large as the largest form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum StmtKind {
     /// `a, b <- f(x)` or a bare call `f(x)`; `results` is empty for a bare call.
@@ -424,7 +427,7 @@ pub enum StmtKind {
         /// The stream or stream map.
         target: Ident,
         /// The key, for maps.
-        key: Option<Expr>,
+        key: Option<Box<Expr>>,
         /// The pushed value.
         value: Expr,
     },
@@ -433,7 +436,7 @@ pub enum StmtKind {
         /// The declared name.
         name: Ident,
         /// Its type.
-        ty: TypeExpr,
+        ty: Box<TypeExpr>,
     },
     /// `c = (a: T) -> R:` or, detached, `c = func (a: T) -> R:`.
     Closure {
@@ -442,14 +445,14 @@ pub enum StmtKind {
         /// `func`: the closure runs where it is called, not where it was defined.
         detached: bool,
         /// Parameters and results.
-        signature: Signature,
+        signature: Box<Signature>,
         /// The body.
         body: Block,
     },
     /// `on peer via r1 via r2:`
     On {
         /// The peer.
-        peer: Expr,
+        peer: Box<Expr>,
         /// The relays, in order.
         via: Vec<Expr>,
         /// The body.
@@ -460,7 +463,7 @@ pub enum StmtKind {
         /// The iteration variable(s).
         pattern: ForPattern,
         /// The iterated collection.
-        iterable: Expr,
+        iterable: Box<Expr>,
         /// `par`, `try` or `rec`, if given.
         mode: Option<ForMode>,
         /// The body.
@@ -471,9 +474,9 @@ pub enum StmtKind {
         /// The iteration variable(s).
         pattern: ForPattern,
         /// The iterated collection.
-        iterable: Expr,
+        iterable: Box<Expr>,
         /// The peer each iteration runs on.
-        peer: Expr,
+        peer: Box<Expr>,
         /// The relays, in order.
         via: Vec<Expr>,
         /// The body.
@@ -482,7 +485,7 @@ pub enum StmtKind {
     /// `if cond:` with an optional `else:`.
     If {
         /// The condition.
-        cond: Expr,
+        cond: Box<Expr>,
         /// The `if` block.
         then_block: Block,
         /// The `else` block.
@@ -493,7 +496,7 @@ pub enum StmtKind {
         /// The `try` block.
         body: Block,
         /// The `catch` clause.
-        catch: Option<CatchClause>,
+        catch: Option<Box<CatchClause>>,
         /// The `otherwise` block.
         otherwise: Option<Block>,
     },
@@ -520,7 +523,7 @@ pub enum ForPattern {
     /// `x`
     Single(Ident),
     /// `k, v` (stream maps)
-    Pair(Ident, Ident),
+    Pair(Box<Ident>, Box<Ident>),
 }
 
 /// The modifier of a `for` loop.
@@ -565,13 +568,15 @@ pub enum ExprKind {
     Var(Ident),
     /// `callee{Ab}(args)`: a call of a function, arrow, method, or a struct/ability construction
     /// (`User(name = n)`, `M.Pair(a = 1)`, `s.copy(f = v)`); the type checker tells them apart.
+    /// The lists are boxed slices: a call is the largest expression form, and every expression
+    /// is as large as the largest form.
     Call {
         /// What is called: a `Var` or a `Field` chain.
         callee: Box<Expr>,
         /// Abilities passed in braces.
-        abilities: Vec<QualifiedName>,
+        abilities: Box<[QualifiedName]>,
         /// The arguments, positional or named.
-        args: Vec<Arg>,
+        args: Box<[Arg]>,
     },
     /// `base.name`
     Field {
@@ -701,5 +706,18 @@ impl BinaryOp {
             BinaryOp::And => "&&",
             BinaryOp::Or => "||",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Expr, Stmt};
+
+    /// Statements and expressions are most of a tree's nodes, so their sizes are most of its
+    /// memory (before boxing the large rare parts, a statement took 256 bytes).
+    #[test]
+    fn statements_and_expressions_stay_small() {
+        assert!(std::mem::size_of::<Stmt>() <= 112, "Stmt: {}", std::mem::size_of::<Stmt>());
+        assert!(std::mem::size_of::<Expr>() <= 56, "Expr: {}", std::mem::size_of::<Expr>());
     }
 }

@@ -114,7 +114,7 @@ pub enum FrameKind {
 struct Frame {
     kind: FrameKind,
     names: HashMap<SmolStr, LocalEntry>,
-    service_ids: Vec<(ServiceDefId, Expr)>,
+    service_ids: Vec<(ServiceDefId, Arc<Expr>)>,
 }
 
 /// The local scopes of one function body, innermost last.
@@ -187,14 +187,14 @@ impl Locals {
     }
 
     /// Records `Srv id` for the rest of the innermost block.
-    pub fn set_service_id(&mut self, service: ServiceDefId, id: Expr) {
+    pub fn set_service_id(&mut self, service: ServiceDefId, id: Arc<Expr>) {
         if let Some(frame) = self.frames.last_mut() {
             frame.service_ids.push((service, id));
         }
     }
 
     /// The id in force for a service, innermost and latest first.
-    pub fn service_id(&self, service: ServiceDefId) -> Option<&Expr> {
+    pub fn service_id(&self, service: ServiceDefId) -> Option<&Arc<Expr>> {
         self.frames
             .iter()
             .rev()

@@ -114,13 +114,16 @@ impl<'o> Checker<'o> {
         self.program.entry = entry.map(|e| ModuleId(e as u32));
     }
 
-    /// Checks one module and returns the names it declares to importers.
+    /// Checks one module and returns the names it declares to importers. Its items are taken
+    /// out of the tree and each is dropped once checked, so that a large module's tree shrinks
+    /// while its typed program grows.
     fn check_module(
         &mut self,
-        loaded: &LoadedModule,
+        loaded: &mut LoadedModule,
         declared: &[Arc<Namespace>],
         is_entry: bool,
     ) -> Namespace {
+        let items = std::mem::take(&mut loaded.ast.items);
         let module = &loaded.ast;
         self.file = loaded.file;
         self.module = ModuleId(self.program.modules.len() as u32);
@@ -141,15 +144,16 @@ impl<'o> Checker<'o> {
         };
         self.import_spans = resolve::header_spans(module);
         resolve::imports(self, module, &loaded.deps, declared);
-        self.later = items_names(module);
-        for item in &module.items {
-            self.check_item(item);
+        self.later = items_names(&items);
+        let has_items = !items.is_empty();
+        for item in items {
+            self.check_item(&item);
         }
         if is_entry {
             resolve::exports(self, module);
         }
         let declared = self.declared_names(module);
-        if !module.items.is_empty() {
+        if has_items {
             self.warn_unused_imports(module);
         }
         declared
@@ -241,9 +245,9 @@ pub(crate) fn join_name(name: &ast::QualifiedName) -> SmolStr {
     SmolStr::new(parts.join("."))
 }
 
-fn items_names(module: &ast::Module) -> HashMap<SmolStr, Span> {
+fn items_names(items: &[ast::Item]) -> HashMap<SmolStr, Span> {
     let mut names = HashMap::new();
-    for item in &module.items {
+    for item in items {
         let name = match item {
             ast::Item::Const(c) => &c.name,
             ast::Item::Alias(a) => &a.name,

@@ -136,7 +136,7 @@ impl Printer<'_> {
             }
             StmtKind::Try { body, catch, otherwise } => {
                 self.nested("try:", body);
-                if let Some((binding, block)) = catch {
+                if let Some((binding, block)) = catch.as_deref() {
                     self.nested(&format!("catch {}/{}:", binding.name, binding.local.0), block);
                 }
                 if let Some(block) = otherwise {

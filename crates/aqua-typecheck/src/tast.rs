@@ -128,8 +128,9 @@ pub struct Service {
     pub file: FileId,
     /// Its methods.
     pub ty: Arc<ServiceType>,
-    /// The default service id, if any (a string expression without locals).
-    pub default_id: Option<Expr>,
+    /// The default service id, if any (a string expression without locals), shared with every
+    /// use of the service that it applies to.
+    pub default_id: Option<Arc<Expr>>,
     /// The whole definition.
     pub span: Span,
 }
@@ -204,6 +205,9 @@ pub enum ResultTarget {
 }
 
 /// The statement forms.
+///
+/// Large parts of the forms other than calls are boxed so that every statement stays small: a
+/// block is a vector of statements, each as large as the largest form.
 #[derive(Debug, Clone)]
 pub enum StmtKind {
     /// `a, s <- f(x)`, or a bare call when `results` is empty.
@@ -218,7 +222,7 @@ pub enum StmtKind {
         /// The new local.
         binding: Binding,
         /// The value.
-        value: Expr,
+        value: Box<Expr>,
     },
     /// `<- a, b`
     Return(Vec<Expr>),
@@ -236,16 +240,16 @@ pub enum StmtKind {
         /// The target's name.
         name: SmolStr,
         /// The key, for maps.
-        key: Option<Expr>,
+        key: Option<Box<Expr>>,
         /// The value.
-        value: Expr,
+        value: Box<Expr>,
     },
     /// `s: *T`
     DeclareStream(Binding),
     /// `c = (a: T) -> R: body`
     Closure {
         /// The closure's local (of arrow type).
-        binding: Binding,
+        binding: Box<Binding>,
         /// `func (…)`: runs where it is called.
         detached: bool,
         /// Parameters.
@@ -258,7 +262,7 @@ pub enum StmtKind {
     /// `on peer via r:`
     On {
         /// The peer.
-        peer: Expr,
+        peer: Box<Expr>,
         /// The relays, each a string or a collection of strings.
         via: Vec<Expr>,
         /// The body.
@@ -269,7 +273,7 @@ pub enum StmtKind {
         /// One local, or key and value for maps.
         pattern: Vec<Binding>,
         /// The collection.
-        iterable: Expr,
+        iterable: Box<Expr>,
         /// `par`, `try`, `rec`.
         mode: Option<ForMode>,
         /// The body.
@@ -280,9 +284,9 @@ pub enum StmtKind {
         /// One local, or key and value for maps.
         pattern: Vec<Binding>,
         /// The collection.
-        iterable: Expr,
+        iterable: Box<Expr>,
         /// The peer of each iteration.
-        peer: Expr,
+        peer: Box<Expr>,
         /// The relays.
         via: Vec<Expr>,
         /// The body.
@@ -291,7 +295,7 @@ pub enum StmtKind {
     /// `if cond: … else: …`
     If {
         /// The `bool` condition.
-        cond: Expr,
+        cond: Box<Expr>,
         /// The `if` block.
         then_block: Block,
         /// The `else` block.
@@ -302,7 +306,7 @@ pub enum StmtKind {
         /// The tried block.
         body: Block,
         /// The error binding (of the `Error` struct type) and its block.
-        catch: Option<(Binding, Block)>,
+        catch: Option<Box<(Binding, Block)>>,
         /// The `otherwise` block.
         otherwise: Option<Block>,
     },
@@ -393,18 +397,21 @@ pub enum ExprKind {
     Service {
         /// Which service.
         service: ServiceDefId,
-        /// Its id value.
-        id: Box<Expr>,
+        /// Its id value (shared: every use of `Srv` under one `Srv "id"` line, or under the
+        /// default id, holds the same expression).
+        id: Arc<Expr>,
     },
     /// `callee{abilities}(args)`: the callee is an arrow-typed expression (a function, a local
-    /// arrow, a service method `Field { Service, m }`, or an ability member).
+    /// arrow, a service method `Field { Service, m }`, or an ability member). The lists are
+    /// boxed slices: a call is the largest expression form, and every expression is as large
+    /// as the largest form.
     Call {
         /// What is called.
         callee: Box<Expr>,
         /// Abilities passed in braces, in the callee's order.
-        abilities: Vec<Expr>,
+        abilities: Box<[Expr]>,
         /// Arguments, in parameter order.
-        args: Vec<Expr>,
+        args: Box<[Expr]>,
     },
     /// `base.name`: a struct field, an ability member or a service method.
     Field {
@@ -483,5 +490,18 @@ impl Expr {
     /// An error expression at `span`.
     pub fn error(span: Span) -> Expr {
         Expr { kind: ExprKind::Error, ty: Type::Error, span }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Expr, Stmt};
+
+    /// Statements and expressions are most of a typed program, so their sizes are most of its
+    /// memory (before boxing the large rare parts, a statement took 248 bytes).
+    #[test]
+    fn statements_and_expressions_stay_small() {
+        assert!(std::mem::size_of::<Stmt>() <= 112, "Stmt: {}", std::mem::size_of::<Stmt>());
+        assert!(std::mem::size_of::<Expr>() <= 72, "Expr: {}", std::mem::size_of::<Expr>());
     }
 }

@@ -96,14 +96,14 @@ impl Descent<'_> {
             }
             T::Join => (StmtKind::Join(self.comma1(Self::expr)?), true),
             T::On => {
-                let peer = self.expr()?;
+                let peer = Box::new(self.expr()?);
                 let via = self.vias()?;
                 (StmtKind::On { peer, via, body: self.block()? }, false)
             }
             T::For => {
                 let pattern = self.for_pattern()?;
                 self.expect_raw(T::LArrow)?;
-                let iterable = self.expr()?;
+                let iterable = Box::new(self.expr()?);
                 let mode = match self.peek_raw() {
                     Some(T::Par) => Some(ForMode::Par),
                     Some(T::Try) => Some(ForMode::Try),
@@ -118,15 +118,15 @@ impl Descent<'_> {
             T::ParSeq => {
                 let pattern = self.for_pattern()?;
                 self.expect_raw(T::LArrow)?;
-                let iterable = self.expr()?;
+                let iterable = Box::new(self.expr()?);
                 self.expect_raw(T::On)?;
-                let peer = self.expr()?;
+                let peer = Box::new(self.expr()?);
                 let via = self.vias()?;
                 let body = self.block()?;
                 (StmtKind::ParSeq { pattern, iterable, peer, via, body }, false)
             }
             T::If => {
-                let cond = self.expr()?;
+                let cond = Box::new(self.expr()?);
                 let then_block = self.block()?;
                 (StmtKind::If { cond, then_block, else_block: None }, false)
             }
@@ -153,7 +153,7 @@ impl Descent<'_> {
     fn for_pattern(&mut self) -> Option<ForPattern> {
         let first = self.ident()?;
         if self.eat(T::Comma) {
-            Some(ForPattern::Pair(first, self.ident()?))
+            Some(ForPattern::Pair(Box::new(first), Box::new(self.ident()?)))
         } else {
             Some(ForPattern::Single(first))
         }
@@ -178,7 +178,7 @@ impl Descent<'_> {
                 self.bump();
                 let first = self.expr()?;
                 let kind = if self.eat(T::Comma) {
-                    StmtKind::Push { target, key: Some(first), value: self.expr()? }
+                    StmtKind::Push { target, key: Some(Box::new(first)), value: self.expr()? }
                 } else {
                     StmtKind::Push { target, key: None, value: first }
                 };
@@ -187,7 +187,7 @@ impl Descent<'_> {
             Some(Token::Raw(T::Colon)) => {
                 let name = self.ident()?;
                 self.bump();
-                Some((StmtKind::DeclareStream { name, ty: self.type_list()? }, true))
+                Some((StmtKind::DeclareStream { name, ty: Box::new(self.type_list()?) }, true))
             }
             _ => self.path_statement(),
         }
@@ -209,7 +209,7 @@ impl Descent<'_> {
             return Some((StmtKind::Assign { name, value: self.expr()? }, true));
         }
         let detached = self.eat(T::Func);
-        let signature = self.signature()?;
+        let signature = Box::new(self.signature()?);
         let body = self.body()?;
         Some((StmtKind::Closure { name, detached, signature, body }, false))
     }

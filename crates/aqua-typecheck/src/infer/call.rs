@@ -133,7 +133,11 @@ impl Checker<'_> {
             }
         }
         let ty = arrow.results.first().cloned().unwrap_or(Type::Bottom);
-        let kind = tast::ExprKind::Call { callee: Box::new(callee), abilities, args: typed };
+        let kind = tast::ExprKind::Call {
+            callee: Box::new(callee),
+            abilities: abilities.into_boxed_slice(),
+            args: typed.into_boxed_slice(),
+        };
         (Expr { kind, ty, span }, arrow.results.clone())
     }
 

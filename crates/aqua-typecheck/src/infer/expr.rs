@@ -278,10 +278,10 @@ impl Checker<'_> {
             Some(id_expr) => id_expr,
             None => {
                 self.error(TypeError::ServiceIdUndefined { span, service: name });
-                Expr::error(span)
+                Arc::new(Expr::error(span))
             }
         };
-        Expr { kind: tast::ExprKind::Service { service: id, id: Box::new(id_expr) }, ty, span }
+        Expr { kind: tast::ExprKind::Service { service: id, id: id_expr }, ty, span }
     }
 
     fn builtin(&self, name: &str) -> Option<(BuiltinConst, Type)> {

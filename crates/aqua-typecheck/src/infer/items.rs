@@ -179,7 +179,7 @@ impl Checker<'_> {
             let expr = self.infer_expr(id);
             self.expect(&expr, &Type::STRING, None);
             self.locals = Locals::new();
-            expr
+            Arc::new(expr)
         });
         let id = ServiceDefId(self.program.services.len() as u32);
         let ty = Arc::new(ServiceType { name: def.name.name.clone(), methods });

@@ -42,7 +42,7 @@ impl Checker<'_> {
             StmtKind::Assign { name, value } => self.check_assign(name, value),
             StmtKind::Return(values) => self.check_return(values, span),
             StmtKind::ServiceId { service, id } => self.check_service_id(service, id),
-            StmtKind::Push { target, key, value } => self.check_push(target, key.as_ref(), value),
+            StmtKind::Push { target, key, value } => self.check_push(target, key.as_deref(), value),
             StmtKind::DeclareStream { name, ty } => self.check_declare_stream(name, ty),
             StmtKind::Closure { name, detached, signature, body } => {
                 self.check_closure(name, *detached, signature, body)
@@ -51,7 +51,7 @@ impl Checker<'_> {
                 let peer = self.check_peer(peer);
                 let via = via.iter().map(|relay| self.check_via(relay)).collect();
                 let body = self.check_block(body, FrameKind::On);
-                tast::StmtKind::On { peer, via, body }
+                tast::StmtKind::On { peer: Box::new(peer), via, body }
             }
             StmtKind::For { pattern, iterable, mode, body } => {
                 self.check_for(pattern, iterable, *mode, body)
@@ -63,7 +63,7 @@ impl Checker<'_> {
                 self.check_if(cond, then_block, else_block.as_ref())
             }
             StmtKind::Try { body, catch, otherwise } => {
-                self.check_try(body, catch.as_ref(), otherwise.as_ref())
+                self.check_try(body, catch.as_deref(), otherwise.as_ref())
             }
             StmtKind::Otherwise { attempt, fallback } => {
                 let attempt = Box::new(self.check_stmt(attempt));
@@ -108,7 +108,7 @@ impl Checker<'_> {
         let pattern = self.bind_pattern(pattern, &iterable, mode == Some(ForMode::Rec));
         let body = self.check_stmts(body);
         self.pop_frame();
-        tast::StmtKind::For { pattern, iterable, mode, body }
+        tast::StmtKind::For { pattern, iterable: Box::new(iterable), mode, body }
     }
 
     fn check_parseq(
@@ -126,7 +126,13 @@ impl Checker<'_> {
         let via = via.iter().map(|relay| self.check_via(relay)).collect();
         let body = self.check_stmts(body);
         self.pop_frame();
-        tast::StmtKind::ParSeq { pattern, iterable, peer, via, body }
+        tast::StmtKind::ParSeq {
+            pattern,
+            iterable: Box::new(iterable),
+            peer: Box::new(peer),
+            via,
+            body,
+        }
     }
 
     fn check_if(
@@ -141,7 +147,7 @@ impl Checker<'_> {
         }
         let then_block = self.check_block(then_block, FrameKind::Block);
         let else_block = else_block.map(|b| self.check_block(b, FrameKind::Block));
-        tast::StmtKind::If { cond, then_block, else_block }
+        tast::StmtKind::If { cond: Box::new(cond), then_block, else_block }
     }
 
     fn check_try(
@@ -157,7 +163,7 @@ impl Checker<'_> {
             let binding = self.bind(&clause.name, error, false);
             let block = self.check_stmts(&clause.body);
             self.pop_frame();
-            (binding, block)
+            Box::new((binding, block))
         });
         let otherwise = otherwise.map(|b| self.check_block(b, FrameKind::Block));
         tast::StmtKind::Try { body, catch, otherwise }
@@ -281,7 +287,7 @@ impl Checker<'_> {
         }
         let value = self.infer_value(value);
         let binding = self.bind(name, value.ty.clone(), true);
-        tast::StmtKind::Assign { binding, value }
+        tast::StmtKind::Assign { binding, value: Box::new(value) }
     }
 
     fn check_return(&mut self, values: &[ast::Expr], span: Span) -> tast::StmtKind {
@@ -310,7 +316,7 @@ impl Checker<'_> {
         self.expect(&id, &Type::STRING, None);
         match resolve::lookup_qualified(self, service).map(|e| e.def) {
             Some(Def::Service(service)) => {
-                self.locals.set_service_id(service, id.clone());
+                self.locals.set_service_id(service, Arc::new(id.clone()));
                 tast::StmtKind::ServiceId { service, id }
             }
             Some(other) => {
@@ -363,6 +369,7 @@ impl Checker<'_> {
                 defined: Some(local.span),
             }),
         }
+        let (key, value) = (key.map(Box::new), Box::new(value));
         tast::StmtKind::Push { target: local.local, name: target.name.clone(), key, value }
     }
 
@@ -385,6 +392,7 @@ impl Checker<'_> {
             results: results.clone(),
         });
         let binding = self.bind(name, Type::Arrow(ty), true);
+        let binding = Box::new(binding);
         tast::StmtKind::Closure { binding, detached, params, results, body: checked }
     }
 

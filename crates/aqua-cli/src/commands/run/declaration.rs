@@ -24,7 +24,7 @@ pub struct HostedComponent {
 pub fn check(program: &tast::Program, hosted: &[HostedComponent]) -> Vec<Diagnostic<usize>> {
     let mut diagnostics = Vec::new();
     for service in &program.services {
-        let Some(id) = service.default_id.as_ref().and_then(string_value) else { continue };
+        let Some(id) = service.default_id.as_deref().and_then(string_value) else { continue };
         // One component file is checked once, however many peers host it.
         let mut seen: Vec<&str> = Vec::new();
         for component in hosted.iter().filter(|c| c.service_id == id) {
