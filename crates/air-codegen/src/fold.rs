@@ -79,9 +79,13 @@ fn int_expr(value: i64, root: &Expr) -> Expr {
 
 /// The value of an integer literal or integer constant.
 pub(crate) fn int_literal(expr: &Expr) -> Option<i64> {
-    match &expr.kind {
-        ExprKind::Literal(Literal::Int(text))
-        | ExprKind::Const { value: Literal::Int(text), .. } => text.parse().ok(),
+    let literal = match &expr.kind {
+        ExprKind::Literal(literal) => literal,
+        ExprKind::Const { value, .. } => &**value,
+        _ => return None,
+    };
+    match literal {
+        Literal::Int(text) => text.parse().ok(),
         _ => None,
     }
 }

@@ -403,9 +403,10 @@ impl<'p> Lowerer<'p> {
             Some(ResultTarget::Bind(binding)) => Some(binding.name.clone()),
             _ => None,
         };
-        let ExprKind::Call { callee, abilities, args } = &call.kind else {
+        let ExprKind::Call { callee, operands } = &call.kind else {
             return Err(LowerError::Kind { expected: "a call", found: "another expression" });
         };
+        let (abilities, args) = (operands.abilities(), operands.args());
         let before = out.len();
         let results = self.lower_call(frame, callee, abilities, args, out, hint.as_ref())?;
         let emitted = out.get_mut(before..).unwrap_or_default();

@@ -157,9 +157,9 @@ impl DocumentTypes {
             | ExprKind::Func(_)
             | ExprKind::Error => {}
             ExprKind::Service { id, .. } => self.expr(id),
-            ExprKind::Call { callee, abilities, args } => {
+            ExprKind::Call { callee, operands } => {
                 self.expr(callee);
-                abilities.iter().chain(args).for_each(|e| self.expr(e));
+                operands.all().iter().for_each(|e| self.expr(e));
             }
             ExprKind::Field { base, .. }
             | ExprKind::Length(base)

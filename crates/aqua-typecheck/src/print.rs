@@ -188,9 +188,10 @@ impl Printer<'_> {
             ExprKind::Service { service, id } => {
                 format!("{}[{}]", self.service_name(service.0), self.expr(id))
             }
-            ExprKind::Call { callee, abilities, args } => {
-                let abilities: Vec<String> = abilities.iter().map(|a| self.expr(a)).collect();
-                let args: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
+            ExprKind::Call { callee, operands } => {
+                let abilities: Vec<String> =
+                    operands.abilities().iter().map(|a| self.expr(a)).collect();
+                let args: Vec<String> = operands.args().iter().map(|a| self.expr(a)).collect();
                 let abilities = match abilities.is_empty() {
                     true => String::new(),
                     false => format!("{{{}}}", abilities.join(", ")),

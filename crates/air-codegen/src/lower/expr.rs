@@ -43,8 +43,9 @@ impl Lowerer<'_> {
                 let id = self.lower_expr(frame, id, out, None)?;
                 Ok(Bound::Service { service: *service, id: self.value_of(id, out)? })
             }
-            ExprKind::Call { callee, abilities, args } => {
+            ExprKind::Call { callee, operands } => {
                 let before = out.len();
+                let (abilities, args) = (operands.abilities(), operands.args());
                 let results = self.lower_call(frame, callee, abilities, args, out, hint)?;
                 let emitted = out.get_mut(before..).unwrap_or_default();
                 self.stamp(emitted, expr.span, Construct::Call);

@@ -135,8 +135,7 @@ impl Checker<'_> {
         let ty = arrow.results.first().cloned().unwrap_or(Type::Bottom);
         let kind = tast::ExprKind::Call {
             callee: Box::new(callee),
-            abilities: abilities.into_boxed_slice(),
-            args: typed.into_boxed_slice(),
+            operands: tast::Operands::new(abilities, typed),
         };
         (Expr { kind, ty, span }, arrow.results.clone())
     }
@@ -329,7 +328,8 @@ impl Checker<'_> {
         {
             self.error(TypeError::MapKey { span: key.span, ty: key.ty.clone() });
         }
-        let kind = tast::ExprKind::MapCall { map: Box::new(map), method, args: typed };
+        let args = typed.into_boxed_slice();
+        let kind = tast::ExprKind::MapCall { map: Box::new(map), method, args };
         (Expr { kind, ty: ty.clone(), span }, vec![ty])
     }
 }

@@ -248,7 +248,7 @@ impl Checker<'_> {
                 let Some(constant) = self.program.constants.get(id.0 as usize) else {
                     return Head::Value(Expr::error(span));
                 };
-                let kind = tast::ExprKind::Const { id, value: constant.value.clone() };
+                let kind = tast::ExprKind::Const { id, value: Box::new(constant.value.clone()) };
                 Head::Value(Expr { kind, ty: constant.ty.clone(), span })
             }
             Def::Func(id) => {

@@ -393,6 +393,7 @@ impl Checker<'_> {
         });
         let binding = self.bind(name, Type::Arrow(ty), true);
         let binding = Box::new(binding);
+        let results = results.into_boxed_slice();
         tast::StmtKind::Closure { binding, detached, params, results, body: checked }
     }
 

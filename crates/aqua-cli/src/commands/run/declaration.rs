@@ -120,9 +120,13 @@ fn component_type(ty: &Type) -> Result<ServiceType, String> {
 
 /// The value of a string literal or string constant.
 fn string_value(expr: &tast::Expr) -> Option<String> {
-    match &expr.kind {
-        ExprKind::Literal(Literal::String(text))
-        | ExprKind::Const { value: Literal::String(text), .. } => Some(text.clone()),
+    let literal = match &expr.kind {
+        ExprKind::Literal(literal) => literal,
+        ExprKind::Const { value, .. } => &**value,
+        _ => return None,
+    };
+    match literal {
+        Literal::String(text) => Some(text.clone()),
         _ => None,
     }
 }
