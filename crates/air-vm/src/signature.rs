@@ -6,6 +6,8 @@
 //! string, the particle id and the sorted digests of the peer's results, each bound to its place
 //! in the trace (see `trace.rs`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
@@ -20,6 +22,8 @@ const DOMAIN: &[u8] = b"aqua-rs/particle-data/v1";
 #[derive(Clone)]
 pub struct KeyPair {
     signing: SigningKey,
+    /// The peer id of the key, computed once (a step compares it with the peer it runs on).
+    peer_id: Arc<str>,
     /// The last data signature made with this key (clones share it): a step that adds no
     /// result of its peer signs the same message again, and ed25519 signatures are
     /// deterministic, so the same signature is returned without computing it.
@@ -42,7 +46,9 @@ impl std::fmt::Debug for KeyPair {
 impl KeyPair {
     /// The key pair with the given 32-byte secret seed.
     pub fn from_seed(seed: [u8; 32]) -> KeyPair {
-        KeyPair { signing: SigningKey::from_bytes(&seed), last_signed: Arc::default() }
+        let signing = SigningKey::from_bytes(&seed);
+        let peer_id = peer_id_of(&signing.verifying_key()).into();
+        KeyPair { signing, peer_id, last_signed: Arc::default() }
     }
 
     /// The key pair of a named test peer: the seed is `sha256(name)`, as in the reference oracle.
@@ -57,7 +63,12 @@ impl KeyPair {
 
     /// The libp2p peer id of the public key.
     pub fn peer_id(&self) -> String {
-        peer_id_of(&self.signing.verifying_key())
+        self.peer_id.to_string()
+    }
+
+    /// [`KeyPair::peer_id`], borrowed.
+    pub fn peer_id_str(&self) -> &str {
+        &self.peer_id
     }
 
     /// Signs arbitrary bytes (the `sig` built-in service); `None` for bytes in the particle
@@ -96,8 +107,33 @@ pub fn peer_id_of(key: &VerifyingKey) -> String {
     bs58::encode(bytes).into_string()
 }
 
+/// How many decoded public keys [`public_key_of`] remembers (per thread) before it starts over.
+const KEY_CACHE_SIZE: usize = 4096;
+
+thread_local! {
+    /// Peer ids already decoded into public keys: decoding base58 and decompressing the curve
+    /// point cost about a quarter of a signature check, and a peer checks the same signers again
+    /// and again.
+    static KEYS: RefCell<HashMap<String, VerifyingKey>> = RefCell::new(HashMap::new());
+}
+
 /// The ed25519 public key in a peer id, if it is one.
 pub fn public_key_of(peer_id: &str) -> Option<VerifyingKey> {
+    if let Some(key) = KEYS.with(|keys| keys.borrow().get(peer_id).copied()) {
+        return Some(key);
+    }
+    let key = decode_public_key(peer_id)?;
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= KEY_CACHE_SIZE {
+            keys.clear();
+        }
+        keys.insert(peer_id.to_owned(), key);
+    });
+    Some(key)
+}
+
+fn decode_public_key(peer_id: &str) -> Option<VerifyingKey> {
     let bytes = bs58::decode(peer_id).into_vec().ok()?;
     let key = bytes.strip_prefix(&PEER_ID_PREFIX[..])?;
     let key: [u8; 32] = key.try_into().ok()?;
@@ -147,5 +183,21 @@ mod tests {
         assert!(verify(&public, "p2", &digests, &other));
         let again = key.sign("p1", &mut digests);
         assert!(verify(&public, "p1", &digests, &again));
+    }
+
+    #[test]
+    fn public_keys_are_decoded_once_and_the_same_from_memory() {
+        let key = KeyPair::from_name("bob");
+        let id = key.peer_id();
+        assert_eq!(key.peer_id_str(), peer_id_of(&key.signing.verifying_key()));
+        let first = public_key_of(&id).expect("a peer id");
+        assert!(KEYS.with(|keys| keys.borrow().contains_key(&id)));
+        assert_eq!(public_key_of(&id), Some(first));
+        assert_eq!(first, key.signing.verifying_key());
+        // What is not a peer id is refused every time and not remembered.
+        for _ in 0..2 {
+            assert_eq!(public_key_of("12D3KooWnotapeerid"), None);
+        }
+        assert!(!KEYS.with(|keys| keys.borrow().contains_key("12D3KooWnotapeerid")));
     }
 }

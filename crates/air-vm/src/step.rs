@@ -227,7 +227,7 @@ fn prepare(
             return Err(PreparationError::SizeLimit { what: "call result", size, limit });
         }
     }
-    if params.key.peer_id() != params.current_peer_id {
+    if params.key.peer_id_str() != params.current_peer_id {
         return Err(PreparationError::MalformedKeyPair(params.current_peer_id.clone()));
     }
     let (prev, prev_results, current) = match reused {
