@@ -5,7 +5,7 @@
 //! as AquaVM does: a use is valid when a definition of the same kind starts earlier in the text,
 //! or when it is the iterator of an enclosing fold. This module reports; it never changes the tree.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::ast::{
     Accessor, ApResult, CallOutput, CanonForm, FailKind, FoldIterable, Instruction, Lens, Name,
