@@ -8,12 +8,13 @@ use std::rc::Rc;
 use air_vm::data::{ParticleData, decode, decode_arrived, decode_held, decode_unchecked, encode};
 use air_vm::error::DataError;
 use air_vm::merge::merge_traces;
+use air_vm::step::{StepInputs, step_program_answering};
 use air_vm::trace::{
     CallState, CanonResult, CanonState, FoldIteration, FoldState, IterKey, OutputKind, ParState,
     ServiceResult, State,
 };
 use air_vm::value::{Stored, Tetraplet, Val};
-use air_vm::{CallResult, KeyPair, Limits, RunParameters, step};
+use air_vm::{CallResult, KeptData, KeyPair, Limits, RunParameters, step};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -336,29 +337,108 @@ fn instruction() -> impl Strategy<Value = String> {
     })
 }
 
+/// The parameters of a local run of the random scripts: a small step budget, so that a random
+/// script that runs away (nested folds, errors rethrown again and again) ends with the budget's
+/// error instead of running for minutes; the properties hold for that outcome too.
+fn fuzz_params() -> RunParameters {
+    let key = KeyPair::from_name("foo");
+    RunParameters {
+        init_peer_id: key.peer_id(),
+        current_peer_id: key.peer_id(),
+        particle_id: "fuzz".into(),
+        timestamp: 1,
+        ttl: 1,
+        key,
+        limits: Limits { max_instructions: 200_000, ..Limits::default() },
+    }
+}
+
+/// A random body inside the prologue that defines `x`, `$s` and `#cc`.
+fn fuzz_script(body: &str) -> String {
+    let air = format!(
+        r#"(seq (seq (call %init_peer_id% ("svc" "x") [] x) (seq (ap x $s) (canon %init_peer_id% $s #cc))) {body})"#
+    );
+    air.replace("@bar@", &KeyPair::from_name("bar").peer_id())
+}
+
+/// The answers to a step's call requests, taken in turn from `answers`.
+fn answer_all(
+    requests: &[air_vm::CallRequest],
+    answers: &mut impl Iterator<Item = u8>,
+) -> BTreeMap<u32, CallResult> {
+    requests
+        .iter()
+        .map(|request| {
+            let answer = match answers.next().unwrap_or(0) {
+                0 => CallResult { ret_code: 0, result: "[1, 2]".into() },
+                1 => CallResult { ret_code: 0, result: "\"text\"".into() },
+                2 => CallResult { ret_code: 5, result: "\"failed\"".into() },
+                _ => CallResult { ret_code: 0, result: "not json".into() },
+            };
+            (request.call_id, answer)
+        })
+        .collect()
+}
+
+/// Up to 8 local steps of `program`, each answering the previous one's call requests, with the
+/// peer keeping its decoded data in `kept` when given: every step's outcome.
+fn run_locally(
+    program: &air_syntax::Program,
+    answers: &[u8],
+    mut kept: Option<&mut KeptData>,
+) -> Vec<air_vm::StepOutcome> {
+    let params = fuzz_params();
+    let mut answers = answers.iter().copied().cycle();
+    let (mut data, mut results) = (Vec::new(), BTreeMap::new());
+    let mut outcomes = Vec::new();
+    for _ in 0..8 {
+        let inputs = StepInputs {
+            prev_data: &data,
+            current_data: &[],
+            params: &params,
+            call_results: results,
+            known: None,
+            kept: kept.as_deref_mut(),
+        };
+        let outcome = step_program_answering(program, inputs, None);
+        results = answer_all(&outcome.call_requests, &mut answers);
+        data = outcome.data.clone();
+        let done = outcome.call_requests.is_empty();
+        outcomes.push(outcome);
+        if done {
+            break;
+        }
+    }
+    outcomes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// A peer keeping its decoded data between steps ([`KeptData`]) gives byte for byte the
+    /// outcomes of a peer decoding every step's data, on random scripts and answers.
+    #[test]
+    fn kept_data_changes_no_outcome(body in instruction(), answers in prop::collection::vec(0u8..4, 1..16)) {
+        let air = fuzz_script(&body);
+        let program = air_syntax::parse_and_validate(&air);
+        // Nested folds may reuse an iterator name, which the validator rejects.
+        prop_assume!(program.is_ok());
+        let program = program.expect("checked above");
+        let decoding = run_locally(&program, &answers, None);
+        let mut kept = KeptData::new();
+        let keeping = run_locally(&program, &answers, Some(&mut kept));
+        prop_assert_eq!(decoding, keeping);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(150))]
 
     /// Random scripts with random service answers never panic, and every step's data decodes.
     #[test]
     fn random_scripts_never_panic(body in instruction(), answers in prop::collection::vec(0u8..4, 1..16)) {
-        let air = format!(
-            r#"(seq (seq (call %init_peer_id% ("svc" "x") [] x) (seq (ap x $s) (canon %init_peer_id% $s #cc))) {body})"#
-        );
-        let air = air.replace("@bar@", &KeyPair::from_name("bar").peer_id());
-        let key = KeyPair::from_name("foo");
-        let params = RunParameters {
-            init_peer_id: key.peer_id(),
-            current_peer_id: key.peer_id(),
-            particle_id: "fuzz".into(),
-            timestamp: 1,
-            ttl: 1,
-            key,
-            // A small step budget: a random script that runs away (nested folds, errors
-            // rethrown again and again) ends with the budget's error instead of running for
-            // minutes; the property holds for that outcome too.
-            limits: Limits { max_instructions: 200_000, ..Limits::default() },
-        };
+        let air = fuzz_script(&body);
+        let params = fuzz_params();
         let mut data = Vec::new();
         let mut results = BTreeMap::new();
         let mut answers = answers.into_iter().cycle();
@@ -370,17 +450,8 @@ proptest! {
             if outcome.call_requests.is_empty() {
                 break;
             }
+            results = answer_all(&outcome.call_requests, &mut answers);
             data = outcome.data;
-            results = BTreeMap::new();
-            for request in outcome.call_requests {
-                let answer = match answers.next().unwrap_or(0) {
-                    0 => CallResult { ret_code: 0, result: "[1, 2]".into() },
-                    1 => CallResult { ret_code: 0, result: "\"text\"".into() },
-                    2 => CallResult { ret_code: 5, result: "\"failed\"".into() },
-                    _ => CallResult { ret_code: 0, result: "not json".into() },
-                };
-                results.insert(request.call_id, answer);
-            }
         }
     }
 }
