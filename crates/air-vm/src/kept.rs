@@ -44,11 +44,6 @@ impl KeptData {
         self.last.is_none()
     }
 
-    /// Forgets the kept data.
-    pub fn clear(&mut self) {
-        self.last = None;
-    }
-
     /// Takes the kept data if it is the decoded form of `bytes`; forgets it either way.
     pub(crate) fn take_for(&mut self, bytes: &[u8]) -> Option<Kept> {
         let kept = self.last.take()?;
