@@ -73,15 +73,14 @@ fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, root: &Expr) -> Expr {
 }
 
 fn int_expr(value: i64, root: &Expr) -> Expr {
-    let kind = ExprKind::Literal(Literal::Int(value.to_string()));
+    let kind = ExprKind::Literal(Box::new(Literal::Int(value.to_string())));
     Expr { kind, ty: root.ty.clone(), span: root.span }
 }
 
 /// The value of an integer literal or integer constant.
 pub(crate) fn int_literal(expr: &Expr) -> Option<i64> {
     let literal = match &expr.kind {
-        ExprKind::Literal(literal) => literal,
-        ExprKind::Const { value, .. } => &**value,
+        ExprKind::Literal(value) | ExprKind::Const { value, .. } => &**value,
         _ => return None,
     };
     match literal {

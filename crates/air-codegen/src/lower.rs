@@ -271,7 +271,7 @@ impl<'p> Lowerer<'p> {
             }
             StmtKind::Closure { binding, detached, params, body, .. } => {
                 let closure = Closure {
-                    params: params.clone(),
+                    params: params.to_vec(),
                     body: body.clone(),
                     captured: frame.locals.clone(),
                     location: (!detached).then(|| self.locations.clone()),
@@ -403,10 +403,10 @@ impl<'p> Lowerer<'p> {
             Some(ResultTarget::Bind(binding)) => Some(binding.name.clone()),
             _ => None,
         };
-        let ExprKind::Call { callee, operands } = &call.kind else {
+        let ExprKind::Call(operands) = &call.kind else {
             return Err(LowerError::Kind { expected: "a call", found: "another expression" });
         };
-        let (abilities, args) = (operands.abilities(), operands.args());
+        let (callee, abilities, args) = (operands.callee(), operands.abilities(), operands.args());
         let before = out.len();
         let results = self.lower_call(frame, callee, abilities, args, out, hint.as_ref())?;
         let emitted = out.get_mut(before..).unwrap_or_default();

@@ -158,7 +158,10 @@ fn function(
 
 fn service_of(name: &str, service: &Service) -> Result<ClientService, ClientError> {
     let default_id = service.default_id.as_ref().and_then(|expr| match &expr.kind {
-        ExprKind::Literal(Literal::String(id)) => Some(id.as_str()),
+        ExprKind::Literal(literal) => match &**literal {
+            Literal::String(id) => Some(id.as_str()),
+            _ => None,
+        },
         _ => None,
     });
     let def = ServiceDef::new(name, default_id, &service.ty.methods)?;

@@ -157,14 +157,14 @@ impl DocumentTypes {
             | ExprKind::Func(_)
             | ExprKind::Error => {}
             ExprKind::Service { id, .. } => self.expr(id),
-            ExprKind::Call { callee, operands } => {
-                self.expr(callee);
+            ExprKind::Call(operands) => {
+                self.expr(operands.callee());
                 operands.all().iter().for_each(|e| self.expr(e));
             }
-            ExprKind::Field { base, .. }
-            | ExprKind::Length(base)
-            | ExprKind::Bang { base, .. }
-            | ExprKind::Not(base) => self.expr(base),
+            ExprKind::Field(member) => self.expr(&member.base),
+            ExprKind::Length(base) | ExprKind::Bang { base, .. } | ExprKind::Not(base) => {
+                self.expr(base)
+            }
             ExprKind::Index { base, index } => {
                 self.expr(base);
                 self.expr(index);
@@ -181,9 +181,9 @@ impl DocumentTypes {
                 self.expr(base);
                 fields.iter().for_each(|(_, e)| self.expr(e));
             }
-            ExprKind::MapCall { map, args, .. } => {
-                self.expr(map);
-                args.iter().for_each(|e| self.expr(e));
+            ExprKind::MapCall(call) => {
+                self.expr(&call.map);
+                call.args.iter().for_each(|e| self.expr(e));
             }
         }
     }

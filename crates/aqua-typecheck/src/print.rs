@@ -188,7 +188,8 @@ impl Printer<'_> {
             ExprKind::Service { service, id } => {
                 format!("{}[{}]", self.service_name(service.0), self.expr(id))
             }
-            ExprKind::Call { callee, operands } => {
+            ExprKind::Call(operands) => {
+                let callee = operands.callee();
                 let abilities: Vec<String> =
                     operands.abilities().iter().map(|a| self.expr(a)).collect();
                 let args: Vec<String> = operands.args().iter().map(|a| self.expr(a)).collect();
@@ -198,7 +199,7 @@ impl Printer<'_> {
                 };
                 format!("{}{abilities}({}): {}", self.expr(callee), args.join(", "), expr.ty)
             }
-            ExprKind::Field { base, name } => format!("{}.{name}", self.expr(base)),
+            ExprKind::Field(member) => format!("{}.{}", self.expr(&member.base), member.name),
             ExprKind::Length(base) => format!("{}.length", self.expr(base)),
             ExprKind::Index { base, index } => format!("{}[{}]", self.expr(base), self.expr(index)),
             ExprKind::Bang { base, index } => format!("{}!{index}", self.expr(base)),
@@ -215,7 +216,8 @@ impl Printer<'_> {
             ExprKind::Copy { base, fields } => {
                 format!("{}.copy({})", self.expr(base), self.fields(fields))
             }
-            ExprKind::MapCall { map, method, args } => {
+            ExprKind::MapCall(call) => {
+                let crate::tast::MapCall { map, method, args } = &**call;
                 let args: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
                 format!("{}.{method:?}({}): {}", self.expr(map), args.join(", "), expr.ty)
             }

@@ -230,7 +230,7 @@ impl Lowerer<'_> {
             Arrow::Callback { name, .. } => name.to_string(),
             Arrow::Closure(_) => match &callee.kind {
                 ExprKind::Local { name, .. } => name.to_string(),
-                ExprKind::Field { name, .. } => name.to_string(),
+                ExprKind::Field(member) => member.name.to_string(),
                 _ => "closure".to_owned(),
             },
         }

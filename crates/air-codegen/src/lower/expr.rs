@@ -43,7 +43,8 @@ impl Lowerer<'_> {
                 let id = self.lower_expr(frame, id, out, None)?;
                 Ok(Bound::Service { service: *service, id: self.value_of(id, out)? })
             }
-            ExprKind::Call { callee, operands } => {
+            ExprKind::Call(operands) => {
+                let callee = operands.callee();
                 let before = out.len();
                 let (abilities, args) = (operands.abilities(), operands.args());
                 let results = self.lower_call(frame, callee, abilities, args, out, hint)?;
@@ -54,9 +55,9 @@ impl Lowerer<'_> {
                     found: "an arrow without results",
                 })
             }
-            ExprKind::Field { base, name } => {
-                let base = self.lower_expr(frame, base, out, None)?;
-                self.field(base, name, out)
+            ExprKind::Field(member) => {
+                let base = self.lower_expr(frame, &member.base, out, None)?;
+                self.field(base, &member.name, out)
             }
             ExprKind::Length(base) => {
                 let base = self.lower_expr(frame, base, out, None)?;
@@ -117,8 +118,8 @@ impl Lowerer<'_> {
                 Ok(Bound::Ability(Rc::new(members)))
             }
             ExprKind::Copy { base, fields } => self.copy(frame, base, fields, out),
-            ExprKind::MapCall { map, method, args } => {
-                self.map_call(frame, map, *method, args, out)
+            ExprKind::MapCall(call) => {
+                self.map_call(frame, &call.map, call.method, &call.args, out)
             }
             ExprKind::Error => Err(LowerError::ErrorNode),
         }

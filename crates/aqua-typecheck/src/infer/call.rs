@@ -49,7 +49,7 @@ impl Checker<'_> {
             }
             Head::Type(Type::Struct(ty), _) => {
                 let fields = self.construct(&ty.fields, &Type::Struct(ty.clone()), args, span);
-                let kind = tast::ExprKind::MakeStruct { ty: ty.clone(), fields };
+                let kind = tast::ExprKind::MakeStruct { ty: ty.clone(), fields: fields.into() };
                 let ty = Type::Struct(ty);
                 (Expr { kind, ty: ty.clone(), span }, vec![ty])
             }
@@ -57,7 +57,11 @@ impl Checker<'_> {
                 let fields = self.construct(&ty.fields, &Type::Ability(ty.clone()), args, span);
                 let ty = Type::Ability(ty);
                 (
-                    Expr { kind: tast::ExprKind::MakeAbility { fields }, ty: ty.clone(), span },
+                    Expr {
+                        kind: tast::ExprKind::MakeAbility { fields: fields.into() },
+                        ty: ty.clone(),
+                        span,
+                    },
                     vec![ty],
                 )
             }
@@ -133,10 +137,7 @@ impl Checker<'_> {
             }
         }
         let ty = arrow.results.first().cloned().unwrap_or(Type::Bottom);
-        let kind = tast::ExprKind::Call {
-            callee: Box::new(callee),
-            operands: tast::Operands::new(abilities, typed),
-        };
+        let kind = tast::ExprKind::Call(tast::Operands::new(callee, abilities, typed));
         (Expr { kind, ty, span }, arrow.results.clone())
     }
 
@@ -271,7 +272,7 @@ impl Checker<'_> {
             }
         }
         let result = Type::Struct(ty);
-        let kind = tast::ExprKind::Copy { base: Box::new(base), fields };
+        let kind = tast::ExprKind::Copy { base: Box::new(base), fields: fields.into() };
         (Expr { kind, ty: result.clone(), span }, vec![result])
     }
 
@@ -329,7 +330,7 @@ impl Checker<'_> {
             self.error(TypeError::MapKey { span: key.span, ty: key.ty.clone() });
         }
         let args = typed.into_boxed_slice();
-        let kind = tast::ExprKind::MapCall { map: Box::new(map), method, args };
+        let kind = tast::ExprKind::MapCall(Box::new(tast::MapCall { map, method, args }));
         (Expr { kind, ty: ty.clone(), span }, vec![ty])
     }
 }

@@ -33,7 +33,7 @@ impl Checker<'_> {
         let span = expr.span;
         let (kind, ty) = match &expr.kind {
             ExprKind::Literal(literal) => {
-                (tast::ExprKind::Literal(literal.clone()), literal_type(literal))
+                (tast::ExprKind::Literal(Box::new(literal.clone())), literal_type(literal))
             }
             ExprKind::InitPeerId => {
                 (tast::ExprKind::Builtin(BuiltinConst::InitPeerId), Type::STRING)
@@ -167,7 +167,7 @@ impl Checker<'_> {
     /// `base.name` on a value: struct fields, ability members, service methods, `length`.
     pub(crate) fn member(&mut self, base: Expr, name: &ast::Ident, span: Span) -> Expr {
         let field = |base: Expr, ty: Type| Expr {
-            kind: tast::ExprKind::Field { base: Box::new(base), name: name.name.clone() },
+            kind: tast::ExprKind::Field(Box::new(tast::Member { base, name: name.name.clone() })),
             ty,
             span,
         };
@@ -396,7 +396,7 @@ impl Checker<'_> {
             CollectionKind::Option => Type::Option(elem_ty),
             CollectionKind::Stream => Type::Stream(elem_ty),
         };
-        Expr { kind: tast::ExprKind::Collection { kind, elems: typed }, ty, span }
+        Expr { kind: tast::ExprKind::Collection { kind, elems: typed.into() }, ty, span }
     }
 
     fn expect_operand(

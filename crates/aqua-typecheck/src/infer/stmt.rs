@@ -127,7 +127,7 @@ impl Checker<'_> {
         let body = self.check_stmts(body);
         self.pop_frame();
         tast::StmtKind::ParSeq {
-            pattern,
+            pattern: pattern.into(),
             iterable: Box::new(iterable),
             peer: Box::new(peer),
             via,
@@ -394,6 +394,7 @@ impl Checker<'_> {
         let binding = self.bind(name, Type::Arrow(ty), true);
         let binding = Box::new(binding);
         let results = results.into_boxed_slice();
+        let params = params.into_boxed_slice();
         tast::StmtKind::Closure { binding, detached, params, results, body: checked }
     }
 

@@ -121,8 +121,7 @@ fn component_type(ty: &Type) -> Result<ServiceType, String> {
 /// The value of a string literal or string constant.
 fn string_value(expr: &tast::Expr) -> Option<String> {
     let literal = match &expr.kind {
-        ExprKind::Literal(literal) => literal,
-        ExprKind::Const { value, .. } => &**value,
+        ExprKind::Literal(value) | ExprKind::Const { value, .. } => &**value,
         _ => return None,
     };
     match literal {
