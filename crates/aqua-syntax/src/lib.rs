@@ -53,6 +53,18 @@ pub fn parse(src: &str) -> Parsed {
     finish(src, module, errors, checks)
 }
 
+/// The module header and the `import`/`use`/`export` lines of a source, without the definitions
+/// after them (`items` is empty): what loading a module's imports needs. `None` when the fast
+/// parser does not take them (a syntax error among them, or a form it leaves to LALRPOP). When
+/// the whole source parses without errors they are those of [`parse`]; otherwise they may differ,
+/// and a caller that defers the full parse compares the two.
+pub fn parse_header(src: &str) -> Option<ast::Module> {
+    if src.len() > MAX_SOURCE_LEN {
+        return None;
+    }
+    descent::parse_header(src)
+}
+
 /// Parses with the LALRPOP parser only (what [`parse`] falls back on when the source has syntax
 /// errors); for tests that hold the faster hand-written parser to it.
 #[doc(hidden)]

@@ -1,12 +1,13 @@
 //! The hand-written parser against the LALRPOP grammar: on every `.aqua` file of the repository
 //! and on mutations of them, `parse` (fast parser first) gives the same tree, spans included,
 //! and the same errors as `parse_with_lalrpop`, and the fast parser takes every file that has no
-//! syntax error. Set `AQUA_FUZZ_CASES` for a deeper run.
+//! syntax error. On every file the fast parser takes, `parse_header` gives the same header lines.
+//! Set `AQUA_FUZZ_CASES` for a deeper run.
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Tests read their fixtures from disk.
 
 use std::path::{Path, PathBuf};
 
-use aqua_syntax::{parse, parse_fast, parse_with_lalrpop};
+use aqua_syntax::{parse, parse_fast, parse_header, parse_with_lalrpop};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -53,6 +54,14 @@ fn agree(src: &str) -> bool {
         Some(parsed) => {
             assert_eq!(parsed.module, slow.module, "the fast parser's tree differs on:\n{src}");
             assert_eq!(parsed.errors, slow.errors, "the fast parser's errors differ on:\n{src}");
+            let header = parse_header(src);
+            let header = header.unwrap_or_else(|| panic!("no header lines parsed from:\n{src}"));
+            assert_eq!(header.header, slow.module.header, "headers differ on:\n{src}");
+            assert_eq!(
+                header.header_items, slow.module.header_items,
+                "header lines differ:\n{src}"
+            );
+            assert!(header.items.is_empty());
             true
         }
         None => false,

@@ -20,7 +20,7 @@ use smol_str::SmolStr;
 use crate::ConstOverride;
 use crate::env::{Def, Entry, Locals, ModuleScope, Namespace};
 use crate::error::{InFile, TypeError, Warning};
-use crate::modules::LoadedModule;
+use crate::modules::{LoadedModule, ModuleGraph};
 use crate::tast::{ModuleId, ModuleInfo, Program};
 use crate::types::{ScalarType, StructType, Type};
 
@@ -97,11 +97,30 @@ impl<'o> Checker<'o> {
         self.warnings.push(InFile { file: self.file, value });
     }
 
-    /// Checks every module of the graph, dependencies first; `entry` is the checked file. Each
-    /// module's syntax tree is emptied once the module is checked.
-    pub fn check_graph(&mut self, modules: &mut [LoadedModule], entry: Option<usize>) {
-        let mut declared: Vec<Arc<Namespace>> = Vec::with_capacity(modules.len());
-        for (index, loaded) in modules.iter_mut().enumerate() {
+    /// Checks every module of the graph, dependencies first; `entry` is the checked file. A
+    /// deferred module is parsed whole when its turn comes (its syntax errors are added to the
+    /// graph's), and each module's syntax tree is emptied once the module is checked. Returns
+    /// false, having stopped, if the whole parse of a deferred module found other header lines
+    /// than the parse of its header alone (possible only when it has syntax errors): the graph
+    /// then has to be loaded again with every module parsed whole.
+    pub fn check_graph(&mut self, graph: &mut ModuleGraph, entry: Option<usize>) -> bool {
+        let mut declared: Vec<Arc<Namespace>> = Vec::with_capacity(graph.modules.len());
+        for (index, loaded) in graph.modules.iter_mut().enumerate() {
+            if loaded.deferred {
+                let source = graph.files.source(loaded.file).unwrap_or_default();
+                let parsed = aqua_syntax::parse(source);
+                let module = &parsed.module;
+                if module.header != loaded.ast.header
+                    || module.header_items != loaded.ast.header_items
+                {
+                    return false;
+                }
+                let file = loaded.file;
+                let errors = parsed.errors.into_iter().map(|value| InFile { file, value });
+                graph.syntax_errors.extend(errors);
+                loaded.ast = parsed.module;
+                loaded.deferred = false;
+            }
             let names = self.check_module(loaded, &declared, Some(index) == entry);
             declared.push(Arc::new(names));
             // The typed program replaces the tree: holding both for every module until the
@@ -112,6 +131,7 @@ impl<'o> Checker<'o> {
             drop(std::mem::replace(&mut loaded.ast, empty));
         }
         self.program.entry = entry.map(|e| ModuleId(e as u32));
+        true
     }
 
     /// Checks one module and returns the names it declares to importers. Its items are taken

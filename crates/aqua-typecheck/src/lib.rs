@@ -159,7 +159,39 @@ pub fn check(
     loader: &mut dyn SourceLoader,
     options: &Options,
 ) -> Checked {
-    let (mut graph, entry) = modules::load_graph(path, source, loader, &options.import_roots);
+    check_loading(path, source, loader, options, true)
+}
+
+/// [`check`], where `defer` first parses each module only as far as its header lines.
+fn check_loading(
+    path: &Path,
+    source: Option<String>,
+    loader: &mut dyn SourceLoader,
+    options: &Options,
+    defer: bool,
+) -> Checked {
+    // Modules are first parsed only as far as their header lines and parsed whole when checked,
+    // so that the trees of a long chain of imports are not all held at once. If a module with
+    // syntax errors has other header lines when parsed whole, everything is loaded again with
+    // every module parsed whole (which cannot fail that way), as header lines decide what loads.
+    let (mut source, mut defer) = (source, defer);
+    loop {
+        let (graph, entry) = modules::load(path, source, loader, &options.import_roots, defer);
+        match check_loaded(graph, entry, path, options) {
+            Ok(checked) => return checked,
+            Err(entry_source) => (source, defer) = (entry_source, false),
+        }
+    }
+}
+
+/// Checks a loaded graph. If a deferred module's header lines changed when it was parsed whole,
+/// stops and returns the entry file's text to load again with.
+fn check_loaded(
+    mut graph: modules::ModuleGraph,
+    entry: Option<usize>,
+    path: &Path,
+    options: &Options,
+) -> Result<Checked, Option<String>> {
     if entry.is_none() && graph.errors.is_empty() {
         // The entry file itself could not be loaded: report it against an empty file.
         let name = path.to_string_lossy().into_owned();
@@ -172,10 +204,15 @@ pub fn check(
         graph.errors.push(InFile { file, value });
     }
     let mut checker = infer::Checker::new(&options.constants);
-    checker.check_graph(&mut graph.modules, entry);
+    let entry_file = entry.and_then(|e| graph.modules.get(e)).map_or(0, |m| m.file);
+    if !checker.check_graph(&mut graph, entry) {
+        return Err(entry.and_then(|_| graph.files.source(entry_file)).map(str::to_owned));
+    }
+    // Deferred modules add their syntax errors as they are checked: back in file order, as if
+    // each file's were added when it was loaded.
+    graph.syntax_errors.sort_by_key(|error| error.file);
     let mut errors = graph.errors;
     errors.append(&mut checker.errors);
-    let entry_file = entry.and_then(|e| graph.modules.get(e)).map_or(0, |m| m.file);
     for (index, used) in checker.overrides_used.iter().enumerate() {
         if *used {
             continue;
@@ -188,13 +225,13 @@ pub fn check(
             value: TypeError::UnknownOverride { name: override_.name.clone(), candidates },
         });
     }
-    Checked {
+    Ok(Checked {
         program: checker.program,
         files: graph.files,
         syntax_errors: graph.syntax_errors,
         errors,
         warnings: checker.warnings,
-    }
+    })
 }
 
 /// Checks one source text that imports nothing but the standard library.
@@ -205,6 +242,46 @@ pub fn check_source(name: &str, source: &str) -> Checked {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A program whose modules all have syntax errors after their header lines (and a type
+    /// error, an unused import and an import that is missing).
+    fn broken_chain() -> MemoryLoader {
+        let mut loader = MemoryLoader::new();
+        loader.add("a.aqua", "aqua A declares f\n\nfunc f() -> string:\n  <- \"a\"\n\nfunc g(:\n");
+        loader.add(
+            "b.aqua",
+            "aqua B declares h\n\nimport f from \"a.aqua\"\n\nfunc h() -> u32:\n  x = f(\n  <- 1\n",
+        );
+        let main = "import h from \"b.aqua\"\nimport \"c.aqua\"\nimport \"a.aqua\"\n\nfunc main() -> string:\n  <- h(\n\nfunc k() -> string:\n  <- 1\n";
+        loader.add("main.aqua", main);
+        loader
+    }
+
+    #[test]
+    fn parsing_modules_whole_when_checked_reports_the_same() {
+        let path = Path::new("main.aqua");
+        let options = Options::default();
+        let deferred = check_loading(path, None, &mut broken_chain(), &options, true);
+        let whole = check_loading(path, None, &mut broken_chain(), &options, false);
+        let files: Vec<usize> = deferred.syntax_errors.iter().map(|e| e.file).collect();
+        assert!(files.len() >= 3 && files.windows(2).all(|w| w[0] <= w[1]), "{files:?}");
+        assert!(files.first() != files.last(), "syntax errors of several files: {files:?}");
+        assert!(!deferred.errors.is_empty());
+        assert_eq!(format!("{deferred:?}"), format!("{whole:?}"));
+    }
+
+    #[test]
+    fn other_header_lines_in_the_whole_parse_load_everything_again() {
+        let (mut graph, entry) =
+            modules::load(Path::new("main.aqua"), None, &mut broken_chain(), &[], true);
+        let importer =
+            graph.modules.iter_mut().find(|m| m.deferred && !m.ast.header_items.is_empty());
+        importer.expect("a deferred module that imports").ast.header_items.clear();
+        let entry_file = graph.modules[entry.expect("the entry loads")].file;
+        let text = graph.files.source(entry_file).map(str::to_owned);
+        let result = check_loaded(graph, entry, Path::new("main.aqua"), &Options::default());
+        assert_eq!(result.err(), Some(text));
+    }
 
     #[test]
     fn a_missing_entry_file_is_an_error() {

@@ -63,11 +63,14 @@ pub struct LoadedModule {
     pub path: String,
     /// Its file in the source map.
     pub file: FileId,
-    /// The syntax tree.
+    /// The syntax tree; only the header and the header lines while `deferred`.
     pub ast: Module,
     /// For each header item, the index of the loaded module it imports (None for `export`
     /// lines and imports that failed).
     pub deps: Vec<Option<usize>>,
+    /// The definitions are not parsed yet: the checker parses the whole file when it comes to
+    /// it, so that the trees of all modules are not held at once, and reports its syntax errors.
+    pub deferred: bool,
 }
 
 /// All modules of a program in dependency order: every module comes after the ones it imports;
@@ -96,15 +99,30 @@ struct GraphBuilder<'l> {
     graph: ModuleGraph,
     states: HashMap<String, State>,
     stack: Vec<String>,
+    /// Whether a module whose header lines the fast parser takes is parsed only that far.
+    defer: bool,
 }
 
 /// Loads `entry` and everything it imports. `entry_source` is the entry file's text when the
-/// caller already has it.
+/// caller already has it. Every module is parsed whole.
 pub fn load_graph(
     entry: &Path,
     entry_source: Option<String>,
     loader: &mut dyn SourceLoader,
     roots: &[PathBuf],
+) -> (ModuleGraph, Option<usize>) {
+    load(entry, entry_source, loader, roots, false)
+}
+
+/// [`load_graph`], where `defer` parses each module only as far as its header lines when the
+/// fast parser takes them (the module is then `deferred`; its syntax errors are reported when
+/// it is parsed whole).
+pub(crate) fn load(
+    entry: &Path,
+    entry_source: Option<String>,
+    loader: &mut dyn SourceLoader,
+    roots: &[PathBuf],
+    defer: bool,
 ) -> (ModuleGraph, Option<usize>) {
     let mut builder = GraphBuilder {
         loader,
@@ -112,6 +130,7 @@ pub fn load_graph(
         graph: ModuleGraph::default(),
         states: HashMap::new(),
         stack: Vec::new(),
+        defer,
     };
     let key = normalize(entry).to_string_lossy().into_owned();
     let source = entry_source.or_else(|| builder.loader.load(entry));
@@ -123,13 +142,19 @@ impl GraphBuilder<'_> {
     fn visit(&mut self, key: String, source: String) -> Option<usize> {
         self.states.insert(key.clone(), State::Loading);
         self.stack.push(key.clone());
-        let parsed = aqua_syntax::parse(&source);
+        let header = if self.defer { aqua_syntax::parse_header(&source) } else { None };
+        let deferred = header.is_some();
+        let (module, errors) = match header {
+            Some(module) => (module, Vec::new()),
+            None => {
+                let parsed = aqua_syntax::parse(&source);
+                (parsed.module, parsed.errors)
+            }
+        };
         let file = self.graph.files.add(key.clone(), source);
-        self.graph
-            .syntax_errors
-            .extend(parsed.errors.into_iter().map(|value| InFile { file, value }));
-        let mut deps = Vec::with_capacity(parsed.module.header_items.len());
-        for item in &parsed.module.header_items {
+        self.graph.syntax_errors.extend(errors.into_iter().map(|value| InFile { file, value }));
+        let mut deps = Vec::with_capacity(module.header_items.len());
+        for item in &module.header_items {
             let dep = match import_path(item) {
                 Some(path) => self.import(&key, file, path),
                 None => None,
@@ -138,7 +163,13 @@ impl GraphBuilder<'_> {
         }
         self.stack.pop();
         let index = self.graph.modules.len();
-        self.graph.modules.push(LoadedModule { path: key.clone(), file, ast: parsed.module, deps });
+        self.graph.modules.push(LoadedModule {
+            path: key.clone(),
+            file,
+            ast: module,
+            deps,
+            deferred,
+        });
         self.states.insert(key, State::Done(index));
         Some(index)
     }

@@ -13,6 +13,15 @@ use crate::token::RawToken as T;
 impl Descent<'_> {
     /// The whole module; `len` is the length of the source.
     pub(super) fn module(&mut self, len: u32) -> Option<Module> {
+        let mut module = self.header_part(len)?;
+        while self.peek().is_some() {
+            module.items.push(self.item()?);
+        }
+        Some(module)
+    }
+
+    /// The header and the header lines, with no items yet; `len` is the length of the source.
+    pub(super) fn header_part(&mut self, len: u32) -> Option<Module> {
         let header = match self.peek_raw() {
             Some(T::Aqua | T::Module) => Some(self.header()?),
             _ => None,
@@ -21,11 +30,7 @@ impl Descent<'_> {
         while matches!(self.peek_raw(), Some(T::Import | T::Use | T::Export)) {
             header_items.push(self.header_item()?);
         }
-        let mut items = Vec::new();
-        while self.peek().is_some() {
-            items.push(self.item()?);
-        }
-        Some(Module { header, header_items, items, span: Span::new(0, len) })
+        Some(Module { header, header_items, items: Vec::new(), span: Span::new(0, len) })
     }
 
     fn header(&mut self) -> Option<ModuleHeader> {

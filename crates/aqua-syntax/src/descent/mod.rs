@@ -48,26 +48,42 @@ const SHORT_LINE: u32 = {
 /// Parses a module without syntax errors; `None` if the source has any (or nests too deeply),
 /// and the caller then asks LALRPOP.
 pub(crate) fn parse(src: &str) -> Option<Parsed> {
-    let mut descent = Descent {
-        layout: Layout::new(src),
-        ahead: [(0, Token::Newline, 0); AHEAD],
-        head: 0,
-        buffered: 0,
-        ended: false,
-        prev_end: 0,
-        depth: 0,
-        stmts: Vec::new(),
-        line_start: 0,
-        long_lines: false,
-        returns: 0,
-        body_returns: 0,
-        errors: Vec::new(),
-    };
+    let mut descent = Descent::new(src);
     let module = descent.module(crate::layout::to_u32(src.len()))?;
     let clean = descent.errors.is_empty() && descent.layout.take_errors().is_empty();
     let returns = descent.returns != descent.body_returns;
     let checks = crate::Checks { depth: descent.long_lines, returns };
     clean.then_some(Parsed { module, checks })
+}
+
+/// The header and the header lines of a module, without its definitions (`items` is empty);
+/// `None` if they have a syntax error or a form the fast parser does not take.
+pub(crate) fn parse_header(src: &str) -> Option<Module> {
+    let mut descent = Descent::new(src);
+    let module = descent.header_part(crate::layout::to_u32(src.len()))?;
+    let clean = descent.errors.is_empty() && descent.layout.take_errors().is_empty();
+    clean.then_some(module)
+}
+
+impl<'s> Descent<'s> {
+    /// A parser at the start of `src`.
+    fn new(src: &'s str) -> Descent<'s> {
+        Descent {
+            layout: Layout::new(src),
+            ahead: [(0, Token::Newline, 0); AHEAD],
+            head: 0,
+            buffered: 0,
+            ended: false,
+            prev_end: 0,
+            depth: 0,
+            stmts: Vec::new(),
+            line_start: 0,
+            long_lines: false,
+            returns: 0,
+            body_returns: 0,
+            errors: Vec::new(),
+        }
+    }
 }
 
 /// The parser's state: the layout tokens and a few read ahead.
