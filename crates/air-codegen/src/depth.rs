@@ -23,9 +23,8 @@ fn closures_in(block: &Block) -> usize {
 fn closures_in_stmt(stmt: &Stmt) -> usize {
     match &stmt.kind {
         StmtKind::Closure { body, .. } => 1 + closures_in(body),
-        StmtKind::On { body, .. } | StmtKind::For { body, .. } | StmtKind::ParSeq { body, .. } => {
-            closures_in(body)
-        }
+        StmtKind::On { body, .. } | StmtKind::For { body, .. } => closures_in(body),
+        StmtKind::ParSeq(parseq) => closures_in(&parseq.body),
         StmtKind::If { then_block, else_block, .. } => {
             closures_in(then_block) + else_block.as_ref().map_or(0, closures_in)
         }

@@ -13,7 +13,8 @@ use air_syntax::ast::{Accessor, FoldIterable, Instruction, Value, ValueKind, Var
 use aqua_syntax::{FileId, Span};
 use aqua_typecheck::tast::{BinaryOp, Expr, ForMode};
 use aqua_typecheck::tast::{
-    Binding, Block, ExprKind, FuncId, LocalId, Program, ResultTarget, ServiceDefId, Stmt, StmtKind,
+    Binding, Block, ExprKind, FuncId, LocalId, ParSeq, Program, ResultTarget, ServiceDefId, Stmt,
+    StmtKind,
 };
 use aqua_typecheck::types::Type;
 use smol_str::SmolStr;
@@ -307,7 +308,8 @@ impl<'p> Lowerer<'p> {
             StmtKind::For { pattern, iterable, mode, body } => {
                 self.lower_for(frame, pattern, iterable, *mode, body, out)
             }
-            StmtKind::ParSeq { pattern, iterable, peer, via, body } => {
+            StmtKind::ParSeq(parseq) => {
+                let ParSeq { pattern, iterable, peer, via, body } = &**parseq;
                 self.lower_parseq(frame, pattern, iterable, peer, via, body, out)
             }
             StmtKind::If { cond, then_block, else_block } => {
@@ -722,7 +724,7 @@ fn construct_of(kind: &StmtKind) -> Construct {
         StmtKind::Call { .. } => Construct::Call,
         StmtKind::DeclareStream(_) => Construct::Stream,
         StmtKind::On { .. } => Construct::On,
-        StmtKind::For { .. } | StmtKind::ParSeq { .. } => Construct::For,
+        StmtKind::For { .. } | StmtKind::ParSeq(_) => Construct::For,
         StmtKind::If { .. } => Construct::If,
         StmtKind::Try { .. } | StmtKind::Otherwise { .. } => Construct::Try,
         StmtKind::Par(_) | StmtKind::Co(_) => Construct::Par,
@@ -742,9 +744,8 @@ fn produces(stmt: &Stmt) -> bool {
     match &stmt.kind {
         StmtKind::Call { results, .. } => !results.is_empty(),
         StmtKind::Assign { .. } | StmtKind::Push { .. } | StmtKind::Return(_) => true,
-        StmtKind::On { body, .. } | StmtKind::For { body, .. } | StmtKind::ParSeq { body, .. } => {
-            block(body)
-        }
+        StmtKind::On { body, .. } | StmtKind::For { body, .. } => block(body),
+        StmtKind::ParSeq(parseq) => block(&parseq.body),
         StmtKind::If { then_block, else_block, .. } => {
             block(then_block) || else_block.as_ref().is_some_and(block)
         }

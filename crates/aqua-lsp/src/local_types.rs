@@ -105,7 +105,8 @@ impl DocumentTypes {
                 pattern.iter().for_each(|b| self.bind(b));
                 self.block(body);
             }
-            StmtKind::ParSeq { pattern, iterable, peer, via, body } => {
+            StmtKind::ParSeq(parseq) => {
+                let aqua_typecheck::tast::ParSeq { pattern, iterable, peer, via, body } = &**parseq;
                 self.expr(iterable);
                 pattern.iter().for_each(|b| self.bind(b));
                 self.expr(peer);

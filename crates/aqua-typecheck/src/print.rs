@@ -116,7 +116,8 @@ impl Printer<'_> {
                 let head = format!("for {} <- {}{mode}:", names.join(", "), self.expr(iterable));
                 self.nested(&head, body);
             }
-            StmtKind::ParSeq { pattern, iterable, peer, body, .. } => {
+            StmtKind::ParSeq(parseq) => {
+                let crate::tast::ParSeq { pattern, iterable, peer, body, .. } = &**parseq;
                 let names: Vec<String> =
                     pattern.iter().map(|b| format!("{}/{}", b.name, b.local.0)).collect();
                 let head = format!(

@@ -23,13 +23,13 @@ pub enum Type {
     /// The type of a number literal: a set of scalars.
     Literal(LiteralType),
     /// `[]T`
-    Array(Box<Type>),
+    Array(Arc<Type>),
     /// `?T`
-    Option(Box<Type>),
+    Option(Arc<Type>),
     /// `*T`
-    Stream(Box<Type>),
+    Stream(Arc<Type>),
     /// `%T`
-    StreamMap(Box<Type>),
+    StreamMap(Arc<Type>),
     /// `data Name`
     Struct(Arc<StructType>),
     /// `ability Name`
@@ -126,7 +126,7 @@ impl Type {
 
     /// `nil`: `?⊥`.
     pub fn nil() -> Type {
-        Type::Option(Box::new(Type::Bottom))
+        Type::Option(Arc::new(Type::Bottom))
     }
 
     /// The element type of an array, option or stream.
@@ -311,10 +311,10 @@ pub fn union(a: &Type, b: &Type) -> Type {
             .map(|s| Type::Scalar(*s))
             .find(|s| is_subtype(a, s) && is_subtype(b, s))
             .unwrap_or(Type::Top),
-        (Type::Array(x), Type::Array(y)) => Type::Array(Box::new(union(x, y))),
-        (Type::Option(x), Type::Option(y)) => Type::Option(Box::new(union(x, y))),
+        (Type::Array(x), Type::Array(y)) => Type::Array(Arc::new(union(x, y))),
+        (Type::Option(x), Type::Option(y)) => Type::Option(Arc::new(union(x, y))),
         (Type::Array(x) | Type::Option(x), Type::Array(y) | Type::Option(y)) => {
-            Type::Array(Box::new(union(x, y)))
+            Type::Array(Arc::new(union(x, y)))
         }
         _ => Type::Top,
     }
@@ -394,10 +394,10 @@ mod tests {
         let unsigned = Type::Literal(LiteralType::Unsigned);
         assert!(is_subtype(&unsigned, &s(ScalarType::U8)));
         assert!(!is_subtype(&Type::Literal(LiteralType::Signed), &s(ScalarType::U32)));
-        let opt = Type::Option(Box::new(s(ScalarType::U32)));
-        let arr = Type::Array(Box::new(s(ScalarType::U64)));
+        let opt = Type::Option(Arc::new(s(ScalarType::U32)));
+        let arr = Type::Array(Arc::new(s(ScalarType::U64)));
         assert!(is_subtype(&opt, &arr));
-        assert!(!is_subtype(&arr, &Type::Stream(Box::new(s(ScalarType::U64)))));
+        assert!(!is_subtype(&arr, &Type::Stream(Arc::new(s(ScalarType::U64)))));
         assert_eq!(union(&s(ScalarType::I32), &s(ScalarType::U32)), s(ScalarType::I64));
         assert_eq!(union(&s(ScalarType::U64), &s(ScalarType::I64)), Type::Top);
     }

@@ -296,10 +296,10 @@ impl Checker<'_> {
         span: Span,
     ) -> (Expr, Vec<Type>) {
         let (method, takes_key, ty) = match name.name.as_str() {
-            "get" => (MapMethod::Get, true, Type::Array(Box::new(elem))),
-            "getStream" => (MapMethod::GetStream, true, Type::Stream(Box::new(elem))),
-            "keys" => (MapMethod::Keys, false, Type::Array(Box::new(Type::STRING))),
-            "keysStream" => (MapMethod::KeysStream, false, Type::Stream(Box::new(Type::STRING))),
+            "get" => (MapMethod::Get, true, Type::Array(Arc::new(elem))),
+            "getStream" => (MapMethod::GetStream, true, Type::Stream(Arc::new(elem))),
+            "keys" => (MapMethod::Keys, false, Type::Array(Arc::new(Type::STRING))),
+            "keysStream" => (MapMethod::KeysStream, false, Type::Stream(Arc::new(Type::STRING))),
             "contains" => (MapMethod::Contains, true, Type::BOOL),
             _ => {
                 let methods =

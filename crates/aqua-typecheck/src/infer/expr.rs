@@ -390,7 +390,7 @@ impl Checker<'_> {
             }
             typed.push(value);
         }
-        let elem_ty = Box::new(elem_ty);
+        let elem_ty = std::sync::Arc::new(elem_ty);
         let ty = match kind {
             CollectionKind::Array => Type::Array(elem_ty),
             CollectionKind::Option => Type::Option(elem_ty),

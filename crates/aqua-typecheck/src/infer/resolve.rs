@@ -261,11 +261,11 @@ pub(crate) fn resolve_type(ctx: &mut Checker, ty: &TypeExpr) -> Type {
         TypeKind::Scalar(s) => Type::Scalar(*s),
         TypeKind::Top => Type::Top,
         TypeKind::Bottom => Type::Bottom,
-        TypeKind::Array(elem) => Type::Array(Box::new(data_type(ctx, elem, "array element"))),
-        TypeKind::Option(elem) => Type::Option(Box::new(data_type(ctx, elem, "option element"))),
-        TypeKind::Stream(elem) => Type::Stream(Box::new(data_type(ctx, elem, "stream element"))),
+        TypeKind::Array(elem) => Type::Array(Arc::new(data_type(ctx, elem, "array element"))),
+        TypeKind::Option(elem) => Type::Option(Arc::new(data_type(ctx, elem, "option element"))),
+        TypeKind::Stream(elem) => Type::Stream(Arc::new(data_type(ctx, elem, "stream element"))),
         TypeKind::StreamMap(elem) => {
-            Type::StreamMap(Box::new(data_type(ctx, elem, "stream map value")))
+            Type::StreamMap(Arc::new(data_type(ctx, elem, "stream map value")))
         }
         TypeKind::Arrow(arrow) => Type::Arrow(Arc::new(resolve_arrow(ctx, arrow))),
         TypeKind::Named(name) => named_type(ctx, name),

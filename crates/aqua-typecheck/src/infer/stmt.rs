@@ -126,13 +126,8 @@ impl Checker<'_> {
         let via = via.iter().map(|relay| self.check_via(relay)).collect();
         let body = self.check_stmts(body);
         self.pop_frame();
-        tast::StmtKind::ParSeq {
-            pattern: pattern.into(),
-            iterable: Box::new(iterable),
-            peer: Box::new(peer),
-            via,
-            body,
-        }
+        let pattern = pattern.into();
+        tast::StmtKind::ParSeq(Box::new(tast::ParSeq { pattern, iterable, peer, via, body }))
     }
 
     fn check_if(
@@ -202,7 +197,7 @@ impl Checker<'_> {
             if !results.is_empty() && is_call && !call.ty.is_error() {
                 self.warn(Warning::UnusedResults { span: call.span });
             }
-            return tast::StmtKind::Call { results: Vec::new(), call };
+            return tast::StmtKind::Call { results: Box::default(), call };
         }
         if names.len() > results.len() && !call.ty.is_error() {
             self.error(TypeError::ResultCount {
@@ -218,7 +213,7 @@ impl Checker<'_> {
                 targets.push(target);
             }
         }
-        tast::StmtKind::Call { results: targets, call }
+        tast::StmtKind::Call { results: targets.into_boxed_slice(), call }
     }
 
     /// Where one call result goes: an existing stream or map, or a new local.
