@@ -17,8 +17,7 @@ use crate::exec::{self, ExecError, ExecInput, ExecParams};
 use crate::kept::{Kept, KeptData};
 pub use crate::request::{CallRequest, CallResult};
 use crate::signature::KeyPair;
-use crate::trace::visit_signed;
-use crate::verify::{PeerResults, VerifiedSignatures, collect_results, verify_incoming};
+use crate::verify::{VerifiedSignatures, collect_results, results_of, verify_incoming};
 
 /// Limits of a step: sizes in bytes, and the work one step may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,30 +290,20 @@ fn execute<'a>(
     // The data is kept only while this peer waits for call results: the host then runs it again
     // on this very data. Otherwise the next step here is far off, if it comes at all.
     let kept = kept.filter(|_| !output.requests.is_empty());
-    let results = if kept.is_some() {
-        // The next step needs every peer's results: collect them all in the one visit.
-        collect_results(&output.trace)
-    } else {
-        let mut mine = Vec::new();
-        visit_signed(&output.trace, &mut |peer, digest| {
-            if peer == me {
-                mine.push(digest);
-            }
-        });
-        PeerResults::from([(me.to_owned(), mine)])
+    // The next step on kept data needs every peer's results: collected in the one visit.
+    let results = kept.is_some().then(|| collect_results(&output.trace));
+    let mut mine = match &results {
+        Some(results) => results.get(me).cloned().unwrap_or_default(),
+        None => results_of(&output.trace, me),
     };
-    match results.get(me).filter(|mine| !mine.is_empty()) {
-        None => {
-            signatures.remove(me);
-        }
-        Some(mine) => {
-            let mut mine = mine.clone();
-            signatures.insert(me.to_owned(), params.key.sign(&params.particle_id, &mut mine));
-        }
+    if mine.is_empty() {
+        signatures.remove(me);
+    } else {
+        signatures.insert(me.to_owned(), params.key.sign(&params.particle_id, &mut mine));
     }
     let data = ParticleData { trace: output.trace, last_call_id: output.last_call_id, signatures };
     let (bytes, values) = data::encode_with_values(&data);
-    if let Some(kept) = kept {
+    if let (Some(kept), Some(results)) = (kept, results) {
         let bytes_digest = *blake3::hash(&bytes).as_bytes();
         kept.keep(Kept { bytes_digest, data, results, values });
     }

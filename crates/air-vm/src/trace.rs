@@ -349,11 +349,7 @@ impl Place {
             let parent = level.checked_sub(1).map_or([0; 32], |up| self.chains[up]);
             let end = self.starts.get(level + 1).copied().unwrap_or(self.bytes.len());
             let segment = &self.bytes[self.starts[level]..end];
-            let mut block = [0; 64];
-            block[..32].copy_from_slice(&parent);
-            block[32..32 + segment.len()].copy_from_slice(segment);
-            let chain = blake3::keyed_hash(PLACE_CHAIN_KEY, &block[..32 + segment.len()]);
-            self.chains.push(*chain.as_bytes());
+            self.chains.push(keyed_block(PLACE_CHAIN_KEY, &parent, segment));
         }
         self.chains.last().copied().unwrap_or([0; 32])
     }
@@ -393,10 +389,19 @@ impl Place {
 /// `digest` bound to the place identified by `place`: `keyed_blake3(PLACED_RESULT_KEY, digest ‖
 /// place)`, one BLAKE3 block.
 fn bind(digest: Hash, place: &PlaceId) -> Hash {
+    keyed_block(PLACED_RESULT_KEY, &digest, place.as_bytes())
+}
+
+/// `keyed_blake3(key, head ‖ tail)`, hashed from one block on the stack when `tail` fits in it
+/// (segments and place identities always do).
+fn keyed_block(key: &[u8; 32], head: &Hash, tail: &[u8]) -> Hash {
     let mut block = [0; 64];
-    block[..32].copy_from_slice(&digest);
-    block[32..32 + place.as_bytes().len()].copy_from_slice(place.as_bytes());
-    *blake3::keyed_hash(PLACED_RESULT_KEY, &block[..32 + place.as_bytes().len()]).as_bytes()
+    let Some(rest) = block.get_mut(32..32 + tail.len()) else {
+        return *blake3::Hasher::new_keyed(key).update(head).update(tail).finalize().as_bytes();
+    };
+    rest.copy_from_slice(tail);
+    block[..32].copy_from_slice(head);
+    *blake3::keyed_hash(key, &block[..32 + tail.len()]).as_bytes()
 }
 
 fn visit_placed(trace: &[State], place: &mut Place, visit: &mut dyn FnMut(&str, Hash)) {

@@ -35,6 +35,17 @@ pub fn collect_results(trace: &[State]) -> PeerResults {
     results
 }
 
+/// The digests of `peer`'s results in `trace`, in trace order.
+pub fn results_of(trace: &[State], peer: &str) -> Vec<Hash> {
+    let mut digests = Vec::new();
+    visit_signed(trace, &mut |owner, digest| {
+        if owner == peer {
+            digests.push(digest);
+        }
+    });
+    digests
+}
+
 /// Signatures already found valid, shared by the peers of one simulated network so that a
 /// signature checked on one hop is not checked again on the next.
 ///
