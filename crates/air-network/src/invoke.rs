@@ -2,13 +2,13 @@
 //! function. Every driver (the scheduler, the scenario driver, a one-peer tool) goes through
 //! [`Interpreter::invoke`], so a benchmark can time invocations and a tool can replay one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use air_syntax::Program;
 use air_vm::KeptData;
 use air_vm::step::{
     CallRequest, CallResult, LocalAnswer, RunParameters, StepInputs, StepOutcome, step,
-    step_program_answering, step_program_with,
+    step_program_answering,
 };
 use air_vm::verify::VerifiedSignatures;
 
@@ -89,7 +89,7 @@ pub struct Vm {
 
 impl Default for Vm {
     /// A VM whose peers keep their decoded data, within [`Vm::DEFAULT_KEPT_BYTES`] and
-    /// [`Vm::DEFAULT_KEPT_ENTRIES`].
+    /// [`Vm::MAX_KEPT_ENTRIES`].
     fn default() -> Vm {
         Vm::keeping(Vm::DEFAULT_KEPT_BYTES)
     }
@@ -101,11 +101,11 @@ impl Vm {
     pub const DEFAULT_KEPT_BYTES: usize = 32 << 20;
 
     /// How many peers (peer and particle) keep their data decoded at most.
-    pub const DEFAULT_KEPT_ENTRIES: usize = 16;
+    pub const MAX_KEPT_ENTRIES: usize = 16;
 
     /// A VM whose peers keep the decoded form of their data while the encoded sizes of all
-    /// kept data stay within `budget` bytes and at most [`Vm::DEFAULT_KEPT_ENTRIES`] peers keep
-    /// any (the least recently used is forgotten first).
+    /// kept data stay within `budget` bytes and at most [`Vm::MAX_KEPT_ENTRIES`] peers keep any
+    /// (the least recently used is forgotten first).
     pub fn keeping(budget: usize) -> Vm {
         Vm { kept: KeptByPeer { budget, ..KeptByPeer::default() } }
     }
@@ -114,58 +114,85 @@ impl Vm {
     pub fn forgetful() -> Vm {
         Vm::keeping(0)
     }
+
+    /// How many invocations so far started with their peer's data kept decoded.
+    pub fn reuses(&self) -> usize {
+        self.kept.reuses
+    }
+
+    /// One invocation, on the peer's kept data if it has any, keeping what the step leaves.
+    fn run(
+        &mut self,
+        script: &Script,
+        invocation: Invocation<'_>,
+        call_results: BTreeMap<u32, CallResult>,
+        answer: Option<&mut LocalAnswer<'_>>,
+    ) -> StepOutcome {
+        let params = invocation.params;
+        // The answer's borrows shortened to this call's (the kept entry lives in it).
+        let answer = answer.map(|answer| answer as &mut LocalAnswer<'_>);
+        let Some(mut entry) = self.kept.take(params) else {
+            return invoke_keeping(script, invocation, call_results, answer, None);
+        };
+        let outcome =
+            invoke_keeping(script, invocation, call_results, answer, Some(&mut entry.kept));
+        entry.size = outcome.data.len();
+        self.kept.put_back(entry);
+        outcome
+    }
 }
 
-/// Each peer's kept data, by peer id and particle id, within a budget of encoded bytes.
+/// The kept data of the most recently run peers (by peer id and particle id), least recently
+/// used first, within a budget of encoded bytes.
 #[derive(Debug, Default)]
 struct KeptByPeer {
-    entries: HashMap<(String, String), KeptEntry>,
-    /// The sum of the entries' encoded sizes.
-    total: usize,
+    entries: Vec<KeptEntry>,
     budget: usize,
-    clock: u64,
+    /// Invocations that found their peer's data kept.
+    reuses: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct KeptEntry {
+    peer: String,
+    particle: String,
     kept: KeptData,
+    /// The encoded size of the kept data.
     size: usize,
-    last_use: u64,
 }
 
 impl KeptByPeer {
-    /// The entry of the peer and particle of `params`, if data is kept at all.
-    fn entry(&mut self, params: &RunParameters) -> Option<&mut KeptEntry> {
+    /// Takes out the entry of the peer and particle of `params` (a new, empty one if there is
+    /// none); `None` if nothing is kept at all.
+    fn take(&mut self, params: &RunParameters) -> Option<KeptEntry> {
         if self.budget == 0 {
             return None;
         }
-        self.clock += 1;
-        let key = (params.current_peer_id.clone(), params.particle_id.clone());
-        let entry = self.entries.entry(key).or_default();
-        entry.last_use = self.clock;
-        Some(entry)
+        let (peer, particle) = (&params.current_peer_id, &params.particle_id);
+        let found = self.entries.iter().position(|e| e.peer == *peer && e.particle == *particle);
+        Some(match found {
+            Some(at) => {
+                self.reuses += 1;
+                self.entries.remove(at)
+            }
+            None => KeptEntry {
+                peer: peer.clone(),
+                particle: particle.clone(),
+                kept: KeptData::new(),
+                size: 0,
+            },
+        })
     }
 
-    /// Records the encoded size of what an invocation of `params` left kept, forgetting the
-    /// least recently used entries while over the budget.
-    fn account(&mut self, params: &RunParameters, size: usize) {
-        let key = (params.current_peer_id.clone(), params.particle_id.clone());
-        let Some(entry) = self.entries.get_mut(&key) else { return };
-        self.total = self.total - entry.size + size;
-        entry.size = size;
-        if entry.kept.is_empty() {
-            self.total -= entry.size;
-            self.entries.remove(&key);
+    /// Puts `entry` back as the most recently used if it keeps anything, then forgets the least
+    /// recently used entries while over the budget.
+    fn put_back(&mut self, entry: KeptEntry) {
+        if !entry.kept.is_empty() {
+            self.entries.push(entry);
         }
-        while self.total > self.budget || self.entries.len() > Vm::DEFAULT_KEPT_ENTRIES {
-            let Some(oldest) =
-                self.entries.iter().min_by_key(|(_, entry)| entry.last_use).map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            if let Some(entry) = self.entries.remove(&oldest) {
-                self.total -= entry.size;
-            }
+        let mut total: usize = self.entries.iter().map(|entry| entry.size).sum();
+        while total > self.budget || self.entries.len() > Vm::MAX_KEPT_ENTRIES {
+            total -= self.entries.remove(0).size;
         }
     }
 }
@@ -177,16 +204,7 @@ impl Interpreter for Vm {
         invocation: Invocation<'_>,
         call_results: BTreeMap<u32, CallResult>,
     ) -> StepOutcome {
-        let params = invocation.params;
-        let outcome = invoke_keeping(
-            script,
-            invocation,
-            call_results,
-            None,
-            self.kept.entry(params).map(|entry| &mut entry.kept),
-        );
-        self.kept.account(params, outcome.data.len());
-        outcome
+        self.run(script, invocation, call_results, None)
     }
 
     fn invoke_answering(
@@ -196,16 +214,7 @@ impl Interpreter for Vm {
         call_results: BTreeMap<u32, CallResult>,
         answer: &mut dyn FnMut(&CallRequest) -> Option<CallResult>,
     ) -> StepOutcome {
-        let params = invocation.params;
-        let outcome = invoke_keeping(
-            script,
-            invocation,
-            call_results,
-            Some(answer),
-            self.kept.entry(params).map(|entry| &mut entry.kept),
-        );
-        self.kept.account(params, outcome.data.len());
-        outcome
+        self.run(script, invocation, call_results, Some(answer))
     }
 }
 
@@ -222,13 +231,7 @@ pub fn invoke(
     invocation: Invocation<'_>,
     call_results: BTreeMap<u32, CallResult>,
 ) -> StepOutcome {
-    let Invocation { prev_data, current_data, params, verified } = invocation;
-    match script {
-        Script::Parsed(program) => {
-            step_program_with(program, prev_data, current_data, params, call_results, verified)
-        }
-        Script::Unparsable(text) => step(text, prev_data, current_data, params, call_results),
-    }
+    invoke_keeping(script, invocation, call_results, None, None)
 }
 
 /// [`invoke`] where `answer` may answer new local calls within the invocation (see
