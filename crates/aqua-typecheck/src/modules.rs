@@ -104,19 +104,9 @@ struct GraphBuilder<'l> {
 }
 
 /// Loads `entry` and everything it imports. `entry_source` is the entry file's text when the
-/// caller already has it. Every module is parsed whole.
-pub fn load_graph(
-    entry: &Path,
-    entry_source: Option<String>,
-    loader: &mut dyn SourceLoader,
-    roots: &[PathBuf],
-) -> (ModuleGraph, Option<usize>) {
-    load(entry, entry_source, loader, roots, false)
-}
-
-/// [`load_graph`], where `defer` parses each module only as far as its header lines when the
-/// fast parser takes them (the module is then `deferred`; its syntax errors are reported when
-/// it is parsed whole).
+/// caller already has it. With `defer`, a module is parsed only as far as its header lines when
+/// the fast parser takes them (the module is then `deferred`; its syntax errors are reported when
+/// it is parsed whole); otherwise every module is parsed whole.
 pub(crate) fn load(
     entry: &Path,
     entry_source: Option<String>,
