@@ -79,11 +79,7 @@ fn int_expr(value: i64, root: &Expr) -> Expr {
 
 /// The value of an integer literal or integer constant.
 pub(crate) fn int_literal(expr: &Expr) -> Option<i64> {
-    let literal = match &expr.kind {
-        ExprKind::Literal(value) | ExprKind::Const { value, .. } => &**value,
-        _ => return None,
-    };
-    match literal {
+    match expr.literal()? {
         Literal::Int(text) => text.parse().ok(),
         _ => None,
     }

@@ -546,6 +546,14 @@ impl Expr {
     pub fn error(span: Span) -> Expr {
         Expr { kind: ExprKind::Error, ty: Type::Error, span }
     }
+
+    /// The value of a literal or of an inlined constant.
+    pub fn literal(&self) -> Option<&Literal> {
+        match &self.kind {
+            ExprKind::Literal(value) | ExprKind::Const { value, .. } => Some(value),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

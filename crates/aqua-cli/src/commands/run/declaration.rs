@@ -4,7 +4,7 @@
 
 use air_wasm_host::{DeclarationMismatch, ExpectedFunction, FunctionSignature, ServiceType};
 use aqua_syntax::ast::{Literal, ScalarType};
-use aqua_typecheck::tast::{self, ExprKind};
+use aqua_typecheck::tast;
 use aqua_typecheck::types::Type;
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 
@@ -120,11 +120,7 @@ fn component_type(ty: &Type) -> Result<ServiceType, String> {
 
 /// The value of a string literal or string constant.
 fn string_value(expr: &tast::Expr) -> Option<String> {
-    let literal = match &expr.kind {
-        ExprKind::Literal(value) | ExprKind::Const { value, .. } => &**value,
-        _ => return None,
-    };
-    match literal {
+    match expr.literal()? {
         Literal::String(text) => Some(text.clone()),
         _ => None,
     }
