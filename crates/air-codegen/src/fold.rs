@@ -9,8 +9,10 @@
 //!   once lowered). Division or remainder by zero, a negative power and an overflow are left to
 //!   run time, where they fail as they should.
 
+use std::sync::Arc;
+
 use air_syntax::ast::{Value, ValueKind};
-use aqua_typecheck::tast::{BinaryOp, Expr, ExprKind, Literal};
+use aqua_typecheck::tast::{Binary, BinaryOp, Expr, ExprKind, Literal};
 
 /// The terms of a sum: the literals added up, and the other terms joined by `+` in order.
 struct Sum {
@@ -20,7 +22,8 @@ struct Sum {
 
 /// `expr` with the integer literals of its sum gathered (`None` if it is not a sum).
 pub(crate) fn simplify_sum(expr: &Expr) -> Option<Expr> {
-    if !matches!(&expr.kind, ExprKind::Binary { op: BinaryOp::Add | BinaryOp::Sub, .. }) {
+    let ExprKind::Binary(root) = &expr.kind else { return None };
+    if !matches!(root.op, BinaryOp::Add | BinaryOp::Sub) {
         return None;
     }
     let sum = gather(expr);
@@ -41,10 +44,13 @@ pub(crate) fn simplify_sum(expr: &Expr) -> Option<Expr> {
 
 fn gather(expr: &Expr) -> Sum {
     match &expr.kind {
-        ExprKind::Binary { op: BinaryOp::Add, lhs, rhs } => combine(gather(lhs), gather(rhs), expr),
-        ExprKind::Binary { op: BinaryOp::Sub, lhs, rhs } => match int_literal(rhs) {
+        ExprKind::Binary(binary) if binary.op == BinaryOp::Add => {
+            combine(gather(&binary.lhs), gather(&binary.rhs), expr)
+        }
+        ExprKind::Binary(binary) if binary.op == BinaryOp::Sub => match int_literal(&binary.rhs) {
             Some(k) => {
-                combine(gather(lhs), Sum { literal: Some(k.wrapping_neg()), rest: None }, expr)
+                let literal = Sum { literal: Some(k.wrapping_neg()), rest: None };
+                combine(gather(&binary.lhs), literal, expr)
             }
             None => Sum { literal: None, rest: Some(expr.clone()) },
         },
@@ -68,12 +74,12 @@ fn combine(left: Sum, right: Sum, root: &Expr) -> Sum {
 }
 
 fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, root: &Expr) -> Expr {
-    let kind = ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) };
+    let kind = ExprKind::Binary(Box::new(Binary { op, lhs, rhs }));
     Expr { kind, ty: root.ty.clone(), span: root.span }
 }
 
 fn int_expr(value: i64, root: &Expr) -> Expr {
-    let kind = ExprKind::Literal(Box::new(Literal::Int(value.to_string())));
+    let kind = ExprKind::Literal(Arc::new(Literal::Int(value.to_string())));
     Expr { kind, ty: root.ty.clone(), span: root.span }
 }
 

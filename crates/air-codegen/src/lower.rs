@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use air_syntax::ast::{Accessor, FoldIterable, Instruction, Value, ValueKind, VariableKind};
 use aqua_syntax::{FileId, Span};
-use aqua_typecheck::tast::{BinaryOp, Expr, ForMode};
+use aqua_typecheck::tast::{Binary, BinaryOp, Expr, ForMode};
 use aqua_typecheck::tast::{
     Binding, Block, ExprKind, FuncId, LocalId, ParSeq, Program, ResultTarget, ServiceDefId, Stmt,
     StmtKind,
@@ -405,7 +405,7 @@ impl<'p> Lowerer<'p> {
             Some(ResultTarget::Bind(binding)) => Some(binding.name.clone()),
             _ => None,
         };
-        let ExprKind::Call(operands) = &call.kind else {
+        let Some(operands) = call.kind.operands() else {
             return Err(LowerError::Kind { expected: "a call", found: "another expression" });
         };
         let (callee, abilities, args) = (operands.callee(), operands.abilities(), operands.args());
@@ -595,7 +595,8 @@ impl<'p> Lowerer<'p> {
         out: &mut Vec<Instruction>,
     ) -> Result<()> {
         let (left, right, equal) = match &cond.kind {
-            ExprKind::Binary { op: op @ (BinaryOp::Eq | BinaryOp::NotEq), lhs, rhs } => {
+            ExprKind::Binary(binary) if matches!(binary.op, BinaryOp::Eq | BinaryOp::NotEq) => {
+                let Binary { op, lhs, rhs } = &**binary;
                 let left = self.lower_expr(frame, lhs, out, None)?;
                 let left = self.value_of(left, out)?;
                 let right = self.lower_expr(frame, rhs, out, None)?;

@@ -42,7 +42,7 @@ impl FunctionMeta {
         FunctionMeta {
             name: name.to_owned(),
             args,
-            results: func.results.iter().map(Type::to_string).collect(),
+            results: func.ty.results.iter().map(Type::to_string).collect(),
             callbacks,
             services: services.into_iter().collect(),
         }

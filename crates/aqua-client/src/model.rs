@@ -125,7 +125,7 @@ fn exported_function(
     let params: Vec<(SmolStr, Type)> =
         func.params.iter().map(|p| (p.name.clone(), p.ty.clone())).collect();
     let script = air_syntax::print_pretty(&air.air);
-    function(name, &params, &func.results, script)
+    function(name, &params, &func.ty.results, script)
 }
 
 fn function(

@@ -51,13 +51,13 @@ pub fn analyse(path: &Path, document: &Document, loader: &mut dyn SourceLoader) 
     let checked =
         aqua_typecheck::check(path, Some(document.text().to_string()), loader, &Options::default());
     let mut files = Vec::new();
-    let source_files = checked.files.files();
-    for id in 0.. {
-        let Ok(file) = source_files.get(id) else { break };
-        let text = file.source().clone();
+    for id in 0..checked.files.len() {
+        let (Some(key), Some(text)) = (checked.files.name(id), checked.files.source(id)) else {
+            break;
+        };
         files.push(LoadedFile {
-            key: file.name().clone(),
-            text,
+            key: key.to_owned(),
+            text: text.to_owned(),
             module: std::cell::OnceCell::new(),
         });
     }

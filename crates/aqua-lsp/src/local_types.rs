@@ -158,10 +158,7 @@ impl DocumentTypes {
             | ExprKind::Func(_)
             | ExprKind::Error => {}
             ExprKind::Service { id, .. } => self.expr(id),
-            ExprKind::Call(operands) => {
-                self.expr(operands.callee());
-                operands.all().iter().for_each(|e| self.expr(e));
-            }
+            ExprKind::Call { list, .. } => list.iter().for_each(|e| self.expr(e)),
             ExprKind::Field(member) => self.expr(&member.base),
             ExprKind::Length(base) | ExprKind::Bang { base, .. } | ExprKind::Not(base) => {
                 self.expr(base)
@@ -171,16 +168,16 @@ impl DocumentTypes {
                 self.expr(index);
             }
             ExprKind::Collection { elems, .. } => elems.iter().for_each(|e| self.expr(e)),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
+            ExprKind::Binary(binary) => {
+                self.expr(&binary.lhs);
+                self.expr(&binary.rhs);
             }
             ExprKind::MakeStruct { fields, .. } | ExprKind::MakeAbility { fields } => {
                 fields.iter().for_each(|(_, e)| self.expr(e))
             }
-            ExprKind::Copy { base, fields } => {
-                self.expr(base);
-                fields.iter().for_each(|(_, e)| self.expr(e));
+            ExprKind::Copy(copy) => {
+                self.expr(&copy.base);
+                copy.fields.iter().for_each(|(_, e)| self.expr(e));
             }
             ExprKind::MapCall(call) => {
                 self.expr(&call.map);

@@ -90,7 +90,7 @@ proptest! {
     #[test]
     fn random_edit_sequences_never_crash_the_server(steps in proptest::collection::vec(step(), 1..12)) {
         let mut loader = MemoryLoader::new();
-        loader.files.insert("/work/lib.aqua".into(), LIB.to_string());
+        loader.files.insert("/work/lib.aqua".into(), LIB.into());
         let mut server = Server::new(Box::new(loader));
         server.handle(notification("textDocument/didOpen", json!({ "textDocument": {
             "uri": URI, "languageId": "aqua", "version": 1, "text": START } })));

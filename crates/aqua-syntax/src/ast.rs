@@ -631,7 +631,7 @@ pub struct Arg {
 }
 
 /// A literal value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub enum Literal {
     /// `true` / `false`
     Bool(bool),

@@ -1,7 +1,6 @@
 //! Turns syntax errors into codespan diagnostics with codes, labels and notes.
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::Files;
 use codespan_reporting::term;
 
 use crate::error::SyntaxError;
@@ -193,11 +192,11 @@ pub fn render_plain(files: &SourceMap, diagnostics: &[Diagnostic<FileId>]) -> St
     let config = term::Config::default();
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let rendered = if crate::window::needs_window(files.files(), diagnostic) {
-            let (windowed, diagnostic) = crate::window::window(files.files(), diagnostic);
+        let rendered = if crate::window::needs_window(files, diagnostic) {
+            let (windowed, diagnostic) = crate::window::window(files, diagnostic);
             term::emit_into_string(&config, &windowed, &diagnostic)
         } else {
-            term::emit_into_string(&config, files.files(), diagnostic)
+            term::emit_into_string(&config, files, diagnostic)
         };
         match rendered {
             Ok(text) => out.push_str(&text),
@@ -212,6 +211,6 @@ pub fn render_errors(name: &str, source: &str, errors: &[SyntaxError]) -> String
     let mut files = SourceMap::new();
     let file = files.add(name, source);
     let diagnostics: Vec<_> = errors.iter().map(|e| e.to_diagnostic(file, source)).collect();
-    let _ = files.files().name(file);
+    let _ = files.name(file);
     render_plain(&files, &diagnostics)
 }

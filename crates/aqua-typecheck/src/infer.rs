@@ -10,10 +10,10 @@ mod items;
 mod resolve;
 mod stmt;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
-use aqua_syntax::ast::{self, Declares, HeaderItem};
+use aqua_syntax::ast::{self, Declares, HeaderItem, Literal};
 use aqua_syntax::{FileId, Span};
 use smol_str::SmolStr;
 
@@ -55,6 +55,8 @@ pub(crate) struct Checker<'o> {
     /// The nesting depth of every measured data, ability and service type, by the address of
     /// its shared definition (kept alive here, so that the address stays its own).
     pub type_depths: HashMap<usize, (usize, Type)>,
+    /// Every literal of the typed program so far, each held once and shared by its uses.
+    pub literals: foldhash::HashSet<Arc<Literal>>,
 }
 
 impl<'o> Checker<'o> {
@@ -78,12 +80,13 @@ impl<'o> Checker<'o> {
             file: 0,
             module: ModuleId(0),
             scope: ModuleScope::default(),
-            later: HashMap::new(),
+            later: HashMap::default(),
             locals: Locals::new(),
             returns: Vec::new(),
             error_type,
             import_spans: Vec::new(),
-            type_depths: HashMap::new(),
+            type_depths: HashMap::default(),
+            literals: foldhash::HashSet::default(),
         }
     }
 
@@ -158,7 +161,7 @@ impl<'o> Checker<'o> {
             path: loaded.path.clone(),
         });
         self.scope = ModuleScope {
-            names: HashMap::new(),
+            names: HashMap::default(),
             used_imports: vec![false; module.header_items.len()],
             used_names: Default::default(),
         };
@@ -219,7 +222,7 @@ impl<'o> Checker<'o> {
         let Some(declares) = module.header.as_ref().and_then(|h| h.declares.as_ref()) else {
             return Namespace::default();
         };
-        let mut names = HashMap::new();
+        let mut names = HashMap::default();
         match declares {
             Declares::All(_) => {
                 for (name, entry) in &self.scope.names {
@@ -259,6 +262,19 @@ impl<'o> Checker<'o> {
     }
 }
 
+/// The shared copy of `literal` in `literals`, added if it is not there yet.
+pub(crate) fn share_literal(
+    literals: &mut foldhash::HashSet<Arc<Literal>>,
+    literal: &Literal,
+) -> Arc<Literal> {
+    if let Some(shared) = literals.get(literal) {
+        return shared.clone();
+    }
+    let shared = Arc::new(literal.clone());
+    literals.insert(shared.clone());
+    shared
+}
+
 /// `A.B.C` as one string.
 pub(crate) fn join_name(name: &ast::QualifiedName) -> SmolStr {
     let parts: Vec<&str> = name.parts.iter().map(|p| p.name.as_str()).collect();
@@ -266,7 +282,7 @@ pub(crate) fn join_name(name: &ast::QualifiedName) -> SmolStr {
 }
 
 fn items_names(items: &[ast::Item]) -> HashMap<SmolStr, Span> {
-    let mut names = HashMap::new();
+    let mut names = HashMap::default();
     for item in items {
         let name = match item {
             ast::Item::Const(c) => &c.name,

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use aqua_syntax::ast::{HeaderItem, Module, StringLit};
 use aqua_syntax::{FileId, SourceMap, SyntaxError};
@@ -22,6 +23,12 @@ pub trait SourceLoader {
     /// The contents of the file at `path`, or `None` if there is none.
     fn load(&mut self, path: &Path) -> Option<String>;
 
+    /// [`SourceLoader::load`] as shared text, which is what the checker calls: a loader that
+    /// keeps its files overrides it to hand out its own copy instead of a second one.
+    fn load_shared(&mut self, path: &Path) -> Option<Arc<str>> {
+        self.load(path).map(Arc::from)
+    }
+
     /// The absolute form of a folder path, from which `node_modules` folders are searched up to
     /// the root. The default keeps the path as it is (a relative path is then walked up to its
     /// first component only).
@@ -30,11 +37,12 @@ pub trait SourceLoader {
     }
 }
 
-/// A loader over an in-memory map from paths to sources.
+/// A loader over an in-memory map from paths to sources, which it shares with the checked
+/// program's [`SourceMap`].
 #[derive(Debug, Clone, Default)]
 pub struct MemoryLoader {
     /// The files.
-    pub files: HashMap<PathBuf, String>,
+    pub files: HashMap<PathBuf, Arc<str>>,
 }
 
 impl MemoryLoader {
@@ -44,7 +52,7 @@ impl MemoryLoader {
     }
 
     /// Adds a file.
-    pub fn add(&mut self, path: impl Into<PathBuf>, source: impl Into<String>) -> &mut Self {
+    pub fn add(&mut self, path: impl Into<PathBuf>, source: impl Into<Arc<str>>) -> &mut Self {
         self.files.insert(normalize(&path.into()), source.into());
         self
     }
@@ -52,6 +60,10 @@ impl MemoryLoader {
 
 impl SourceLoader for MemoryLoader {
     fn load(&mut self, path: &Path) -> Option<String> {
+        self.files.get(&normalize(path)).map(|source| source.to_string())
+    }
+
+    fn load_shared(&mut self, path: &Path) -> Option<Arc<str>> {
         self.files.get(&normalize(path)).cloned()
     }
 }
@@ -123,13 +135,13 @@ pub(crate) fn load(
         defer,
     };
     let key = normalize(entry).to_string_lossy().into_owned();
-    let source = entry_source.or_else(|| builder.loader.load(entry));
+    let source = entry_source.map(Arc::from).or_else(|| builder.loader.load_shared(entry));
     let root = source.map(|source| builder.visit(key, source));
     (builder.graph, root.flatten())
 }
 
 impl GraphBuilder<'_> {
-    fn visit(&mut self, key: String, source: String) -> Option<usize> {
+    fn visit(&mut self, key: String, source: Arc<str>) -> Option<usize> {
         self.states.insert(key.clone(), State::Loading);
         self.stack.push(key.clone());
         let header = if self.defer { aqua_syntax::parse_header(&source) } else { None };
@@ -201,12 +213,12 @@ impl GraphBuilder<'_> {
     /// Finds an import: the embedded standard library, then relative to the importing file, then
     /// each root, then each `node_modules` above the importing file. Returns the key and the
     /// source, or every place searched.
-    fn find(&mut self, from: &str, path: &str) -> Result<(String, String), Vec<String>> {
+    fn find(&mut self, from: &str, path: &str) -> Result<(String, Arc<str>), Vec<String>> {
         if let Some((key, source)) = stdlib::lookup(from, path) {
             if let Some(State::Done(_) | State::Loading) = self.states.get(key) {
-                return Ok((key.to_string(), String::new()));
+                return Ok((key.to_string(), Arc::from("")));
             }
-            return Ok((key.to_string(), source.to_string()));
+            return Ok((key.to_string(), Arc::from(source)));
         }
         let base = Path::new(from).parent().map(Path::to_path_buf).unwrap_or_default();
         let mut searched = Vec::new();
@@ -219,9 +231,9 @@ impl GraphBuilder<'_> {
             for candidate in candidates(dir, path) {
                 let key = candidate.to_string_lossy().into_owned();
                 if self.states.contains_key(&key) {
-                    return Ok((key, String::new()));
+                    return Ok((key, Arc::from("")));
                 }
-                if let Some(source) = self.loader.load(&candidate) {
+                if let Some(source) = self.loader.load_shared(&candidate) {
                     return Ok((key, source));
                 }
                 searched.push(key);

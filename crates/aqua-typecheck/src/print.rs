@@ -7,7 +7,8 @@
 use std::fmt::Write;
 
 use crate::tast::{
-    Block, BuiltinConst, Expr, ExprKind, Func, Literal, Program, ResultTarget, Stmt, StmtKind,
+    Block, BuiltinConst, Expr, ExprKind, Func, Literal, Operands, Program, ResultTarget, Stmt,
+    StmtKind,
 };
 
 /// Prints every function of the entry module with its body.
@@ -35,7 +36,7 @@ impl Printer<'_> {
             func.abilities.iter().map(|b| format!("{}/{}: {}", b.name, b.local.0, b.ty)).collect();
         let params: Vec<String> =
             func.params.iter().map(|b| format!("{}/{}: {}", b.name, b.local.0, b.ty)).collect();
-        let results: Vec<String> = func.results.iter().map(ToString::to_string).collect();
+        let results: Vec<String> = func.ty.results.iter().map(ToString::to_string).collect();
         let abilities = if abilities.is_empty() {
             String::new()
         } else {
@@ -189,7 +190,8 @@ impl Printer<'_> {
             ExprKind::Service { service, id } => {
                 format!("{}[{}]", self.service_name(service.0), self.expr(id))
             }
-            ExprKind::Call(operands) => {
+            ExprKind::Call { list, abilities } => {
+                let operands = Operands::new(list, *abilities);
                 let callee = operands.callee();
                 let abilities: Vec<String> =
                     operands.abilities().iter().map(|a| self.expr(a)).collect();
@@ -209,13 +211,17 @@ impl Printer<'_> {
                 format!("{kind:?}[{}]: {}", elems.join(", "), expr.ty)
             }
             ExprKind::Not(inner) => format!("!{}", self.expr(inner)),
-            ExprKind::Binary { op, lhs, rhs } => {
-                format!("({} {} {}): {}", self.expr(lhs), op.symbol(), self.expr(rhs), expr.ty)
+            ExprKind::Binary(binary) => {
+                let (lhs, rhs) = (self.expr(&binary.lhs), self.expr(&binary.rhs));
+                format!("({lhs} {} {rhs}): {}", binary.op.symbol(), expr.ty)
             }
-            ExprKind::MakeStruct { ty, fields } => format!("{}({})", ty.name, self.fields(fields)),
+            ExprKind::MakeStruct { fields } => {
+                let name = expr.struct_type().map_or("?", |ty| ty.name.as_str());
+                format!("{name}({})", self.fields(fields))
+            }
             ExprKind::MakeAbility { fields } => format!("{}({})", expr.ty, self.fields(fields)),
-            ExprKind::Copy { base, fields } => {
-                format!("{}.copy({})", self.expr(base), self.fields(fields))
+            ExprKind::Copy(copy) => {
+                format!("{}.copy({})", self.expr(&copy.base), self.fields(&copy.fields))
             }
             ExprKind::MapCall(call) => {
                 let crate::tast::MapCall { map, method, args } = &**call;

@@ -100,12 +100,10 @@ pub struct Func {
     /// The file its spans refer to.
     pub file: FileId,
     /// Abilities taken in braces, bound to locals named after their type.
-    pub abilities: Vec<Binding>,
+    pub abilities: Box<[Binding]>,
     /// Parameters.
-    pub params: Vec<Binding>,
-    /// Result types.
-    pub results: Vec<Type>,
-    /// The arrow type of the whole function.
+    pub params: Box<[Binding]>,
+    /// The arrow type of the whole function; its results are the function's.
     pub ty: Arc<ArrowType>,
     /// The body.
     pub body: Block,
@@ -168,8 +166,9 @@ pub struct Binding {
 /// A sequence of statements.
 #[derive(Debug, Clone, Default)]
 pub struct Block {
-    /// The statements.
-    pub stmts: Vec<Stmt>,
+    /// The statements (a boxed slice, not a vector: blocks sit inside statements, and the
+    /// capacity word would make every statement larger).
+    pub stmts: Box<[Stmt]>,
     /// The block.
     pub span: Span,
 }
@@ -377,23 +376,25 @@ pub enum MapMethod {
 /// The expression forms.
 #[derive(Debug, Clone)]
 pub enum ExprKind {
-    /// A literal (boxed: inline, it would make every expression larger).
-    Literal(Box<Literal>),
+    /// A literal (behind a pointer: inline, it would make every expression larger; shared by
+    /// every use of the same literal in a check, as one `10` serves every function).
+    Literal(Arc<Literal>),
     /// A built-in constant.
     Builtin(BuiltinConst),
     /// A user constant, inlined: its value after overrides.
     Const {
         /// Which constant.
         id: ConstId,
-        /// Its value (boxed: inline, it would make every expression larger).
-        value: Box<Literal>,
+        /// Its value (shared, as a [`ExprKind::Literal`]'s).
+        value: Arc<Literal>,
     },
     /// A local value.
     Local {
         /// Which local.
         local: LocalId,
-        /// Its name.
-        name: SmolStr,
+        /// Its name (one copy of each name serves every use of it in a check: a name held
+        /// inline would make every expression larger).
+        name: Arc<str>,
     },
     /// A top-level function used as a value or callee.
     Func(FuncId),
@@ -407,8 +408,14 @@ pub enum ExprKind {
     },
     /// `callee{abilities}(args)`: the callee is an arrow-typed expression (a function, a local
     /// arrow, a service method `Field { Service, m }`, or an ability member); it is the first of
-    /// the call's operands.
-    Call(Operands),
+    /// the call's operands, which [`Operands`] reads. The fields are the variant's own: as one
+    /// struct, they would make every expression larger.
+    Call {
+        /// The callee, the abilities, then the arguments.
+        list: Box<[Expr]>,
+        /// How many of `list` are abilities.
+        abilities: u32,
+    },
     /// `base.name`: a struct field, an ability member or a service method (the base and the
     /// name in one box: a name beside the box would make every expression larger).
     Field(Box<Member>),
@@ -438,18 +445,12 @@ pub enum ExprKind {
     /// `!x`
     Not(Box<Expr>),
     /// `a op b`
-    Binary {
-        /// The operator.
-        op: BinaryOp,
-        /// Left.
-        lhs: Box<Expr>,
-        /// Right.
-        rhs: Box<Expr>,
-    },
-    /// `Name(f = v, …)` for a struct: fields in declaration order.
+    /// (the operator and both operands in one box: two boxes took 16 bytes and one allocation
+    /// more).
+    Binary(Box<Binary>),
+    /// `Name(f = v, …)` for a struct: fields in declaration order. The struct type is the
+    /// expression's type ([`Expr::struct_type`]).
     MakeStruct {
-        /// The struct type.
-        ty: Arc<StructType>,
         /// Field values in declaration order.
         fields: Box<[(SmolStr, Expr)]>,
     },
@@ -458,13 +459,8 @@ pub enum ExprKind {
         /// Member values in declaration order.
         fields: Box<[(SmolStr, Expr)]>,
     },
-    /// `s.copy(f = v)`
-    Copy {
-        /// The copied struct.
-        base: Box<Expr>,
-        /// The replaced fields.
-        fields: Box<[(SmolStr, Expr)]>,
-    },
+    /// `s.copy(f = v)` (boxed, as a rare form).
+    Copy(Box<CopyWith>),
     /// `m.get(k)` and the other stream map methods (boxed, as a rare form).
     MapCall(Box<MapCall>),
     /// An expression that failed to check; an error was reported.
@@ -480,6 +476,26 @@ pub struct Member {
     pub name: SmolStr,
 }
 
+/// `a op b`: the operand of [`ExprKind::Binary`].
+#[derive(Debug, Clone)]
+pub struct Binary {
+    /// The operator.
+    pub op: BinaryOp,
+    /// Left.
+    pub lhs: Expr,
+    /// Right.
+    pub rhs: Expr,
+}
+
+/// `s.copy(f = v)`: the operand of [`ExprKind::Copy`].
+#[derive(Debug, Clone)]
+pub struct CopyWith {
+    /// The copied struct.
+    pub base: Expr,
+    /// The replaced fields.
+    pub fields: Box<[(SmolStr, Expr)]>,
+}
+
 /// `m.get(k)` and the other stream map methods: the operand of [`ExprKind::MapCall`].
 #[derive(Debug, Clone)]
 pub struct MapCall {
@@ -491,48 +507,63 @@ pub struct MapCall {
     pub args: Box<[Expr]>,
 }
 
-/// The callee, abilities and arguments of a call, in one list: a call is the largest expression
-/// form, every expression is as large as the largest form, and a callee of its own would be one
-/// more allocation per call.
-#[derive(Debug, Clone)]
-pub struct Operands {
+/// The callee, abilities and arguments of a call ([`ExprKind::Call`]), which holds them in one
+/// list: a call is the largest expression form, every expression is as large as the largest
+/// form, and a callee of its own would be one more allocation per call.
+#[derive(Debug, Clone, Copy)]
+pub struct Operands<'a> {
     /// The callee, the abilities, then the arguments.
-    list: Box<[Expr]>,
+    list: &'a [Expr],
     /// How many of `list` are abilities.
     abilities: u32,
 }
 
-impl Operands {
-    /// The callee, the abilities passed in braces (in the callee's order) and the arguments (in
-    /// parameter order).
-    pub fn new(callee: Expr, abilities: Vec<Expr>, args: Vec<Expr>) -> Operands {
+impl ExprKind {
+    /// A call of `callee` with the abilities passed in braces (in the callee's order) and the
+    /// arguments (in parameter order).
+    pub fn call(callee: Expr, abilities: Vec<Expr>, args: Vec<Expr>) -> ExprKind {
         let count = abilities.len();
         let mut list = Vec::with_capacity(1 + count + args.len());
         list.push(callee);
         list.extend(abilities);
         list.extend(args);
         // A list longer than `u32::MAX` cannot come from a source file (spans are 32-bit).
-        Operands { list: list.into_boxed_slice(), abilities: count as u32 }
+        ExprKind::Call { list: list.into_boxed_slice(), abilities: count as u32 }
+    }
+
+    /// The operands of a call, or `None` for another form.
+    pub fn operands(&self) -> Option<Operands<'_>> {
+        match self {
+            ExprKind::Call { list, abilities } => Some(Operands::new(list, *abilities)),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Operands<'a> {
+    /// The operands of [`ExprKind::Call`]`{ list, abilities }`.
+    pub fn new(list: &'a [Expr], abilities: u32) -> Operands<'a> {
+        Operands { list, abilities }
     }
 
     /// What is called (an error expression only if the list were empty, which [`Operands::new`]
     /// rules out).
-    pub fn callee(&self) -> &Expr {
+    pub fn callee(&self) -> &'a Expr {
         self.list.first().unwrap_or(&ERROR)
     }
 
     /// The abilities passed in braces, in the callee's order.
-    pub fn abilities(&self) -> &[Expr] {
+    pub fn abilities(&self) -> &'a [Expr] {
         self.list.get(1..1 + self.abilities as usize).unwrap_or_default()
     }
 
     /// The arguments, in parameter order.
-    pub fn args(&self) -> &[Expr] {
+    pub fn args(&self) -> &'a [Expr] {
         self.list.get(1 + self.abilities as usize..).unwrap_or_default()
     }
 
     /// The abilities, then the arguments.
-    pub fn all(&self) -> &[Expr] {
+    pub fn all(&self) -> &'a [Expr] {
         self.list.get(1..).unwrap_or_default()
     }
 }
@@ -545,6 +576,15 @@ impl Expr {
     /// An error expression at `span`.
     pub fn error(span: Span) -> Expr {
         Expr { kind: ExprKind::Error, ty: Type::Error, span }
+    }
+
+    /// The struct type of a [`ExprKind::MakeStruct`] (its type), or `None` for an expression of
+    /// another type.
+    pub fn struct_type(&self) -> Option<&Arc<StructType>> {
+        match &self.ty {
+            Type::Struct(ty) => Some(ty),
+            _ => None,
+        }
     }
 
     /// The value of a literal or of an inlined constant.
@@ -562,10 +602,13 @@ mod tests {
 
     /// Statements and expressions are most of a typed program, so their sizes are most of its
     /// memory (before boxing the large rare parts, a statement took 248 bytes and an expression 80;
-    /// at 56 bytes a boxed expression takes a 64-byte block of the allocator, at 64 bytes 80).
+    /// at 48 or 56 bytes a boxed expression takes a 64-byte block of the allocator, at 64 bytes 80,
+    /// but most expressions sit inline in lists, where every byte counts). An expression is 24
+    /// bytes of form, 16 of type and 8 of span: a form of 32 bytes (a name held inline, a call's
+    /// operands as one struct) made it 56.
     #[test]
     fn statements_and_expressions_stay_small() {
-        assert!(std::mem::size_of::<Stmt>() <= 88, "Stmt: {}", std::mem::size_of::<Stmt>());
-        assert!(std::mem::size_of::<Expr>() <= 56, "Expr: {}", std::mem::size_of::<Expr>());
+        assert!(std::mem::size_of::<Stmt>() <= 80, "Stmt: {}", std::mem::size_of::<Stmt>());
+        assert!(std::mem::size_of::<Expr>() <= 48, "Expr: {}", std::mem::size_of::<Expr>());
     }
 }

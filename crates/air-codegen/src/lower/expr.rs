@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use air_syntax::ast::{Accessor, Instruction, Span, Value, ValueKind, VariableKind};
 use aqua_typecheck::tast::{
-    BinaryOp, BuiltinConst, CollectionKind, Expr, ExprKind, Literal, MapMethod,
+    Binary, BinaryOp, BuiltinConst, CollectionKind, Expr, ExprKind, Literal, MapMethod, Operands,
 };
 use aqua_typecheck::types::Type;
 use smol_str::SmolStr;
@@ -36,14 +36,16 @@ impl Lowerer<'_> {
             ExprKind::Const { value, .. } => Ok(Bound::Value(literal_value(value)?)),
             ExprKind::Builtin(builtin) => Ok(Bound::Value(self.builtin(*builtin))),
             ExprKind::Local { local, name } => {
-                frame.locals.get(local).cloned().ok_or_else(|| LowerError::Unbound(name.clone()))
+                let unbound = || LowerError::Unbound(SmolStr::new(name));
+                frame.locals.get(local).cloned().ok_or_else(unbound)
             }
             ExprKind::Func(id) => Ok(Bound::Arrow(Arrow::Func(*id))),
             ExprKind::Service { service, id } => {
                 let id = self.lower_expr(frame, id, out, None)?;
                 Ok(Bound::Service { service: *service, id: self.value_of(id, out)? })
             }
-            ExprKind::Call(operands) => {
+            ExprKind::Call { list, abilities } => {
+                let operands = Operands::new(list, *abilities);
                 let callee = operands.callee();
                 let before = out.len();
                 let (abilities, args) = (operands.abilities(), operands.args());
@@ -95,20 +97,22 @@ impl Lowerer<'_> {
                 ));
                 Ok(Bound::Value(scalar(&result)))
             }
-            ExprKind::Binary { op, lhs, rhs } => match crate::fold::simplify_sum(expr) {
-                Some(Expr { kind: ExprKind::Binary { op, lhs, rhs }, ty, .. }) => {
-                    self.binary(frame, op, &lhs, &rhs, &ty, out)
+            ExprKind::Binary(binary) => match crate::fold::simplify_sum(expr) {
+                Some(Expr { kind: ExprKind::Binary(simplified), ty, .. }) => {
+                    let Binary { op, lhs, rhs } = &*simplified;
+                    self.binary(frame, *op, lhs, rhs, &ty, out)
                 }
                 Some(simplified) => self.lower_expr(frame, &simplified, out, hint),
-                None => self.binary(frame, *op, lhs, rhs, &expr.ty, out),
+                None => self.binary(frame, binary.op, &binary.lhs, &binary.rhs, &expr.ty, out),
             },
-            ExprKind::MakeStruct { ty, fields } => {
+            ExprKind::MakeStruct { fields } => {
+                let name = expr.struct_type().map_or("", |ty| ty.name.as_str());
                 let mut values = Vec::with_capacity(fields.len());
                 for (name, value) in fields {
                     let bound = self.lower_expr(frame, value, out, None)?;
                     values.push((name.to_string(), self.value_of(bound, out)?));
                 }
-                Ok(Bound::Value(self.object(&ty.name, values, out)))
+                Ok(Bound::Value(self.object(name, values, out)))
             }
             ExprKind::MakeAbility { fields } => {
                 let mut members = Vec::with_capacity(fields.len());
@@ -117,7 +121,7 @@ impl Lowerer<'_> {
                 }
                 Ok(Bound::Ability(Rc::new(members)))
             }
-            ExprKind::Copy { base, fields } => self.copy(frame, base, fields, out),
+            ExprKind::Copy(copy) => self.copy(frame, &copy.base, &copy.fields, out),
             ExprKind::MapCall(call) => {
                 self.map_call(frame, &call.map, call.method, &call.args, out)
             }
@@ -262,7 +266,8 @@ impl Lowerer<'_> {
         index: &Expr,
         out: &mut Vec<Instruction>,
     ) -> Result<GateSize> {
-        if let ExprKind::Binary { op: BinaryOp::Sub, lhs, rhs } = &index.kind
+        if let ExprKind::Binary(binary) = &index.kind
+            && let Binary { op: BinaryOp::Sub, lhs, rhs } = &**binary
             && let Some(k) = crate::fold::int_literal(rhs)
             && k >= 1
         {

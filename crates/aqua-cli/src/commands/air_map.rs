@@ -96,7 +96,7 @@ fn same_form(candidate: &Instruction, wanted: &Instruction) -> bool {
 /// The map file of one function: see `docs/source-maps.md`. `air` is the file name of the
 /// script it describes, `files` the loaded Aqua files.
 pub fn map_file(located: &LocatedScript, air: &str, files: &aqua_syntax::SourceMap) -> Json {
-    let table = files.files();
+    let table = files;
     let mut sources: Vec<usize> = Vec::new();
     let mut source_index = |file: usize| match sources.iter().position(|&f| f == file) {
         Some(index) => index,

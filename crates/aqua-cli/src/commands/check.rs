@@ -48,7 +48,7 @@ fn emit(
     color: ColorChoice,
 ) {
     if format == CheckFormat::Human {
-        render::emit(checked.files.files(), diagnostics, color);
+        render::emit(&checked.files, diagnostics, color);
         return;
     }
     let mut out = std::io::stdout().lock();

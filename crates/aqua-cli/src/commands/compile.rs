@@ -83,7 +83,7 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
             }
         }
         if !args.json {
-            render::emit(checked.files.files(), &diagnostics, color);
+            render::emit(&checked.files, &diagnostics, color);
         }
         if !checked.is_ok() {
             continue;

@@ -118,7 +118,7 @@ fn format_or_report(name: &str, source: &str, color: ColorChoice) -> Option<Stri
             let file = files.add(name, source);
             let diagnostics: Vec<_> =
                 errors.iter().map(|e| e.to_diagnostic(file, source)).collect();
-            render::emit(files.files(), &diagnostics, color);
+            render::emit(&files, &diagnostics, color);
             eprintln!("{}: not formatted: {}", name, render::summary(errors.len(), 0));
             None
         }

@@ -38,7 +38,7 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
     let file = files.add(name, source.as_str());
     let diagnostics: Vec<_> =
         parsed.errors.iter().map(|e| e.to_diagnostic(file, &source)).collect();
-    render::emit(files.files(), &diagnostics, color);
+    render::emit(&files, &diagnostics, color);
     eprintln!("{}", render::summary(parsed.errors.len(), 0));
     ExitCode::FAILURE
 }

@@ -38,7 +38,7 @@ pub(crate) struct Position {
 impl Flat {
     /// Flattens a diagnostic of a checked program.
     pub fn of(checked: &Checked, diagnostic: &Diagnostic<usize>) -> Flat {
-        let files = checked.files.files();
+        let files = &checked.files;
         let primary = diagnostic.labels.iter().find(|l| l.style == LabelStyle::Primary);
         let (file, start, end) = match primary {
             Some(label) => {

@@ -93,7 +93,7 @@ fn prepare(args: &RunArgs, color: ColorChoice) -> Result<Prepared, ExitCode> {
     let options = aqua_typecheck::Options { import_roots: args.imports.clone(), constants };
     let checked = aqua_typecheck::check(file, None, &mut FsLoader, &options);
     let diagnostics = checked.diagnostics();
-    render::emit(checked.files.files(), &diagnostics, color);
+    render::emit(&checked.files, &diagnostics, color);
     if !checked.is_ok() {
         return Err(ExitCode::FAILURE);
     }
@@ -147,7 +147,7 @@ fn check_declarations(
     color: ColorChoice,
 ) -> Result<(), ExitCode> {
     let diagnostics = declaration::check(&checked.program, hosted);
-    render::emit(checked.files.files(), &diagnostics, color);
+    render::emit(&checked.files, &diagnostics, color);
     if diagnostics.is_empty() { Ok(()) } else { Err(ExitCode::FAILURE) }
 }
 
@@ -228,7 +228,7 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            render::emit(files.files(), &diagnostics, color);
+            render::emit(&files, &diagnostics, color);
             ExitCode::FAILURE
         }
     }

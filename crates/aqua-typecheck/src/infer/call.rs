@@ -49,7 +49,7 @@ impl Checker<'_> {
             }
             Head::Type(Type::Struct(ty), _) => {
                 let fields = self.construct(&ty.fields, &Type::Struct(ty.clone()), args, span);
-                let kind = tast::ExprKind::MakeStruct { ty: ty.clone(), fields: fields.into() };
+                let kind = tast::ExprKind::MakeStruct { fields: fields.into() };
                 let ty = Type::Struct(ty);
                 (Expr { kind, ty: ty.clone(), span }, vec![ty])
             }
@@ -137,7 +137,7 @@ impl Checker<'_> {
             }
         }
         let ty = arrow.results.first().cloned().unwrap_or(Type::Bottom);
-        let kind = tast::ExprKind::Call(tast::Operands::new(callee, abilities, typed));
+        let kind = tast::ExprKind::call(callee, abilities, typed);
         (Expr { kind, ty, span }, arrow.results.clone())
     }
 
@@ -171,7 +171,7 @@ impl Checker<'_> {
         if let [single] = name.parts.as_slice()
             && let Some(local) = self.locals.lookup(&single.name)
         {
-            let kind = tast::ExprKind::Local { local: local.local, name: single.name.clone() };
+            let kind = tast::ExprKind::Local { local: local.local, name: local.name };
             return Expr { kind, ty: local.ty, span: name.span };
         }
         if let [first, ..] = name.parts.as_slice()
@@ -203,13 +203,14 @@ impl Checker<'_> {
         args: &[ast::Arg],
         span: Span,
     ) -> Vec<(SmolStr, Expr)> {
-        let given = self.named_args(args);
+        let mut given = self.named_args(args);
         let mut values = Vec::with_capacity(fields.len());
         for (field, field_ty) in fields {
-            match given.iter().find(|(name, _, _)| name == field) {
+            match given.iter_mut().find(|(name, _, _)| name == field) {
                 Some((_, _, value)) => {
                     self.expect(value, field_ty, None);
-                    values.push((field.clone(), value.clone()));
+                    // Taken, not cloned: only the names of `given` are read below.
+                    values.push((field.clone(), std::mem::replace(value, Expr::error(span))));
                 }
                 None => self.error(TypeError::MissingField {
                     span,
@@ -272,7 +273,7 @@ impl Checker<'_> {
             }
         }
         let result = Type::Struct(ty);
-        let kind = tast::ExprKind::Copy { base: Box::new(base), fields: fields.into() };
+        let kind = tast::ExprKind::Copy(Box::new(tast::CopyWith { base, fields: fields.into() }));
         (Expr { kind, ty: result.clone(), span }, vec![result])
     }
 

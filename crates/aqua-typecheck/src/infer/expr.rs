@@ -33,7 +33,8 @@ impl Checker<'_> {
         let span = expr.span;
         let (kind, ty) = match &expr.kind {
             ExprKind::Literal(literal) => {
-                (tast::ExprKind::Literal(Box::new(literal.clone())), literal_type(literal))
+                let value = super::share_literal(&mut self.literals, literal);
+                (tast::ExprKind::Literal(value), literal_type(literal))
             }
             ExprKind::InitPeerId => {
                 (tast::ExprKind::Builtin(BuiltinConst::InitPeerId), Type::STRING)
@@ -204,7 +205,7 @@ impl Checker<'_> {
     fn resolve_name(&mut self, ident: &ast::Ident) -> Head {
         let span = ident.span;
         if let Some(local) = self.locals.lookup(&ident.name) {
-            let kind = tast::ExprKind::Local { local: local.local, name: ident.name.clone() };
+            let kind = tast::ExprKind::Local { local: local.local, name: local.name };
             return Head::Value(Expr { kind, ty: local.ty, span });
         }
         if let Some(entry) = self.scope.lookup(&ident.name) {
@@ -248,7 +249,8 @@ impl Checker<'_> {
                 let Some(constant) = self.program.constants.get(id.0 as usize) else {
                     return Head::Value(Expr::error(span));
                 };
-                let kind = tast::ExprKind::Const { id, value: Box::new(constant.value.clone()) };
+                let value = super::share_literal(&mut self.literals, &constant.value);
+                let kind = tast::ExprKind::Const { id, value };
                 Head::Value(Expr { kind, ty: constant.ty.clone(), span })
             }
             Def::Func(id) => {
@@ -463,7 +465,7 @@ impl Checker<'_> {
                 }
             }
         };
-        let kind = tast::ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) };
+        let kind = tast::ExprKind::Binary(Box::new(tast::Binary { op, lhs, rhs }));
         Expr { kind, ty, span }
     }
 

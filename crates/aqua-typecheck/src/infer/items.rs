@@ -6,7 +6,7 @@ use std::sync::Arc;
 use aqua_syntax::ast::{self, ExprKind, Item, Literal};
 use smol_str::SmolStr;
 
-use crate::env::{Def, FrameKind, Locals};
+use crate::env::{Def, FrameKind};
 use crate::error::{ReturnProblem, TypeError};
 use crate::infer::Checker;
 use crate::infer::resolve;
@@ -174,11 +174,11 @@ impl Checker<'_> {
             methods.push((method.name.name.clone(), arrow));
         }
         let default_id = def.default_id.as_ref().map(|id| {
-            self.locals = Locals::new();
+            self.locals.restart();
             self.locals.push(FrameKind::Block);
             let expr = self.infer_expr(id);
             self.expect(&expr, &Type::STRING, None);
-            self.locals = Locals::new();
+            self.locals.restart();
             Arc::new(expr)
         });
         let id = ServiceDefId(self.program.services.len() as u32);
@@ -197,7 +197,7 @@ impl Checker<'_> {
     }
 
     fn check_func<'a>(&mut self, def: &'a ast::FuncDef) -> &'a ast::Ident {
-        self.locals = Locals::new();
+        self.locals.restart();
         self.locals.push(FrameKind::Block);
         let signature = &def.signature;
         let abilities = self.bind_abilities(signature);
@@ -207,9 +207,9 @@ impl Checker<'_> {
         let ty = Arc::new(ArrowType {
             abilities: abilities.iter().map(|b| (b.name.clone(), b.ty.clone())).collect(),
             params: params.iter().map(|b| (Some(b.name.clone()), b.ty.clone())).collect(),
-            results: results.clone(),
+            results,
         });
-        let body = self.check_body(&def.body, &results, signature.span);
+        let body = self.check_body(&def.body, &ty.results, signature.span);
         self.pop_frame();
         let id = FuncId(self.program.functions.len() as u32);
         self.program.functions.push(tast::Func {
@@ -217,9 +217,8 @@ impl Checker<'_> {
             name: def.name.name.clone(),
             module: self.module,
             file: self.file,
-            abilities,
-            params,
-            results,
+            abilities: abilities.into(),
+            params: params.into(),
             ty,
             body,
             locals: self.locals.count(),

@@ -232,7 +232,7 @@ fn export_one(ctx: &mut Checker, export: &ImportName) {
         Def::Func(id) => {
             let Some(func) = ctx.program.functions.get(id.0 as usize) else { return };
             let returns_arrow =
-                func.results.iter().any(|t| matches!(t, Type::Arrow(_) | Type::Ability(_)));
+                func.ty.results.iter().any(|t| matches!(t, Type::Arrow(_) | Type::Ability(_)));
             if returns_arrow {
                 ctx.error(bad(ExportProblem::ReturnsArrow));
             } else if !func.abilities.is_empty() {

@@ -45,7 +45,7 @@ impl Context<'_> {
 /// `file:line:column: code` of an origin (the code's first line).
 pub fn place(files: &aqua_syntax::SourceMap, origin: Origin) -> String {
     use codespan_reporting::files::Files;
-    let table = files.files();
+    let table = files;
     let name = table.name(origin.file).map(|n| n.to_string()).unwrap_or_default();
     let (line, column) = table
         .location(origin.file, origin.span.start as usize)
@@ -67,7 +67,7 @@ pub fn place(files: &aqua_syntax::SourceMap, origin: Origin) -> String {
 /// The line (from 1) an origin starts on.
 pub fn line(files: &aqua_syntax::SourceMap, origin: Origin) -> usize {
     use codespan_reporting::files::Files;
-    files.files().line_index(origin.file, origin.span.start as usize).map_or(0, |index| index + 1)
+    files.line_index(origin.file, origin.span.start as usize).map_or(0, |index| index + 1)
 }
 
 /// Labels an origin, or gives none when the instruction could not be found.
