@@ -50,6 +50,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod canonical;
 pub mod context;
 pub mod data;
 pub mod error;

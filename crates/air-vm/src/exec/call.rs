@@ -6,6 +6,7 @@ use std::rc::Rc;
 use air_syntax::{Call, CallOutput, Instruction, Value, ValueKind};
 
 use super::{Exec, ExecError, ExecResult, Resolved};
+use crate::canonical::is_canonical;
 use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_call};
 use crate::request::CallRequest;
@@ -243,11 +244,18 @@ impl<'p> Exec<'p, '_> {
         result: crate::request::CallResult,
     ) -> ExecResult {
         let hash = args_hash(target.args.as_deref().unwrap_or_default());
-        let parsed = serde_json::from_str::<JValue>(&result.result);
-        let (ret_code, value) = match parsed {
-            Ok(value) if result.ret_code == 0 => (0, value),
-            Ok(_) => (result.ret_code, JValue::Null),
-            Err(_) => (i32::MAX, JValue::Null),
+        // A result in canonical form (what hosts write with serde_json) is stored as it is; any
+        // other text is parsed, and written again when its text is needed.
+        let (ret_code, value) = if result.ret_code == 0 && is_canonical(&result.result) {
+            (0, Stored::from_text(Rc::from(result.result.as_bytes())))
+        } else {
+            match serde_json::from_str::<JValue>(&result.result) {
+                Ok(value) if result.ret_code == 0 => {
+                    (0, Stored::from_parsed(value, result.result.len()))
+                }
+                Ok(_) => (result.ret_code, Stored::from_json(JValue::Null)),
+                Err(_) => (i32::MAX, Stored::from_json(JValue::Null)),
+            }
         };
         if ret_code != 0 {
             let failure = serde_json::json!({"ret_code": ret_code, "message": result.result});
@@ -262,7 +270,6 @@ impl<'p> Exec<'p, '_> {
             Some(CallOutput::Stream(_)) => OutputKind::Stream(self.new_generation),
             None => OutputKind::Unused,
         };
-        let value = Stored::from_parsed(value, result.result.len());
         let stored = ServiceResult::new(value, target.tetraplet.clone(), hash);
         self.push_state(State::Call(CallState::Executed { output, result: stored.clone() }));
         let val = Val { value: stored.value.clone(), tetraplet: stored.tetraplet.clone() };
