@@ -12,7 +12,12 @@ const MAX_DEPTH: usize = 100;
 
 /// Whether `text` is JSON in exactly the form `serde_json` writes for the value it denotes.
 pub fn is_canonical(text: &str) -> bool {
-    let mut scanner = Scanner { text: text.as_bytes(), pos: 0 };
+    is_canonical_bytes(text.as_bytes())
+}
+
+/// [`is_canonical`] for bytes, which must also be UTF-8 (checked here, string by string).
+pub fn is_canonical_bytes(text: &[u8]) -> bool {
+    let mut scanner = Scanner { text, pos: 0 };
     scanner.value(0) && scanner.pos == scanner.text.len()
 }
 
@@ -133,19 +138,20 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string escaped as `serde_json` escapes: `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, and
-    /// `\u00xx` (lowercase) for the other control characters; nothing else. Returns the body
-    /// between the quotes and whether it holds an escape.
+    /// `\u00xx` (lowercase) for the other control characters; nothing else; UTF-8. Returns the
+    /// body between the quotes and whether it holds an escape.
     fn string(&mut self) -> Option<(&'a [u8], bool)> {
         self.pos += 1;
         let start = self.pos;
         let mut escaped = false;
+        let mut ascii = true;
         loop {
-            self.skip_plain();
+            ascii &= self.skip_plain();
             match self.peek()? {
                 b'"' => {
                     let body = &self.text[start..self.pos];
                     self.pos += 1;
-                    return Some((body, escaped));
+                    return (ascii || std::str::from_utf8(body).is_ok()).then_some((body, escaped));
                 }
                 b'\\' => {
                     escaped = true;
@@ -180,29 +186,34 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Moves past bytes that need no escape, eight at a time while none is a quote, a
-    /// backslash or a control character.
-    fn skip_plain(&mut self) {
+    /// Moves past bytes that need no escape, eight at a time while all are ASCII and none is a
+    /// quote, a backslash or a control character. Returns whether all bytes passed were ASCII.
+    fn skip_plain(&mut self) -> bool {
         const ONES: u64 = 0x0101_0101_0101_0101;
         const HIGH: u64 = 0x8080_8080_8080_8080;
         // Sets the high bit of every zero byte of `word` (and possibly of bytes above one).
         let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
-        while let Some(chunk) = self.text.get(self.pos..self.pos + 8) {
-            let mut bytes = [0; 8];
-            bytes.copy_from_slice(chunk);
-            let word = u64::from_le_bytes(bytes);
-            let special = zero_bytes(word ^ (ONES * u64::from(b'"')))
-                | zero_bytes(word ^ (ONES * u64::from(b'\\')))
-                | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
-            if special != 0 {
-                break;
+        let mut ascii = true;
+        loop {
+            while let Some(chunk) = self.text.get(self.pos..self.pos + 8) {
+                let mut bytes = [0; 8];
+                bytes.copy_from_slice(chunk);
+                let word = u64::from_le_bytes(bytes);
+                let special = zero_bytes(word ^ (ONES * u64::from(b'"')))
+                    | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+                    | (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
+                    | (word & HIGH);
+                if special != 0 {
+                    break;
+                }
+                self.pos += 8;
             }
-            self.pos += 8;
-        }
-        while let Some(byte) = self.peek() {
+            // One byte at a time to the next special one, then back to words.
+            let Some(byte) = self.peek() else { return ascii };
             if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                return;
+                return ascii;
             }
+            ascii &= byte.is_ascii();
             self.pos += 1;
         }
     }
@@ -261,10 +272,15 @@ mod tests {
             r#"{"\n":1}"#,
             "[",
             "nul",
+            "[1",
+            "\"abc",
             "[1,]",
         ] {
             assert!(!is_canonical(text), "{text:?} must be rejected");
         }
+        assert!(!is_canonical_bytes(b"\"\xff\""), "not UTF-8");
+        assert!(!is_canonical_bytes(b"\"abcdefgh\xc3\""), "cut UTF-8");
+        assert!(is_canonical_bytes("\"abcdefgh\u{e9}\u{1F600}ijklmnop\"".as_bytes()));
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         assert!(!is_canonical(&deep));
     }
@@ -310,10 +326,10 @@ mod tests {
                     bytes[at] = byte;
                 }
             }
-            if let Ok(text) = std::str::from_utf8(&bytes)
-                && is_canonical(text)
-            {
-                prop_assert!(round_trips(text), "{}", text);
+            match std::str::from_utf8(&bytes) {
+                Ok(text) if is_canonical(text) => prop_assert!(round_trips(text), "{}", text),
+                Ok(_) => {}
+                Err(_) => prop_assert!(!is_canonical_bytes(&bytes)),
             }
         }
     }

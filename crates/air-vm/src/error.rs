@@ -118,6 +118,9 @@ pub enum DataError {
     /// A stored value is not JSON.
     #[error("value {0} is not valid JSON")]
     InvalidJson(usize),
+    /// A long value's carried hash is not the hash of its text.
+    #[error("value {0} does not match its hash")]
+    ValueHashMismatch(usize),
     /// A varint is longer than 64 bits.
     #[error("overlong number at byte {0}")]
     BadVarint(usize),

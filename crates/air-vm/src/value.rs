@@ -53,13 +53,21 @@ impl Stored {
 
     /// A stored value from its JSON text, trusted to be canonical; it is parsed on first use.
     pub fn from_text(text: Rc<[u8]>) -> Rc<Stored> {
+        Self::with_text(text, None)
+    }
+
+    /// [`Stored::from_text`] with the text's hash, trusted to be right.
+    pub fn from_text_hashed(text: Rc<[u8]>, hash: Hash) -> Rc<Stored> {
+        Self::with_text(text, Some(hash))
+    }
+
+    fn with_text(text: Rc<[u8]>, hash: Option<Hash>) -> Rc<Stored> {
         let stored = Stored {
-            text: OnceCell::new(),
+            text: OnceCell::from(text),
             json: OnceCell::new(),
-            hash: OnceCell::new(),
+            hash: hash.map_or_else(OnceCell::new, OnceCell::from),
             text_capacity: 0,
         };
-        let _ = stored.text.set(text);
         Rc::new(stored)
     }
 
@@ -81,6 +89,16 @@ impl Stored {
             let text = self.text.get().map(|text| text.as_ref()).unwrap_or(b"null");
             Rc::new(serde_json::from_slice(text).unwrap_or(JValue::Null))
         })
+    }
+
+    /// The parsed JSON value as an owned copy: cloned when it was parsed before, else parsed
+    /// from the text without keeping the parsed form (a value passed on to a host as a call
+    /// argument is then read once instead of parsed and then copied).
+    pub fn to_json(&self) -> JValue {
+        match (self.json.get(), self.text.get()) {
+            (None, Some(text)) => serde_json::from_slice(text).unwrap_or(JValue::Null),
+            _ => JValue::clone(self.json()),
+        }
     }
 
     /// The BLAKE3 hash of the canonical text.

@@ -230,6 +230,23 @@ fn invalid_json_value_is_rejected() {
     assert_eq!(data_error(&bar_receives(&[], &data)), DataError::InvalidJson(0));
 }
 
+/// A long value carries its hash; data whose carried hash is not the text's is rejected, and a
+/// peer holding the value with its right hash rejects it too.
+#[test]
+fn long_value_with_a_wrong_hash_is_rejected() {
+    let text = format!("\"{}\"", "x".repeat(2_000));
+    let honest = foo_data(&text);
+    assert_eq!(bar_receives(&[], &honest).ret_code, 0, "honest long values are accepted");
+    let at = honest.windows(text.len()).position(|window| window == text.as_bytes());
+    let hash_at = at.expect("the value's text is in the data") + text.len();
+    let mut forged = honest.clone();
+    forged[hash_at] ^= 1;
+    assert_eq!(data_error(&bar_receives(&[], &forged)), DataError::ValueHashMismatch(0));
+    // Bar holding the honest data shares its value; the forged hash still does not pass.
+    let held = bar_receives(&[], &honest).data;
+    assert_eq!(data_error(&bar_receives(&held, &forged)), DataError::ValueHashMismatch(0));
+}
+
 /// A `fold … par` over n peers nests n pars: 5,000 levels (a fan-out over 5,000 peers) decode.
 #[test]
 fn deep_par_nesting_within_the_limit_decodes() {

@@ -221,7 +221,7 @@ impl<'p> Exec<'p, '_> {
             call_id: self.last_call_id,
             service_id: target.tetraplet.service_id.clone(),
             function_name: target.tetraplet.function_name.clone(),
-            arguments: args.iter().map(Resolved::to_json).collect(),
+            arguments: args.iter().map(Resolved::to_argument).collect(),
             tetraplets: args.iter().map(Resolved::tetraplets).collect(),
             span,
         }

@@ -35,6 +35,15 @@ impl Resolved {
         }
     }
 
+    /// The JSON value for a host, read from the stored text unless it was parsed before (see
+    /// [`Stored::to_json`]).
+    pub fn to_argument(&self) -> JValue {
+        match self {
+            Resolved::Value(val) => val.value.to_json(),
+            Resolved::Canon(canon) => canon.to_json(),
+        }
+    }
+
     /// The tetraplets: one for a value, one per element for a canon stream.
     pub fn tetraplets(&self) -> Vec<Tetraplet> {
         match self {
