@@ -106,7 +106,7 @@ pub struct Held {
     /// is shared).
     values: FxHashMap<u64, Rc<Stored>>,
     /// Tetraplets by content.
-    tetraplets: FxHashMap<Tetraplet, Rc<Tetraplet>>,
+    tetraplets: FxHashSet<Rc<Tetraplet>>,
     /// Call results by the addresses of their (held) value and tetraplet and their arguments'
     /// hash. The results keep those values and tetraplets alive, so no address is reused.
     results: FxHashMap<(usize, usize, Hash), Rc<ServiceResult>>,
@@ -122,6 +122,7 @@ impl Held {
     /// What a peer holding `trace`, with value table `values`, holds.
     pub fn new(values: Vec<Rc<Stored>>, trace: &[State]) -> Held {
         let mut held = Held::default();
+        held.results.reserve(values.len());
         for value in values {
             held.values.insert(value_key(value.text()), value);
         }
@@ -146,9 +147,10 @@ impl Held {
         for state in trace {
             match state {
                 State::Call(CallState::Executed { result, .. } | CallState::Failed(result)) => {
-                    self.tetraplets
-                        .entry(Tetraplet::clone(&result.tetraplet))
-                        .or_insert_with(|| result.tetraplet.clone());
+                    // Results share their tetraplets: look one up without copying it.
+                    if !self.tetraplets.contains(&*result.tetraplet) {
+                        self.tetraplets.insert(result.tetraplet.clone());
+                    }
                     let key = Self::result_key(&result.value, &result.tetraplet, result.args_hash);
                     self.results.entry(key).or_insert_with(|| result.clone());
                 }

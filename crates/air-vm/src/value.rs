@@ -127,13 +127,27 @@ pub fn canonical_text(json: &JValue) -> Vec<u8> {
 /// The hash of a list of values (a call's arguments): BLAKE3 over their count and their hashes,
 /// so a value's text is hashed once however often it is passed.
 pub fn hash_array(values: &[Rc<Stored>]) -> Hash {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(b"aqua-rs/arguments");
-    hasher.update(&(values.len() as u64).to_le_bytes());
-    for value in values {
-        hasher.update(&value.hash());
+    const DOMAIN: &[u8] = b"aqua-rs/arguments";
+    const HEAD: usize = DOMAIN.len() + 8;
+    // Up to 7 arguments are hashed from one buffer on the stack in a single call, which costs a
+    // fraction of the incremental hasher (every replayed call hashes its arguments). The bytes
+    // hashed are the same either way.
+    let mut buffer = [0u8; HEAD + 32 * 7];
+    let Some(bytes) = buffer.get_mut(..HEAD + 32 * values.len()) else {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(DOMAIN);
+        hasher.update(&(values.len() as u64).to_le_bytes());
+        for value in values {
+            hasher.update(&value.hash());
+        }
+        return *hasher.finalize().as_bytes();
+    };
+    bytes[..DOMAIN.len()].copy_from_slice(DOMAIN);
+    bytes[DOMAIN.len()..HEAD].copy_from_slice(&(values.len() as u64).to_le_bytes());
+    for (slot, value) in bytes[HEAD..].chunks_exact_mut(32).zip(values) {
+        slot.copy_from_slice(&value.hash());
     }
-    *hasher.finalize().as_bytes()
+    *blake3::hash(bytes).as_bytes()
 }
 
 /// A fast non-cryptographic hasher (FxHash) for in-memory tables keyed by strings and hashes.
@@ -255,4 +269,29 @@ pub fn describe(json: &JValue) -> String {
 pub fn describe_up_to(json: &JValue, max: usize) -> String {
     let text = json.to_string();
     if text.len() > max { format!("{}…", &text[..text.floor_char_boundary(max)]) } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hash of arguments as first defined, one incremental update per part.
+    fn hash_array_by_parts(values: &[Rc<Stored>]) -> Hash {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"aqua-rs/arguments");
+        hasher.update(&(values.len() as u64).to_le_bytes());
+        for value in values {
+            hasher.update(&value.hash());
+        }
+        *hasher.finalize().as_bytes()
+    }
+
+    #[test]
+    fn argument_hashes_keep_their_definition() {
+        let values: Vec<Rc<Stored>> =
+            (0..10).map(|n| Stored::from_json(JValue::from(format!("arg {n}")))).collect();
+        for count in 0..=values.len() {
+            assert_eq!(hash_array(&values[..count]), hash_array_by_parts(&values[..count]));
+        }
+    }
 }
