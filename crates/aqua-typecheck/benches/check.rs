@@ -2,7 +2,8 @@
 //!
 //! `cargo bench -p aqua-typecheck` checks programs of 10,000 and 100,000 lines (modules of about
 //! 1,000 lines, each importing the one before and using another under a namespace) and prints
-//! lines per second, peak memory and its ratio to the size of the source. Each size runs in a child process of this binary so that
+//! lines per second, peak memory and its ratio to the size of the source (with the system
+//! allocator; `-- write LINES DIR` writes the program out, to measure the `aqua` binary). Each size runs in a child process of this binary so that
 //! the peak resident set size (`VmHWM`) belongs to that size alone.
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
@@ -20,7 +21,20 @@ const FUNCS_PER_MODULE: usize = 75;
 
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
-    match args.next().and_then(|a| a.parse::<usize>().ok()) {
+    let first = args.next();
+    // `-- write LINES DIR` writes the program to DIR, to measure `aqua check DIR/modN.aqua`.
+    if first.as_deref() == Some("write") {
+        let lines = args.next().and_then(|a| a.parse::<usize>().ok()).unwrap_or(100_000);
+        let dir = args.next().expect("a directory to write the program to");
+        let (loader, _, modules) = generate(lines);
+        std::fs::create_dir_all(&dir).expect("the directory is created");
+        for (name, source) in &loader.files {
+            std::fs::write(Path::new(&dir).join(name), &**source).expect("a module is written");
+        }
+        println!("wrote {modules} modules to {dir}; the entry is mod{}.aqua", modules - 1);
+        return;
+    }
+    match first.and_then(|a| a.parse::<usize>().ok()) {
         Some(lines) => run(lines),
         None => {
             let exe = std::env::current_exe().expect("the benchmark binary's path");
