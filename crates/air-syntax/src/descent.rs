@@ -69,9 +69,15 @@ impl<'s> Descent<'s> {
     }
 
     /// Takes the next token if it is `expected` (a token without data), returning its span.
+    /// The token is compared where it lies and moved only when it matches.
     fn expect(&mut self, expected: &Token<'_>) -> Option<Span> {
-        match self.next()? {
-            (token, span) if token == *expected => Some(span),
+        self.peek();
+        match &self.peeked {
+            Some(Some((token, span))) if token == expected => {
+                let span = *span;
+                self.peeked = None;
+                Some(span)
+            }
             _ => None,
         }
     }
