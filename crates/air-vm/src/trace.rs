@@ -269,7 +269,7 @@ pub const FAILED_TAG: u8 = 4;
 /// failed calls (unused ones too) and executed canons. The digest is the result's own digest
 /// bound to its place in the trace (see [`Place`]), so a signature also covers where each result
 /// stands: a result moved to another place no longer matches its peer's signature.
-pub fn visit_signed(trace: &[State], visit: &mut dyn FnMut(&str, Hash)) {
+pub fn visit_signed<'t>(trace: &'t [State], visit: &mut dyn FnMut(&'t str, Hash)) {
     visit_placed(trace, &mut Place::default(), visit);
 }
 
@@ -404,7 +404,7 @@ fn keyed_block(key: &[u8; 32], head: &Hash, tail: &[u8]) -> Hash {
     *blake3::keyed_hash(key, &block[..32 + tail.len()]).as_bytes()
 }
 
-fn visit_placed(trace: &[State], place: &mut Place, visit: &mut dyn FnMut(&str, Hash)) {
+fn visit_placed<'t>(trace: &'t [State], place: &mut Place, visit: &mut dyn FnMut(&'t str, Hash)) {
     for (index, state) in trace.iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX).to_le_bytes();
         let segment = [Place::INDEX, index[0], index[1], index[2], index[3]];
@@ -412,7 +412,7 @@ fn visit_placed(trace: &[State], place: &mut Place, visit: &mut dyn FnMut(&str, 
     }
 }
 
-fn visit_state(state: &State, place: &mut Place, visit: &mut dyn FnMut(&str, Hash)) {
+fn visit_state<'t>(state: &'t State, place: &mut Place, visit: &mut dyn FnMut(&'t str, Hash)) {
     match state {
         State::Call(CallState::Executed { output, result }) => {
             let tag = output_tag(*output);

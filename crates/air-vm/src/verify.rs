@@ -14,25 +14,30 @@ use crate::data::ParticleData;
 use crate::error::SignatureError;
 use crate::signature::{public_key_of, verify};
 use crate::trace::{State, visit_signed};
-use crate::value::Hash;
+use crate::value::{FxHashMap, Hash};
 
 /// Each peer's sorted result digests.
 pub type PeerResults = BTreeMap<String, Vec<Hash>>;
 
 /// The sorted digests of every peer's results in `trace`.
 pub fn collect_results(trace: &[State]) -> PeerResults {
-    let mut results: PeerResults = BTreeMap::new();
+    // Gathered by hash (a peer id is a long string with a common prefix, slow to order), then
+    // sorted once into the map.
+    let mut by_peer: FxHashMap<&str, Vec<Hash>> = FxHashMap::default();
     visit_signed(trace, &mut |peer, digest| {
-        if let Some(digests) = results.get_mut(peer) {
+        if let Some(digests) = by_peer.get_mut(peer) {
             digests.push(digest);
         } else {
-            results.insert(peer.to_owned(), vec![digest]);
+            by_peer.insert(peer, vec![digest]);
         }
     });
-    for digests in results.values_mut() {
-        digests.sort_unstable();
-    }
-    results
+    by_peer
+        .into_iter()
+        .map(|(peer, mut digests)| {
+            digests.sort_unstable();
+            (peer.to_owned(), digests)
+        })
+        .collect()
 }
 
 /// The digests of `peer`'s results in `trace`, in trace order.
