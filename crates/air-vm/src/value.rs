@@ -202,9 +202,30 @@ impl Tetraplet {
 
     /// This tetraplet with `lens` appended.
     pub fn with_lens(&self, lens: &str) -> Rc<Tetraplet> {
-        let mut tetraplet = self.clone();
-        tetraplet.lens.push_str(lens);
-        Rc::new(tetraplet)
+        self.with_lens_from(lens.len(), |full| full.push_str(lens))
+    }
+
+    /// This tetraplet with the lens of array element `index` (`.$.[index]`) appended.
+    pub fn with_element_lens(&self, index: usize) -> Rc<Tetraplet> {
+        use std::fmt::Write;
+        self.with_lens_from(24, |full| {
+            let _ = write!(full, ".$.[{index}]");
+        })
+    }
+
+    /// This tetraplet with what `append` writes (about `extra` bytes) after its lens, built in
+    /// one buffer (a clone then an append reallocated the lens; a fold over an array makes a
+    /// tetraplet per element on every step).
+    fn with_lens_from(&self, extra: usize, append: impl FnOnce(&mut String)) -> Rc<Tetraplet> {
+        let mut lens = String::with_capacity(self.lens.len() + extra);
+        lens.push_str(&self.lens);
+        append(&mut lens);
+        Rc::new(Tetraplet {
+            peer_pk: self.peer_pk.clone(),
+            service_id: self.service_id.clone(),
+            function_name: self.function_name.clone(),
+            lens,
+        })
     }
 
     /// The tetraplet as a JSON object.

@@ -51,7 +51,7 @@ impl ScalarItems {
             ScalarItems::Canon(items) => items.get(idx).cloned(),
             ScalarItems::Array(array) => {
                 let item = array.json().as_array()?.get(idx)?.clone();
-                Some(Val::new(item, array.tetraplet.with_lens(&format!(".$.[{idx}]"))))
+                Some(Val::new(item, array.tetraplet.with_element_lens(idx)))
             }
         }
     }
