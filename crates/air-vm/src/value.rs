@@ -308,6 +308,20 @@ mod tests {
     }
 
     #[test]
+    fn lenses_append_to_the_lens() {
+        let base = Tetraplet {
+            peer_pk: "peer".into(),
+            service_id: "srv".into(),
+            function_name: "f".into(),
+            lens: ".$.a".into(),
+        };
+        let element = base.with_element_lens(12);
+        assert_eq!(element.lens, ".$.a.$.[12]");
+        assert_eq!(*element, *base.with_lens(".$.[12]"));
+        assert_eq!((&element.peer_pk, &element.service_id), (&base.peer_pk, &base.service_id));
+    }
+
+    #[test]
     fn argument_hashes_keep_their_definition() {
         let values: Vec<Rc<Stored>> =
             (0..10).map(|n| Stored::from_json(JValue::from(format!("arg {n}")))).collect();
