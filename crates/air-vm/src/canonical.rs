@@ -75,66 +75,58 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> bool {
+    /// Takes `byte` if it is next.
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    /// `open close` or `open item (, item)* close`, from the cursor on `open`; nesting deeper
+    /// than [`MAX_DEPTH`] is not accepted.
+    fn sequence(
+        &mut self,
+        depth: usize,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> bool,
+    ) -> bool {
         if depth >= MAX_DEPTH {
             return false;
         }
         self.pos += 1;
-        if self.peek() == Some(b']') {
-            self.pos += 1;
+        if self.eat(close) {
             return true;
         }
         loop {
-            if !self.value(depth + 1) {
+            if !item(self) {
                 return false;
             }
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return true;
-                }
-                _ => return false,
+            if !self.eat(b',') {
+                return self.eat(close);
             }
         }
     }
 
+    fn array(&mut self, depth: usize) -> bool {
+        self.sequence(depth, b']', |scanner| scanner.value(depth + 1))
+    }
+
     /// An object whose keys (without escapes) ascend strictly, as in `serde_json`'s sorted map.
     fn object(&mut self, depth: usize) -> bool {
-        if depth >= MAX_DEPTH {
-            return false;
-        }
-        self.pos += 1;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return true;
-        }
         let mut previous: Option<&[u8]> = None;
-        loop {
-            if self.peek() != Some(b'"') {
+        self.sequence(depth, b'}', |scanner| {
+            if scanner.peek() != Some(b'"') {
                 return false;
             }
-            let Some((key, escaped)) = self.string() else { return false };
+            let Some((key, escaped)) = scanner.string() else { return false };
             if escaped || previous.is_some_and(|previous| previous >= key) {
                 return false;
             }
             previous = Some(key);
-            if self.peek() != Some(b':') {
-                return false;
-            }
-            self.pos += 1;
-            if !self.value(depth + 1) {
-                return false;
-            }
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return true;
-                }
-                _ => return false,
-            }
-        }
+            scanner.eat(b':') && scanner.value(depth + 1)
+        })
     }
 
     /// A string escaped as `serde_json` escapes: `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, and
