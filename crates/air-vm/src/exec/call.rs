@@ -244,27 +244,17 @@ impl<'p> Exec<'p, '_> {
         result: crate::request::CallResult,
     ) -> ExecResult {
         let hash = args_hash(target.args.as_deref().unwrap_or_default());
-        // A result in canonical form (what hosts write with serde_json) is stored as it is; any
-        // other text is parsed, and written again when its text is needed.
-        let (ret_code, value) = if result.ret_code == 0 && is_canonical(&result.result) {
-            (0, Stored::from_text(Rc::from(result.result.as_bytes())))
-        } else {
-            match serde_json::from_str::<JValue>(&result.result) {
-                Ok(value) if result.ret_code == 0 => {
-                    (0, Stored::from_parsed(value, result.result.len()))
-                }
-                Ok(_) => (result.ret_code, Stored::from_json(JValue::Null)),
-                Err(_) => (i32::MAX, Stored::from_json(JValue::Null)),
+        let value = match stored_result(&result) {
+            Ok(value) => value,
+            Err(ret_code) => {
+                let failure = serde_json::json!({"ret_code": ret_code, "message": result.result});
+                let stored =
+                    ServiceResult::new(Stored::from_json(failure), target.tetraplet.clone(), hash);
+                self.push_state(State::Call(CallState::Failed(stored)));
+                let error = CatchableError::LocalServiceError { ret_code, message: result.result };
+                return Err(self.raise(error, instruction, Some(target.tetraplet.peer_pk.clone())));
             }
         };
-        if ret_code != 0 {
-            let failure = serde_json::json!({"ret_code": ret_code, "message": result.result});
-            let stored =
-                ServiceResult::new(Stored::from_json(failure), target.tetraplet.clone(), hash);
-            self.push_state(State::Call(CallState::Failed(stored)));
-            let error = CatchableError::LocalServiceError { ret_code, message: result.result };
-            return Err(self.raise(error, instruction, Some(target.tetraplet.peer_pk.clone())));
-        }
         let output = match &call.output {
             Some(CallOutput::Scalar(_)) => OutputKind::Scalar,
             Some(CallOutput::Stream(_)) => OutputKind::Stream(self.new_generation),
@@ -291,6 +281,20 @@ impl<'p> Exec<'p, '_> {
             None => {}
         }
         Ok(())
+    }
+}
+
+/// The value of a successful call result, or the ret code of a failed one (`i32::MAX` for a
+/// result that is not JSON). A result in canonical form (what hosts write with serde_json) is
+/// stored as it is; any other text is parsed, and written again when its text is needed.
+fn stored_result(result: &crate::request::CallResult) -> Result<Rc<Stored>, i32> {
+    if result.ret_code == 0 && is_canonical(&result.result) {
+        return Ok(Stored::from_text(Rc::from(result.result.as_bytes())));
+    }
+    match serde_json::from_str::<JValue>(&result.result) {
+        Ok(value) if result.ret_code == 0 => Ok(Stored::from_parsed(value, result.result.len())),
+        Ok(_) => Err(result.ret_code),
+        Err(_) => Err(i32::MAX),
     }
 }
 
