@@ -148,10 +148,8 @@ impl Held {
         for state in trace {
             match state {
                 State::Call(CallState::Executed { result, .. } | CallState::Failed(result)) => {
-                    // Results share their tetraplets: look one up without copying it.
-                    if !self.tetraplets.contains(&*result.tetraplet) {
-                        self.tetraplets.insert(result.tetraplet.clone());
-                    }
+                    // Results share their tetraplets: a known one costs a reference count.
+                    self.tetraplets.insert(result.tetraplet.clone());
                     let key = Self::result_key(&result.value, &result.tetraplet, result.args_hash);
                     self.results.entry(key).or_insert_with(|| result.clone());
                 }
@@ -550,7 +548,9 @@ impl<'a> Reader<'a> {
             } else {
                 None
             };
-            let mismatch = |value: &Stored| carried.is_some_and(|hash| hash != value.hash());
+            // Only data that arrived is checked; this peer's own hashes are the ones it computed.
+            let mismatch =
+                |value: &Stored| verify && carried.is_some_and(|hash| hash != value.hash());
             // A held value is JSON: the peer wrote it from values that passed this check.
             if let Some(value) = held.and_then(|held| held.value(bytes)) {
                 if mismatch(value) {
@@ -568,7 +568,6 @@ impl<'a> Reader<'a> {
                 return Err(DataError::InvalidJson(idx));
             }
             let value = match carried {
-                // This peer's own data: its hashes are the ones it computed.
                 Some(hash) if !verify => Stored::from_text_hashed(Rc::from(bytes), hash),
                 _ => Stored::from_text(Rc::from(bytes)),
             };

@@ -24,13 +24,7 @@ pub fn collect_results(trace: &[State]) -> PeerResults {
     // Gathered by hash (a peer id is a long string with a common prefix, slow to order), then
     // sorted once into the map.
     let mut by_peer: FxHashMap<&str, Vec<Hash>> = FxHashMap::default();
-    visit_signed(trace, &mut |peer, digest| {
-        if let Some(digests) = by_peer.get_mut(peer) {
-            digests.push(digest);
-        } else {
-            by_peer.insert(peer, vec![digest]);
-        }
-    });
+    visit_signed(trace, &mut |peer, digest| by_peer.entry(peer).or_default().push(digest));
     by_peer
         .into_iter()
         .map(|(peer, mut digests)| {
