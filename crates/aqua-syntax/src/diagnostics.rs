@@ -211,6 +211,5 @@ pub fn render_errors(name: &str, source: &str, errors: &[SyntaxError]) -> String
     let mut files = SourceMap::new();
     let file = files.add(name, source);
     let diagnostics: Vec<_> = errors.iter().map(|e| e.to_diagnostic(file, source)).collect();
-    let _ = files.name(file);
     render_plain(&files, &diagnostics)
 }

@@ -96,7 +96,6 @@ fn same_form(candidate: &Instruction, wanted: &Instruction) -> bool {
 /// The map file of one function: see `docs/source-maps.md`. `air` is the file name of the
 /// script it describes, `files` the loaded Aqua files.
 pub fn map_file(located: &LocatedScript, air: &str, files: &aqua_syntax::SourceMap) -> Json {
-    let table = files;
     let mut sources: Vec<usize> = Vec::new();
     let mut source_index = |file: usize| match sources.iter().position(|&f| f == file) {
         Some(index) => index,
@@ -106,7 +105,7 @@ pub fn map_file(located: &LocatedScript, air: &str, files: &aqua_syntax::SourceM
         }
     };
     let position = |file: usize, offset: u32| {
-        table
+        files
             .location(file, offset as usize)
             .map(|l| (l.line_number, l.column_number))
             .unwrap_or((0, 0))
@@ -142,7 +141,7 @@ pub fn map_file(located: &LocatedScript, air: &str, files: &aqua_syntax::SourceM
     }
     let sources: Vec<Json> = sources
         .iter()
-        .map(|&file| Json::String(table.name(file).map(|n| n.to_string()).unwrap_or_default()))
+        .map(|&file| Json::String(files.name(file).unwrap_or_default().to_owned()))
         .collect();
     json!({
         "version": FORMAT_VERSION,

@@ -45,9 +45,8 @@ impl Context<'_> {
 /// `file:line:column: code` of an origin (the code's first line).
 pub fn place(files: &aqua_syntax::SourceMap, origin: Origin) -> String {
     use codespan_reporting::files::Files;
-    let table = files;
-    let name = table.name(origin.file).map(|n| n.to_string()).unwrap_or_default();
-    let (line, column) = table
+    let name = files.name(origin.file).unwrap_or_default();
+    let (line, column) = files
         .location(origin.file, origin.span.start as usize)
         .map_or((0, 0), |l| (l.line_number, l.column_number));
     let code = files
