@@ -171,14 +171,8 @@ impl Locals {
     pub fn define(&mut self, name: SmolStr, ty: Type, span: Span, warn_unused: bool) -> LocalId {
         let local = LocalId(self.next);
         self.next += 1;
-        let shared = match self.shared_names.get(name.as_str()) {
-            Some(shared) => shared.clone(),
-            None => {
-                let shared: Arc<str> = Arc::from(name.as_str());
-                self.shared_names.insert(shared.clone());
-                shared
-            }
-        };
+        let shared =
+            crate::intern::share(&mut self.shared_names, name.as_str(), |name| Arc::from(name));
         let entry = LocalEntry { local, name: shared, ty, span, used: false, warn_unused };
         if let Some(frame) = self.frames.iter_mut().rev().find(|f| f.kind == FrameKind::Block) {
             frame.names.insert(name, entry);

@@ -267,12 +267,7 @@ pub(crate) fn share_literal(
     literals: &mut foldhash::HashSet<Arc<Literal>>,
     literal: &Literal,
 ) -> Arc<Literal> {
-    if let Some(shared) = literals.get(literal) {
-        return shared.clone();
-    }
-    let shared = Arc::new(literal.clone());
-    literals.insert(shared.clone());
-    shared
+    crate::intern::share(literals, literal, |literal| Arc::new(literal.clone()))
 }
 
 /// `A.B.C` as one string.

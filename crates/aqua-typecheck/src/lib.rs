@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod env;
 pub mod error;
 mod infer;
+mod intern;
 pub mod modules;
 pub mod print;
 pub mod stdlib;
