@@ -3,6 +3,7 @@
 //! and the embedded standard library), to find definitions across imports.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use aqua_syntax::ast::Module;
 use aqua_typecheck::{Options, SourceLoader};
@@ -17,8 +18,8 @@ use crate::local_types::{self, DocumentTypes};
 pub struct LoadedFile {
     /// Its path (or `stdlib:NAME` for the embedded standard library).
     pub key: String,
-    /// Its text.
-    pub text: String,
+    /// Its text (shared with the checked program's file table).
+    pub text: Arc<str>,
     /// Its syntax tree, parsed when a feature first needs it (not on every keystroke).
     module: std::cell::OnceCell<Module>,
 }
@@ -50,17 +51,14 @@ pub struct Analysis {
 pub fn analyse(path: &Path, document: &Document, loader: &mut dyn SourceLoader) -> Analysis {
     let checked =
         aqua_typecheck::check(path, Some(document.text().to_string()), loader, &Options::default());
-    let mut files = Vec::new();
-    for id in 0..checked.files.len() {
-        let (Some(key), Some(text)) = (checked.files.name(id), checked.files.source(id)) else {
-            break;
-        };
-        files.push(LoadedFile {
-            key: key.to_owned(),
-            text: text.to_owned(),
-            module: std::cell::OnceCell::new(),
-        });
-    }
+    // The texts are the checked program's own (shared), not copies of them.
+    let files: Vec<LoadedFile> = (0..checked.files.len())
+        .filter_map(|id| {
+            let key = checked.files.name(id)?.to_owned();
+            let text = checked.files.shared_source(id)?;
+            Some(LoadedFile { key, text, module: std::cell::OnceCell::new() })
+        })
+        .collect();
     let diagnostics = checked
         .diagnostics()
         .iter()

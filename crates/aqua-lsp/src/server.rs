@@ -152,7 +152,7 @@ impl Server {
             .filter_map(|file| {
                 let path = normalize(Path::new(&file.key));
                 let file_uri = Url::from_file_path(&path).ok()?;
-                (!open_paths.contains_key(&path)).then(|| (file_uri, path, file.text.clone()))
+                (!open_paths.contains_key(&path)).then(|| (file_uri, path, file.text.to_string()))
             })
             .collect();
         for (file_uri, path, text) in closed {

@@ -90,6 +90,11 @@ impl SourceMap {
         self.files.get(file).map(|file| &*file.source)
     }
 
+    /// The source text of a file as the map holds it (shared, not copied), if the id is known.
+    pub fn shared_source(&self, file: FileId) -> Option<Arc<str>> {
+        self.files.get(file).map(|file| file.source.clone())
+    }
+
     /// The name of a file, if the id is known.
     pub fn name(&self, file: FileId) -> Option<&str> {
         self.files.get(file).map(|file| file.name.as_str())
