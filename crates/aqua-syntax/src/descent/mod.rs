@@ -50,7 +50,7 @@ const SHORT_LINE: u32 = {
 pub(crate) fn parse(src: &str) -> Option<Parsed> {
     let mut descent = Descent::new(src);
     let module = descent.module(crate::layout::to_u32(src.len()))?;
-    let clean = descent.errors.is_empty() && descent.layout.take_errors().is_empty();
+    let clean = descent.clean();
     let returns = descent.returns != descent.body_returns;
     let checks = crate::Checks { depth: descent.long_lines, returns };
     clean.then_some(Parsed { module, checks })
@@ -61,8 +61,7 @@ pub(crate) fn parse(src: &str) -> Option<Parsed> {
 pub(crate) fn parse_header(src: &str) -> Option<Module> {
     let mut descent = Descent::new(src);
     let module = descent.header_part(crate::layout::to_u32(src.len()))?;
-    let clean = descent.errors.is_empty() && descent.layout.take_errors().is_empty();
-    clean.then_some(module)
+    descent.clean().then_some(module)
 }
 
 impl<'s> Descent<'s> {
@@ -83,6 +82,11 @@ impl<'s> Descent<'s> {
             body_returns: 0,
             errors: Vec::new(),
         }
+    }
+
+    /// Whether neither the parser nor the layout has reported an error so far.
+    fn clean(&mut self) -> bool {
+        self.errors.is_empty() && self.layout.take_errors().is_empty()
     }
 }
 
