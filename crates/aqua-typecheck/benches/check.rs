@@ -3,8 +3,9 @@
 //! `cargo bench -p aqua-typecheck` checks programs of 10,000 and 100,000 lines (modules of about
 //! 1,000 lines, each importing the one before and using another under a namespace) and prints
 //! lines per second, peak memory and its ratio to the size of the source (with the system
-//! allocator; `-- write LINES DIR` writes the program out, to measure the `aqua` binary). Each size runs in a child process of this binary so that
-//! the peak resident set size (`VmHWM`) belongs to that size alone.
+//! allocator; `-- write LINES DIR` writes the program out, to measure the `aqua` binary). Each
+//! size runs in a child process of this binary so that the peak resident set size (`VmHWM`)
+//! belongs to that size alone.
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 
