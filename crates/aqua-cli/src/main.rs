@@ -14,6 +14,24 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    end_quietly_when_output_closes();
     let cli = cli::Cli::parse();
     commands::run(cli)
 }
+
+/// A reader that closes standard output early (`aqua parse big.aqua | head`) ends the process
+/// as it ends `cat`, by SIGPIPE. Rust starts programs with SIGPIPE ignored, so every later print
+/// would fail with "Broken pipe" and `println!` would panic.
+#[cfg(unix)]
+#[allow(unsafe_code)] // One libc call; std offers no safe way to restore the default.
+fn end_quietly_when_output_closes() {
+    // SAFETY: `signal` with a valid signal number and `SIG_DFL` only changes this process's
+    // disposition of SIGPIPE, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Elsewhere a closed pipe is an ordinary write error.
+#[cfg(not(unix))]
+fn end_quietly_when_output_closes() {}
