@@ -93,8 +93,7 @@ fn check_finds_packages_in_node_modules_above_the_working_directory() {
         "proj/src/app/main.aqua",
         "aqua Main\n\nimport \"@acme/spell/spell.aqua\"\n\nfunc f() -> string:\n  <- SPELL\n",
     );
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_aqua"))
-        .args(["--color", "never", "check", "main.aqua"])
+    let output = crate::support::aqua_command(&["--color", "never", "check", "main.aqua"])
         .current_dir(main.parent().expect("app dir"))
         .output()
         .expect("the aqua binary runs");

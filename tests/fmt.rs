@@ -1,7 +1,7 @@
 //! `aqua fmt`: in place, `--check`, standard input, broken and unreadable files.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::support::{aqua, stderr, stdout, temp_file};
 
@@ -32,8 +32,7 @@ fn fmt_check_lists_files_that_would_change_and_leaves_them() {
 
 #[test]
 fn fmt_dash_formats_standard_input_to_standard_output() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aqua"))
-        .args(["fmt", "-"])
+    let mut child = crate::support::aqua_command(&["fmt", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

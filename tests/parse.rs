@@ -1,6 +1,6 @@
 //! `aqua parse` on an example and on broken input.
 
-use crate::support::{aqua, data_file, stderr, stdout, temp_file};
+use crate::support::{aqua, aqua_command, data_file, stderr, stdout, temp_file};
 
 #[test]
 fn parse_prints_the_outline_of_an_example() {
@@ -47,23 +47,28 @@ fn parse_of_a_missing_file_exits_2() {
 #[test]
 fn a_reader_that_stops_early_ends_the_output_without_a_panic() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
-    // Far more outline than a pipe buffers, so the writer is still printing when the reader
-    // goes away.
+    use std::process::Stdio;
+    // Far more output than a pipe buffers, so the writer is still writing when the reader goes
+    // away.
     let function = "func f(x: u32) -> u32:\n  y = x + 1\n  <- y\n\n";
     let path = temp_file("long-outline.aqua", &format!("aqua Long\n\n{}", function.repeat(20_000)));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aqua"))
-        .args(["parse", &path.to_string_lossy()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the aqua binary runs");
-    let mut first = [0u8; 64];
-    child.stdout.take().expect("piped stdout").read_exact(&mut first).expect("some output");
-    // The read end is closed here, when the handle is dropped.
-    let out = child.wait_with_output().expect("the process ends");
-    assert!(first.starts_with(b"module @0.."), "{}", String::from_utf8_lossy(&first));
-    let errors = stderr(&out);
-    assert!(!errors.contains("panicked"), "{errors}");
-    assert_ne!(out.status.code(), Some(101), "the exit code of a panic: {errors}");
+    let path = path.to_string_lossy();
+    for (args, start) in
+        [(vec!["parse", &*path], &b"module @0.."[..]), (vec!["parse", "--json", &*path], &b"{"[..])]
+    {
+        let mut child = aqua_command(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the aqua binary runs");
+        let mut first = [0u8; 64];
+        // The read end closes at the end of this statement, when the taken handle is dropped.
+        child.stdout.take().expect("piped stdout").read_exact(&mut first).expect("some output");
+        let out = child.wait_with_output().expect("the process ends");
+        assert!(first.starts_with(start), "{args:?}: {}", String::from_utf8_lossy(&first));
+        let errors = stderr(&out);
+        assert!(!errors.contains("panicked"), "{args:?}: {errors}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: the exit code of a panic: {errors}");
+        assert!(errors.is_empty(), "{args:?}: a closed pipe is not an error: {errors}");
+    }
 }

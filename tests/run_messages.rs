@@ -3,7 +3,7 @@
 //! programs and networks are in `tests/data/run/`; the binary runs from the repository root so
 //! that the rendered paths are relative and the snapshots portable.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::support::{stderr, stdout, temp_file};
 
@@ -14,11 +14,7 @@ fn run(file: &str, call: &str, data: &str, network: &str, more: &[&str]) -> Outp
     let network = format!("tests/data/run/{network}");
     let mut args = vec!["run", &file, "-f", call, "--data", data, "--network", &network];
     args.extend_from_slice(more);
-    Command::new(env!("CARGO_BIN_EXE_aqua"))
-        .current_dir(root)
-        .args(&args)
-        .output()
-        .expect("the aqua binary runs")
+    crate::support::aqua_command(&args).current_dir(root).output().expect("the aqua binary runs")
 }
 
 const SENSORS: &str = r#"{"a": "@alice", "b": "@bob", "c": "@carol"}"#;

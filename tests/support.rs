@@ -5,7 +5,15 @@ use std::process::{Command, Output};
 
 /// Runs the `aqua` binary built for these tests.
 pub fn aqua(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aqua")).args(args).output().expect("the aqua binary runs")
+    aqua_command(args).output().expect("the aqua binary runs")
+}
+
+/// The `aqua` binary built for these tests with `args`, for a test that sets more (a directory,
+/// pipes) before running it.
+pub fn aqua_command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aqua"));
+    command.args(args);
+    command
 }
 
 /// The path of a file under `tests/data/<kind>/`.

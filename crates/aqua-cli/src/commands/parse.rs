@@ -21,10 +21,8 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
     };
     let parsed = aqua_syntax::parse(&source);
     if args.json {
-        // A reader that stops early (`| head`) is not an error of ours.
-        if let Err(error) = write_json(&parsed.module)
-            && error.kind() != std::io::ErrorKind::BrokenPipe
-        {
+        // A reader that stops early (`| head`) ends the process by SIGPIPE first (main.rs).
+        if let Err(error) = write_json(&parsed.module) {
             eprintln!("error: cannot write the syntax tree: {error}");
             return ExitCode::from(2);
         }
