@@ -9,9 +9,18 @@ use crate::ast::*;
 
 /// Prints `module` as an indented outline.
 pub fn outline(module: &Module) -> String {
-    let mut printer = Printer { out: String::new(), depth: 0 };
+    let mut out = String::new();
+    // Writing to a string cannot fail.
+    let _ = write_outline(module, &mut out);
+    out
+}
+
+/// Writes the outline of `module` to `out` line by line, so that a large tree's outline is never
+/// held whole; stops at the first error `out` reports.
+pub fn write_outline(module: &Module, out: &mut dyn Write) -> std::fmt::Result {
+    let mut printer = Printer { out, depth: 0, result: Ok(()) };
     printer.module(module);
-    printer.out
+    printer.result
 }
 
 /// Prints one expression as an S-expression.
@@ -28,17 +37,22 @@ pub fn type_to_string(ty: &TypeExpr) -> String {
     out
 }
 
-struct Printer {
-    out: String,
+struct Printer<'w> {
+    out: &'w mut dyn Write,
     depth: usize,
+    /// The first error of `out`; no line is written after it.
+    result: std::fmt::Result,
 }
 
-impl Printer {
+impl Printer<'_> {
     fn line(&mut self, text: &str, span: crate::Span) {
-        let _ = writeln!(self.out, "{:indent$}{text} @{span:?}", "", indent = self.depth * 2);
+        if self.result.is_ok() {
+            let indent = self.depth * 2;
+            self.result = writeln!(self.out, "{:indent$}{text} @{span:?}", "");
+        }
     }
 
-    fn nested(&mut self, f: impl FnOnce(&mut Printer)) {
+    fn nested(&mut self, f: impl FnOnce(&mut Self)) {
         self.depth += 1;
         f(self);
         self.depth -= 1;

@@ -26,8 +26,9 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
             eprintln!("error: cannot write the syntax tree: {error}");
             return ExitCode::from(2);
         }
-    } else {
-        print!("{}", aqua_syntax::pretty::outline(&parsed.module));
+    } else if let Err(error) = write_outline(&parsed.module) {
+        eprintln!("error: cannot write the syntax tree: {error}");
+        return ExitCode::from(2);
     }
     if parsed.errors.is_empty() {
         return ExitCode::SUCCESS;
@@ -48,4 +49,31 @@ fn write_json(module: &aqua_syntax::ast::Module) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut out, module)?;
     out.write_all(b"\n")?;
     out.flush()
+}
+
+/// Streams the outline to stdout through a buffer, as [`write_json`] does the JSON.
+fn write_outline(module: &aqua_syntax::ast::Module) -> std::io::Result<()> {
+    let mut out = FmtToIo {
+        inner: BufWriter::with_capacity(64 * 1024, std::io::stdout().lock()),
+        error: None,
+    };
+    if aqua_syntax::pretty::write_outline(module, &mut out).is_err() {
+        return Err(out.error.unwrap_or_else(|| std::io::Error::other("formatting failed")));
+    }
+    out.inner.flush()
+}
+
+/// Text formatted into a byte writer, keeping the writer's first error (`fmt::Error` has none).
+struct FmtToIo<W: Write> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> std::fmt::Write for FmtToIo<W> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.inner.write_all(text.as_bytes()).map_err(|error| {
+            self.error = Some(error);
+            std::fmt::Error
+        })
+    }
 }
