@@ -253,3 +253,80 @@ fn a_type_js_client_cannot_carry_is_an_error_for_client_targets() {
     assert_eq!(meta["functions"]["f"]["def"]["functionName"], "f");
     assert_eq!(meta["services"], serde_json::json!({}));
 }
+
+/// Every file under `dir` whose name starts with `stem.`, with its text.
+fn outputs_of(dir: &std::path::Path, stem: &str) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|entry| entry.path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|path| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).ok()?;
+            name.starts_with(&format!("{stem}.")).then_some((name, text))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_folder_compiles_each_file_as_it_compiles_alone_and_reports_each_problem_once() {
+    let input = out_dir("folder-src");
+    let _ = std::fs::remove_dir_all(&input);
+    std::fs::create_dir_all(&input).expect("input folder");
+    let lib = "aqua Lib declares double\n\nfunc double(x: u32) -> u32:\n  <- x + x\n";
+    let files = [
+        ("lib.aqua", lib),
+        (
+            "a.aqua",
+            "aqua A\n\nexport fa\n\nimport \"lib.aqua\"\n\nfunc fa(x: u32) -> u32:\n  r <- double(x)\n  <- double(r)\n",
+        ),
+        (
+            "b.aqua",
+            "aqua B\n\nexport fb\n\nimport \"lib.aqua\"\n\nfunc fb(x: u32) -> u32:\n  <- double(x)\n",
+        ),
+        ("bad.aqua", "aqua Bad declares wrong\n\nfunc wrong() -> u32:\n  <- \"text\"\n"),
+        (
+            "uses_bad.aqua",
+            "aqua UsesBad\n\nexport g\n\nimport \"bad.aqua\"\n\nfunc g() -> u32:\n  <- wrong()\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(input.join(name), text).expect("write");
+    }
+    for target in ["air", "ts"] {
+        let folder_out = out_dir(&format!("folder-{target}"));
+        let _ = std::fs::remove_dir_all(&folder_out);
+        let run = aqua(&[
+            "compile",
+            &input.to_string_lossy(),
+            "-o",
+            &folder_out.to_string_lossy(),
+            "--target",
+            target,
+        ]);
+        assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+        assert_eq!(stderr(&run).matches("error[T002]").count(), 1, "{}", stderr(&run));
+        assert!(outputs_of(&folder_out, "uses_bad").is_empty(), "a file importing an error");
+        assert!(outputs_of(&folder_out, "bad").is_empty(), "a file with an error");
+        for stem in ["a", "b"] {
+            let alone_out = out_dir(&format!("alone-{target}-{stem}"));
+            let _ = std::fs::remove_dir_all(&alone_out);
+            let file = input.join(format!("{stem}.aqua"));
+            let args = [
+                "compile",
+                &file.to_string_lossy(),
+                "-o",
+                &alone_out.to_string_lossy(),
+                "--target",
+                target,
+            ];
+            let run = aqua(&args);
+            assert!(run.status.success(), "{}", stderr(&run));
+            let alone = outputs_of(&alone_out, stem);
+            assert!(!alone.is_empty(), "{stem}: nothing written");
+            assert_eq!(outputs_of(&folder_out, stem), alone, "{target}: {stem}");
+        }
+    }
+}

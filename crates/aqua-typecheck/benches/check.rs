@@ -5,14 +5,16 @@
 //! lines per second, peak memory and its ratio to the size of the source (with the system
 //! allocator; `-- write LINES DIR` writes the program out, to measure the `aqua` binary). Each
 //! size runs in a child process of this binary so that the peak resident set size (`VmHWM`)
-//! belongs to that size alone.
+//! belongs to that size alone. It then checks every module as a file of its own, as
+//! `aqua check DIR` does: together with `check_each`, and each alone with `check` (what the CLI
+//! did before: quadratic in a chain of imports), and prints both times and their ratio.
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 
 // A benchmark binary may read /proc and spawn itself; the library does neither.
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use aqua_typecheck::{MemoryLoader, Options};
@@ -89,6 +91,30 @@ fn run(lines: usize) {
         total_lines as f64 / best,
         peak / (1024.0 * 1024.0),
         peak / source_bytes as f64,
+    );
+    check_folder(&mut loader, modules);
+}
+
+/// Checks every module as a file of its own: once together, then each alone.
+fn check_folder(loader: &mut MemoryLoader, modules: usize) {
+    let options = Options::default();
+    let paths: Vec<PathBuf> = (0..modules).map(|i| PathBuf::from(format!("mod{i}.aqua"))).collect();
+    let start = Instant::now();
+    let each = aqua_typecheck::check_each(&paths, loader, &options);
+    let together = start.elapsed().as_secs_f64();
+    assert!((0..modules).all(|index| each.is_ok(index)), "every file checks");
+    assert_eq!(each.checked.program.modules.len(), modules, "each module checked once");
+    drop(each);
+    let start = Instant::now();
+    for path in &paths {
+        assert!(aqua_typecheck::check(path, None, loader, &options).is_ok(), "{path:?} checks");
+    }
+    let alone = start.elapsed().as_secs_f64();
+    println!(
+        "  every one of the {modules:>3} files: together {:>7.1} ms, each alone {:>8.1} ms ({:.1}x)",
+        together * 1000.0,
+        alone * 1000.0,
+        alone / together,
     );
 }
 

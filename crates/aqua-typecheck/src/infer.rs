@@ -21,7 +21,7 @@ use crate::ConstOverride;
 use crate::env::{Def, Entry, Locals, ModuleScope, Namespace};
 use crate::error::{InFile, TypeError, Warning};
 use crate::modules::{LoadedModule, ModuleGraph};
-use crate::tast::{ModuleId, ModuleInfo, Program};
+use crate::tast::{Export, ModuleId, ModuleInfo, Program};
 use crate::types::{ScalarType, StructType, Type};
 
 /// The shared state of a whole check.
@@ -100,14 +100,27 @@ impl<'o> Checker<'o> {
         self.warnings.push(InFile { file: self.file, value });
     }
 
-    /// Checks every module of the graph, dependencies first; `entry` is the checked file. A
-    /// deferred module is parsed whole when its turn comes (its syntax errors are added to the
-    /// graph's), and each module's syntax tree is emptied once the module is checked. Returns
-    /// false, having stopped, if the whole parse of a deferred module found other header lines
-    /// than the parse of its header alone (possible only when it has syntax errors): the graph
-    /// then has to be loaded again with every module parsed whole.
-    pub fn check_graph(&mut self, graph: &mut ModuleGraph, entry: Option<usize>) -> bool {
+    /// Checks every module of the graph, dependencies first; `entries` are the checked files
+    /// (each a module of the graph, or `None` for a file that could not be loaded). A deferred
+    /// module is parsed whole when its turn comes (its syntax errors are added to the graph's),
+    /// and each module's syntax tree is emptied once the module is checked. Returns what each
+    /// entry exports, in the order of `entries`; or `None`, having stopped, if the whole parse of
+    /// a deferred module found other header lines than the parse of its header alone (possible
+    /// only when it has syntax errors): the graph then has to be loaded again with every module
+    /// parsed whole.
+    pub fn check_graph(
+        &mut self,
+        graph: &mut ModuleGraph,
+        entries: &[Option<usize>],
+    ) -> Option<Vec<Vec<Export>>> {
         let mut declared: Vec<Arc<Namespace>> = Vec::with_capacity(graph.modules.len());
+        let mut is_entry = vec![false; graph.modules.len()];
+        for index in entries.iter().flatten() {
+            if let Some(flag) = is_entry.get_mut(*index) {
+                *flag = true;
+            }
+        }
+        let mut exports: HashMap<usize, Vec<Export>> = HashMap::default();
         for (index, loaded) in graph.modules.iter_mut().enumerate() {
             if loaded.deferred {
                 let source = graph.files.source(loaded.file).unwrap_or_default();
@@ -116,7 +129,7 @@ impl<'o> Checker<'o> {
                 if module.header != loaded.ast.header
                     || module.header_items != loaded.ast.header_items
                 {
-                    return false;
+                    return None;
                 }
                 let file = loaded.file;
                 let errors = parsed.errors.into_iter().map(|value| InFile { file, value });
@@ -124,8 +137,12 @@ impl<'o> Checker<'o> {
                 loaded.ast = parsed.module;
                 loaded.deferred = false;
             }
-            let names = self.check_module(loaded, &declared, Some(index) == entry);
+            let entry = is_entry.get(index).copied().unwrap_or(false);
+            let names = self.check_module(loaded, &declared, entry);
             declared.push(Arc::new(names));
+            if entry {
+                exports.insert(index, std::mem::take(&mut self.program.exports));
+            }
             // The typed program replaces the tree: holding both for every module until the
             // end nearly doubled the peak memory of checking.
             let span = loaded.ast.span;
@@ -133,8 +150,10 @@ impl<'o> Checker<'o> {
                 ast::Module { header: None, header_items: Vec::new(), items: Vec::new(), span };
             drop(std::mem::replace(&mut loaded.ast, empty));
         }
-        self.program.entry = entry.map(|e| ModuleId(e as u32));
-        true
+        let exports_of = |entry: &Option<usize>| {
+            entry.and_then(|index| exports.get(&index).cloned()).unwrap_or_default()
+        };
+        Some(entries.iter().map(exports_of).collect())
     }
 
     /// Checks one module and returns the names it declares to importers. Its items are taken

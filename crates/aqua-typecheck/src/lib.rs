@@ -27,7 +27,7 @@ pub mod types;
 use std::path::{Path, PathBuf};
 
 use aqua_syntax::ast::Literal;
-use aqua_syntax::{SourceMap, SyntaxError};
+use aqua_syntax::{FileId, SourceMap, SyntaxError};
 use codespan_reporting::diagnostic::Diagnostic;
 use smol_str::SmolStr;
 
@@ -160,60 +160,140 @@ pub fn check(
     loader: &mut dyn SourceLoader,
     options: &Options,
 ) -> Checked {
-    check_loading(path, source, loader, options, true)
+    let mut each = check_loading(vec![(path, source)], loader, options, true);
+    each.select(0);
+    each.checked
 }
 
-/// [`check`], where `defer` first parses each module only as far as its header lines.
+/// Checks the modules at `paths` and everything they import, as [`check`] checks each, but
+/// together: a module that several of them import is loaded and checked once, so checking every
+/// file of a folder costs what checking the folder's program costs, not that times the number of
+/// files. [`CheckedEach::select`] gives the outcome for each file.
+pub fn check_each(
+    paths: &[PathBuf],
+    loader: &mut dyn SourceLoader,
+    options: &Options,
+) -> CheckedEach {
+    let entries = paths.iter().map(|path| (path.as_path(), None)).collect();
+    check_loading(entries, loader, options, true)
+}
+
+/// The outcome of [`check_each`]: one check of every module the files load, and what is each
+/// file's own.
+#[derive(Debug)]
+pub struct CheckedEach {
+    /// The typed program of every module, every file and every problem, each once. The program's
+    /// [`entry`](tast::Program::entry) and [`exports`](tast::Program::exports) are those of the
+    /// file last [`select`](CheckedEach::select)ed (none before the first).
+    pub checked: Checked,
+    entries: Vec<EntryOutcome>,
+}
+
+/// What belongs to one file of a [`CheckedEach`].
+#[derive(Debug)]
+struct EntryOutcome {
+    module: Option<tast::ModuleId>,
+    exports: Vec<tast::Export>,
+    /// Neither the file nor any module it imports has a syntax or type error.
+    ok: bool,
+}
+
+impl CheckedEach {
+    /// How many files were checked.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no file was checked.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether file `index` and every module it imports are free of syntax and type errors: what
+    /// [`Checked::is_ok`] says of [`check`] of that file alone.
+    pub fn is_ok(&self, index: usize) -> bool {
+        self.entries.get(index).is_some_and(|entry| entry.ok)
+    }
+
+    /// The outcome for file `index`, as [`check`] of that file alone gives its program: the
+    /// program's entry and exports become that file's. The program, files and problems are all
+    /// the files' (a problem in a module the file does not import is there too; see
+    /// [`CheckedEach::is_ok`]).
+    pub fn select(&mut self, index: usize) -> &mut Self {
+        if let Some(entry) = self.entries.get(index) {
+            self.checked.program.entry = entry.module;
+            self.checked.program.exports = entry.exports.clone();
+        }
+        self
+    }
+}
+
+/// [`check_each`] of `entries`, each with its text if the caller has it, where `defer` first
+/// parses each module only as far as its header lines.
 fn check_loading(
-    path: &Path,
-    source: Option<String>,
+    entries: Vec<(&Path, Option<String>)>,
     loader: &mut dyn SourceLoader,
     options: &Options,
     defer: bool,
-) -> Checked {
+) -> CheckedEach {
     // Modules are first parsed only as far as their header lines and parsed whole when checked,
     // so that the trees of a long chain of imports are not all held at once. If a module with
     // syntax errors has other header lines when parsed whole, everything is loaded again with
     // every module parsed whole (which cannot fail that way), as header lines decide what loads.
-    let (mut source, mut defer) = (source, defer);
+    let paths: Vec<&Path> = entries.iter().map(|(path, _)| *path).collect();
+    let (mut entries, mut defer) = (entries, defer);
     loop {
-        let (graph, entry) = modules::load(path, source, loader, &options.import_roots, defer);
-        match check_loaded(graph, entry, path, options) {
+        let (graph, modules) = modules::load_each(entries, loader, &options.import_roots, defer);
+        match check_loaded(graph, modules, &paths, options) {
             Ok(checked) => return checked,
-            Err(entry_source) => (source, defer) = (entry_source, false),
+            Err(sources) => {
+                entries = paths.iter().copied().zip(sources).collect();
+                defer = false;
+            }
         }
     }
 }
 
-/// Checks a loaded graph. If a deferred module's header lines changed when it was parsed whole,
-/// stops and returns the entry file's text to load again with.
+/// Checks a loaded graph whose entries are `modules` (loaded from `paths`). If a deferred
+/// module's header lines changed when it was parsed whole, stops and returns each entry file's
+/// text to load again with.
 fn check_loaded(
     mut graph: modules::ModuleGraph,
-    entry: Option<usize>,
-    path: &Path,
+    modules: Vec<Option<usize>>,
+    paths: &[&Path],
     options: &Options,
-) -> Result<Checked, Option<String>> {
-    if entry.is_none() && graph.errors.is_empty() {
-        // The entry file itself could not be loaded: report it against an empty file.
-        let name = path.to_string_lossy().into_owned();
-        let file = graph.files.add(name.clone(), String::new());
-        let value = TypeError::ModuleNotFound {
-            span: aqua_syntax::Span::default(),
-            path: name.clone(),
-            searched: vec![name],
-        };
-        graph.errors.push(InFile { file, value });
+) -> Result<CheckedEach, Vec<Option<String>>> {
+    let mut entry_files = Vec::with_capacity(modules.len());
+    for (module, path) in modules.iter().zip(paths) {
+        match module.and_then(|m| graph.modules.get(m)) {
+            Some(loaded) => entry_files.push(loaded.file),
+            None => {
+                // The entry file itself could not be loaded: report it against an empty file.
+                let name = path.to_string_lossy().into_owned();
+                let file = graph.files.add(name.clone(), String::new());
+                let value = TypeError::ModuleNotFound {
+                    span: aqua_syntax::Span::default(),
+                    path: name.clone(),
+                    searched: vec![name],
+                };
+                graph.errors.push(InFile { file, value });
+                entry_files.push(file);
+            }
+        }
     }
     let mut checker = infer::Checker::new(&options.constants);
-    let entry_file = entry.and_then(|e| graph.modules.get(e)).map_or(0, |m| m.file);
-    if !checker.check_graph(&mut graph, entry) {
-        return Err(entry.and_then(|_| graph.files.source(entry_file)).map(str::to_owned));
-    }
+    let Some(exports) = checker.check_graph(&mut graph, &modules) else {
+        let text = |(module, file): (&Option<usize>, &FileId)| {
+            module.and_then(|_| graph.files.source(*file)).map(str::to_owned)
+        };
+        return Err(modules.iter().zip(&entry_files).map(text).collect());
+    };
     // Deferred modules add their syntax errors as they are checked: back in file order, as if
     // each file's were added when it was loaded.
     graph.syntax_errors.sort_by_key(|error| error.file);
-    let mut errors = graph.errors;
+    let mut errors = std::mem::take(&mut graph.errors);
     errors.append(&mut checker.errors);
+    let mut overrides_unknown = false;
     for (index, used) in checker.overrides_used.iter().enumerate() {
         if *used {
             continue;
@@ -221,18 +301,71 @@ fn check_loaded(
         let Some(override_) = options.constants.get(index) else { continue };
         let names = checker.program.constants.iter().map(|c| &c.name);
         let candidates = suggest::similar(&override_.name, names);
+        overrides_unknown = true;
         errors.push(InFile {
-            file: entry_file,
+            file: entry_files.first().copied().unwrap_or_default(),
             value: TypeError::UnknownOverride { name: override_.name.clone(), candidates },
         });
     }
-    Ok(Checked {
+    let entries = outcomes(&graph, &modules, exports, &errors, overrides_unknown);
+    let checked = Checked {
         program: checker.program,
         files: graph.files,
         syntax_errors: graph.syntax_errors,
         errors,
         warnings: checker.warnings,
-    })
+    };
+    Ok(CheckedEach { checked, entries })
+}
+
+/// Each entry's outcome. A module is clean when neither its file nor a module it imports has an
+/// error (modules come after their imports), and an unknown override spoils them all. The errors
+/// of an `export` line count only for its own file: its module is checked as an entry once,
+/// while a file that imports it would not see them when checked alone.
+fn outcomes(
+    graph: &modules::ModuleGraph,
+    modules: &[Option<usize>],
+    exports: Vec<Vec<tast::Export>>,
+    errors: &[InFile<TypeError>],
+    overrides_unknown: bool,
+) -> Vec<EntryOutcome> {
+    let mut failed_files = vec![overrides_unknown; graph.files.len()];
+    let mut bad_exports = vec![false; graph.files.len()];
+    for error in errors {
+        let flags = match error.value {
+            TypeError::BadExport { .. } => &mut bad_exports,
+            _ => &mut failed_files,
+        };
+        if let Some(flag) = flags.get_mut(error.file) {
+            *flag = true;
+        }
+    }
+    for error in &graph.syntax_errors {
+        if let Some(flag) = failed_files.get_mut(error.file) {
+            *flag = true;
+        }
+    }
+    let mut failed: Vec<bool> = Vec::with_capacity(graph.modules.len());
+    for loaded in &graph.modules {
+        let own = failed_files.get(loaded.file).copied().unwrap_or(true);
+        let imported =
+            loaded.deps.iter().flatten().any(|d| failed.get(*d).copied().unwrap_or(true));
+        failed.push(own || imported);
+    }
+    let ok = |module: usize| {
+        let file = graph.modules.get(module).map(|loaded| loaded.file);
+        let exports_fail = file.is_none_or(|file| bad_exports.get(file).copied().unwrap_or(true));
+        !failed.get(module).copied().unwrap_or(true) && !exports_fail
+    };
+    modules
+        .iter()
+        .zip(exports)
+        .map(|(module, exports)| EntryOutcome {
+            module: module.map(|m| tast::ModuleId(m as u32)),
+            exports,
+            ok: module.is_some_and(ok),
+        })
+        .collect()
 }
 
 /// Checks one source text that imports nothing but the standard library.
@@ -262,8 +395,9 @@ mod tests {
     fn parsing_modules_whole_when_checked_reports_the_same() {
         let path = Path::new("main.aqua");
         let options = Options::default();
-        let deferred = check_loading(path, None, &mut broken_chain(), &options, true);
-        let whole = check_loading(path, None, &mut broken_chain(), &options, false);
+        let deferred =
+            check_loading(vec![(path, None)], &mut broken_chain(), &options, true).checked;
+        let whole = check_loading(vec![(path, None)], &mut broken_chain(), &options, false).checked;
         let files: Vec<usize> = deferred.syntax_errors.iter().map(|e| e.file).collect();
         assert!(files.len() >= 3 && files.windows(2).all(|w| w[0] <= w[1]), "{files:?}");
         assert!(files.first() != files.last(), "syntax errors of several files: {files:?}");
@@ -273,15 +407,16 @@ mod tests {
 
     #[test]
     fn other_header_lines_in_the_whole_parse_load_everything_again() {
-        let (mut graph, entry) =
-            modules::load(Path::new("main.aqua"), None, &mut broken_chain(), &[], true);
+        let path = Path::new("main.aqua");
+        let (mut graph, entries) =
+            modules::load_each(vec![(path, None)], &mut broken_chain(), &[], true);
         let importer =
             graph.modules.iter_mut().find(|m| m.deferred && !m.ast.header_items.is_empty());
         importer.expect("a deferred module that imports").ast.header_items.clear();
-        let entry_file = graph.modules[entry.expect("the entry loads")].file;
+        let entry_file = graph.modules[entries[0].expect("the entry loads")].file;
         let text = graph.files.source(entry_file).map(str::to_owned);
-        let result = check_loaded(graph, entry, Path::new("main.aqua"), &Options::default());
-        assert_eq!(result.err(), Some(text));
+        let result = check_loaded(graph, entries, &[path], &Options::default());
+        assert_eq!(result.err(), Some(vec![text]));
     }
 
     #[test]

@@ -85,8 +85,8 @@ pub struct LoadedModule {
     pub deferred: bool,
 }
 
-/// All modules of a program in dependency order: every module comes after the ones it imports;
-/// the entry module is last.
+/// All modules of a program in dependency order: every module comes after the ones it imports
+/// (with one entry, the entry module is last).
 #[derive(Debug, Default)]
 pub struct ModuleGraph {
     /// The modules, dependencies first.
@@ -115,17 +115,18 @@ struct GraphBuilder<'l> {
     defer: bool,
 }
 
-/// Loads `entry` and everything it imports. `entry_source` is the entry file's text when the
-/// caller already has it. With `defer`, a module is parsed only as far as its header lines when
-/// the fast parser takes them (the module is then `deferred`; its syntax errors are reported when
-/// it is parsed whole); otherwise every module is parsed whole.
-pub(crate) fn load(
-    entry: &Path,
-    entry_source: Option<String>,
+/// Loads each entry and everything it imports into one graph, where a module that several
+/// entries import is loaded once. Each entry comes with its text when the caller already has it.
+/// Returns the graph and, per entry in order, its module (`None` if its file could not be
+/// loaded). With `defer`, a module is parsed only as far as its header lines when the fast
+/// parser takes them (the module is then `deferred`; its syntax errors are reported when it is
+/// parsed whole); otherwise every module is parsed whole.
+pub(crate) fn load_each(
+    entries: Vec<(&Path, Option<String>)>,
     loader: &mut dyn SourceLoader,
     roots: &[PathBuf],
     defer: bool,
-) -> (ModuleGraph, Option<usize>) {
+) -> (ModuleGraph, Vec<Option<usize>>) {
     let mut builder = GraphBuilder {
         loader,
         roots,
@@ -134,10 +135,17 @@ pub(crate) fn load(
         stack: Vec::new(),
         defer,
     };
-    let key = normalize(entry).to_string_lossy().into_owned();
-    let source = entry_source.map(Arc::from).or_else(|| builder.loader.load_shared(entry));
-    let root = source.map(|source| builder.visit(key, source));
-    (builder.graph, root.flatten())
+    let mut modules = Vec::with_capacity(entries.len());
+    for (entry, entry_source) in entries {
+        let key = normalize(entry).to_string_lossy().into_owned();
+        if let Some(State::Done(index)) = builder.states.get(&key) {
+            modules.push(Some(*index));
+            continue;
+        }
+        let source = entry_source.map(Arc::from).or_else(|| builder.loader.load_shared(entry));
+        modules.push(source.and_then(|source| builder.visit(key, source)));
+    }
+    (builder.graph, modules)
 }
 
 impl GraphBuilder<'_> {

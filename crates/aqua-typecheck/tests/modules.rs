@@ -136,3 +136,91 @@ fn packages_are_found_in_node_modules_up_from_the_importing_file() {
     let missing = check(&[files[0], ("/proj/main.aqua", relative)], "/proj/main.aqua", &[]);
     assert_eq!(codes(&missing), ["T023"]);
 }
+
+/// A [`MemoryLoader`] that counts how often each file is read.
+#[derive(Default)]
+struct CountingLoader {
+    files: MemoryLoader,
+    reads: std::collections::HashMap<PathBuf, usize>,
+}
+
+impl aqua_typecheck::SourceLoader for CountingLoader {
+    fn load(&mut self, path: &Path) -> Option<String> {
+        let source = self.files.load(path)?;
+        *self.reads.entry(path.to_path_buf()).or_default() += 1;
+        Some(source)
+    }
+}
+
+/// A folder: two files share an import, one imports a module with a type error, one names an
+/// export that does not exist, and one imports that file.
+const FOLDER: [(&str, &str); 7] = [
+    ("lib.aqua", LIB),
+    (
+        "a.aqua",
+        "aqua A\n\nexport fa\n\nimport \"lib.aqua\"\n\nfunc fa(x: u32) -> u32:\n  <- double(x)\n",
+    ),
+    (
+        "b.aqua",
+        "aqua B declares fb\n\nexport fb\n\nimport \"lib.aqua\"\n\nfunc fb(x: u32) -> u32:\n  <- double(x)\n",
+    ),
+    ("bad.aqua", "aqua Bad declares wrong\n\nfunc wrong() -> u32:\n  <- \"text\"\n"),
+    (
+        "uses_bad.aqua",
+        "aqua UsesBad\n\nexport g\n\nimport \"bad.aqua\"\n\nfunc g() -> u32:\n  <- wrong()\n",
+    ),
+    (
+        "bad_export.aqua",
+        "aqua BadExport declares h\n\nexport h, missing\n\nfunc h() -> u32:\n  <- 1\n",
+    ),
+    (
+        "uses_bad_export.aqua",
+        "aqua UsesBadExport\n\nexport k\n\nimport \"bad_export.aqua\"\n\nfunc k() -> u32:\n  <- h()\n",
+    ),
+];
+
+#[test]
+fn checking_a_folder_loads_each_module_once_and_gives_each_file_its_own_outcome() {
+    let mut loader = CountingLoader::default();
+    for (path, source) in FOLDER {
+        loader.files.add(path, source);
+    }
+    let paths: Vec<PathBuf> = FOLDER.iter().map(|(path, _)| PathBuf::from(path)).collect();
+    let options = Options::default();
+    let mut each = aqua_typecheck::check_each(&paths, &mut loader, &options);
+    assert_eq!(each.len(), FOLDER.len());
+    for (path, reads) in &loader.reads {
+        assert_eq!(*reads, 1, "{} was read {reads} times", path.display());
+    }
+    // Each problem once, though `bad.aqua` is both checked and imported.
+    assert_eq!(codes(&each.checked), ["T002", "T030"], "{:?}", each.checked.errors);
+    for (index, (path, _)) in FOLDER.iter().enumerate() {
+        let alone = check(&FOLDER, path, &[]);
+        assert_eq!(each.is_ok(index), alone.is_ok(), "{path}");
+        let program = &each.select(index).checked.program;
+        let exported = |p: &aqua_typecheck::tast::Program| -> Vec<String> {
+            p.exports.iter().map(|e| e.name.to_string()).collect()
+        };
+        assert_eq!(exported(program), exported(&alone.program), "{path}");
+        let name = |p: &aqua_typecheck::tast::Program| {
+            let entry = p.entry.map(|m| m.0 as usize);
+            entry.and_then(|m| p.modules.get(m)).map(|m| m.name.to_string())
+        };
+        assert_eq!(name(program), name(&alone.program), "{path}");
+    }
+    let ok: Vec<bool> = (0..each.len()).map(|index| each.is_ok(index)).collect();
+    assert_eq!(ok, [true, true, true, false, false, false, true]);
+}
+
+#[test]
+fn a_file_of_the_folder_that_cannot_be_read_is_reported_alone() {
+    let mut loader = MemoryLoader::new();
+    loader.add("a.aqua", FOLDER[1].1);
+    loader.add("lib.aqua", LIB);
+    let paths = [PathBuf::from("gone.aqua"), PathBuf::from("a.aqua")];
+    let each = aqua_typecheck::check_each(&paths, &mut loader, &Options::default());
+    assert_eq!(codes(&each.checked), ["T023"]);
+    assert!(!each.is_ok(0));
+    assert!(each.is_ok(1));
+    assert!(!each.is_ok(2), "no third file");
+}

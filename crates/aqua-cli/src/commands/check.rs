@@ -29,11 +29,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> ExitCode {
     };
     let options = Options { import_roots: args.imports.clone(), constants };
     let mut reported = Reported::default();
-    for file in &files {
-        let checked = aqua_typecheck::check(file, None, &mut FsLoader, &options);
-        let diagnostics = reported.fresh(&checked);
-        emit(&checked, &diagnostics, args.format, color);
-    }
+    // One check of everything the files load: a module several of them import is checked once.
+    let checked = aqua_typecheck::check_each(&files, &mut FsLoader, &options).checked;
+    let diagnostics = reported.fresh(&checked);
+    emit(&checked, &diagnostics, args.format, color);
     let (errors, warnings) = (reported.errors, reported.warnings);
     if args.format == CheckFormat::Human && errors + warnings > 0 {
         eprintln!("{}", render::summary(errors, warnings));

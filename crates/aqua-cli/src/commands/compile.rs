@@ -31,8 +31,6 @@ struct Output {
     /// Its client side, with an error for each export js-client cannot carry.
     client: ClientModule,
     client_errors: Vec<ClientError>,
-    /// The Aqua files it loaded, for its source maps.
-    files: aqua_syntax::SourceMap,
 }
 
 /// Runs `aqua compile`: exit 0 when everything compiled, 1 on errors, 2 for bad arguments.
@@ -71,24 +69,27 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let mut reported = Reported::default();
     let mut outputs = Vec::new();
-    for (file, relative) in &inputs {
-        let checked = aqua_typecheck::check(file, None, &mut FsLoader, &check_options);
-        let diagnostics = reported.fresh(&checked);
-        for diagnostic in &diagnostics {
-            let flat = Flat::of(&checked, diagnostic);
-            if matches!(diagnostic.severity, Severity::Error | Severity::Bug) {
-                errors.push(flat);
-            } else {
-                warnings.push(flat);
-            }
+    // One check of everything the files load: a module several of them import is checked once.
+    let files: Vec<PathBuf> = inputs.iter().map(|(file, _)| file.clone()).collect();
+    let mut each = aqua_typecheck::check_each(&files, &mut FsLoader, &check_options);
+    let diagnostics = reported.fresh(&each.checked);
+    for diagnostic in &diagnostics {
+        let flat = Flat::of(&each.checked, diagnostic);
+        if matches!(diagnostic.severity, Severity::Error | Severity::Bug) {
+            errors.push(flat);
+        } else {
+            warnings.push(flat);
         }
-        if !args.json {
-            render::emit(&checked.files, &diagnostics, color);
-        }
-        if !checked.is_ok() {
+    }
+    if !args.json {
+        render::emit(&each.checked.files, &diagnostics, color);
+    }
+    for (index, (file, relative)) in inputs.iter().enumerate() {
+        if !each.is_ok(index) {
             continue;
         }
-        match lower(&checked, relative, args.call.as_deref(), &options) {
+        let checked = &each.select(index).checked;
+        match lower(checked, relative, args.call.as_deref(), &options) {
             Ok(output) => {
                 if target != CompileTarget::Air {
                     for error in &output.client_errors {
@@ -120,7 +121,7 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
     }
     match (&args.output, &args.call) {
         (Some(dir), _) => {
-            if let Err(message) = write_outputs(dir, &outputs, target) {
+            if let Err(message) = write_outputs(dir, &outputs, &each.checked.files, target) {
                 eprintln!("error: {message}");
                 return ExitCode::from(2);
             }
@@ -148,8 +149,7 @@ fn lower(
         None => air_codegen::compile(&checked.program, options),
     }?;
     let (client, client_errors) = aqua_client::describe_lenient(&checked.program, &functions);
-    let files = checked.files.clone();
-    Ok(Output { relative: relative.to_owned(), functions, client, client_errors, files })
+    Ok(Output { relative: relative.to_owned(), functions, client, client_errors })
 }
 
 /// The input files with their place under OUT (see [`Output::relative`]). Two different files
@@ -223,8 +223,14 @@ fn json_report(outputs: &[Output], errors: &[Flat], warnings: &[Flat]) -> Json {
 }
 
 /// Writes each output into its folder under `dir`: `<stem>.<function>.air`, its source map
-/// `<stem>.<function>.air.map.json` and `<stem>.meta.json` (air), `<stem>.ts` (ts), `<stem>.js` and `<stem>.d.ts` (js).
-fn write_outputs(dir: &Path, outputs: &[Output], target: CompileTarget) -> Result<(), String> {
+/// `<stem>.<function>.air.map.json` (over the Aqua `files` loaded) and `<stem>.meta.json`
+/// (air), `<stem>.ts` (ts), `<stem>.js` and `<stem>.d.ts` (js).
+fn write_outputs(
+    dir: &Path,
+    outputs: &[Output],
+    files: &aqua_syntax::SourceMap,
+    target: CompileTarget,
+) -> Result<(), String> {
     for output in outputs {
         let base = dir.join(&output.relative);
         let folder = base.parent().unwrap_or(dir);
@@ -240,7 +246,7 @@ fn write_outputs(dir: &Path, outputs: &[Output], target: CompileTarget) -> Resul
                     write(&folder.join(&air), air_syntax::print_pretty(&function.air))?;
                     match LocatedScript::new(function) {
                         Ok(located) => {
-                            let map = air_map::map_file(&located, &air, &output.files);
+                            let map = air_map::map_file(&located, &air, files);
                             let map = serde_json::to_string(&map).unwrap_or_default();
                             write(&folder.join(format!("{air}.map.json")), map + "\n")?;
                         }
