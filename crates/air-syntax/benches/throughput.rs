@@ -1,5 +1,7 @@
-//! Measures parsing, validation and printing throughput on a generated 10 MB script, in MB/s.
-//! Run with `cargo bench -p air-syntax`.
+//! Measures parsing, validation and printing throughput on a generated 10 MB script, in MB/s,
+//! and the time of one parse and one validation of a chain of 200 nested `seq` calls (the VM
+//! benchmark's long-chain200 script, parsed on each of its 406 invocations).
+//! Run with `cargo bench -p air-syntax` (`CHAIN_ONLY=1` stops after the chain, for profiling).
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 
@@ -73,7 +75,42 @@ fn report(what: &str, bytes: usize, time: Duration) {
     );
 }
 
+/// A chain of `steps` calls alternating between two peers, each on the previous result, nested
+/// one `seq` deeper per call, as the VM benchmark's long-chain scenario.
+fn chain(steps: usize) -> String {
+    let mut text = String::from("(seq (call %init_peer_id% (\"getDataSrv\" \"a\") [] a) ");
+    text.push_str("(seq (call %init_peer_id% (\"getDataSrv\" \"b\") [] b) ");
+    text.push_str("(seq (call %init_peer_id% (\"getDataSrv\" \"seed\") [] v0) ");
+    for step in 0..steps {
+        let peer = if step % 2 == 0 { "a" } else { "b" };
+        let next = step + 1;
+        text.push_str(&format!("(seq (call {peer} (\"svc\" \"step\") [v{step}] v{next}) "));
+    }
+    text.push_str(&format!("(call %init_peer_id% (\"callbackSrv\" \"response\") [v{steps}])"));
+    text.push_str(&")".repeat(steps + 3));
+    text
+}
+
+/// Microseconds of one run of `work`: the fastest of five rounds of 200 runs.
+fn micros_each(mut work: impl FnMut()) -> f64 {
+    const RUNS: u32 = 200;
+    let round = fastest(|| (0..RUNS).for_each(|_| work()));
+    round.as_secs_f64() * 1e6 / f64::from(RUNS)
+}
+
 fn main() {
+    let chain = chain(200);
+    let chain_program = parse(&chain).expect("the chain parses");
+    assert!(validate(&chain_program).is_empty(), "the chain is valid");
+    println!(
+        "chain of 200 calls ({} bytes): parse {:.1} µs, validate {:.1} µs",
+        chain.len(),
+        micros_each(|| drop(black_box(parse(black_box(&chain))))),
+        micros_each(|| drop(black_box(validate(black_box(&chain_program))))),
+    );
+    if std::env::var_os("CHAIN_ONLY").is_some() {
+        return;
+    }
     let text = generate();
     let program = parse(&text).expect("the generated script parses");
     println!("generated script: {} bytes", text.len());
