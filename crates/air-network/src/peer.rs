@@ -126,13 +126,14 @@ pub struct Handled {
 }
 
 /// Handles a particle: `current_data` arrived (empty for a wake-up), `call_results` are answers
-/// that were due (a wake-up's), `answer` answers each call the interpreter asks for.
+/// that were due (a wake-up's), `answer` answers each call the interpreter asks for, given its
+/// arguments read as JSON values (once a call: the record keeps them).
 pub fn handle_particle(
     run: PeerRun<'_>,
     prev_data: Vec<u8>,
     current_data: Vec<u8>,
     call_results: BTreeMap<u32, CallResult>,
-    answer: &mut dyn FnMut(&CallRequest) -> TimedReply,
+    answer: &mut dyn FnMut(&CallRequest, &[JValue]) -> TimedReply,
 ) -> Handled {
     let PeerRun {
         peer,
@@ -164,7 +165,8 @@ pub fn handle_particle(
             let calls = &mut handled.calls;
             let limit = params.limits.call_result_size;
             let mut inline = |request: &CallRequest| {
-                let reply = answer(request);
+                let args = request.argument_values();
+                let reply = answer(request, &args);
                 let result = CallResult {
                     ret_code: reply.reply.ret_code,
                     result: reply.reply.result.to_string(),
@@ -173,7 +175,7 @@ pub fn handle_particle(
                     held.insert(request.call_id, reply);
                     return None;
                 }
-                calls.push(record(peer, request.clone(), reply));
+                calls.push(record(peer, request, args, reply));
                 answered.insert(request.call_id, result.clone());
                 Some(result)
             };
@@ -216,12 +218,13 @@ pub fn handle_particle(
                 results.insert(request.call_id, result);
                 continue;
             }
+            let args = request.argument_values();
             let timed = match held.remove(&request.call_id) {
                 Some(timed) => timed,
-                None => answer(&request),
+                None => answer(&request, &args),
             };
             let after_ms = timed.after_ms;
-            let call = record(peer, request, timed);
+            let call = record(peer, &request, args, timed);
             if after_ms == 0 {
                 results.insert(call.call_id, call.call_result());
                 handled.calls.push(call);
@@ -236,14 +239,14 @@ pub fn handle_particle(
     }
 }
 
-/// The record of `request` answered on `peer` with `timed`.
-fn record(peer: &str, request: CallRequest, timed: TimedReply) -> CallRecord {
+/// The record of `request`, whose arguments are `args`, answered on `peer` with `timed`.
+fn record(peer: &str, request: &CallRequest, args: Vec<JValue>, timed: TimedReply) -> CallRecord {
     let TimedReply { reply, unknown_service, .. } = timed;
     CallRecord {
         peer: peer.to_owned(),
-        service: request.service_id,
-        function: request.function_name,
-        args: request.arguments,
+        service: request.service_id.clone(),
+        function: request.function_name.clone(),
+        args,
         ret_code: reply.ret_code,
         result: reply.result,
         call_id: request.call_id,

@@ -10,6 +10,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use air_vm::step::{CallRequest, Limits, RunParameters};
+use air_vm::value::JValue;
 use air_vm::verify::VerifiedSignatures;
 
 use crate::client::Client;
@@ -438,8 +439,8 @@ impl Run<'_> {
             env: PeerEnv { key: &peer.key, network: &self.network },
         };
         let handled =
-            handle_particle(peer_run, prev_data, delivery.data, results, &mut |request| {
-                services.answer(request)
+            handle_particle(peer_run, prev_data, delivery.data, results, &mut |request, args| {
+                services.answer(request, args)
             });
         self.report.steps += handled.steps;
         self.report.instructions += handled.instructions;
@@ -501,11 +502,11 @@ struct PeerServices<'a> {
 
 impl PeerServices<'_> {
     /// The client answers first on the init peer, then the peer's services and the built-ins.
-    fn answer(&mut self, request: &CallRequest) -> TimedReply {
+    fn answer(&mut self, request: &CallRequest, args: &[JValue]) -> TimedReply {
         let call = ServiceCall {
             service: &request.service_id,
             function: &request.function_name,
-            args: &request.arguments,
+            args,
             peer_id: self.call.peer_id,
             init_peer_id: self.call.init_peer_id,
             particle_id: self.call.particle_id,

@@ -15,7 +15,7 @@ use crate::error::{FarewellError, PreparationError, VmError};
 pub use crate::exec::LocalAnswer;
 use crate::exec::{self, ExecError, ExecInput, ExecParams};
 use crate::kept::{Kept, KeptData};
-pub use crate::request::{CallRequest, CallResult};
+pub use crate::request::{Argument, CallRequest, CallResult};
 use crate::signature::KeyPair;
 use crate::verify::{VerifiedSignatures, collect_results, results_of, verify_incoming};
 

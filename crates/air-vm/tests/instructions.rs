@@ -46,7 +46,7 @@ fn run_local(air: &str, answer: impl Fn(&str, &str) -> CallResult) -> (StepOutco
                 "{}.{}({})",
                 request.service_id,
                 request.function_name,
-                serde_json::Value::Array(request.arguments.clone())
+                serde_json::Value::Array(request.argument_values())
             ));
             results.insert(request.call_id, answer(&request.service_id, &request.function_name));
         }
@@ -63,7 +63,7 @@ fn local_call_is_requested_then_consumed() {
     let first = step(air, &[], &[], &params("foo"), BTreeMap::new());
     assert_eq!(first.call_requests.len(), 1);
     assert_eq!(
-        first.call_requests[0].arguments,
+        first.call_requests[0].argument_values(),
         vec![serde_json::json!(1), serde_json::json!("a")]
     );
     assert!(matches!(trace(&first)[0], State::Call(CallState::Sent { call_id: Some(1), .. })));
@@ -154,7 +154,7 @@ fn canon_snapshot_is_fixed_by_the_first_run() {
         bar = id("bar")
     );
     let first = step(&air, &[], &[], &params("foo"), BTreeMap::new());
-    assert_eq!(first.call_requests[0].arguments, vec![serde_json::json!(0)]);
+    assert_eq!(first.call_requests[0].argument_values(), vec![serde_json::json!(0)]);
     // bar answers and sends its data back; the snapshot taken before stays empty.
     let at_bar = step(&air, &[], &first.data, &params("bar"), BTreeMap::new());
     let answered =
@@ -180,7 +180,7 @@ fn stream_fold_picks_up_values_arriving_later() {
         step(&air, &at_bar.data, &[], &params("bar"), BTreeMap::from([(1, ok("\"remote\""))]));
     let back = step(&air, &logged.data, &answered.data, &params("foo"), BTreeMap::new());
     assert_eq!(back.call_requests.len(), 1, "only the late value is iterated");
-    assert_eq!(back.call_requests[0].arguments, vec![serde_json::json!("remote")]);
+    assert_eq!(back.call_requests[0].argument_values(), vec![serde_json::json!("remote")]);
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn timestamp_and_ttl_are_run_parameters() {
     let air = r#"(call %init_peer_id% ("log" "put") [%timestamp% %ttl% %init_peer_id%])"#;
     let outcome = step(air, &[], &[], &params("foo"), BTreeMap::new());
     assert_eq!(
-        outcome.call_requests[0].arguments,
+        outcome.call_requests[0].argument_values(),
         vec![
             serde_json::json!(1_700_000_000_000u64),
             serde_json::json!(1000),

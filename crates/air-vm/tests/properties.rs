@@ -253,13 +253,13 @@ fn run_network(air_template: &str, peers: &[&str], choices: &[u8]) -> Vec<Value>
             for request in outcome.call_requests {
                 let value = match request.service_id.as_str() {
                     "callback" => {
-                        responses.push(Value::Array(request.arguments.clone()));
+                        responses.push(Value::Array(request.argument_values()));
                         Value::Null
                     }
                     "op" => Value::Null,
                     _ => json!(format!(
                         "{peer} got {}",
-                        request.arguments.first().unwrap_or(&Value::Null)
+                        request.argument_values().first().unwrap_or(&Value::Null)
                     )),
                 };
                 results

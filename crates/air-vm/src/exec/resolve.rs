@@ -9,6 +9,7 @@ use air_syntax::{Accessor, Lens, Value, ValueKind};
 
 use super::Exec;
 use crate::error::CatchableError;
+use crate::request::Argument;
 use crate::value::{CanonVal, JValue, Stored, Tetraplet, Val, describe};
 
 /// A resolved value: a plain value, or a canon stream whose elements keep their tetraplets.
@@ -35,12 +36,11 @@ impl Resolved {
         }
     }
 
-    /// The JSON value for a host, read from the stored text unless it was parsed before (see
-    /// [`Stored::to_json`]).
-    pub fn to_argument(&self) -> JValue {
+    /// The value for a host, as it is held: the host reads it (see [`Argument::to_json`]).
+    pub fn to_argument(&self) -> Argument {
         match self {
-            Resolved::Value(val) => val.value.to_json(),
-            Resolved::Canon(canon) => canon.to_json(),
+            Resolved::Value(val) => Argument::stored(val.value.clone()),
+            Resolved::Canon(canon) => Argument::canon(canon.clone()),
         }
     }
 

@@ -201,7 +201,7 @@ fn run_invocation(path: &Path, args: &AirRunArgs, color: ColorChoice) -> ExitCod
     let outcome = invoke(&script, invocation, BTreeMap::new());
     println!("peer {} = {}", args.peer, params.current_peer_id);
     for request in &outcome.call_requests {
-        let call_args = Value::Array(request.arguments.clone());
+        let call_args = Value::Array(request.argument_values());
         println!(
             "call request #{} {}.{}({call_args})",
             request.call_id, request.service_id, request.function_name
