@@ -1,7 +1,8 @@
 //! `check_each` is `check` of each file: on generated folders of modules that import one
 //! another (with type errors, syntax errors, bad exports, missing imports and missing files),
 //! every file's verdict, exports and entry module equal those of checking that file alone, and
-//! the problems reported once for the folder are those of all the files checked alone.
+//! the problems reported once for the folder are those of all the files checked alone; and so
+//! are they when the files are checked group by group (`import_groups`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -112,6 +113,23 @@ proptest! {
             prop_assert_eq!(exports(together), exports(&alone), "{:?}", path);
             prop_assert_eq!(entry_name(together), entry_name(&alone), "{:?}", path);
         }
-        prop_assert_eq!(problems(&each.checked), alone_problems);
+        prop_assert_eq!(problems(&each.checked), alone_problems.clone());
+        // Checked group by group, each file's outcome and all the problems are the same.
+        let groups = aqua_typecheck::import_groups(&paths, &mut loader.clone(), &options);
+        let mut seen: Vec<usize> = groups.iter().flatten().copied().collect();
+        seen.sort_unstable();
+        prop_assert_eq!(seen, (0..paths.len()).collect::<Vec<_>>(), "a partition of the files");
+        let mut group_problems = BTreeSet::new();
+        for group in &groups {
+            let members: Vec<PathBuf> = group.iter().map(|&i| paths[i].clone()).collect();
+            let mut checked = aqua_typecheck::check_each(&members, &mut loader.clone(), &options);
+            group_problems.extend(problems(&checked.checked));
+            for (position, &index) in group.iter().enumerate() {
+                prop_assert_eq!(checked.is_ok(position), each.is_ok(index));
+                let mine = exports(&checked.select(position).checked);
+                prop_assert_eq!(mine, exports(&each.select(index).checked));
+            }
+        }
+        prop_assert_eq!(group_problems, alone_problems);
     }
 }

@@ -224,3 +224,28 @@ fn a_file_of_the_folder_that_cannot_be_read_is_reported_alone() {
     assert!(each.is_ok(1));
     assert!(!each.is_ok(2), "no third file");
 }
+
+#[test]
+fn files_are_grouped_by_the_modules_they_share_but_not_by_the_standard_library() {
+    let mut loader = MemoryLoader::new();
+    for (path, source) in FOLDER {
+        loader.add(path, source);
+    }
+    let std = "aqua Std\n\nimport \"@fluencelabs/aqua-lib/builtin.aqua\"\n\nfunc s() -> string:\n  <- \"s\"\n";
+    loader.add("std_only.aqua", std);
+    loader.add("also_std.aqua", std.replace("Std", "AlsoStd"));
+    let names = [
+        "a.aqua",
+        "bad.aqua",
+        "std_only.aqua",
+        "b.aqua",
+        "gone.aqua",
+        "uses_bad.aqua",
+        "also_std.aqua",
+        "lib.aqua",
+    ];
+    let paths: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
+    let groups = aqua_typecheck::import_groups(&paths, &mut loader, &Options::default());
+    // a, b and lib share lib; bad and uses_bad share bad; the others stand alone.
+    assert_eq!(groups, [vec![0, 3, 7], vec![1, 5], vec![2], vec![4], vec![6]]);
+}

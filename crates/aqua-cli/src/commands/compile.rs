@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use air_codegen::CompiledFunction;
 use aqua_client::{ClientError, ClientModule, Target};
@@ -31,6 +32,10 @@ struct Output {
     /// Its client side, with an error for each export js-client cannot carry.
     client: ClientModule,
     client_errors: Vec<ClientError>,
+    /// Its place among the inputs.
+    input: usize,
+    /// The Aqua files its check loaded (shared by its group), for its source maps.
+    sources: Rc<aqua_syntax::SourceMap>,
 }
 
 /// Runs `aqua compile`: exit 0 when everything compiled, 1 on errors, 2 for bad arguments.
@@ -69,47 +74,57 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let mut reported = Reported::default();
     let mut outputs = Vec::new();
-    // One check of everything the files load: a module several of them import is checked once.
+    // One check of each group of files whose imports meet: a module several of them import is
+    // checked once, and only one group's typed program is held at a time.
     let files: Vec<PathBuf> = inputs.iter().map(|(file, _)| file.clone()).collect();
-    let mut each = aqua_typecheck::check_each(&files, &mut FsLoader, &check_options);
-    let diagnostics = reported.fresh(&each.checked);
-    for diagnostic in &diagnostics {
-        let flat = Flat::of(&each.checked, diagnostic);
-        if matches!(diagnostic.severity, Severity::Error | Severity::Bug) {
-            errors.push(flat);
-        } else {
-            warnings.push(flat);
+    for group in aqua_typecheck::import_groups(&files, &mut FsLoader, &check_options) {
+        let paths: Vec<PathBuf> = group.iter().filter_map(|&i| files.get(i).cloned()).collect();
+        let mut each = aqua_typecheck::check_each(&paths, &mut FsLoader, &check_options);
+        let diagnostics = reported.fresh(&each.checked);
+        for diagnostic in &diagnostics {
+            let flat = Flat::of(&each.checked, diagnostic);
+            if matches!(diagnostic.severity, Severity::Error | Severity::Bug) {
+                errors.push(flat);
+            } else {
+                warnings.push(flat);
+            }
         }
-    }
-    if !args.json {
-        render::emit(&each.checked.files, &diagnostics, color);
-    }
-    for (index, (file, relative)) in inputs.iter().enumerate() {
-        if !each.is_ok(index) {
-            continue;
+        if !args.json {
+            render::emit(&each.checked.files, &diagnostics, color);
         }
-        let checked = &each.select(index).checked;
-        match lower(checked, relative, args.call.as_deref(), &options) {
-            Ok(output) => {
-                if target != CompileTarget::Air {
-                    for error in &output.client_errors {
-                        reported.errors += 1;
-                        eprintln!("error: {}: {error}", file.display());
+        // The group's Aqua files, for the source maps of its outputs.
+        let sources = Rc::new(each.checked.files.clone());
+        for (position, &index) in group.iter().enumerate() {
+            let Some((file, relative)) = inputs.get(index) else { continue };
+            if !each.is_ok(position) {
+                continue;
+            }
+            let checked = &each.select(position).checked;
+            match lower(checked, (index, relative), &sources, args.call.as_deref(), &options) {
+                Ok(output) => {
+                    if target != CompileTarget::Air {
+                        for error in &output.client_errors {
+                            reported.errors += 1;
+                            eprintln!("error: {}: {error}", file.display());
+                        }
                     }
+                    outputs.push(output)
                 }
-                outputs.push(output)
-            }
-            Err(error) => {
-                reported.errors += 1;
-                if !args.json {
-                    eprintln!("error: {}: internal compiler error: {error}", file.display());
+                Err(error) => {
+                    reported.errors += 1;
+                    if !args.json {
+                        eprintln!("error: {}: internal compiler error: {error}", file.display());
+                    }
+                    let text = error.to_string();
+                    let message = text.strip_prefix(error.code()).unwrap_or(&text).trim_start();
+                    let name = file.display().to_string();
+                    errors.push(Flat::file_error(&name, error.code(), message));
                 }
-                let text = error.to_string();
-                let message = text.strip_prefix(error.code()).unwrap_or(&text).trim_start();
-                errors.push(Flat::file_error(&file.display().to_string(), error.code(), message));
             }
         }
     }
+    // In the order of the inputs, whatever their groups.
+    outputs.sort_by_key(|output| output.input);
     let (error_count, warning_count) = (reported.errors, reported.warnings);
     let code = if error_count > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS };
     if args.json {
@@ -121,7 +136,7 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
     }
     match (&args.output, &args.call) {
         (Some(dir), _) => {
-            if let Err(message) = write_outputs(dir, &outputs, &each.checked.files, target) {
+            if let Err(message) = write_outputs(dir, &outputs, target) {
                 eprintln!("error: {message}");
                 return ExitCode::from(2);
             }
@@ -140,7 +155,8 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
 /// js-client.
 fn lower(
     checked: &Checked,
-    relative: &Path,
+    (input, relative): (usize, &Path),
+    sources: &Rc<aqua_syntax::SourceMap>,
     call: Option<&str>,
     options: &air_codegen::Options,
 ) -> Result<Output, air_codegen::error::LowerError> {
@@ -149,7 +165,8 @@ fn lower(
         None => air_codegen::compile(&checked.program, options),
     }?;
     let (client, client_errors) = aqua_client::describe_lenient(&checked.program, &functions);
-    Ok(Output { relative: relative.to_owned(), functions, client, client_errors })
+    let sources = sources.clone();
+    Ok(Output { relative: relative.to_owned(), functions, client, client_errors, input, sources })
 }
 
 /// The input files with their place under OUT (see [`Output::relative`]). Two different files
@@ -223,14 +240,9 @@ fn json_report(outputs: &[Output], errors: &[Flat], warnings: &[Flat]) -> Json {
 }
 
 /// Writes each output into its folder under `dir`: `<stem>.<function>.air`, its source map
-/// `<stem>.<function>.air.map.json` (over the Aqua `files` loaded) and `<stem>.meta.json`
-/// (air), `<stem>.ts` (ts), `<stem>.js` and `<stem>.d.ts` (js).
-fn write_outputs(
-    dir: &Path,
-    outputs: &[Output],
-    files: &aqua_syntax::SourceMap,
-    target: CompileTarget,
-) -> Result<(), String> {
+/// `<stem>.<function>.air.map.json` and `<stem>.meta.json` (air), `<stem>.ts` (ts), `<stem>.js`
+/// and `<stem>.d.ts` (js).
+fn write_outputs(dir: &Path, outputs: &[Output], target: CompileTarget) -> Result<(), String> {
     for output in outputs {
         let base = dir.join(&output.relative);
         let folder = base.parent().unwrap_or(dir);
@@ -246,7 +258,7 @@ fn write_outputs(
                     write(&folder.join(&air), air_syntax::print_pretty(&function.air))?;
                     match LocatedScript::new(function) {
                         Ok(located) => {
-                            let map = air_map::map_file(&located, &air, files);
+                            let map = air_map::map_file(&located, &air, &output.sources);
                             let map = serde_json::to_string(&map).unwrap_or_default();
                             write(&folder.join(format!("{air}.map.json")), map + "\n")?;
                         }
