@@ -2,7 +2,7 @@
 //! another (with type errors, syntax errors, bad exports, missing imports and missing files),
 //! every file's verdict, exports and entry module equal those of checking that file alone, and
 //! the problems reported once for the folder are those of all the files checked alone; and so
-//! are they when the files are checked group by group (`import_groups`).
+//! are they when the files are checked group by group (`check_groups`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -115,21 +115,21 @@ proptest! {
         }
         prop_assert_eq!(problems(&each.checked), alone_problems.clone());
         // Checked group by group, each file's outcome and all the problems are the same.
-        let groups = aqua_typecheck::import_groups(&paths, &mut loader.clone(), &options);
-        let mut seen: Vec<usize> = groups.iter().flatten().copied().collect();
-        seen.sort_unstable();
-        prop_assert_eq!(seen, (0..paths.len()).collect::<Vec<_>>(), "a partition of the files");
+        let mut group_loader = loader.clone();
+        let groups = aqua_typecheck::check_groups(&paths, &mut group_loader, &options);
+        let mut seen = Vec::new();
         let mut group_problems = BTreeSet::new();
-        for group in &groups {
-            let members: Vec<PathBuf> = group.iter().map(|&i| paths[i].clone()).collect();
-            let mut checked = aqua_typecheck::check_each(&members, &mut loader.clone(), &options);
+        for (group, mut checked) in groups {
             group_problems.extend(problems(&checked.checked));
             for (position, &index) in group.iter().enumerate() {
                 prop_assert_eq!(checked.is_ok(position), each.is_ok(index));
                 let mine = exports(&checked.select(position).checked);
                 prop_assert_eq!(mine, exports(&each.select(index).checked));
             }
+            seen.extend(group);
         }
+        seen.sort_unstable();
+        prop_assert_eq!(seen, (0..paths.len()).collect::<Vec<_>>(), "a partition of the files");
         prop_assert_eq!(group_problems, alone_problems);
     }
 }

@@ -4,7 +4,6 @@
 //! `aqua-typecheck`.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aqua_typecheck::{Checked, Options};
@@ -32,11 +31,9 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> ExitCode {
     let mut reported = Reported::default();
     // One check of each group of files whose imports meet: a module several of them import is
     // checked once, and only one group's typed program is held at a time.
-    for group in aqua_typecheck::import_groups(&files, &mut FsLoader, &options) {
-        let paths: Vec<PathBuf> = group.iter().filter_map(|&i| files.get(i).cloned()).collect();
-        let checked = aqua_typecheck::check_each(&paths, &mut FsLoader, &options).checked;
-        let diagnostics = reported.fresh(&checked);
-        emit(&checked, &diagnostics, args.format, color);
+    for (_, each) in aqua_typecheck::check_groups(&files, &mut FsLoader, &options) {
+        let diagnostics = reported.fresh(&each.checked);
+        emit(&each.checked, &diagnostics, args.format, color);
     }
     let (errors, warnings) = (reported.errors, reported.warnings);
     if args.format == CheckFormat::Human && errors + warnings > 0 {

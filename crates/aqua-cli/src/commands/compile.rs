@@ -77,9 +77,7 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
     // One check of each group of files whose imports meet: a module several of them import is
     // checked once, and only one group's typed program is held at a time.
     let files: Vec<PathBuf> = inputs.iter().map(|(file, _)| file.clone()).collect();
-    for group in aqua_typecheck::import_groups(&files, &mut FsLoader, &check_options) {
-        let paths: Vec<PathBuf> = group.iter().filter_map(|&i| files.get(i).cloned()).collect();
-        let mut each = aqua_typecheck::check_each(&paths, &mut FsLoader, &check_options);
+    for (group, mut each) in aqua_typecheck::check_groups(&files, &mut FsLoader, &check_options) {
         let diagnostics = reported.fresh(&each.checked);
         for diagnostic in &diagnostics {
             let flat = Flat::of(&each.checked, diagnostic);
@@ -92,8 +90,9 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
         if !args.json {
             render::emit(&each.checked.files, &diagnostics, color);
         }
-        // The group's Aqua files, for the source maps of its outputs.
-        let sources = Rc::new(each.checked.files.clone());
+        // The group's Aqua files, for the source maps of its outputs (lowering needs only the
+        // typed program).
+        let sources = Rc::new(std::mem::take(&mut each.checked.files));
         for (position, &index) in group.iter().enumerate() {
             let Some((file, relative)) = inputs.get(index) else { continue };
             if !each.is_ok(position) {
