@@ -22,7 +22,7 @@ fn closures_in(block: &Block) -> usize {
 
 fn closures_in_stmt(stmt: &Stmt) -> usize {
     match &stmt.kind {
-        StmtKind::Closure { body, .. } => 1 + closures_in(body),
+        StmtKind::Closure(closure) => 1 + closures_in(&closure.body),
         StmtKind::On { body, .. } | StmtKind::For { body, .. } => closures_in(body),
         StmtKind::ParSeq(parseq) => closures_in(&parseq.body),
         StmtKind::If { then_block, else_block, .. } => {

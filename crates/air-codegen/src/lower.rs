@@ -13,8 +13,8 @@ use air_syntax::ast::{Accessor, FoldIterable, Instruction, Value, ValueKind, Var
 use aqua_syntax::{FileId, Span};
 use aqua_typecheck::tast::{Binary, BinaryOp, Expr, ForMode};
 use aqua_typecheck::tast::{
-    Binding, Block, ExprKind, FuncId, LocalId, ParSeq, Program, ResultTarget, ServiceDefId, Stmt,
-    StmtKind,
+    Binding, Block, ClosureDef, ExprKind, FuncId, LocalId, ParSeq, Program, ResultTarget,
+    ServiceDefId, Stmt, StmtKind,
 };
 use aqua_typecheck::types::Type;
 use smol_str::SmolStr;
@@ -165,7 +165,7 @@ impl<'p> Lowerer<'p> {
     }
 
     /// Records the Aqua name a local's AIR variable stands for, if it is a plain variable.
-    pub fn name_local(&mut self, binding: &Binding, bound: &Bound) {
+    pub fn name_local(&mut self, name: &str, span: Span, bound: &Bound) {
         let air_name = match bound {
             Bound::Value(Value { kind: ValueKind::Scalar { name, lens: None }, .. })
             | Bound::Value(Value { kind: ValueKind::CanonStream { name, lens: None }, .. })
@@ -173,7 +173,7 @@ impl<'p> Lowerer<'p> {
             | Bound::Map(name) => name,
             _ => return,
         };
-        self.tagger.name(air_name, &binding.name, self.file, binding.span);
+        self.tagger.name(air_name, name, self.file, span);
     }
 
     /// The peer that runs calls here.
@@ -248,10 +248,10 @@ impl<'p> Lowerer<'p> {
     ) -> Result<()> {
         match &stmt.kind {
             StmtKind::Call { results, call } => self.lower_call_stmt(frame, results, call, out),
-            StmtKind::Assign { binding, value } => {
-                let bound = self.lower_expr(frame, value, out, Some(&binding.name))?;
-                self.name_local(binding, &bound);
-                frame.locals.insert(binding.local, bound);
+            StmtKind::Assign { local, name, name_span, value } => {
+                let bound = self.lower_expr(frame, value, out, Some(name))?;
+                self.name_local(name, *name_span, &bound);
+                frame.locals.insert(*local, bound);
                 Ok(())
             }
             StmtKind::Return(values) => {
@@ -270,7 +270,8 @@ impl<'p> Lowerer<'p> {
                 self.declare_stream(frame, binding);
                 Ok(())
             }
-            StmtKind::Closure { binding, detached, params, body, .. } => {
+            StmtKind::Closure(closure) => {
+                let ClosureDef { binding, detached, params, body, .. } = &**closure;
                 let closure = Closure {
                     params: params.to_vec(),
                     body: body.clone(),
@@ -420,7 +421,7 @@ impl<'p> Lowerer<'p> {
                     let bound = results
                         .next()
                         .ok_or(LowerError::Kind { expected: "a result", found: "no result" })?;
-                    self.name_local(binding, &bound);
+                    self.name_local(&binding.name, binding.span, &bound);
                     frame.locals.insert(binding.local, bound);
                 }
                 ResultTarget::Push { stream, name } => {

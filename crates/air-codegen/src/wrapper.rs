@@ -41,7 +41,7 @@ impl Lowerer<'_> {
                 ScriptArg::Data(name) => self.fetch_arg(&name, &param.ty, &mut prologue),
                 ScriptArg::Array(items) => Bound::Value(self.array_arg(items, &mut prologue)),
             };
-            self.name_local(param, &bound);
+            self.name_local(&param.name, param.span, &bound);
             frame.locals.insert(param.local, bound);
         }
         let mut body = prologue;

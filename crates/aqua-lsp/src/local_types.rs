@@ -85,15 +85,17 @@ impl DocumentTypes {
                     }
                 }
             }
-            StmtKind::Assign { binding, value } => {
+            StmtKind::Assign { value, .. } => {
                 self.expr(value);
-                self.bind(binding);
+                if let Some(binding) = stmt.kind.assigned() {
+                    self.bind(&binding);
+                }
             }
             StmtKind::DeclareStream(binding) => self.bind(binding),
-            StmtKind::Closure { binding, params, body, .. } => {
-                self.bind(binding);
-                params.iter().for_each(|b| self.bind(b));
-                self.block(body);
+            StmtKind::Closure(closure) => {
+                self.bind(&closure.binding);
+                closure.params.iter().for_each(|b| self.bind(b));
+                self.block(&closure.body);
             }
             StmtKind::On { peer, via, body } => {
                 self.expr(peer);
@@ -157,7 +159,7 @@ impl DocumentTypes {
             | ExprKind::Local { .. }
             | ExprKind::Func(_)
             | ExprKind::Error => {}
-            ExprKind::Service { id, .. } => self.expr(id),
+            ExprKind::Service { id, .. } | ExprKind::Method { id, .. } => self.expr(id),
             ExprKind::Call { list, .. } => list.iter().for_each(|e| self.expr(e)),
             ExprKind::Field(member) => self.expr(&member.base),
             ExprKind::Length(base) | ExprKind::Bang { base, .. } | ExprKind::Not(base) => {
@@ -173,7 +175,7 @@ impl DocumentTypes {
                 self.expr(&binary.rhs);
             }
             ExprKind::MakeStruct { fields, .. } | ExprKind::MakeAbility { fields } => {
-                fields.iter().for_each(|(_, e)| self.expr(e))
+                fields.iter().for_each(|e| self.expr(e))
             }
             ExprKind::Copy(copy) => {
                 self.expr(&copy.base);

@@ -7,8 +7,8 @@
 use std::fmt::Write;
 
 use crate::tast::{
-    Block, BuiltinConst, Expr, ExprKind, Func, Literal, Operands, Program, ResultTarget, Stmt,
-    StmtKind,
+    Block, BuiltinConst, ClosureDef, Expr, ExprKind, Func, Literal, Operands, Program,
+    ResultTarget, Stmt, StmtKind,
 };
 
 /// Prints every function of the entry module with its body.
@@ -75,7 +75,8 @@ impl Printer<'_> {
                     false => self.line(&format!("{} <- {call}", targets.join(", "))),
                 }
             }
-            StmtKind::Assign { binding, value } => {
+            StmtKind::Assign { value, .. } => {
+                let Some(binding) = stmt.kind.assigned() else { return };
                 let value = self.expr(value);
                 self.line(&format!(
                     "{}/{}: {} = {value}",
@@ -98,7 +99,8 @@ impl Printer<'_> {
             StmtKind::DeclareStream(binding) => {
                 self.line(&format!("{}/{}: {}", binding.name, binding.local.0, binding.ty));
             }
-            StmtKind::Closure { binding, detached, body, .. } => {
+            StmtKind::Closure(closure) => {
+                let ClosureDef { binding, detached, body, .. } = &**closure;
                 let kind = if *detached { "func closure" } else { "closure" };
                 let head =
                     format!("{}/{}: {} = {kind}:", binding.name, binding.local.0, binding.ty);
@@ -190,6 +192,12 @@ impl Printer<'_> {
             ExprKind::Service { service, id } => {
                 format!("{}[{}]", self.service_name(service.0), self.expr(id))
             }
+            ExprKind::Method { service, method, id } => {
+                let service_def = self.program.services.get(service.0 as usize);
+                let name = service_def.and_then(|s| s.ty.methods.get(*method as usize));
+                let name = name.map_or("?", |(name, _)| name.as_str());
+                format!("{}[{}].{name}", self.service_name(service.0), self.expr(id))
+            }
             ExprKind::Call { list, abilities } => {
                 let operands = Operands::new(list, *abilities);
                 let callee = operands.callee();
@@ -215,13 +223,16 @@ impl Printer<'_> {
                 let (lhs, rhs) = (self.expr(&binary.lhs), self.expr(&binary.rhs));
                 format!("({lhs} {} {rhs}): {}", binary.op.symbol(), expr.ty)
             }
-            ExprKind::MakeStruct { fields } => {
+            ExprKind::MakeStruct { .. } => {
                 let name = expr.struct_type().map_or("?", |ty| ty.name.as_str());
-                format!("{name}({})", self.fields(fields))
+                format!("{name}({})", self.fields(expr.named_fields()))
             }
-            ExprKind::MakeAbility { fields } => format!("{}({})", expr.ty, self.fields(fields)),
+            ExprKind::MakeAbility { .. } => {
+                format!("{}({})", expr.ty, self.fields(expr.named_fields()))
+            }
             ExprKind::Copy(copy) => {
-                format!("{}.copy({})", self.expr(&copy.base), self.fields(&copy.fields))
+                let fields = copy.fields.iter().map(|(name, value)| (name, value));
+                format!("{}.copy({})", self.expr(&copy.base), self.fields(fields))
             }
             ExprKind::MapCall(call) => {
                 let crate::tast::MapCall { map, method, args } = &**call;
@@ -232,9 +243,12 @@ impl Printer<'_> {
         }
     }
 
-    fn fields(&self, fields: &[(smol_str::SmolStr, Expr)]) -> String {
+    fn fields<'e>(
+        &self,
+        fields: impl Iterator<Item = (&'e smol_str::SmolStr, &'e Expr)>,
+    ) -> String {
         let fields: Vec<String> =
-            fields.iter().map(|(name, value)| format!("{name} = {}", self.expr(value))).collect();
+            fields.map(|(name, value)| format!("{name} = {}", self.expr(value))).collect();
         fields.join(", ")
     }
 }

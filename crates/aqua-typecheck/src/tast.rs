@@ -216,10 +216,15 @@ pub enum StmtKind {
         /// The call, an [`ExprKind::Call`].
         call: Expr,
     },
-    /// `x = value`
+    /// `x = value`: the new local's type is the value's ([`StmtKind::assigned`] gives it as a
+    /// [`Binding`]; one held whole would repeat the type and make every statement larger).
     Assign {
         /// The new local.
-        binding: Binding,
+        local: LocalId,
+        /// Its name as written.
+        name: SmolStr,
+        /// Where the name was written.
+        name_span: Span,
         /// The value.
         value: Box<Expr>,
     },
@@ -245,19 +250,8 @@ pub enum StmtKind {
     },
     /// `s: *T`
     DeclareStream(Binding),
-    /// `c = (a: T) -> R: body`
-    Closure {
-        /// The closure's local (of arrow type).
-        binding: Box<Binding>,
-        /// `func (…)`: runs where it is called.
-        detached: bool,
-        /// Parameters.
-        params: Box<[Binding]>,
-        /// Result types.
-        results: Box<[Type]>,
-        /// The body.
-        body: Block,
-    },
+    /// `c = (a: T) -> R: body` (boxed, as a rare form).
+    Closure(Box<ClosureDef>),
     /// `on peer via r:`
     On {
         /// The peer.
@@ -270,7 +264,7 @@ pub enum StmtKind {
     /// `for x <- xs [mode]:`
     For {
         /// One local, or key and value for maps.
-        pattern: Vec<Binding>,
+        pattern: Box<[Binding]>,
         /// The collection.
         iterable: Box<Expr>,
         /// `par`, `try`, `rec`.
@@ -313,6 +307,36 @@ pub enum StmtKind {
     Join(Vec<Expr>),
     /// A statement that failed to check or parse.
     Error,
+}
+
+/// `c = (a: T) -> R: body`: the operand of [`StmtKind::Closure`].
+#[derive(Debug, Clone)]
+pub struct ClosureDef {
+    /// The closure's local (of arrow type).
+    pub binding: Binding,
+    /// `func (…)`: runs where it is called.
+    pub detached: bool,
+    /// Parameters.
+    pub params: Box<[Binding]>,
+    /// Result types.
+    pub results: Box<[Type]>,
+    /// The body.
+    pub body: Block,
+}
+
+impl StmtKind {
+    /// The local an [`StmtKind::Assign`] introduces, typed as its value; `None` for other forms.
+    pub fn assigned(&self) -> Option<Binding> {
+        match self {
+            StmtKind::Assign { local, name, name_span, value } => Some(Binding {
+                local: *local,
+                name: name.clone(),
+                ty: value.ty.clone(),
+                span: *name_span,
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// `parseq x <- xs on peer via r:`: the operand of [`StmtKind::ParSeq`].
@@ -406,8 +430,19 @@ pub enum ExprKind {
         /// default id, holds the same expression).
         id: Arc<Expr>,
     },
+    /// `Srv.method` on a service named directly (`Srv`, `Ns.Srv`), the common callee: the
+    /// method by its index in the service's declaration, with the id in force here. Unlike
+    /// [`ExprKind::Field`], it takes no allocation of its own (a boxed member was one per call).
+    Method {
+        /// Which service.
+        service: ServiceDefId,
+        /// The method's index in [`crate::types::ServiceType::methods`].
+        method: u32,
+        /// The service id value (shared, as [`ExprKind::Service`]'s).
+        id: Arc<Expr>,
+    },
     /// `callee{abilities}(args)`: the callee is an arrow-typed expression (a function, a local
-    /// arrow, a service method `Field { Service, m }`, or an ability member); it is the first of
+    /// arrow, a service method ([`ExprKind::Method`]), or an ability member); it is the first of
     /// the call's operands, which [`Operands`] reads. The fields are the variant's own: as one
     /// struct, they would make every expression larger.
     Call {
@@ -416,7 +451,8 @@ pub enum ExprKind {
         /// How many of `list` are abilities.
         abilities: u32,
     },
-    /// `base.name`: a struct field, an ability member or a service method (the base and the
+    /// `base.name`: a struct field, an ability member or a method of a service value other than
+    /// a named service ([`ExprKind::Method`]) (the base and the
     /// name in one box: a name beside the box would make every expression larger).
     Field(Box<Member>),
     /// `xs.length`
@@ -448,16 +484,18 @@ pub enum ExprKind {
     /// (the operator and both operands in one box: two boxes took 16 bytes and one allocation
     /// more).
     Binary(Box<Binary>),
-    /// `Name(f = v, …)` for a struct: fields in declaration order. The struct type is the
-    /// expression's type ([`Expr::struct_type`]).
+    /// `Name(f = v, …)` for a struct: one value for each field, in declaration order. The struct
+    /// type is the expression's type ([`Expr::struct_type`]), which names the fields
+    /// ([`Expr::named_fields`]): names held here too would repeat the type in every construction.
     MakeStruct {
         /// Field values in declaration order.
-        fields: Box<[(SmolStr, Expr)]>,
+        fields: Box<[Expr]>,
     },
-    /// `Name(f = v, …)` for an ability: members in declaration order.
+    /// `Name(f = v, …)` for an ability: one value for each member, in declaration order, named
+    /// by the expression's type ([`Expr::named_fields`]).
     MakeAbility {
         /// Member values in declaration order.
-        fields: Box<[(SmolStr, Expr)]>,
+        fields: Box<[Expr]>,
     },
     /// `s.copy(f = v)` (boxed, as a rare form).
     Copy(Box<CopyWith>),
@@ -587,6 +625,21 @@ impl Expr {
         }
     }
 
+    /// The fields of a [`ExprKind::MakeStruct`] or [`ExprKind::MakeAbility`], each value with the
+    /// name its type declares; empty for other forms.
+    pub fn named_fields(&self) -> impl Iterator<Item = (&SmolStr, &Expr)> {
+        let values: &[Expr] = match &self.kind {
+            ExprKind::MakeStruct { fields } | ExprKind::MakeAbility { fields } => fields,
+            _ => &[],
+        };
+        let names: &[(SmolStr, Type)] = match &self.ty {
+            Type::Struct(ty) => &ty.fields,
+            Type::Ability(ty) => &ty.fields,
+            _ => &[],
+        };
+        names.iter().map(|(name, _)| name).zip(values)
+    }
+
     /// The value of a literal or of an inlined constant.
     pub fn literal(&self) -> Option<&Literal> {
         match &self.kind {
@@ -602,13 +655,15 @@ mod tests {
 
     /// Statements and expressions are most of a typed program, so their sizes are most of its
     /// memory (before boxing the large rare parts, a statement took 248 bytes and an expression 80;
+    /// an assignment holding its binding whole, a closure's parts inline and a `for` pattern's
+    /// vector kept statements at 80;
     /// at 48 or 56 bytes a boxed expression takes a 64-byte block of the allocator, at 64 bytes 80,
     /// but most expressions sit inline in lists, where every byte counts). An expression is 24
     /// bytes of form, 16 of type and 8 of span: a form of 32 bytes (a name held inline, a call's
     /// operands as one struct) made it 56.
     #[test]
     fn statements_and_expressions_stay_small() {
-        assert!(std::mem::size_of::<Stmt>() <= 80, "Stmt: {}", std::mem::size_of::<Stmt>());
+        assert!(std::mem::size_of::<Stmt>() <= 72, "Stmt: {}", std::mem::size_of::<Stmt>());
         assert!(std::mem::size_of::<Expr>() <= 48, "Expr: {}", std::mem::size_of::<Expr>());
     }
 }

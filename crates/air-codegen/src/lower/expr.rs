@@ -44,6 +44,19 @@ impl Lowerer<'_> {
                 let id = self.lower_expr(frame, id, out, None)?;
                 Ok(Bound::Service { service: *service, id: self.value_of(id, out)? })
             }
+            ExprKind::Method { service, method, id } => {
+                let name =
+                    self.program.services.get(service.0 as usize).and_then(|s| {
+                        s.ty.methods.get(*method as usize).map(|(name, _)| name.clone())
+                    });
+                let name = name.ok_or(LowerError::Kind {
+                    expected: "a method of the service",
+                    found: "an index past its methods",
+                })?;
+                let id = self.lower_expr(frame, id, out, None)?;
+                let id = self.value_of(id, out)?;
+                Ok(Bound::Arrow(Arrow::Method { service: *service, id, method: name }))
+            }
             ExprKind::Call { list, abilities } => {
                 let operands = Operands::new(list, *abilities);
                 let callee = operands.callee();
@@ -108,7 +121,7 @@ impl Lowerer<'_> {
             ExprKind::MakeStruct { fields } => {
                 let name = expr.struct_type().map_or("", |ty| ty.name.as_str());
                 let mut values = Vec::with_capacity(fields.len());
-                for (name, value) in fields {
+                for (name, value) in expr.named_fields() {
                     let bound = self.lower_expr(frame, value, out, None)?;
                     values.push((name.to_string(), self.value_of(bound, out)?));
                 }
@@ -116,7 +129,7 @@ impl Lowerer<'_> {
             }
             ExprKind::MakeAbility { fields } => {
                 let mut members = Vec::with_capacity(fields.len());
-                for (name, value) in fields {
+                for (name, value) in expr.named_fields() {
                     members.push((name.clone(), self.lower_expr(frame, value, out, None)?));
                 }
                 Ok(Bound::Ability(Rc::new(members)))

@@ -202,7 +202,7 @@ impl Checker<'_> {
         ty: &Type,
         args: &[ast::Arg],
         span: Span,
-    ) -> Vec<(SmolStr, Expr)> {
+    ) -> Vec<Expr> {
         let mut given = self.named_args(args);
         let mut values = Vec::with_capacity(fields.len());
         for (field, field_ty) in fields {
@@ -210,13 +210,17 @@ impl Checker<'_> {
                 Some((_, _, value)) => {
                     self.expect(value, field_ty, None);
                     // Taken, not cloned: only the names of `given` are read below.
-                    values.push((field.clone(), std::mem::replace(value, Expr::error(span))));
+                    values.push(std::mem::replace(value, Expr::error(span)));
                 }
-                None => self.error(TypeError::MissingField {
-                    span,
-                    field: field.clone(),
-                    ty: field_ty.clone(),
-                }),
+                None => {
+                    self.error(TypeError::MissingField {
+                        span,
+                        field: field.clone(),
+                        ty: field_ty.clone(),
+                    });
+                    // One value for each field, whatever is missing: the type names them.
+                    values.push(Expr::error(span));
+                }
             }
         }
         for (name, name_span, _) in &given {

@@ -172,6 +172,16 @@ impl Checker<'_> {
             ty,
             span,
         };
+        // A method of a named service: no member to box.
+        if let (tast::ExprKind::Service { service, id }, Type::Service(s)) = (&base.kind, &base.ty)
+            && let Some((index, (_, arrow))) =
+                s.methods.iter().enumerate().find(|(_, (method, _))| *method == name.name)
+        {
+            // A method index fits in u32: a file with 32-bit spans cannot declare 2^32 methods.
+            let kind =
+                tast::ExprKind::Method { service: *service, method: index as u32, id: id.clone() };
+            return Expr { kind, ty: Type::Arrow(arrow.clone()), span };
+        }
         let found = match &base.ty {
             Type::Error => return Expr::error(span),
             Type::Struct(s) => s.field(&name.name).cloned(),

@@ -108,6 +108,7 @@ impl Checker<'_> {
         let pattern = self.bind_pattern(pattern, &iterable, mode == Some(ForMode::Rec));
         let body = self.check_stmts(body);
         self.pop_frame();
+        let pattern = pattern.into_boxed_slice();
         tast::StmtKind::For { pattern, iterable: Box::new(iterable), mode, body }
     }
 
@@ -282,7 +283,8 @@ impl Checker<'_> {
         }
         let value = self.infer_value(value);
         let binding = self.bind(name, value.ty.clone(), true);
-        tast::StmtKind::Assign { binding, value: Box::new(value) }
+        let tast::Binding { local, name, span: name_span, .. } = binding;
+        tast::StmtKind::Assign { local, name, name_span, value: Box::new(value) }
     }
 
     fn check_return(&mut self, values: &[ast::Expr], span: Span) -> tast::StmtKind {
@@ -387,10 +389,10 @@ impl Checker<'_> {
             results: results.clone(),
         });
         let binding = self.bind(name, Type::Arrow(ty), true);
-        let binding = Box::new(binding);
         let results = results.into_boxed_slice();
         let params = params.into_boxed_slice();
-        tast::StmtKind::Closure { binding, detached, params, results, body: checked }
+        let closure = tast::ClosureDef { binding, detached, params, results, body: checked };
+        tast::StmtKind::Closure(Box::new(closure))
     }
 
     fn check_peer(&mut self, peer: &ast::Expr) -> Expr {
