@@ -114,7 +114,7 @@ fn no_file_level_import_cycles() {
 
 #[test]
 fn the_cycle_finder_finds_a_cycle() {
-    let dir = std::env::temp_dir().join(format!("aqua-cycles-{}", std::process::id()));
+    let dir = crate::support::scratch_path("cycles");
     std::fs::create_dir_all(dir.join("a")).expect("temp dir");
     std::fs::write(dir.join("lib.rs"), "mod a;\nmod b;\n").expect("write");
     std::fs::write(dir.join("a.rs"), "mod inner;\nuse crate::b::f;\n").expect("write");

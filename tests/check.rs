@@ -6,9 +6,7 @@ use crate::support::{aqua, data_file, stderr, stdout};
 
 /// Writes `text` to `relative` under a per-process directory, creating subdirectories.
 fn nested_file(relative: &str, text: &str) -> PathBuf {
-    let path = std::env::temp_dir()
-        .join(format!("aqua-check-tests-{}", std::process::id()))
-        .join(relative);
+    let path = crate::support::scratch_path("check").join(relative);
     std::fs::create_dir_all(path.parent().expect("a parent directory")).expect("directories");
     std::fs::write(&path, text).expect("file");
     path

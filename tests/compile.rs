@@ -3,7 +3,7 @@
 use crate::support::{aqua, data_file, stderr, stdout};
 
 fn out_dir(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("aqua-compile-tests-{}-{name}", std::process::id()))
+    crate::support::scratch_path(&format!("compile-{name}"))
 }
 
 #[test]
@@ -236,7 +236,7 @@ fn a_function_named_by_a_javascript_reserved_word_is_an_error_for_client_targets
 fn a_type_js_client_cannot_carry_is_an_error_for_client_targets() {
     let source = "aqua Maps declares *\n\nexport S, f\n\nservice S(\"s\"):\n  m(x: %string) -> string\n\nfunc f(x: string) -> string:\n  <- x\n";
     let file = crate::support::temp_file("maps.aqua", source);
-    let dir = out_dir("maps");
+    let dir = out_dir("uncarried-maps");
     let out =
         aqua(&["compile", &file.to_string_lossy(), "-o", &dir.to_string_lossy(), "--target", "js"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));

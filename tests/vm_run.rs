@@ -130,7 +130,7 @@ fn saved_data_can_be_fed_to_one_invocation_of_another_peer() {
         ),
     );
     let script = script.to_string_lossy().into_owned();
-    let dir = std::env::temp_dir().join(format!("aqua-handover-{}", std::process::id()));
+    let dir = crate::support::scratch_path("handover");
     let dir_text = dir.to_string_lossy().into_owned();
     let local = aqua(&["air", "run", &script, "--save-data", &dir_text]);
     assert!(stdout(&local).contains(&format!("not sent: the particle would go to {other}")));

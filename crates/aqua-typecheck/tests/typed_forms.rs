@@ -24,7 +24,8 @@ fn call_of(stmt: &Stmt) -> &Expr {
     }
 }
 
-const SERVICE: &str = "aqua Main\n\nservice Store(\"store\"):\n  put(k: string)\n  load(k: string) -> string\n\n";
+const SERVICE: &str =
+    "aqua Main\n\nservice Store(\"store\"):\n  put(k: string)\n  load(k: string) -> string\n\n";
 
 #[test]
 fn a_named_service_method_is_the_method_by_index_with_the_id_in_force() {
