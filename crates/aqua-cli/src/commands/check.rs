@@ -52,7 +52,8 @@ fn emit(
         render::emit(&checked.files, diagnostics, color);
         return;
     }
-    let mut out = std::io::stdout().lock();
+    // Buffered: standard output writes each line on its own otherwise.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for diagnostic in diagnostics {
         let flat = Flat::of(checked, diagnostic);
         let line = match format {
@@ -64,4 +65,5 @@ fn emit(
             return;
         }
     }
+    let _ = out.flush();
 }
