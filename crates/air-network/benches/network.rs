@@ -7,41 +7,18 @@
 //! Run with `cargo bench -p air-network --bench network`.
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
-#![allow(unsafe_code)] // The counting allocator below must implement `GlobalAlloc`.
 
-use std::alloc::{GlobalAlloc, Layout};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use air_network::{Client, Network, RunOptions, Stop, Vm};
 use air_vm::value::JValue;
 use mimalloc::MiMalloc;
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to mimalloc (the `aqua` binary's allocator); only
-// counters are added.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { MiMalloc.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { MiMalloc.dealloc(ptr, layout) }
-    }
-}
-
+/// mimalloc, counting heap bytes. Unlike the VM benchmark's, these runs take too long to run
+/// twice, so each is timed while it is measured: the times include the counting (a few percent).
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: bench_alloc::Counting<MiMalloc> = bench_alloc::Counting::new(MiMalloc);
 
 /// Every peer answers `op.identity`; the results come back to the client in a stream.
 const FAN_OUT: &str = r#"
@@ -119,13 +96,14 @@ fn local_loop(items: usize, inline: bool, kept: bool) {
         air_syntax::parse(LOCAL_LOOP).expect("the benchmark script parses"),
     );
     let options = RunOptions { answer_inline: inline, ..RunOptions::default() };
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let started = Instant::now();
-    let mut vm = if kept { Vm::default() } else { Vm::forgetful() };
-    let report = network.run_with(&program, "client", Some(client), &options, &mut vm, &mut |_| {});
-    let elapsed = started.elapsed().as_secs_f64();
-    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let ((report, elapsed), heap) = bench_alloc::heap_of(|| {
+        let started = Instant::now();
+        let mut vm = if kept { Vm::default() } else { Vm::forgetful() };
+        let report =
+            network.run_with(&program, "client", Some(client), &options, &mut vm, &mut |_| {});
+        (report, started.elapsed().as_secs_f64())
+    });
+    let peak = heap.peak;
     assert_eq!(report.stop, Stop::Done, "the loop must finish");
     let calls: usize = report.hops.iter().map(|hop| hop.calls.len()).sum();
     assert_eq!(calls, items + 2, "one call per item, and the two arguments");
@@ -174,13 +152,14 @@ fn measure(case: &Case<'_>) {
         share_verified_signatures: shared,
         ..RunOptions::default()
     };
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let started = Instant::now();
-    let mut vm = if kept { Vm::default() } else { Vm::forgetful() };
-    let report = network.run_with(&program, "client", Some(client), &options, &mut vm, &mut |_| {});
-    let elapsed = started.elapsed().as_secs_f64();
-    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let ((report, elapsed), heap) = bench_alloc::heap_of(|| {
+        let started = Instant::now();
+        let mut vm = if kept { Vm::default() } else { Vm::forgetful() };
+        let report =
+            network.run_with(&program, "client", Some(client), &options, &mut vm, &mut |_| {});
+        (report, started.elapsed().as_secs_f64())
+    });
+    let peak = heap.peak;
     if let Some(hop) =
         report.hops.iter().find(|hop| !hop.errors.is_empty() || hop.dropped.is_some())
     {

@@ -4,16 +4,15 @@
 //! the run), both with the script parsed once ("cached parse") and parsed again on every
 //! invocation as AquaVM does ("parse each"), the peak heap memory, the final data size and the
 //! final answer, beside AquaVM's figures measured on the same scenarios. Memory comes from
-//! mimalloc, as in the `aqua` binary that runs the VM.
+//! mimalloc, as in the `aqua` binary that runs the VM, and is counted in one more run of its own:
+//! counting in the timed runs made them 5 to 10% slower than the VM they time.
 //!
 //! Run with `cargo bench -p air-network --bench vm`.
 
-#![allow(unsafe_code, clippy::print_stdout)]
+#![allow(clippy::print_stdout)]
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 
-use std::alloc::{GlobalAlloc, Layout};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use air_network::invoke::invoke;
@@ -25,33 +24,10 @@ use mimalloc::MiMalloc;
 /// of every invocation as AquaVM does (the "parse each" column); "target ms" is AquaVM / 10.
 const TARGET_SPEEDUP: f64 = 10.0;
 
-/// Counts live and peak heap bytes of mimalloc (the `aqua` binary's allocator).
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: delegates every operation to mimalloc and only updates counters.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same contract as the caller's.
-        let ptr = unsafe { MiMalloc.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { MiMalloc.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
+/// mimalloc (the `aqua` binary's allocator), counting heap bytes only in the run that measures
+/// them: the timed runs pay nothing for the counting.
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: bench_alloc::Counting<MiMalloc> = bench_alloc::Counting::new(MiMalloc);
 
 /// One benchmark scenario with AquaVM's figures (native ms, wasm ms).
 struct Bench {
@@ -120,17 +96,23 @@ impl Interpreter for Timed {
     }
 }
 
-/// One run of a scenario: its summary, the interpreter's time, invocations, peak heap.
-fn run(bench: &Bench, parse_each: bool) -> (Summary, Duration, usize, usize) {
+/// One run of a scenario: its summary, the interpreter's time and invocations.
+fn run(bench: &Bench, parse_each: bool) -> (Summary, Duration, usize) {
     let scenario = Scenario::from_json(bench.json).expect("valid bench scenario");
     let mut network = scenario.network();
     let text = parse_each.then(|| scenario.air_text(&network));
     let mut timed = Timed { text, time: Duration::ZERO, invocations: 0 };
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
     let report = run_scenario_on(&scenario, &mut network, &mut timed);
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
-    (Summary::of(&network, &report), timed.time, timed.invocations, peak)
+    (Summary::of(&network, &report), timed.time, timed.invocations)
+}
+
+/// The peak heap of one run with the script parsed once, beyond what was live before it (a run
+/// of its own: counting would slow the timed runs).
+fn peak_heap(bench: &Bench) -> usize {
+    let scenario = Scenario::from_json(bench.json).expect("valid bench scenario");
+    let mut network = scenario.network();
+    let mut timed = Timed { text: None, time: Duration::ZERO, invocations: 0 };
+    bench_alloc::heap_of(|| run_scenario_on(&scenario, &mut network, &mut timed)).1.peak
 }
 
 /// The fastest of 20 parses (and validations) of the scenario's script, with the tree dropped:
@@ -148,16 +130,16 @@ fn parse_time(bench: &Bench) -> Duration {
         .unwrap_or_default()
 }
 
-/// The best time of `repeats` runs, with the last run's summary, invocations and peak heap.
-fn best_of(bench: &Bench, parse_each: bool, repeats: usize) -> (Summary, Duration, usize, usize) {
+/// The best time of `repeats` runs, with the last run's summary and invocations.
+fn best_of(bench: &Bench, parse_each: bool, repeats: usize) -> (Summary, Duration, usize) {
     let mut best = Duration::MAX;
-    let mut last = (Summary::default(), 0, 0);
+    let mut last = (Summary::default(), 0);
     for _ in 0..repeats {
-        let (summary, time, invocations, peak) = run(bench, parse_each);
+        let (summary, time, invocations) = run(bench, parse_each);
         best = best.min(time);
-        last = (summary, invocations, peak);
+        last = (summary, invocations);
     }
-    (last.0, best, last.1, last.2)
+    (last.0, best, last.1)
 }
 
 fn main() {
@@ -183,8 +165,9 @@ fn main() {
         if !filter.is_empty() && !filter.iter().any(|name| bench.name.contains(name.as_str())) {
             continue;
         }
-        let (_, parse_each, _, _) = best_of(bench, true, repeats);
-        let (summary, best, invocations, peak) = best_of(bench, false, repeats);
+        let (_, parse_each, _) = best_of(bench, true, repeats);
+        let (summary, best, invocations) = best_of(bench, false, repeats);
+        let peak = peak_heap(bench);
         let answer = summary
             .calls
             .iter()

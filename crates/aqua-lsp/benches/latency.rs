@@ -6,12 +6,9 @@
 //! peak while checking (goal: under 100 MB).
 //!
 //! Run with `cargo bench -p aqua-lsp`. It uses the allocator of the `aqua` binary (mimalloc),
-//! wrapped to count live bytes.
+//! wrapped to count live bytes while the memory is measured (and only then).
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
-#![allow(unsafe_code)] // The counting allocator below must implement `GlobalAlloc`.
 
-use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use aqua_lsp::Server;
@@ -22,30 +19,10 @@ use serde_json::json;
 #[path = "../../aqua-syntax/benches/support/program.rs"]
 mod program;
 
-/// mimalloc, counting the current and peak number of live bytes.
-struct CountingAllocator;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to mimalloc; only counters are added.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { mimalloc::MiMalloc.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
-    }
-}
-
+/// mimalloc, counting heap bytes only while [`memory`] measures them.
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: bench_alloc::Counting<mimalloc::MiMalloc> =
+    bench_alloc::Counting::new(mimalloc::MiMalloc);
 
 const URI: &str = "file:///bench/main.aqua";
 
@@ -84,16 +61,17 @@ fn memory(lines: usize) {
     let src = program::program(lines);
     let actual_lines = src.lines().count();
     let source_mb = src.len() as f64 / 1e6;
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let mut server = Server::new(Box::new(MemoryLoader::new()));
-    server.handle(notification(
-        "textDocument/didOpen",
-        json!({ "textDocument": {
-        "uri": URI, "languageId": "aqua", "version": 1, "text": src } }),
-    ));
-    let kept = CURRENT.load(Ordering::Relaxed).saturating_sub(base) as f64 / 1e6;
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base) as f64 / 1e6;
+    let (server, heap) = bench_alloc::heap_of(|| {
+        let mut server = Server::new(Box::new(MemoryLoader::new()));
+        server.handle(notification(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+            "uri": URI, "languageId": "aqua", "version": 1, "text": src } }),
+        ));
+        server
+    });
+    let kept = heap.kept as f64 / 1e6;
+    let peak = heap.peak as f64 / 1e6;
     println!(
         "{actual_lines:>8} lines ({source_mb:.1} MB) open: heap kept {kept:>7.1} MB, peak while checking {peak:>7.1} MB"
     );

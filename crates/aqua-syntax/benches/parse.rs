@@ -4,40 +4,18 @@
 //! Run with `cargo bench -p aqua-syntax --bench parse`.
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
-#![allow(unsafe_code)] // The counting allocator below must implement `GlobalAlloc`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 #[path = "support/program.rs"]
 mod program;
 use program::program;
 
-/// Wraps the system allocator and records the current and peak number of live bytes.
-struct CountingAllocator;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call is forwarded unchanged to the system allocator; only counters are added.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
+/// mimalloc (the `aqua` binary's allocator), counting heap bytes only in the run that measures
+/// them (counting in the timed runs would slow them).
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: bench_alloc::Counting<mimalloc::MiMalloc> =
+    bench_alloc::Counting::new(mimalloc::MiMalloc);
 
 fn measure(lines: usize) {
     let src = program(lines);
@@ -47,17 +25,16 @@ fn measure(lines: usize) {
     assert!(warm.errors.is_empty(), "the generated program must parse");
     drop(warm);
     let mut best = f64::MAX;
-    let mut peak = 0;
     for _ in 0..5 {
-        let base = CURRENT.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
         let start = Instant::now();
         let parsed = aqua_syntax::parse(&src);
         let elapsed = start.elapsed().as_secs_f64();
-        peak = PEAK.load(Ordering::Relaxed) - base;
         std::hint::black_box(&parsed);
         best = best.min(elapsed);
     }
+    let (parsed, heap) = bench_alloc::heap_of(|| aqua_syntax::parse(&src));
+    std::hint::black_box(&parsed);
+    let peak = heap.peak;
     let mb = src.len() as f64 / 1e6;
     println!(
         "{actual_lines:>8} lines {mb:>7.2} MB  {:>8.1} ms  {:>10.0} lines/s  {:>6.1} MB/s  peak heap {:>7.1} MB ({:.1}x source)",
