@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use air_network::{Client, Network, RunOptions, Stop, Vm};
+use air_network::{Client, Network, RunOptions, RunReport, Stop, Vm};
 use air_vm::value::JValue;
 use mimalloc::MiMalloc;
 
@@ -87,6 +87,26 @@ const LOCAL_LOOP: &str = r#"
  (call %init_peer_id% ("errorHandlingSrv" "error") [:error: 0])
 )"#;
 
+/// Runs `program` from the client, timed and with its heap measured: the report, seconds, peak
+/// heap bytes. `kept`: each peer keeps its last data decoded (`Vm::default()`), or decodes every
+/// invocation's data as AquaVM does (`Vm::forgetful()`).
+fn timed_run(
+    network: &mut Network,
+    program: &air_network::Script,
+    client: Client,
+    options: &RunOptions,
+    kept: bool,
+) -> (RunReport, f64, usize) {
+    let ((report, elapsed), heap) = bench_alloc::heap_of(|| {
+        let started = Instant::now();
+        let mut vm = if kept { Vm::default() } else { Vm::forgetful() };
+        let report =
+            network.run_with(program, "client", Some(client), options, &mut vm, &mut |_| {});
+        (report, started.elapsed().as_secs_f64())
+    });
+    (report, elapsed, heap.peak)
+}
+
 /// The local loop over `items` items on the init peer alone.
 fn local_loop(items: usize, inline: bool, kept: bool) {
     let mut network = Network::with_peers(["client"]);
@@ -96,14 +116,7 @@ fn local_loop(items: usize, inline: bool, kept: bool) {
         air_syntax::parse(LOCAL_LOOP).expect("the benchmark script parses"),
     );
     let options = RunOptions { answer_inline: inline, ..RunOptions::default() };
-    let ((report, elapsed), heap) = bench_alloc::heap_of(|| {
-        let started = Instant::now();
-        let mut vm = if kept { Vm::default() } else { Vm::forgetful() };
-        let report =
-            network.run_with(&program, "client", Some(client), &options, &mut vm, &mut |_| {});
-        (report, started.elapsed().as_secs_f64())
-    });
-    let peak = heap.peak;
+    let (report, elapsed, peak) = timed_run(&mut network, &program, client, &options, kept);
     assert_eq!(report.stop, Stop::Done, "the loop must finish");
     let calls: usize = report.hops.iter().map(|hop| hop.calls.len()).sum();
     assert_eq!(calls, items + 2, "one call per item, and the two arguments");
@@ -152,14 +165,7 @@ fn measure(case: &Case<'_>) {
         share_verified_signatures: shared,
         ..RunOptions::default()
     };
-    let ((report, elapsed), heap) = bench_alloc::heap_of(|| {
-        let started = Instant::now();
-        let mut vm = if kept { Vm::default() } else { Vm::forgetful() };
-        let report =
-            network.run_with(&program, "client", Some(client), &options, &mut vm, &mut |_| {});
-        (report, started.elapsed().as_secs_f64())
-    });
-    let peak = heap.peak;
+    let (report, elapsed, peak) = timed_run(&mut network, &program, client, &options, kept);
     if let Some(hop) =
         report.hops.iter().find(|hop| !hop.errors.is_empty() || hop.dropped.is_some())
     {
