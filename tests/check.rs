@@ -80,6 +80,21 @@ fn check_resolves_import_roots_and_reports_missing_modules() {
 }
 
 #[test]
+fn a_file_that_is_not_utf8_is_unreadable_not_missing() {
+    let broken = crate::support::scratch_path("latin1.aqua");
+    std::fs::write(&broken, b"aqua Latin\n\n-- caf\xe9\n").expect("file");
+    let main = nested_file("uses-latin1.aqua", "aqua Main\n\nimport \"../latin1.aqua\"\n");
+    for (path, at) in [(&broken, "latin1.aqua:1:1"), (&main, "uses-latin1.aqua:3:8")] {
+        let out = aqua(&["--color", "never", "check", &path.to_string_lossy()]);
+        assert_eq!(out.status.code(), Some(1));
+        let text = stderr(&out);
+        let expected = "error[T041]: cannot read module `";
+        assert!(text.contains(expected) && text.contains("valid UTF-8"), "{text}");
+        assert!(text.contains(at) && !text.contains("T023"), "{text}");
+    }
+}
+
+#[test]
 fn check_finds_packages_in_node_modules_above_the_working_directory() {
     // An npm-installed package two folders above the file, which is named relative to the
     // working directory: the walk goes up from the file's absolute folder, as Node.js does.

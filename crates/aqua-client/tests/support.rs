@@ -14,8 +14,8 @@ pub fn root() -> PathBuf {
 struct FsLoader;
 
 impl SourceLoader for FsLoader {
-    fn load(&mut self, path: &Path) -> Option<String> {
-        std::fs::read_to_string(path).ok()
+    fn load(&mut self, path: &Path) -> Result<String, aqua_typecheck::LoadError> {
+        Ok(std::fs::read_to_string(path)?)
     }
 }
 

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use aqua_typecheck::SourceLoader;
 use aqua_typecheck::modules::normalize;
+use aqua_typecheck::{LoadError, SourceLoader};
 use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
@@ -280,9 +280,9 @@ struct Overlay<'a> {
 }
 
 impl SourceLoader for Overlay<'_> {
-    fn load(&mut self, path: &Path) -> Option<String> {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
         match self.open.get(&normalize(path)) {
-            Some(text) => Some(text.clone()),
+            Some(text) => Ok(text.clone()),
             None => self.fallback.load(path),
         }
     }

@@ -37,6 +37,7 @@ impl TypeError {
             TypeError::NotIterable { .. } => "T021",
             TypeError::BadParallel { .. } => "T022",
             TypeError::ModuleNotFound { .. } => "T023",
+            TypeError::ModuleUnreadable { .. } => "T041",
             TypeError::ImportCycle { .. } => "T024",
             TypeError::NotDeclared { .. } => "T025",
             TypeError::DeclaredNotDefined { .. } => "T026",
@@ -84,6 +85,7 @@ impl TypeError {
             | TypeError::NotIterable { span, .. }
             | TypeError::BadParallel { span, .. }
             | TypeError::ModuleNotFound { span, .. }
+            | TypeError::ModuleUnreadable { span, .. }
             | TypeError::ImportCycle { span, .. }
             | TypeError::NotDeclared { span, .. }
             | TypeError::DeclaredNotDefined { span, .. }
@@ -184,6 +186,9 @@ impl TypeError {
                 .error(format!("`{keyword}` cannot run this statement in parallel"))
                 .label("only calls, `on`, `for` and `join` run in parallel"),
             TypeError::ModuleNotFound { path, searched, .. } => module_not_found(d, path, searched),
+            TypeError::ModuleUnreadable { file, reason, .. } => {
+                d.error(format!("cannot read module `{file}`: {reason}")).label("imported here")
+            }
             TypeError::ImportCycle { cycle, .. } => d
                 .error("import cycle")
                 .label("this import closes the cycle")

@@ -272,6 +272,17 @@ pub enum TypeError {
         /// Every place that was tried, in order.
         searched: Vec<String>,
     },
+    /// T041: an imported or checked file that is there but cannot be read (not UTF-8, no
+    /// permission).
+    #[error("cannot read module `{file}`: {reason}")]
+    ModuleUnreadable {
+        /// The path literal (an empty span for a file given to the checker).
+        span: Span,
+        /// The file found.
+        file: String,
+        /// What reading it said.
+        reason: String,
+    },
     /// T024: an import cycle.
     #[error("import cycle")]
     ImportCycle {

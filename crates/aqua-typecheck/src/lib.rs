@@ -34,7 +34,7 @@ use smol_str::SmolStr;
 
 pub use error::{InFile, TypeError, Warning};
 pub use groups::{check_groups, import_groups};
-pub use modules::{MemoryLoader, SourceLoader};
+pub use modules::{LoadError, MemoryLoader, SourceLoader};
 
 /// Options of a check.
 #[derive(Debug, Clone, Default)]
@@ -273,10 +273,12 @@ fn check_loaded(
                 // The entry file itself could not be loaded: report it against an empty file.
                 let name = path.to_string_lossy().into_owned();
                 let file = graph.files.add(name.clone(), String::new());
-                let value = TypeError::ModuleNotFound {
-                    span: aqua_syntax::Span::default(),
-                    path: name.clone(),
-                    searched: vec![name],
+                let span = aqua_syntax::Span::default();
+                let value = match graph.unreadable_entries.remove(&name) {
+                    Some(reason) => TypeError::ModuleUnreadable { span, file: name, reason },
+                    None => {
+                        TypeError::ModuleNotFound { span, path: name.clone(), searched: vec![name] }
+                    }
                 };
                 graph.errors.push(InFile { file, value });
                 entry_files.push(file);

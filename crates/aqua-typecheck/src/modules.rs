@@ -20,12 +20,12 @@ use crate::stdlib;
 /// Gives the checker the text of source files. The CLI reads them from disk; tests and
 /// benchmarks serve them from memory.
 pub trait SourceLoader {
-    /// The contents of the file at `path`, or `None` if there is none.
-    fn load(&mut self, path: &Path) -> Option<String>;
+    /// The contents of the file at `path`.
+    fn load(&mut self, path: &Path) -> Result<String, LoadError>;
 
     /// [`SourceLoader::load`] as shared text, which is what the checker calls: a loader that
     /// keeps its files overrides it to hand out its own copy instead of a second one.
-    fn load_shared(&mut self, path: &Path) -> Option<Arc<str>> {
+    fn load_shared(&mut self, path: &Path) -> Result<Arc<str>, LoadError> {
         self.load(path).map(Arc::from)
     }
 
@@ -34,6 +34,30 @@ pub trait SourceLoader {
     /// first component only).
     fn absolute(&self, dir: &Path) -> PathBuf {
         dir.to_path_buf()
+    }
+}
+
+/// Why a loader gives no text for a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// No file is there: an import search goes on to the next place.
+    NotFound,
+    /// A file is there but cannot be read (not UTF-8, no permission): the search stops, and the
+    /// reason is reported.
+    Unreadable(String),
+}
+
+impl From<std::io::Error> for LoadError {
+    /// A missing file, or a folder or a path through a file where the file was looked for, is
+    /// [`LoadError::NotFound`]; any other failure to read is [`LoadError::Unreadable`].
+    fn from(error: std::io::Error) -> LoadError {
+        use std::io::ErrorKind;
+        match error.kind() {
+            ErrorKind::NotFound | ErrorKind::IsADirectory | ErrorKind::NotADirectory => {
+                LoadError::NotFound
+            }
+            _ => LoadError::Unreadable(error.to_string()),
+        }
     }
 }
 
@@ -59,12 +83,12 @@ impl MemoryLoader {
 }
 
 impl SourceLoader for MemoryLoader {
-    fn load(&mut self, path: &Path) -> Option<String> {
-        self.files.get(&normalize(path)).map(|source| source.to_string())
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        self.load_shared(path).map(|source| source.to_string())
     }
 
-    fn load_shared(&mut self, path: &Path) -> Option<Arc<str>> {
-        self.files.get(&normalize(path)).cloned()
+    fn load_shared(&mut self, path: &Path) -> Result<Arc<str>, LoadError> {
+        self.files.get(&normalize(path)).cloned().ok_or(LoadError::NotFound)
     }
 }
 
@@ -95,8 +119,10 @@ pub struct ModuleGraph {
     pub files: SourceMap,
     /// Syntax errors of every file.
     pub syntax_errors: Vec<InFile<SyntaxError>>,
-    /// Import errors (missing files, cycles).
+    /// Import errors (missing and unreadable files, cycles).
     pub errors: Vec<InFile<TypeError>>,
+    /// Entry files that are there but could not be read, by path, with the reason.
+    pub unreadable_entries: HashMap<String, String>,
 }
 
 enum State {
@@ -142,8 +168,19 @@ pub(crate) fn load_each(
             modules.push(Some(*index));
             continue;
         }
-        let source = entry_source.map(Arc::from).or_else(|| builder.loader.load_shared(entry));
-        modules.push(source.and_then(|source| builder.visit(key, source)));
+        let source = match entry_source {
+            Some(source) => Ok(Arc::from(source)),
+            None => builder.loader.load_shared(entry),
+        };
+        let module = match source {
+            Ok(source) => builder.visit(key, source),
+            Err(LoadError::NotFound) => None,
+            Err(LoadError::Unreadable(reason)) => {
+                builder.graph.unreadable_entries.insert(entry.to_string_lossy().into(), reason);
+                None
+            }
+        };
+        modules.push(module);
     }
     (builder.graph, modules)
 }
@@ -187,11 +224,16 @@ impl GraphBuilder<'_> {
     fn import(&mut self, from: &str, file: FileId, path: &StringLit) -> Option<usize> {
         let (key, source) = match self.find(from, &path.value) {
             Ok(found) => found,
-            Err(searched) => {
-                let value = TypeError::ModuleNotFound {
-                    span: path.span,
-                    path: path.value.clone(),
-                    searched,
+            Err(missing) => {
+                let value = match missing {
+                    Missing::Nowhere(searched) => TypeError::ModuleNotFound {
+                        span: path.span,
+                        path: path.value.clone(),
+                        searched,
+                    },
+                    Missing::Unreadable { file: found, reason } => {
+                        TypeError::ModuleUnreadable { span: path.span, file: found, reason }
+                    }
                 };
                 self.graph.errors.push(InFile { file, value });
                 return None;
@@ -220,8 +262,8 @@ impl GraphBuilder<'_> {
 
     /// Finds an import: the embedded standard library, then relative to the importing file, then
     /// each root, then each `node_modules` above the importing file. Returns the key and the
-    /// source, or every place searched.
-    fn find(&mut self, from: &str, path: &str) -> Result<(String, Arc<str>), Vec<String>> {
+    /// source, or why there is none.
+    fn find(&mut self, from: &str, path: &str) -> Result<(String, Arc<str>), Missing> {
         if let Some((key, source)) = stdlib::lookup(from, path) {
             if let Some(State::Done(_) | State::Loading) = self.states.get(key) {
                 return Ok((key.to_string(), Arc::from("")));
@@ -241,14 +283,25 @@ impl GraphBuilder<'_> {
                 if self.states.contains_key(&key) {
                     return Ok((key, Arc::from("")));
                 }
-                if let Some(source) = self.loader.load_shared(&candidate) {
-                    return Ok((key, source));
+                match self.loader.load_shared(&candidate) {
+                    Ok(source) => return Ok((key, source)),
+                    Err(LoadError::NotFound) => searched.push(key),
+                    Err(LoadError::Unreadable(reason)) => {
+                        return Err(Missing::Unreadable { file: key, reason });
+                    }
                 }
-                searched.push(key);
             }
         }
-        Err(searched)
+        Err(Missing::Nowhere(searched))
     }
+}
+
+/// Why an import has no source.
+enum Missing {
+    /// No file in any place searched (each listed).
+    Nowhere(Vec<String>),
+    /// The first file found cannot be read.
+    Unreadable { file: String, reason: String },
 }
 
 /// The `node_modules` folders Node.js would search for a package path imported from a file in

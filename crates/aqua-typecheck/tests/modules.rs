@@ -145,10 +145,10 @@ struct CountingLoader {
 }
 
 impl aqua_typecheck::SourceLoader for CountingLoader {
-    fn load(&mut self, path: &Path) -> Option<String> {
+    fn load(&mut self, path: &Path) -> Result<String, aqua_typecheck::LoadError> {
         let source = self.files.load(path)?;
         *self.reads.entry(path.to_path_buf()).or_default() += 1;
-        Some(source)
+        Ok(source)
     }
 }
 
@@ -248,4 +248,39 @@ fn files_are_grouped_by_the_modules_they_share_but_not_by_the_standard_library()
     let groups = aqua_typecheck::import_groups(&paths, &mut loader, &Options::default());
     // a, b and lib share lib; bad and uses_bad share bad; the others stand alone.
     assert_eq!(groups, [vec![0, 3, 7], vec![1, 5], vec![2], vec![4], vec![6]]);
+}
+
+/// A [`MemoryLoader`] with files that are there but cannot be read.
+struct UnreadableLoader {
+    files: MemoryLoader,
+    unreadable: Vec<&'static str>,
+}
+
+impl aqua_typecheck::SourceLoader for UnreadableLoader {
+    fn load(&mut self, path: &Path) -> Result<String, aqua_typecheck::LoadError> {
+        match self.unreadable.iter().any(|p| Path::new(p) == path) {
+            true => Err(aqua_typecheck::LoadError::Unreadable(
+                "stream did not contain valid UTF-8".to_owned(),
+            )),
+            false => self.files.load(path),
+        }
+    }
+}
+
+#[test]
+fn a_file_that_is_there_but_cannot_be_read_is_reported_as_such_not_as_missing() {
+    let main =
+        "aqua Main\n\nimport \"lib.aqua\"\n\nfunc f(x: u32) -> u32:\n  r <- double(x)\n  <- r\n";
+    let mut files = MemoryLoader::new();
+    // A readable `lib.aqua` further along the search: the unreadable one found first stops it.
+    files.add("main.aqua", main).add("root/lib.aqua", LIB);
+    let mut loader = UnreadableLoader { files, unreadable: vec!["lib.aqua", "broken.aqua"] };
+    let options = Options { import_roots: vec![PathBuf::from("root")], constants: Vec::new() };
+    let checked = aqua_typecheck::check(Path::new("main.aqua"), None, &mut loader, &options);
+    assert_eq!(codes(&checked), ["T041", "T001"], "{:?}", checked.errors);
+    let entry = aqua_typecheck::check(Path::new("broken.aqua"), None, &mut loader, &options);
+    assert_eq!(codes(&entry), ["T041"]);
+    let rendered = aqua_syntax::diagnostics::render_plain(&checked.files, &checked.diagnostics());
+    let entry = aqua_syntax::diagnostics::render_plain(&entry.files, &entry.diagnostics());
+    insta::assert_snapshot!(format!("{rendered}\n----- an entry file\n{entry}"));
 }

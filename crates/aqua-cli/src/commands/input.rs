@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use aqua_typecheck::{Checked, ConstOverride, SourceLoader};
+use aqua_typecheck::{Checked, ConstOverride, LoadError, SourceLoader};
 use codespan_reporting::diagnostic::{Diagnostic, Severity};
 
 use crate::commands::report::Flat;
@@ -15,8 +15,8 @@ use crate::commands::report::Flat;
 pub(crate) struct FsLoader;
 
 impl SourceLoader for FsLoader {
-    fn load(&mut self, path: &Path) -> Option<String> {
-        std::fs::read_to_string(path).ok()
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        Ok(std::fs::read_to_string(path)?)
     }
 
     fn absolute(&self, dir: &Path) -> std::path::PathBuf {
