@@ -305,7 +305,7 @@ impl Warning {
             Warning::UnusedValue { name, .. } => d
                 .warning(format!("unused value `{name}`"))
                 .label("never read")
-                .note(format!("Rename it to `_{name}` if this is intended.")),
+                .note(format!("Rename it to `{name}_` if this is intended.")),
             Warning::UnusedImport { name, .. } => match name {
                 Some(name) => d.warning(format!("unused import `{name}`")).label("never used"),
                 None => d.warning("unused import").label("nothing from this import is used"),

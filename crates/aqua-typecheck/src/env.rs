@@ -154,13 +154,14 @@ impl Locals {
     }
 
     /// Closes the innermost scope and returns the names it held that were never read (and
-    /// should be reported).
+    /// should be reported): not those ending in `_`, the way to say a value is meant to go unused
+    /// (Aqua names cannot start with `_`, as they do in other languages).
     pub fn pop(&mut self) -> Vec<(SmolStr, Span)> {
         let Some(frame) = self.frames.pop() else { return Vec::new() };
         let mut unused: Vec<(SmolStr, Span)> = frame
             .names
             .into_iter()
-            .filter(|(name, entry)| !entry.used && entry.warn_unused && !name.starts_with('_'))
+            .filter(|(name, entry)| !entry.used && entry.warn_unused && !name.ends_with('_'))
             .map(|(name, entry)| (name, entry.span))
             .collect();
         unused.sort_by_key(|(_, span)| *span);
