@@ -44,5 +44,10 @@ pub fn format_module(src: &str, module: &Module) -> String {
 fn format_module_with_width(src: &str, module: &Module, width: usize) -> String {
     let mut printer = printer::Printer::new(src, trivia::Comments::of(src), width);
     item::module(&mut printer, module);
-    printer.finish()
+    let formatted = printer.finish();
+    // A byte order mark the file opens with stays: formatting changes layout, not encoding.
+    match src.starts_with(aqua_syntax::layout::BYTE_ORDER_MARK) {
+        true => format!("{}{formatted}", aqua_syntax::layout::BYTE_ORDER_MARK),
+        false => formatted,
+    }
 }

@@ -32,6 +32,17 @@ fn every_repository_file_obeys_the_laws() {
 }
 
 #[test]
+fn a_byte_order_mark_is_kept_and_the_laws_hold_with_it() {
+    for (name, src) in clean_files().into_iter().take(20) {
+        let marked = format!("\u{feff}{src}");
+        let formatted = aqua_fmt::format(&marked).expect("a clean file with a mark formats");
+        let plain = aqua_fmt::format(&src).expect("a clean file formats");
+        assert_eq!(formatted, format!("\u{feff}{plain}"), "{name}");
+        common::check_laws(&name, &marked);
+    }
+}
+
+#[test]
 fn broken_lists_have_no_trailing_comma() {
     // Fluence's compiler rejects a comma before a closing bracket; a formatted file must still
     // compile there. The narrow width breaks every list that has more than one item.

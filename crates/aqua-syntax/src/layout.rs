@@ -65,12 +65,21 @@ pub struct Layout<'s> {
     errors: Vec<SyntaxError>,
 }
 
+/// U+FEFF, which a file may open with.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 impl<'s> Layout<'s> {
     /// Starts the layout pass over `src`.
     pub fn new(src: &'s str) -> Layout<'s> {
+        let mut lexer = RawToken::lexer(src);
+        // A byte order mark opening the file is not text (editors on Windows write one); the
+        // reference compiler reads past it too. Spans stay offsets into `src`.
+        let bom = if src.starts_with(BYTE_ORDER_MARK) { BYTE_ORDER_MARK.len_utf8() } else { 0 };
+        lexer.bump(bom);
+        let body = src.get(bom..).unwrap_or_default();
         let mut layout = Layout {
             src,
-            lexer: RawToken::lexer(src).spanned().peekable(),
+            lexer: lexer.spanned().peekable(),
             stack: vec![("", true)],
             last: None,
             last_end: 0,
@@ -82,12 +91,12 @@ impl<'s> Layout<'s> {
             finished: false,
             errors: Vec::new(),
         };
-        let first_indent = src.len() - src.trim_start_matches([' ', '\t']).len();
+        let first_indent = body.len() - body.trim_start_matches([' ', '\t']).len();
         if first_indent > 0
             && layout.lexer.peek().is_some_and(|(tok, _)| !matches!(tok, Ok(RawToken::Newline(_))))
         {
             layout.errors.push(SyntaxError::UnexpectedIndentation {
-                span: Span::new(0, to_u32(first_indent)),
+                span: Span::new(to_u32(bom), to_u32(bom + first_indent)),
             });
         }
         layout

@@ -87,6 +87,7 @@ fn check_blocks<'a>(blocks: impl IntoIterator<Item = &'a Block>, errors: &mut Ve
 
 /// Whether the first word of the source (after blank and comment lines) is `aqua` or `module`.
 fn starts_with_header_keyword(src: &str) -> bool {
+    let src = src.strip_prefix(crate::layout::BYTE_ORDER_MARK).unwrap_or(src);
     let first_line =
         src.lines().map(str::trim).find(|line| !line.is_empty() && !line.starts_with("--"));
     let first_word = first_line.and_then(|line| line.split([' ', '\t']).next());

@@ -15,3 +15,33 @@ fn examples_parse_cleanly() {
         insta::assert_snapshot!(aqua_syntax::pretty::outline(&parsed.module));
     });
 }
+
+/// The outline without its spans.
+fn shape(outline: &str) -> Vec<&str> {
+    outline.lines().map(|line| line.rsplit_once(" @").map_or(line, |(text, _)| text)).collect()
+}
+
+#[test]
+fn a_byte_order_mark_opening_a_file_is_read_past() {
+    insta::glob!("../../../tests/data/aqua", "*.aqua", |path| {
+        let src = std::fs::read_to_string(path).expect("example is readable");
+        let marked = format!("\u{feff}{src}");
+        let plain = aqua_syntax::parse(&src);
+        let parsed = aqua_syntax::parse(&marked);
+        assert!(parsed.errors.is_empty(), "{}: {:?}", path.display(), parsed.errors);
+        assert_eq!(parsed.module, aqua_syntax::parse_with_lalrpop(&marked).module);
+        let (before, after) = (pretty(&plain.module), pretty(&parsed.module));
+        assert_eq!(shape(&before), shape(&after), "{}", path.display());
+        // Spans are offsets into the text as given, the mark's three bytes included.
+        let start =
+            |parsed: &aqua_syntax::Parsed| parsed.module.header.as_ref().map(|h| h.span.start);
+        assert_eq!(start(&parsed), start(&plain).map(|s| s + 3));
+    });
+    // Only at the start: elsewhere it is an unexpected character, as any other.
+    let inside = aqua_syntax::parse("aqua M\n\nfunc f():\n  \u{feff}x = 1\n");
+    assert_eq!(inside.errors.len(), 1, "{:?}", inside.errors);
+}
+
+fn pretty(module: &aqua_syntax::ast::Module) -> String {
+    aqua_syntax::pretty::outline(module)
+}
