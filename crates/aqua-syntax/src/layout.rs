@@ -209,11 +209,12 @@ impl<'s> Layout<'s> {
     /// that it need not go through the queue; what follows it is queued.
     fn newline(&mut self, indent: &'s str, range: std::ops::Range<usize>) -> Option<Spanned<'s>> {
         // Blank and comment-only lines: the last newline of a run decides the indentation.
+        // The indentation ends its newline token (after `\n` and any `\r`).
         let mut indent = indent;
-        let mut indent_start = range.start + 1;
+        let mut indent_start = range.end - indent.len();
         while let Some((Ok(RawToken::Newline(next)), next_range)) = self.lexer.peek() {
             indent = next;
-            indent_start = next_range.start + 1;
+            indent_start = next_range.end - next.len();
             self.lexer.next();
         }
         self.lexer.peek()?; // The end of the file closes everything.

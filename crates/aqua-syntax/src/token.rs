@@ -10,8 +10,8 @@ use logos::Logos;
 #[logos(skip r"[ \t\r\f]+")]
 #[logos(skip(r"--[^\n]*", allow_greedy = true))]
 pub enum RawToken<'s> {
-    /// A line break; the payload is the indentation of the next line.
-    #[regex(r"\n[ \t]*", |lex| &lex.slice()[1..])]
+    /// A line break (`\n`, `\r\n` or `\n\r`); the payload is the indentation of the next line.
+    #[regex(r"\n\r?[ \t]*", |lex| lex.slice()[1..].trim_start_matches('\r'))]
     Newline(&'s str),
 
     /// `aqua`

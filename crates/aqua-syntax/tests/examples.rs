@@ -45,3 +45,18 @@ fn a_byte_order_mark_opening_a_file_is_read_past() {
 fn pretty(module: &aqua_syntax::ast::Module) -> String {
     aqua_syntax::pretty::outline(module)
 }
+
+#[test]
+fn every_line_ending_the_reference_takes_gives_the_same_tree() {
+    insta::glob!("../../../tests/data/aqua", "*.aqua", |path| {
+        let src = std::fs::read_to_string(path).expect("example is readable");
+        let plain = pretty(&aqua_syntax::parse(&src).module);
+        for ending in ["\r\n", "\n\r"] {
+            let ended = src.replace('\n', ending);
+            let parsed = aqua_syntax::parse(&ended);
+            assert!(parsed.errors.is_empty(), "{} {ending:?}: {:?}", path.display(), parsed.errors);
+            assert_eq!(parsed.module, aqua_syntax::parse_with_lalrpop(&ended).module);
+            assert_eq!(shape(&plain), shape(&pretty(&parsed.module)), "{ending:?}");
+        }
+    });
+}
