@@ -169,6 +169,18 @@ add("xor-nested-error-scope", ":error: inside nested xors: the inner handler see
     f'(xor (seq (xor (call {C} ("fail" "a") []) {log(":error:.$.message")}) (fail 9 "outer")) {log(":error:.$.error_code", "%last_error%.$.error_code")})')
 add("par-error-then-success-sets-last-error", "after a par where one side succeeded, %last_error% can be set again",
     f'(seq (par (call {C} ("fail" "a") []) (null)) (xor (fail 11 "next") {log("%last_error%.$.error_code")}))')
+# After an xor's right branch: `:error:` is cleared unless an error raised there holds it (a failed
+# par branch keeps it), and a right branch that succeeded lets the next error set it again.
+XOR_FAILED_PAR = f'(xor (match 1 2 (null)) (par (call {C} ("fail" "in-par") []) (null)))'
+add("error-held-after-xor-by-failed-par", "a failed par branch in an xor's right branch keeps :error: after the xor",
+    f'(seq {XOR_FAILED_PAR} (seq (call {C} ("svc" "num") []) {log(":error:")}))')
+add("error-settable-after-xor-with-failed-par", "after that xor, the next error sets :error: again",
+    f'(seq {XOR_FAILED_PAR} (seq (call {C} ("svc" "num") []) (xor (match 3 4 (null)) {log(":error:")})))')
+add("error-settable-in-fold-iterations", "each fold iteration's xor sees its own match error after the last one's stream fold swallowed a failed call (random program, seed 3181)",
+    f'(seq (call {C} ("svc" "arr") [] xs) (par (fold xs y (par (xor (match 1 2 (null)) (seq (ap :error: e) '
+    f'(xor (match e.$.error_code 10001 (seq (seq (call {C} ("svc" "str") ["t"] r) (ap r $s)) '
+    f'(par (fold $s z (par (call {C} ("fail" "in-fold") [z]) (next z)) (never)) (null)))) {log(":error:")}))) '
+    f'(next y)) (never)) (null)))')
 add("lens-bang-mid-rejected", "quirk: the flattening sign ! is accepted only at the end of a lens",
     f'(seq (call {C} ("svc" "obj") [] o) {log("o.$.b!.c")})')
 # Stream generations: a stream lists values in the order they became known to the peer, and keeps

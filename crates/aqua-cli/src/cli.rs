@@ -34,7 +34,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Type-check Aqua files (and everything they import).
     Check(CheckArgs),
-    /// Compile Aqua files to AIR: one script per exported function.
+    /// Compile Aqua files to AIR (one script per exported function), or to TypeScript or
+    /// JavaScript for js-client.
     Compile(CompileArgs),
     /// Format Aqua files in place in the canonical layout (`-` formats standard input).
     Fmt(FmtArgs),

@@ -81,8 +81,14 @@ impl<'p> Exec<'p, '_> {
                 self.caught.push(*raised);
                 let result = self.exec(&pair.right);
                 self.caught.pop();
-                if result.is_ok() {
+                // As AquaVM: `:error:` goes back to "no error" unless an error raised in the
+                // right branch holds it (a failed par branch there keeps it), and a right branch
+                // that succeeded lets the next error set it again, held or not.
+                if self.error_settable {
                     self.error = super::no_error().into();
+                }
+                if result.is_ok() {
+                    self.error_settable = true;
                 }
                 result
             }
