@@ -181,6 +181,8 @@ add("error-settable-in-fold-iterations", "each fold iteration's xor sees its own
     f'(xor (match e.$.error_code 10001 (seq (seq (call {C} ("svc" "str") ["t"] r) (ap r $s)) '
     f'(par (fold $s z (par (call {C} ("fail" "in-fold") [z]) (next z)) (never)) (null)))) {log(":error:")}))) '
     f'(next y)) (never)) (null)))')
+add("fail-error-rethrows-held-error", "(fail :error:) re-throws the error :error: holds: a failed par branch's, not the one its xor caught",
+    f'(xor (par (call {C} ("fail" "first") []) (seq (call {C} ("svc" "num") []) (xor (call {C} ("fail" "second") []) (fail :error:)))) {log(":error:")})')
 add("lens-bang-mid-rejected", "quirk: the flattening sign ! is accepted only at the end of a lens",
     f'(seq (call {C} ("svc" "obj") [] o) {log("o.$.b!.c")})')
 # Stream generations: a stream lists values in the order they became known to the peer, and keeps

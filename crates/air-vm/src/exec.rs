@@ -115,6 +115,8 @@ pub(crate) struct Exec<'p, 'a> {
     pub last_error: Rc<JValue>,
     pub last_error_settable: bool,
     pub error: Rc<JValue>,
+    /// The error `:error:` describes, which `(fail :error:)` re-throws; `None` with no error.
+    pub error_raised: Option<Box<RaisedError>>,
     pub error_settable: bool,
     pub caught: Vec<RaisedError>,
     /// The generation of stream values produced in this run.
@@ -189,6 +191,7 @@ pub(crate) fn execute<'a>(
         last_error: Rc::new(no_error()),
         last_error_settable: true,
         error: Rc::new(no_error()),
+        error_raised: None,
         error_settable: true,
         caught: Vec::new(),
         new_generation,
@@ -289,6 +292,7 @@ impl<'p> Exec<'p, '_> {
         }
         if self.error_settable {
             self.error = Rc::new(raised.error_object());
+            self.error_raised = Some(Box::new(raised.clone()));
             self.error_settable = false;
         }
         ExecError::Catchable(Box::new(raised))

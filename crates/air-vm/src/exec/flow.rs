@@ -86,6 +86,7 @@ impl<'p> Exec<'p, '_> {
                 // that succeeded lets the next error set it again, held or not.
                 if self.error_settable {
                     self.error = super::no_error().into();
+                    self.error_raised = None;
                 }
                 if result.is_ok() {
                     self.error_settable = true;

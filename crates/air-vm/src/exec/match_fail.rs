@@ -40,7 +40,9 @@ impl<'p> Exec<'p, '_> {
                 "peer_id": self.params.init_peer_id,
             }),
             FailKind::LastError => (*self.last_error).clone(),
-            FailKind::Error => match self.caught.last().cloned() {
+            // As AquaVM: the error `:error:` holds, which is the one the enclosing xor caught
+            // unless an earlier error not yet handled (a failed par branch) still holds it.
+            FailKind::Error => match self.error_raised.as_deref().or(self.caught.last()).cloned() {
                 Some(raised) => return Err(self.raise_raised(raised)),
                 None => (*self.error).clone(),
             },
