@@ -119,6 +119,12 @@ pub(crate) struct Lowerer<'p> {
     pub tail_of_on: bool,
     /// A callback ended the current `on` block at the init peer: it needs no exit hops.
     pub ended_at_top: bool,
+    /// Where execution goes on after the statement being lowered, when that is not the current
+    /// location: set for the last statement of an `on` block (it goes on where the block does).
+    pub continuation: Option<Location>,
+    /// Where the `on` of the `par` branch being lowered brings its results back to: where the
+    /// `par` goes on, as the reference routes them (set by the `par` for its `on` branches).
+    pub par_return: Option<Location>,
     /// Inlining depth.
     pub depth: usize,
     /// The program's bound on inlining depth, once computed.
@@ -149,6 +155,8 @@ impl<'p> Lowerer<'p> {
             quiet: false,
             tail_of_on: false,
             ended_at_top: false,
+            continuation: None,
+            par_return: None,
             depth: 0,
             depth_bound: None,
             services_used: BTreeSet::new(),
@@ -174,6 +182,11 @@ impl<'p> Lowerer<'p> {
             _ => return,
         };
         self.tagger.name(air_name, name, self.file, span);
+    }
+
+    /// The location code runs at here.
+    pub fn here(&self) -> Location {
+        self.locations.last().cloned().unwrap_or_else(|| Location::top(self.options))
     }
 
     /// The peer that runs calls here.
@@ -217,13 +230,17 @@ impl<'p> Lowerer<'p> {
         block: &Block,
         out: &mut Vec<Instruction>,
     ) -> Result<()> {
+        // A block other than an `on` body goes on where it is.
+        let inherited = self.continuation.take();
+        let mut result = Ok(());
         for stmt in &block.stmts {
-            self.lower_stmt(frame, stmt, out)?;
-            if frame.returns.is_some() {
+            result = self.lower_stmt(frame, stmt, out);
+            if result.is_err() || frame.returns.is_some() {
                 break;
             }
         }
-        Ok(())
+        self.continuation = inherited;
+        result
     }
 
     /// Lowers one statement and tags what it emitted with it.
@@ -283,6 +300,8 @@ impl<'p> Lowerer<'p> {
                 Ok(())
             }
             StmtKind::On { peer, via, body } => {
+                // The block goes on where this statement does: here, unless it ends a block.
+                let after = self.continuation.take().unwrap_or_else(|| self.here());
                 let location = self.location(frame, peer, via, out)?;
                 // Names bound in an `on` block stay visible after it: it is not a scope.
                 let from_top = self.locations.len() == 1 && !self.in_par;
@@ -298,7 +317,9 @@ impl<'p> Lowerer<'p> {
                         }
                     }
                     this.tail_of_on = from_top && matches!(last.kind, StmtKind::Call { .. });
+                    this.continuation = Some(after);
                     let lowered = this.lower_stmt(frame, last, &mut inner);
+                    this.continuation = None;
                     this.tail_of_on = false;
                     lowered?;
                     Ok(build::seq_all(inner))
@@ -342,9 +363,15 @@ impl<'p> Lowerer<'p> {
                 Ok(())
             }
             StmtKind::Par(branches) => {
+                let after = self.continuation.take();
                 let mut combined: Option<Instruction> = None;
                 for branch in branches {
-                    let instruction = self.lower_branch(frame, branch)?;
+                    if matches!(branch.kind, StmtKind::On { .. }) {
+                        self.par_return.clone_from(&after);
+                    }
+                    let instruction = self.lower_branch(frame, branch);
+                    self.par_return = None;
+                    let instruction = instruction?;
                     combined = Some(match combined {
                         None => instruction,
                         Some(left) => build::par(left, instruction),

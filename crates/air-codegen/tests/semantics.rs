@@ -114,3 +114,27 @@ fn names_that_are_air_keywords_compile_to_valid_air() {
     let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response").expect("answered");
     assert_eq!(response.2, json!(["b"]));
 }
+
+#[test]
+fn a_par_branch_brings_its_result_to_where_the_par_goes_on() {
+    // The par ends the `on peer` block; its first branch's result is used after the block, at
+    // the client. Brought back to `peer` (where the par is), it would arrive after `peer` went on.
+    let mocks =
+        base_mocks(json!({"client/getDataSrv/other": "$peer:other", "*/srv/call": "{arg0}!"}));
+    let peers = ["client", "relay", "worker", "other"];
+    let after_block = format!(
+        "{HEADER}func f(peer: string, other: string) -> string:\n  on peer:\n    on other via peer:\n      \
+         r <- Srv.call(\"x\")\n    par on peer:\n      Srv.call(\"y\")\n  <- r\n"
+    );
+    let calls = run(&after_block, "f", &peers, mocks.clone());
+    let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
+    assert_eq!(response.map(|r| &r.2), Some(&json!(["x!"])), "{calls:?}");
+    // Used inside the block, the result goes back to `peer`, as before.
+    let inside_block = format!(
+        "{HEADER}func f(peer: string, other: string) -> string:\n  on peer:\n    on other via peer:\n      \
+         r <- Srv.call(\"x\")\n    par on peer:\n      Srv.call(\"y\")\n    s <- Srv.call(r)\n  <- s\n"
+    );
+    let calls = run(&inside_block, "f", &peers, mocks);
+    let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
+    assert_eq!(response.map(|r| &r.2), Some(&json!(["x!!"])), "{calls:?}");
+}

@@ -69,8 +69,10 @@ impl Lowerer<'_> {
         location: Location,
         body: impl FnOnce(&mut Self) -> Result<Instruction>,
     ) -> Result<Option<Instruction>> {
-        let parent = self.locations.last().cloned().unwrap_or_else(|| Location::top(self.options));
+        let parent = self.here();
         let (in_par, quiet) = (self.in_par, self.quiet);
+        // A `par` branch brings its results to where the `par` goes on (the reference's route).
+        let return_to = self.par_return.take().filter(|_| in_par);
         self.locations.push(location.clone());
         self.in_par = false;
         let result = body(self);
@@ -104,6 +106,14 @@ impl Lowerer<'_> {
         // A `par` branch that binds nothing has nothing to bring back.
         let out_path = if !exit || in_par && quiet {
             Vec::new()
+        } else if let Some(to) =
+            return_to.filter(|to| *to != parent && location.peer != parent.peer)
+        {
+            // Out through this block's relays, then in through those of where the `par` goes on.
+            let mut path: Vec<Via> = location.via.iter().rev().cloned().collect();
+            path.extend(to.via.iter().cloned());
+            path.push(Via::Peer(to.peer.clone()));
+            from_last_visit(dedup(path), &location.peer)
         } else {
             trim(back.clone(), Some(&location.peer), None)
         };
@@ -143,6 +153,16 @@ impl Lowerer<'_> {
 fn dedup(mut path: Vec<Via>) -> Vec<Via> {
     path.dedup();
     path
+}
+
+/// The path after its last hop to `from`, where we are: a way back there and out again is a
+/// detour.
+fn from_last_visit(path: Vec<Via>, from: &Value) -> Vec<Via> {
+    let last = path.iter().rposition(|via| matches!(via, Via::Peer(peer) if peer == from));
+    match last {
+        Some(at) => path.into_iter().skip(at + 1).collect(),
+        None => path,
+    }
 }
 
 /// Removes a first hop to where we are and a last hop to where the next call goes anyway.
