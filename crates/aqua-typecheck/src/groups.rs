@@ -50,8 +50,8 @@ pub fn import_groups(
     let mut group_of_root: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
     for (entry, module) in modules.iter().enumerate() {
         let group = match module {
-            Some(module) => *group_of_root.entry(roots.find(*module)).or_insert(groups.len()),
-            None => groups.len(),
+            Ok(module) => *group_of_root.entry(roots.find(*module)).or_insert(groups.len()),
+            Err(_) => groups.len(),
         };
         match groups.get_mut(group) {
             Some(members) => members.push(entry),

@@ -256,34 +256,39 @@ fn check_loading(
     }
 }
 
-/// Checks a loaded graph whose entries are `modules` (loaded from `paths`). If a deferred
+/// Checks a loaded graph whose entries are `loaded` (from `paths`: each a module, or why its
+/// file could not be loaded, which is reported against an empty file). If a deferred
 /// module's header lines changed when it was parsed whole, stops and returns each entry file's
 /// text to load again with.
 fn check_loaded(
     mut graph: modules::ModuleGraph,
-    modules: Vec<Option<usize>>,
+    loaded: Vec<Result<usize, LoadError>>,
     paths: &[&Path],
     options: &Options,
 ) -> Result<CheckedEach, Vec<Option<String>>> {
-    let mut entry_files = Vec::with_capacity(modules.len());
-    for (module, path) in modules.iter().zip(paths) {
-        match module.and_then(|m| graph.modules.get(m)) {
-            Some(loaded) => entry_files.push(loaded.file),
-            None => {
-                // The entry file itself could not be loaded: report it against an empty file.
+    let modules: Vec<Option<usize>> = loaded.iter().map(|m| m.as_ref().ok().copied()).collect();
+    let mut entry_files = Vec::with_capacity(loaded.len());
+    for (module, path) in loaded.into_iter().zip(paths) {
+        let file = match module.map(|m| graph.modules.get(m).map(|loaded| loaded.file)) {
+            Ok(Some(file)) => file,
+            // The entry file itself could not be loaded: report it against an empty file.
+            problem => {
                 let name = path.to_string_lossy().into_owned();
                 let file = graph.files.add(name.clone(), String::new());
                 let span = aqua_syntax::Span::default();
-                let value = match graph.unreadable_entries.remove(&name) {
-                    Some(reason) => TypeError::ModuleUnreadable { span, file: name, reason },
-                    None => {
+                let value = match problem {
+                    Err(LoadError::Unreadable(reason)) => {
+                        TypeError::ModuleUnreadable { span, file: name, reason }
+                    }
+                    _ => {
                         TypeError::ModuleNotFound { span, path: name.clone(), searched: vec![name] }
                     }
                 };
                 graph.errors.push(InFile { file, value });
-                entry_files.push(file);
+                file
             }
-        }
+        };
+        entry_files.push(file);
     }
     let mut checker = infer::Checker::new(&options.constants);
     let Some(exports) = checker.check_graph(&mut graph, &modules) else {
@@ -417,7 +422,7 @@ mod tests {
         let importer =
             graph.modules.iter_mut().find(|m| m.deferred && !m.ast.header_items.is_empty());
         importer.expect("a deferred module that imports").ast.header_items.clear();
-        let entry_file = graph.modules[entries[0].expect("the entry loads")].file;
+        let entry_file = graph.modules[entries[0].clone().expect("the entry loads")].file;
         let text = graph.files.source(entry_file).map(str::to_owned);
         let result = check_loaded(graph, entries, &[path], &Options::default());
         assert_eq!(result.err(), Some(vec![text]));

@@ -121,14 +121,11 @@ pub struct ModuleGraph {
     pub syntax_errors: Vec<InFile<SyntaxError>>,
     /// Import errors (missing and unreadable files, cycles).
     pub errors: Vec<InFile<TypeError>>,
-    /// Entry files that are there but could not be read, by path, with the reason.
-    pub unreadable_entries: HashMap<String, String>,
 }
 
 enum State {
     Loading,
     Done(usize),
-    Failed,
 }
 
 struct GraphBuilder<'l> {
@@ -143,8 +140,7 @@ struct GraphBuilder<'l> {
 
 /// Loads each entry and everything it imports into one graph, where a module that several
 /// entries import is loaded once. Each entry comes with its text when the caller already has it.
-/// Returns the graph and, per entry in order, its module (`None` if its file could not be
-/// loaded). With `defer`, a module is parsed only as far as its header lines when the fast
+/// Returns the graph and, per entry in order, its module or why its file could not be loaded. With `defer`, a module is parsed only as far as its header lines when the fast
 /// parser takes them (the module is then `deferred`; its syntax errors are reported when it is
 /// parsed whole); otherwise every module is parsed whole.
 pub(crate) fn load_each(
@@ -152,7 +148,7 @@ pub(crate) fn load_each(
     loader: &mut dyn SourceLoader,
     roots: &[PathBuf],
     defer: bool,
-) -> (ModuleGraph, Vec<Option<usize>>) {
+) -> (ModuleGraph, Vec<Result<usize, LoadError>>) {
     let mut builder = GraphBuilder {
         loader,
         roots,
@@ -165,28 +161,20 @@ pub(crate) fn load_each(
     for (entry, entry_source) in entries {
         let key = normalize(entry).to_string_lossy().into_owned();
         if let Some(State::Done(index)) = builder.states.get(&key) {
-            modules.push(Some(*index));
+            modules.push(Ok(*index));
             continue;
         }
         let source = match entry_source {
             Some(source) => Ok(Arc::from(source)),
             None => builder.loader.load_shared(entry),
         };
-        let module = match source {
-            Ok(source) => builder.visit(key, source),
-            Err(LoadError::NotFound) => None,
-            Err(LoadError::Unreadable(reason)) => {
-                builder.graph.unreadable_entries.insert(entry.to_string_lossy().into(), reason);
-                None
-            }
-        };
-        modules.push(module);
+        modules.push(source.map(|source| builder.visit(key, source)));
     }
     (builder.graph, modules)
 }
 
 impl GraphBuilder<'_> {
-    fn visit(&mut self, key: String, source: Arc<str>) -> Option<usize> {
+    fn visit(&mut self, key: String, source: Arc<str>) -> usize {
         self.states.insert(key.clone(), State::Loading);
         self.stack.push(key.clone());
         let header = if self.defer { aqua_syntax::parse_header(&source) } else { None };
@@ -218,7 +206,7 @@ impl GraphBuilder<'_> {
             deferred,
         });
         self.states.insert(key, State::Done(index));
-        Some(index)
+        index
     }
 
     fn import(&mut self, from: &str, file: FileId, path: &StringLit) -> Option<usize> {
@@ -241,7 +229,6 @@ impl GraphBuilder<'_> {
         };
         match self.states.get(&key) {
             Some(State::Done(index)) => Some(*index),
-            Some(State::Failed) => None,
             Some(State::Loading) => {
                 let start = self.stack.iter().position(|k| *k == key).unwrap_or(0);
                 let mut cycle: Vec<String> = self.stack[start..].to_vec();
@@ -250,13 +237,7 @@ impl GraphBuilder<'_> {
                 self.graph.errors.push(InFile { file, value });
                 None
             }
-            None => {
-                let index = self.visit(key.clone(), source);
-                if index.is_none() {
-                    self.states.insert(key, State::Failed);
-                }
-                index
-            }
+            None => Some(self.visit(key, source)),
         }
     }
 
