@@ -114,9 +114,9 @@ pub(crate) struct Exec<'p, 'a> {
     pub fold_depth: usize,
     pub last_error: Rc<JValue>,
     pub last_error_settable: bool,
-    pub error: Rc<JValue>,
-    /// The error `:error:` describes, which `(fail :error:)` re-throws; `None` with no error.
-    pub error_raised: Option<Box<RaisedError>>,
+    /// The error `:error:` holds, which `(fail :error:)` re-throws; `None` with no error. Its
+    /// object is made when `:error:` is read ([`Exec::error_object`]), not at every raise.
+    pub error: Option<Rc<RaisedError>>,
     pub error_settable: bool,
     pub caught: Vec<RaisedError>,
     /// The generation of stream values produced in this run.
@@ -190,8 +190,7 @@ pub(crate) fn execute<'a>(
         fold_depth: 0,
         last_error: Rc::new(no_error()),
         last_error_settable: true,
-        error: Rc::new(no_error()),
-        error_raised: None,
+        error: None,
         error_settable: true,
         caught: Vec::new(),
         new_generation,
@@ -291,11 +290,15 @@ impl<'p> Exec<'p, '_> {
             self.last_error_settable = false;
         }
         if self.error_settable {
-            self.error = Rc::new(raised.error_object());
-            self.error_raised = Some(Box::new(raised.clone()));
+            self.error = Some(Rc::new(raised.clone()));
             self.error_settable = false;
         }
         ExecError::Catchable(Box::new(raised))
+    }
+
+    /// The `:error:` object: the held error's, or the "no error" one.
+    pub fn error_object(&self) -> JValue {
+        self.error.as_ref().map_or_else(no_error, |raised| raised.error_object())
     }
 
     /// Starts a subtrace.

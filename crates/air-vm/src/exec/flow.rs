@@ -85,8 +85,7 @@ impl<'p> Exec<'p, '_> {
                 // right branch holds it (a failed par branch there keeps it), and a right branch
                 // that succeeded lets the next error set it again, held or not.
                 if self.error_settable {
-                    self.error = super::no_error().into();
-                    self.error_raised = None;
+                    self.error = None;
                 }
                 if result.is_ok() {
                     self.error_settable = true;

@@ -42,9 +42,9 @@ impl<'p> Exec<'p, '_> {
             FailKind::LastError => (*self.last_error).clone(),
             // As AquaVM: the error `:error:` holds, which is the one the enclosing xor caught
             // unless an earlier error not yet handled (a failed par branch) still holds it.
-            FailKind::Error => match self.error_raised.as_deref().or(self.caught.last()).cloned() {
+            FailKind::Error => match self.error.as_deref().or(self.caught.last()).cloned() {
                 Some(raised) => return Err(self.raise_raised(raised)),
-                None => (*self.error).clone(),
+                None => super::no_error(),
             },
             FailKind::Value(value) => match self.resolve(value) {
                 Ok(Some(resolved)) => resolved.to_json(),

@@ -93,7 +93,7 @@ impl Exec<'_, '_> {
             }
             ValueKind::Error(lens) => {
                 let val = Val {
-                    value: Stored::from_rc(self.error.clone()),
+                    value: Stored::from_rc(Rc::new(self.error_object())),
                     tetraplet: Tetraplet::peer(init),
                 };
                 self.apply_lens(val, lens.as_ref())
