@@ -193,9 +193,7 @@ impl Printer<'_> {
                 format!("{}[{}]", self.service_name(service.0), self.expr(id))
             }
             ExprKind::Method { service, method, id } => {
-                let service_def = self.program.services.get(service.0 as usize);
-                let name = service_def.and_then(|s| s.ty.methods.get(*method as usize));
-                let name = name.map_or("?", |(name, _)| name.as_str());
+                let name = self.program.method_name(*service, *method).map_or("?", |n| n.as_str());
                 format!("{}[{}].{name}", self.service_name(service.0), self.expr(id))
             }
             ExprKind::Call { list, abilities } => {

@@ -53,6 +53,14 @@ pub struct Program {
     pub entry: Option<ModuleId>,
 }
 
+impl Program {
+    /// The name of method `method` of service `service` (an [`ExprKind::Method`]'s), if both are.
+    pub fn method_name(&self, service: ServiceDefId, method: u32) -> Option<&SmolStr> {
+        let service = self.services.get(service.0 as usize)?;
+        service.ty.methods.get(method as usize).map(|(name, _)| name)
+    }
+}
+
 /// One loaded module.
 #[derive(Debug, Clone)]
 pub struct ModuleInfo {

@@ -45,10 +45,7 @@ impl Lowerer<'_> {
                 Ok(Bound::Service { service: *service, id: self.value_of(id, out)? })
             }
             ExprKind::Method { service, method, id } => {
-                let name =
-                    self.program.services.get(service.0 as usize).and_then(|s| {
-                        s.ty.methods.get(*method as usize).map(|(name, _)| name.clone())
-                    });
+                let name = self.program.method_name(*service, *method).cloned();
                 let name = name.ok_or(LowerError::Kind {
                     expected: "a method of the service",
                     found: "an index past its methods",
