@@ -1,6 +1,8 @@
 //! Every example program parses without errors, and its tree matches the snapshot.
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Tests read their fixtures from disk.
 
+use aqua_syntax::pretty::outline;
+
 #[test]
 fn examples_parse_cleanly() {
     insta::glob!("../../../tests/data/aqua", "*.aqua", |path| {
@@ -12,7 +14,7 @@ fn examples_parse_cleanly() {
             "{name} has syntax errors:\n{}",
             aqua_syntax::diagnostics::render_errors(name, &src, &parsed.errors)
         );
-        insta::assert_snapshot!(aqua_syntax::pretty::outline(&parsed.module));
+        insta::assert_snapshot!(outline(&parsed.module));
     });
 }
 
@@ -30,7 +32,7 @@ fn a_byte_order_mark_opening_a_file_is_read_past() {
         let parsed = aqua_syntax::parse(&marked);
         assert!(parsed.errors.is_empty(), "{}: {:?}", path.display(), parsed.errors);
         assert_eq!(parsed.module, aqua_syntax::parse_with_lalrpop(&marked).module);
-        let (before, after) = (pretty(&plain.module), pretty(&parsed.module));
+        let (before, after) = (outline(&plain.module), outline(&parsed.module));
         assert_eq!(shape(&before), shape(&after), "{}", path.display());
         // Spans are offsets into the text as given, the mark's three bytes included.
         let start =
@@ -42,21 +44,17 @@ fn a_byte_order_mark_opening_a_file_is_read_past() {
     assert_eq!(inside.errors.len(), 1, "{:?}", inside.errors);
 }
 
-fn pretty(module: &aqua_syntax::ast::Module) -> String {
-    aqua_syntax::pretty::outline(module)
-}
-
 #[test]
 fn every_line_ending_the_reference_takes_gives_the_same_tree() {
     insta::glob!("../../../tests/data/aqua", "*.aqua", |path| {
         let src = std::fs::read_to_string(path).expect("example is readable");
-        let plain = pretty(&aqua_syntax::parse(&src).module);
+        let plain = outline(&aqua_syntax::parse(&src).module);
         for ending in ["\r\n", "\n\r"] {
             let ended = src.replace('\n', ending);
             let parsed = aqua_syntax::parse(&ended);
             assert!(parsed.errors.is_empty(), "{} {ending:?}: {:?}", path.display(), parsed.errors);
             assert_eq!(parsed.module, aqua_syntax::parse_with_lalrpop(&ended).module);
-            assert_eq!(shape(&plain), shape(&pretty(&parsed.module)), "{ending:?}");
+            assert_eq!(shape(&plain), shape(&outline(&parsed.module)), "{ending:?}");
         }
     });
 }

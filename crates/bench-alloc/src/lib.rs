@@ -132,9 +132,11 @@ mod tests {
     use super::*;
 
     // Tests of this crate run under the default allocator; the counters are driven directly.
+    // Counts outside a measurement cannot show in its figures (they are relative to its start),
+    // so what is checked of them is that counting is off again after it.
 
     #[test]
-    fn only_a_measurement_counts_and_its_peak_is_relative_to_its_start() {
+    fn a_measurement_counts_from_its_start_and_stops_counting_after() {
         count(1_000);
         let ((), heap) = heap_of(|| {
             count(300);
@@ -143,6 +145,7 @@ mod tests {
             count(-400);
         });
         assert_eq!(heap, Heap { peak: 600, kept: 200 }, "300 - 200 + 500 at most, 200 left");
+        assert!(!COUNTING.load(Ordering::Relaxed), "counting stops with the measurement");
         count(10_000);
         let ((), freed) = heap_of(|| count(-50));
         assert_eq!(freed, Heap { peak: 0, kept: 0 }, "freeing only makes no peak");
