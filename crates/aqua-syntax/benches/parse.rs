@@ -1,5 +1,7 @@
 //! Parser throughput: parses generated programs of 10,000 and 100,000 lines and prints lines per
-//! second, MB/s and the peak heap use, so that linearity shows side by side.
+//! second, MB/s and the peak heap use, so that linearity shows side by side; then the same with
+//! what `aqua parse` does: parse part by part and write the outline of each part, dropping its
+//! tree.
 //!
 //! Run with `cargo bench -p aqua-syntax --bench parse`.
 
@@ -46,6 +48,38 @@ fn measure(lines: usize) {
     );
 }
 
+/// `aqua parse`'s work without the process and its IO: the outline of a clean source, written as
+/// each part is parsed.
+fn measure_outline(lines: usize) {
+    let src = program(lines);
+    let actual_lines = src.lines().count();
+    let outline = |src: &str| {
+        let mut text = String::with_capacity(src.len() * 2);
+        let clean = aqua_syntax::parse_parts(src, |part| {
+            aqua_syntax::pretty::write_part(&part, &mut text);
+        });
+        assert!(clean, "the generated program must parse");
+        text
+    };
+    std::hint::black_box(outline(&src));
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let text = outline(&src);
+        best = best.min(start.elapsed().as_secs_f64());
+        std::hint::black_box(&text);
+    }
+    let (text, heap) = bench_alloc::heap_of(|| outline(&src));
+    println!(
+        "{actual_lines:>8} lines  {:>8.1} ms  {:>10.0} lines/s  outline {:>5.1} MB  peak heap {:>7.1} MB ({:.1}x source)",
+        best * 1e3,
+        actual_lines as f64 / best,
+        text.len() as f64 / 1e6,
+        heap.peak as f64 / 1e6,
+        heap.peak as f64 / src.len() as f64,
+    );
+}
+
 /// A syntax error inside `n` nested brackets, `x = [[[…||…]]]`: error recovery must stay linear
 /// (each doubling of `n` at most 2.2 times the time).
 fn measure_deep_error(n: usize) -> f64 {
@@ -72,5 +106,9 @@ fn main() {
     println!("aqua-syntax parse benchmark (best of 5)");
     for lines in [10_000, 100_000] {
         measure(lines);
+    }
+    println!("parse part by part and write the outline, as `aqua parse` does (best of 5)");
+    for lines in [10_000, 100_000] {
+        measure_outline(lines);
     }
 }

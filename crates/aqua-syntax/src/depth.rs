@@ -19,22 +19,25 @@ pub const MAX_TYPE_DEPTH: usize = 100;
 /// Replaces every too-deep expression in `module` with an error node and every too-deep type
 /// with `⊤`, and reports each.
 pub fn limit_module(module: &mut Module, errors: &mut Vec<SyntaxError>) {
-    for item in &mut module.items {
-        match item {
-            Item::Const(def) => limit_expr(&mut def.value, errors),
-            Item::Service(def) => {
-                def.default_id.iter_mut().for_each(|id| limit_expr(id, errors));
-                limit_fields(&mut def.methods, errors);
-            }
-            Item::Func(def) => {
-                limit_signature(&mut def.signature, errors);
-                limit_block(&mut def.body, errors);
-            }
-            Item::Alias(def) => limit_type(&mut def.ty, errors),
-            Item::Data(def) => limit_fields(&mut def.fields, errors),
-            Item::Ability(def) => limit_fields(&mut def.members, errors),
-            Item::Error(_) => {}
+    module.items.iter_mut().for_each(|item| limit_item(item, errors));
+}
+
+/// [`limit_module`] for one definition.
+pub fn limit_item(item: &mut Item, errors: &mut Vec<SyntaxError>) {
+    match item {
+        Item::Const(def) => limit_expr(&mut def.value, errors),
+        Item::Service(def) => {
+            def.default_id.iter_mut().for_each(|id| limit_expr(id, errors));
+            limit_fields(&mut def.methods, errors);
         }
+        Item::Func(def) => {
+            limit_signature(&mut def.signature, errors);
+            limit_block(&mut def.body, errors);
+        }
+        Item::Alias(def) => limit_type(&mut def.ty, errors),
+        Item::Data(def) => limit_fields(&mut def.fields, errors),
+        Item::Ability(def) => limit_fields(&mut def.members, errors),
+        Item::Error(_) => {}
     }
 }
 

@@ -53,6 +53,25 @@ pub fn parse(src: &str) -> Parsed {
     finish(src, module, errors, checks)
 }
 
+/// One part of a module, as [`parse_parts`] hands them out.
+#[derive(Debug, Clone)]
+pub enum Part {
+    /// The module with its header and header lines but no definitions (`items` is empty); first.
+    Module(ast::Module),
+    /// One definition, in source order.
+    Item(ast::Item),
+}
+
+/// Parses one source file part by part, handing each part to `visit` as soon as it is read, so
+/// that a caller that drops each part after use holds the largest definition rather than the
+/// whole tree. True when the source is clean: the parts are then exactly [`parse`]'s tree, which
+/// has no errors.
+/// False as soon as [`parse`] would report something (or the fast parser leaves the source to
+/// LALRPOP): the parts visited so far must be set aside and [`parse`] called, which reports.
+pub fn parse_parts(src: &str, mut visit: impl FnMut(Part)) -> bool {
+    src.len() <= MAX_SOURCE_LEN && descent::parse_parts(src, &mut visit)
+}
+
 /// The module header and the `import`/`use`/`export` lines of a source, without the definitions
 /// after them (`items` is empty): what loading a module's imports needs. `None` when the fast
 /// parser does not take them (a syntax error among them, or a form it leaves to LALRPOP). When

@@ -18,9 +18,25 @@ pub fn outline(module: &Module) -> String {
 /// Writes the outline of `module` to `out` line by line, so that a large tree's outline is never
 /// held whole; stops at the first error `out` reports.
 pub fn write_outline(module: &Module, out: &mut dyn Write) -> std::fmt::Result {
-    let mut printer = Printer { out, depth: 0, result: Ok(()) };
+    let mut printer = Printer::new(out);
     printer.module(module);
-    printer.result
+    printer.finish()
+}
+
+/// Appends one part of an outline to `out`: a [`Part::Module`](crate::Part::Module) the module's
+/// line and its header lines, a [`Part::Item`](crate::Part::Item) one definition. The parts of a
+/// module in order make [`write_outline`]'s text.
+pub fn write_part(part: &crate::Part, out: &mut String) {
+    // The printer writes into `out` directly and never flushes: its sink takes nothing.
+    let mut sink = String::new();
+    let mut printer = Printer::new(&mut sink);
+    printer.text = std::mem::take(out);
+    printer.piece = usize::MAX;
+    match part {
+        crate::Part::Module(module) => printer.module_head(module),
+        crate::Part::Item(item) => printer.nested(|p| p.item(item)),
+    }
+    *out = printer.text;
 }
 
 /// Prints one expression as an S-expression.
@@ -40,16 +56,60 @@ pub fn type_to_string(ty: &TypeExpr) -> String {
 struct Printer<'w> {
     out: &'w mut dyn Write,
     depth: usize,
+    /// Lines not yet written to `out`: they go once they reach `piece` bytes.
+    text: String,
+    piece: usize,
     /// The first error of `out`; no line is written after it.
     result: std::fmt::Result,
 }
 
-impl Printer<'_> {
-    fn line(&mut self, text: &str, span: crate::Span) {
+impl<'w> Printer<'w> {
+    fn new(out: &'w mut dyn Write) -> Printer<'w> {
+        Printer { out, depth: 0, text: String::new(), piece: 16 * 1024, result: Ok(()) }
+    }
+
+    /// Writes the lines held back; the printer's result.
+    fn finish(mut self) -> std::fmt::Result {
+        self.flush();
+        self.result
+    }
+
+    fn flush(&mut self) {
         if self.result.is_ok() {
-            let indent = self.depth * 2;
-            self.result = writeln!(self.out, "{:indent$}{text} @{span:?}", "");
+            self.result = self.out.write_str(&self.text);
         }
+        self.text.clear();
+    }
+
+    /// Starts a line at the current depth; its text goes into the returned buffer and
+    /// [`Printer::close`] ends it.
+    fn open(&mut self) -> &mut String {
+        const SPACES: &str = "                                                                ";
+        let mut indent = self.depth * 2;
+        while indent > 0 {
+            let piece = indent.min(SPACES.len());
+            self.text.push_str(&SPACES[..piece]);
+            indent -= piece;
+        }
+        &mut self.text
+    }
+
+    /// Ends the open line with its span and writes it.
+    fn close(&mut self, span: crate::Span) {
+        self.text.push_str(" @");
+        push_number(&mut self.text, span.start);
+        self.text.push_str("..");
+        push_number(&mut self.text, span.end);
+        self.text.push('\n');
+        if self.text.len() >= self.piece {
+            self.flush();
+        }
+    }
+
+    /// A line of fixed text.
+    fn line(&mut self, text: &str, span: crate::Span) {
+        self.open().push_str(text);
+        self.close(span);
     }
 
     fn nested(&mut self, f: impl FnOnce(&mut Self)) {
@@ -59,89 +119,136 @@ impl Printer<'_> {
     }
 
     fn module(&mut self, module: &Module) {
+        self.module_head(module);
+        self.nested(|p| module.items.iter().for_each(|item| p.item(item)));
+    }
+
+    /// The module's line, then its header and header lines.
+    fn module_head(&mut self, module: &Module) {
         self.line("module", module.span);
         self.nested(|p| {
             if let Some(header) = &module.header {
-                let keyword = match header.keyword {
-                    HeaderKeyword::Aqua => "aqua",
-                    HeaderKeyword::Module => "module",
-                };
-                let declares = match &header.declares {
-                    None => String::new(),
-                    Some(Declares::All(_)) => " declares *".into(),
+                let out = p.open();
+                out.push_str(match header.keyword {
+                    HeaderKeyword::Aqua => "aqua ",
+                    HeaderKeyword::Module => "module ",
+                });
+                write_qualified(out, &header.name);
+                match &header.declares {
+                    None => {}
+                    Some(Declares::All(_)) => out.push_str(" declares *"),
                     Some(Declares::Names(names)) => {
-                        format!(" declares {}", join(names.iter().map(qualified)))
+                        out.push_str(" declares ");
+                        write_joined(out, names, write_qualified);
                     }
-                };
-                p.line(&format!("{keyword} {}{declares}", qualified(&header.name)), header.span);
+                }
+                p.close(header.span);
             }
             for item in &module.header_items {
                 p.header_item(item);
-            }
-            for item in &module.items {
-                p.item(item);
             }
         });
     }
 
     fn header_item(&mut self, item: &HeaderItem) {
-        let imports = |names: &[ImportName]| join(names.iter().map(import_name));
-        let alias = |a: &Option<QualifiedName>| {
-            a.as_ref().map(|a| format!(" as {}", qualified(a))).unwrap_or_default()
-        };
-        match item {
-            HeaderItem::Import { path, span } => {
-                self.line(&format!("import \"{}\"", path.value), *span)
-            }
-            HeaderItem::ImportFrom { names, path, span } => {
-                self.line(&format!("import {} from \"{}\"", imports(names), path.value), *span)
-            }
-            HeaderItem::Use { path, alias: a, span } => {
-                self.line(&format!("use \"{}\"{}", path.value, alias(a)), *span)
-            }
-            HeaderItem::UseFrom { names, path, alias: a, span } => self.line(
-                &format!("use {} from \"{}\"{}", imports(names), path.value, alias(a)),
-                *span,
-            ),
-            HeaderItem::Export { names, span } => {
-                self.line(&format!("export {}", imports(names)), *span)
+        fn path(out: &mut String, path: &StringLit) {
+            out.push('"');
+            out.push_str(&path.value);
+            out.push('"');
+        }
+        fn alias(out: &mut String, alias: &Option<QualifiedName>) {
+            if let Some(alias) = alias {
+                out.push_str(" as ");
+                write_qualified(out, alias);
             }
         }
+        let out = self.open();
+        let span = match item {
+            HeaderItem::Import { path: p, span } => {
+                out.push_str("import ");
+                path(out, p);
+                span
+            }
+            HeaderItem::ImportFrom { names, path: p, span } => {
+                out.push_str("import ");
+                write_joined(out, names, write_import_name);
+                out.push_str(" from ");
+                path(out, p);
+                span
+            }
+            HeaderItem::Use { path: p, alias: a, span } => {
+                out.push_str("use ");
+                path(out, p);
+                alias(out, a);
+                span
+            }
+            HeaderItem::UseFrom { names, path: p, alias: a, span } => {
+                out.push_str("use ");
+                write_joined(out, names, write_import_name);
+                out.push_str(" from ");
+                path(out, p);
+                alias(out, a);
+                span
+            }
+            HeaderItem::Export { names, span } => {
+                out.push_str("export ");
+                write_joined(out, names, write_import_name);
+                span
+            }
+        };
+        self.close(*span);
     }
 
     fn item(&mut self, item: &Item) {
         match item {
             Item::Const(def) => {
-                let op = if def.overridable { "?=" } else { "=" };
-                self.line(
-                    &format!("const {} {op} {}", def.name.name, expr_to_string(&def.value)),
-                    def.span,
-                )
+                let out = self.open();
+                out.push_str("const ");
+                out.push_str(&def.name.name);
+                out.push_str(if def.overridable { " ?= " } else { " = " });
+                write_expr(out, &def.value);
+                self.close(def.span);
             }
-            Item::Alias(def) => self
-                .line(&format!("alias {}: {}", def.name.name, type_to_string(&def.ty)), def.span),
+            Item::Alias(def) => {
+                let out = self.open();
+                out.push_str("alias ");
+                out.push_str(&def.name.name);
+                out.push_str(": ");
+                write_type(out, &def.ty);
+                self.close(def.span);
+            }
             Item::Data(def) => {
-                self.line(&format!("data {}", def.name.name), def.span);
+                let out = self.open();
+                out.push_str("data ");
+                out.push_str(&def.name.name);
+                self.close(def.span);
                 self.fields(&def.fields);
             }
             Item::Service(def) => {
-                let id = def
-                    .default_id
-                    .as_ref()
-                    .map(|id| format!(" ({})", expr_to_string(id)))
-                    .unwrap_or_default();
-                self.line(&format!("service {}{id}", def.name.name), def.span);
+                let out = self.open();
+                out.push_str("service ");
+                out.push_str(&def.name.name);
+                if let Some(id) = &def.default_id {
+                    out.push_str(" (");
+                    write_expr(out, id);
+                    out.push(')');
+                }
+                self.close(def.span);
                 self.fields(&def.methods);
             }
             Item::Ability(def) => {
-                self.line(&format!("ability {}", def.name.name), def.span);
+                let out = self.open();
+                out.push_str("ability ");
+                out.push_str(&def.name.name);
+                self.close(def.span);
                 self.fields(&def.members);
             }
             Item::Func(def) => {
-                self.line(
-                    &format!("func {}{}", def.name.name, signature(&def.signature)),
-                    def.span,
-                );
+                let out = self.open();
+                out.push_str("func ");
+                out.push_str(&def.name.name);
+                write_signature(out, &def.signature);
+                self.close(def.span);
                 self.block(&def.body);
             }
             Item::Error(span) => self.line("<error>", *span),
@@ -151,7 +258,11 @@ impl Printer<'_> {
     fn fields(&mut self, fields: &[Field]) {
         self.nested(|p| {
             for field in fields {
-                p.line(&format!("{}: {}", field.name.name, type_to_string(&field.ty)), field.span);
+                let out = p.open();
+                out.push_str(&field.name.name);
+                out.push_str(": ");
+                write_type(out, &field.ty);
+                p.close(field.span);
             }
         });
     }
@@ -174,66 +285,103 @@ impl Printer<'_> {
     fn stmt(&mut self, stmt: &Stmt) {
         let span = stmt.span;
         match &stmt.kind {
-            StmtKind::Call { results, call } if results.is_empty() => {
-                self.line(&expr_to_string(call), span)
-            }
             StmtKind::Call { results, call } => {
-                let names = join(results.iter().map(|r| r.name.to_string()));
-                self.line(&format!("{names} <- {}", expr_to_string(call)), span)
+                let out = self.open();
+                if !results.is_empty() {
+                    write_joined(out, results, |out, result| out.push_str(&result.name));
+                    out.push_str(" <- ");
+                }
+                write_expr(out, call);
+                self.close(span);
             }
             StmtKind::Assign { name, value } => {
-                self.line(&format!("{} = {}", name.name, expr_to_string(value)), span)
+                let out = self.open();
+                out.push_str(&name.name);
+                out.push_str(" = ");
+                write_expr(out, value);
+                self.close(span);
             }
             StmtKind::Return(values) => {
-                self.line(&format!("<- {}", join(values.iter().map(expr_to_string))), span)
+                let out = self.open();
+                out.push_str("<- ");
+                write_joined(out, values, write_expr);
+                self.close(span);
             }
-            StmtKind::ServiceId { service, id } => self
-                .line(&format!("service-id {} {}", qualified(service), expr_to_string(id)), span),
-            StmtKind::Push { target, key: None, value } => {
-                self.line(&format!("{} <<- {}", target.name, expr_to_string(value)), span)
+            StmtKind::ServiceId { service, id } => {
+                let out = self.open();
+                out.push_str("service-id ");
+                write_qualified(out, service);
+                out.push(' ');
+                write_expr(out, id);
+                self.close(span);
             }
-            StmtKind::Push { target, key: Some(key), value } => self.line(
-                &format!("{} <<- {}, {}", target.name, expr_to_string(key), expr_to_string(value)),
-                span,
-            ),
+            StmtKind::Push { target, key, value } => {
+                let out = self.open();
+                out.push_str(&target.name);
+                out.push_str(" <<- ");
+                if let Some(key) = key {
+                    write_expr(out, key);
+                    out.push_str(", ");
+                }
+                write_expr(out, value);
+                self.close(span);
+            }
             StmtKind::DeclareStream { name, ty } => {
-                self.line(&format!("{}: {}", name.name, type_to_string(ty)), span)
+                let out = self.open();
+                out.push_str(&name.name);
+                out.push_str(": ");
+                write_type(out, ty);
+                self.close(span);
             }
-            StmtKind::Closure { name, detached, signature: sig, body } => {
-                let func = if *detached { "func " } else { "" };
-                self.line(&format!("closure {} = {func}{}", name.name, signature(sig)), span);
+            StmtKind::Closure { name, detached, signature, body } => {
+                let out = self.open();
+                out.push_str("closure ");
+                out.push_str(&name.name);
+                out.push_str(if *detached { " = func " } else { " = " });
+                write_signature(out, signature);
+                self.close(span);
                 self.block(body);
             }
             StmtKind::On { peer, via, body } => {
-                self.line(&format!("on {}{}", expr_to_string(peer), vias(via)), span);
+                let out = self.open();
+                out.push_str("on ");
+                write_expr(out, peer);
+                write_vias(out, via);
+                self.close(span);
                 self.block(body);
             }
             StmtKind::For { pattern, iterable, mode, body } => {
-                let mode = match mode {
+                let out = self.open();
+                out.push_str("for ");
+                write_for_pattern(out, pattern);
+                out.push_str(" <- ");
+                write_expr(out, iterable);
+                out.push_str(match mode {
                     None => "",
                     Some(ForMode::Par) => " par",
                     Some(ForMode::Try) => " try",
                     Some(ForMode::Rec) => " rec",
-                };
-                self.line(
-                    &format!("for {} <- {}{mode}", for_pattern(pattern), expr_to_string(iterable)),
-                    span,
-                );
+                });
+                self.close(span);
                 self.block(body);
             }
             StmtKind::ParSeq { pattern, iterable, peer, via, body } => {
-                let header = format!(
-                    "parseq {} <- {} on {}{}",
-                    for_pattern(pattern),
-                    expr_to_string(iterable),
-                    expr_to_string(peer),
-                    vias(via)
-                );
-                self.line(&header, span);
+                let out = self.open();
+                out.push_str("parseq ");
+                write_for_pattern(out, pattern);
+                out.push_str(" <- ");
+                write_expr(out, iterable);
+                out.push_str(" on ");
+                write_expr(out, peer);
+                write_vias(out, via);
+                self.close(span);
                 self.block(body);
             }
             StmtKind::If { cond, then_block, else_block } => {
-                self.line(&format!("if {}", expr_to_string(cond)), span);
+                let out = self.open();
+                out.push_str("if ");
+                write_expr(out, cond);
+                self.close(span);
                 self.labelled_block("then", then_block);
                 if let Some(block) = else_block {
                     self.labelled_block("else", block);
@@ -263,67 +411,106 @@ impl Printer<'_> {
                 self.nested(|p| p.stmt(inner));
             }
             StmtKind::Join(values) => {
-                self.line(&format!("join {}", join(values.iter().map(expr_to_string))), span)
+                let out = self.open();
+                out.push_str("join ");
+                write_joined(out, values, write_expr);
+                self.close(span);
             }
             StmtKind::Error => self.line("<error>", span),
         }
     }
 }
 
-fn join(items: impl Iterator<Item = String>) -> String {
-    items.collect::<Vec<_>>().join(", ")
-}
-
-fn qualified(name: &QualifiedName) -> String {
-    name.parts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(".")
-}
-
-fn import_name(item: &ImportName) -> String {
-    match &item.alias {
-        Some(alias) => format!("{} as {}", qualified(&item.name), qualified(alias)),
-        None => qualified(&item.name),
+/// Appends a number in decimal, without the formatting machinery.
+fn push_number(out: &mut String, mut number: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    if let Ok(text) = std::str::from_utf8(&digits[at..]) {
+        out.push_str(text);
     }
 }
 
-fn vias(via: &[Expr]) -> String {
-    via.iter().map(|v| format!(" via {}", expr_to_string(v))).collect()
+/// Writes each of `items` with `write`, separated by commas.
+fn write_joined<T>(out: &mut String, items: &[T], mut write: impl FnMut(&mut String, &T)) {
+    for (idx, item) in items.iter().enumerate() {
+        if idx > 0 {
+            out.push_str(", ");
+        }
+        write(out, item);
+    }
 }
 
-fn for_pattern(pattern: &ForPattern) -> String {
+fn write_qualified(out: &mut String, name: &QualifiedName) {
+    for (idx, part) in name.parts.iter().enumerate() {
+        if idx > 0 {
+            out.push('.');
+        }
+        out.push_str(&part.name);
+    }
+}
+
+fn write_import_name(out: &mut String, item: &ImportName) {
+    write_qualified(out, &item.name);
+    if let Some(alias) = &item.alias {
+        out.push_str(" as ");
+        write_qualified(out, alias);
+    }
+}
+
+fn write_vias(out: &mut String, via: &[Expr]) {
+    for v in via {
+        out.push_str(" via ");
+        write_expr(out, v);
+    }
+}
+
+fn write_for_pattern(out: &mut String, pattern: &ForPattern) {
     match pattern {
-        ForPattern::Single(name) => name.name.to_string(),
-        ForPattern::Pair(key, value) => format!("{}, {}", key.name, value.name),
+        ForPattern::Single(name) => out.push_str(&name.name),
+        ForPattern::Pair(key, value) => {
+            out.push_str(&key.name);
+            out.push_str(", ");
+            out.push_str(&value.name);
+        }
     }
 }
 
-fn signature(sig: &Signature) -> String {
-    let abilities = abilities(&sig.abilities);
-    let params =
-        join(sig.params.iter().map(|p| format!("{}: {}", p.name.name, type_to_string(&p.ty))));
-    let results = results(&sig.results);
-    format!("{abilities}({params}){results}")
-}
-
-fn abilities(abilities: &[QualifiedName]) -> String {
-    if abilities.is_empty() {
-        String::new()
-    } else {
-        format!("{{{}}}", join(abilities.iter().map(qualified)))
+fn write_signature(out: &mut String, sig: &Signature) {
+    write_abilities(out, &sig.abilities);
+    out.push('(');
+    write_joined(out, &sig.params, |out, param| {
+        out.push_str(&param.name.name);
+        out.push_str(": ");
+        write_type(out, &param.ty);
+    });
+    out.push(')');
+    if !sig.results.is_empty() {
+        out.push_str(" -> ");
+        write_joined(out, &sig.results, write_type);
     }
 }
 
-fn results(results: &[TypeExpr]) -> String {
-    if results.is_empty() {
-        String::new()
-    } else {
-        format!(" -> {}", join(results.iter().map(type_to_string)))
+fn write_abilities(out: &mut String, abilities: &[QualifiedName]) {
+    if !abilities.is_empty() {
+        out.push('{');
+        write_joined(out, abilities, write_qualified);
+        out.push('}');
     }
 }
 
 fn write_type(out: &mut String, ty: &TypeExpr) {
     match &ty.kind {
         TypeKind::Scalar(scalar) => out.push_str(scalar.name()),
-        TypeKind::Named(name) => out.push_str(&qualified(name)),
+        TypeKind::Named(name) => write_qualified(out, name),
         TypeKind::Array(inner) => write_prefixed(out, "[]", inner),
         TypeKind::Option(inner) => write_prefixed(out, "?", inner),
         TypeKind::Stream(inner) => write_prefixed(out, "*", inner),
@@ -331,16 +518,23 @@ fn write_type(out: &mut String, ty: &TypeExpr) {
         TypeKind::Top => out.push('⊤'),
         TypeKind::Bottom => out.push('⊥'),
         TypeKind::Arrow(arrow) => {
-            let args = join(arrow.args.iter().map(|arg| match &arg.name {
-                Some(name) => format!("{}: {}", name.name, type_to_string(&arg.ty)),
-                None => type_to_string(&arg.ty),
-            }));
-            let results = if arrow.results.is_empty() {
-                "()".to_string()
+            out.push('(');
+            write_abilities(out, &arrow.abilities);
+            out.push('(');
+            write_joined(out, &arrow.args, |out, arg| {
+                if let Some(name) = &arg.name {
+                    out.push_str(&name.name);
+                    out.push_str(": ");
+                }
+                write_type(out, &arg.ty);
+            });
+            out.push_str(") -> ");
+            if arrow.results.is_empty() {
+                out.push_str("()");
             } else {
-                join(arrow.results.iter().map(type_to_string))
-            };
-            let _ = write!(out, "({}({args}) -> {results})", abilities(&arrow.abilities));
+                write_joined(out, &arrow.results, write_type);
+            }
+            out.push(')');
         }
     }
 }
@@ -352,12 +546,12 @@ fn write_prefixed(out: &mut String, prefix: &str, inner: &TypeExpr) {
 
 fn write_expr(out: &mut String, expr: &Expr) {
     match &expr.kind {
-        ExprKind::Literal(Literal::Bool(b)) => {
-            let _ = write!(out, "{b}");
-        }
+        ExprKind::Literal(Literal::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
         ExprKind::Literal(Literal::Int(text) | Literal::Float(text)) => out.push_str(text),
         ExprKind::Literal(Literal::String(text)) => {
-            let _ = write!(out, "\"{text}\"");
+            out.push('"');
+            out.push_str(text);
+            out.push('"');
         }
         ExprKind::InitPeerId => out.push_str("%init_peer_id%"),
         ExprKind::Var(name) => out.push_str(&name.name),
@@ -366,12 +560,13 @@ fn write_expr(out: &mut String, expr: &Expr) {
             write_expr(out, callee);
             if !abs.is_empty() {
                 out.push(' ');
-                out.push_str(&abilities(abs));
+                write_abilities(out, abs);
             }
             for arg in args {
                 out.push(' ');
                 if let Some(name) = &arg.name {
-                    let _ = write!(out, "{}=", name.name);
+                    out.push_str(&name.name);
+                    out.push('=');
                 }
                 write_expr(out, &arg.value);
             }
@@ -379,7 +574,8 @@ fn write_expr(out: &mut String, expr: &Expr) {
         }
         ExprKind::Field { base, name } => {
             write_expr(out, base);
-            let _ = write!(out, ".{}", name.name);
+            out.push('.');
+            out.push_str(&name.name);
         }
         ExprKind::Index { base, index } => {
             out.push_str("(index ");
@@ -416,7 +612,9 @@ fn write_expr(out: &mut String, expr: &Expr) {
             out.push(')');
         }
         ExprKind::Binary { op, lhs, rhs } => {
-            let _ = write!(out, "({} ", op.symbol());
+            out.push('(');
+            out.push_str(op.symbol());
+            out.push(' ');
             write_expr(out, lhs);
             out.push(' ');
             write_expr(out, rhs);

@@ -15,6 +15,14 @@ pub fn check_module(
     errors: &mut Vec<SyntaxError>,
     nested_returns: bool,
 ) {
+    check_header(module, src, errors);
+    if nested_returns {
+        module.items.iter().for_each(|item| check_item(item, errors));
+    }
+}
+
+/// The header errors of `module` (`src` is its source, as for [`check_module`]).
+pub fn check_header(module: &Module, src: &str, errors: &mut Vec<SyntaxError>) {
     match &module.header {
         None if !starts_with_header_keyword(src) => {
             errors.push(SyntaxError::MissingHeader { span: Span::point(module.span.start) })
@@ -28,13 +36,12 @@ pub fn check_module(
         }
         Some(_) => {}
     }
-    if !nested_returns {
-        return;
-    }
-    for item in &module.items {
-        if let Item::Func(func) = item {
-            check_body(&func.body, errors);
-        }
+}
+
+/// The misplaced returns of one definition.
+pub fn check_item(item: &Item, errors: &mut Vec<SyntaxError>) {
+    if let Item::Func(func) = item {
+        check_body(&func.body, errors);
     }
 }
 

@@ -2,12 +2,14 @@
 //! and on mutations of them, `parse` (fast parser first) gives the same tree, spans included,
 //! and the same errors as `parse_with_lalrpop`, and the fast parser takes every file that has no
 //! syntax error. On every file the fast parser takes, `parse_header` gives the same header lines.
+//! `parse_parts` is clean exactly when there is nothing to report, and its parts are then the
+//! tree, and their outlines its outline.
 //! Set `AQUA_FUZZ_CASES` for a deeper run.
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Tests read their fixtures from disk.
 
 use std::path::{Path, PathBuf};
 
-use aqua_syntax::{parse, parse_fast, parse_header, parse_with_lalrpop};
+use aqua_syntax::{Part, parse, parse_fast, parse_header, parse_parts, parse_with_lalrpop};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -50,6 +52,7 @@ fn agree(src: &str) -> bool {
     let slow = parse_with_lalrpop(src);
     assert_eq!(fast.module, slow.module, "trees differ on:\n{src}");
     assert_eq!(fast.errors, slow.errors, "errors differ on:\n{src}");
+    parts_agree(src, &slow);
     match parse_fast(src) {
         Some(parsed) => {
             assert_eq!(parsed.module, slow.module, "the fast parser's tree differs on:\n{src}");
@@ -66,6 +69,58 @@ fn agree(src: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// `parse_parts` on `src` against the whole parse `whole` of it.
+fn parts_agree(src: &str, whole: &aqua_syntax::Parsed) {
+    let mut parts = Vec::new();
+    let clean = parse_parts(src, |part| parts.push(part));
+    assert_eq!(clean, whole.errors.is_empty(), "parse_parts said clean = {clean} on:\n{src}");
+    if !clean {
+        return;
+    }
+    let mut outline = String::new();
+    parts.iter().for_each(|part| aqua_syntax::pretty::write_part(part, &mut outline));
+    assert_eq!(outline, aqua_syntax::pretty::outline(&whole.module), "outlines differ on:\n{src}");
+    let mut parts = parts.into_iter();
+    let Some(Part::Module(mut module)) = parts.next() else { panic!("no module first:\n{src}") };
+    assert!(module.items.is_empty());
+    for part in parts {
+        let Part::Item(item) = part else { panic!("a second module part:\n{src}") };
+        module.items.push(item);
+    }
+    assert_eq!(module, whole.module, "the parts differ from the tree on:\n{src}");
+}
+
+#[test]
+fn parse_parts_stops_at_whatever_the_whole_parse_reports() {
+    let deep = "1 + ".repeat(250) + "1";
+    let cases = [
+        // The checks after parsing: a return inside a nested block, an expression too deep.
+        "aqua M\n\nfunc f() -> u8:\n  <- 1\n\nfunc g() -> u8:\n  if true:\n    <- 1\n  <- 2\n"
+            .to_string(),
+        format!("aqua M\n\nfunc f() -> u8:\n  <- 1\n\nfunc g() -> u8:\n  <- {deep}\n"),
+        // The header: missing, or spelt `module`.
+        "func f() -> u8:\n  <- 1\n".to_string(),
+        "module M\n\nfunc f() -> u8:\n  <- 1\n".to_string(),
+        // A syntax error in the last definition, and a stray character the layout reports.
+        "aqua M\n\nfunc f() -> u8:\n  <- 1\n\nfunc g( -> u8:\n  <- 2\n".to_string(),
+        "aqua M\n\nfunc f() -> u8:\n  <- 1\n§\n".to_string(),
+    ];
+    for src in &cases {
+        let whole = parse(src);
+        assert!(!whole.errors.is_empty(), "no error in:\n{src}");
+        let mut seen = 0;
+        assert!(!parse_parts(src, |_| seen += 1), "parse_parts said clean on:\n{src}");
+        parts_agree(src, &whole);
+    }
+    // Clean with long lines and returns last in bodies, which make the checks run.
+    let long = format!(
+        "aqua M\n\nfunc f() -> u8:\n  if true:\n    x = 1\n  <- {}\n",
+        "1 + ".repeat(60) + "1"
+    );
+    parts_agree(&long, &parse(&long));
+    assert!(parse(&long).errors.is_empty());
 }
 
 #[test]

@@ -19,6 +19,16 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if !args.json
+        && let Some(outline) = clean_outline(&source)
+    {
+        let mut out = std::io::stdout().lock();
+        if let Err(error) = out.write_all(outline.as_bytes()).and_then(|()| out.flush()) {
+            eprintln!("error: cannot write the syntax tree: {error}");
+            return ExitCode::from(2);
+        }
+        return ExitCode::SUCCESS;
+    }
     let parsed = aqua_syntax::parse(&source);
     if args.json {
         // A reader that stops early (`| head`) ends the process by SIGPIPE first (main.rs).
@@ -40,6 +50,19 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
     render::emit(&files, &diagnostics, color);
     eprintln!("{}", render::summary(parsed.errors.len(), 0));
     ExitCode::FAILURE
+}
+
+/// The outline of a source without syntax errors, written definition by definition as each is
+/// parsed, each definition's tree dropped once written: the text is several times smaller than
+/// the tree. `None` if the source has errors (the whole tree is then parsed again, to report
+/// them).
+fn clean_outline(source: &str) -> Option<String> {
+    // An outline is about twice its source; pages reserved beyond it are never touched.
+    let mut outline = String::with_capacity(source.len().saturating_mul(2));
+    let clean = aqua_syntax::parse_parts(source, |part| {
+        aqua_syntax::pretty::write_part(&part, &mut outline);
+    });
+    clean.then_some(outline)
 }
 
 /// Streams the tree to stdout as pretty JSON through a buffer, so the text is never held whole:

@@ -112,7 +112,7 @@ impl Descent<'_> {
         }
     }
 
-    fn item(&mut self) -> Option<Item> {
+    pub(super) fn item(&mut self) -> Option<Item> {
         let (start, keyword, _) = self.bump()?;
         let Token::Raw(keyword) = keyword else { return None };
         let name = self.ident()?;

@@ -56,6 +56,38 @@ pub(crate) fn parse(src: &str) -> Option<Parsed> {
     clean.then_some(Parsed { module, checks })
 }
 
+/// Parses a module part by part, as [`crate::parse_parts`] describes: `visit` gets the module
+/// (header and header lines) and then each definition as soon as it is read, with the checks after
+/// parsing done on it; false as soon as something would be reported, or the fast parser gives up.
+pub(crate) fn parse_parts(src: &str, visit: &mut dyn FnMut(crate::Part)) -> bool {
+    let mut descent = Descent::new(src);
+    let Some(module) = descent.header_part(crate::layout::to_u32(src.len())) else {
+        return false;
+    };
+    let mut errors = Vec::new();
+    crate::shape::check_header(&module, src, &mut errors);
+    if !errors.is_empty() {
+        return false;
+    }
+    visit(crate::Part::Module(module));
+    while descent.peek().is_some() {
+        let Some(mut item) = descent.item() else { return false };
+        // The flags only ever turn on, and they are on by the end of the definition that needs
+        // the check: a definition read while they were off has nothing to report.
+        if descent.long_lines {
+            crate::depth::limit_item(&mut item, &mut errors);
+        }
+        if descent.returns != descent.body_returns {
+            crate::shape::check_item(&item, &mut errors);
+        }
+        if !errors.is_empty() || !descent.errors.is_empty() {
+            return false;
+        }
+        visit(crate::Part::Item(item));
+    }
+    descent.clean()
+}
+
 /// The header and the header lines of a module, without its definitions (`items` is empty);
 /// `None` if they have a syntax error or a form the fast parser does not take.
 pub(crate) fn parse_header(src: &str) -> Option<Module> {
