@@ -422,21 +422,8 @@ impl<'w> Printer<'w> {
 }
 
 /// Appends a number in decimal, without the formatting machinery.
-fn push_number(out: &mut String, mut number: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (number % 10) as u8;
-        number /= 10;
-        if number == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    if let Ok(text) = std::str::from_utf8(&digits[at..]) {
-        out.push_str(text);
-    }
+fn push_number(out: &mut String, number: u32) {
+    out.push_str(itoa::Buffer::new().format(number));
 }
 
 /// Writes each of `items` with `write`, separated by commas.

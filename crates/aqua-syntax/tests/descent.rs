@@ -277,3 +277,30 @@ fn the_benchmark_program_takes_the_fast_parser() {
     let parsed = parse_fast(&src);
     assert!(parsed.is_some(), "the fast parser gave up on the benchmark's program");
 }
+
+/// Sources of 256 KiB and more are lexed on another thread, ahead of the parser: the same trees,
+/// errors and parts, with errors early (the parser stops while the lexing thread is still going),
+/// late, and from the layout pass (known to the lexing thread only).
+#[test]
+fn large_sources_parse_the_same_with_the_lexer_ahead() {
+    let src = program::program(20_000);
+    assert!(src.len() >= 256 * 1024, "the program is only {} bytes", src.len());
+    let body = src.find("\nfunc ").unwrap_or(0);
+    let variants = [
+        src.clone(),
+        // A syntax error in the first definition, one in the last, a stray character at the end.
+        format!("{}\nfunc broken( -> u8:\n  <- 1\n{}", &src[..body], &src[body..]),
+        format!("{src}\nfunc broken( -> u8:\n  <- 1\n"),
+        format!("{src}\n§\n"),
+        // A misplaced return in the last definition: found by the checks after parsing.
+        format!("{src}\nfunc g() -> u8:\n  if true:\n    <- 1\n  <- 2\n"),
+    ];
+    for (n, variant) in variants.iter().enumerate() {
+        let fast = parse(variant);
+        let slow = parse_with_lalrpop(variant);
+        assert_eq!(fast.module, slow.module, "trees differ on variant {n}");
+        assert_eq!(fast.errors, slow.errors, "errors differ on variant {n}");
+        assert_eq!(fast.errors.is_empty(), n == 0, "variant {n}: {:?}", fast.errors);
+        parts_agree(variant, &slow);
+    }
+}

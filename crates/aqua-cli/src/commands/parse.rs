@@ -58,7 +58,7 @@ pub fn run(args: &ParseArgs, color: ColorChoice) -> ExitCode {
 /// them).
 fn clean_outline(source: &str) -> Option<String> {
     // An outline is about twice its source; pages reserved beyond it are never touched.
-    let mut outline = String::with_capacity(source.len().saturating_mul(2));
+    let mut outline = String::with_capacity(source.len().saturating_mul(3));
     let clean = aqua_syntax::parse_parts(source, |part| {
         aqua_syntax::pretty::write_part(&part, &mut outline);
     });

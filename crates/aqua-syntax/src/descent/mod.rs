@@ -16,6 +16,7 @@ mod items;
 mod stmts;
 mod types;
 
+use crate::ahead::Tokens;
 use crate::ast::{Ident, Module, QualifiedName, SmolStr};
 use crate::error::SyntaxError;
 use crate::layout::{Layout, Spanned, Token};
@@ -48,19 +49,40 @@ const SHORT_LINE: u32 = {
 /// Parses a module without syntax errors; `None` if the source has any (or nests too deeply),
 /// and the caller then asks LALRPOP.
 pub(crate) fn parse(src: &str) -> Option<Parsed> {
-    let mut descent = Descent::new(src);
-    let module = descent.module(crate::layout::to_u32(src.len()))?;
-    let clean = descent.clean();
-    let returns = descent.returns != descent.body_returns;
-    let checks = crate::Checks { depth: descent.long_lines, returns };
-    clean.then_some(Parsed { module, checks })
+    with_descent(src, |mut descent| {
+        let module = descent.module(crate::layout::to_u32(src.len()))?;
+        let clean = descent.clean();
+        let returns = descent.returns != descent.body_returns;
+        let checks = crate::Checks { depth: descent.long_lines, returns };
+        clean.then_some(Parsed { module, checks })
+    })
 }
+
+/// Runs `parse` with a parser at the start of `src`; a large source is lexed on another thread,
+/// ahead of the parser, when there is a core for it.
+fn with_descent<R>(src: &str, parse: impl FnOnce(Descent<'_>) -> R) -> R {
+    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if src.len() < LEX_AHEAD_FROM || !parallel {
+        return parse(Descent::new(src));
+    }
+    std::thread::scope(|scope| {
+        parse(Descent::reading(Tokens::Ahead(crate::ahead::spawn(scope, src))))
+    })
+}
+
+/// Sources this long are lexed on another thread, ahead of the parser. Below, the thread would
+/// save little: parsing 256 KiB takes about 5 ms.
+const LEX_AHEAD_FROM: usize = 256 * 1024;
 
 /// Parses a module part by part, as [`crate::parse_parts`] describes: `visit` gets the module
 /// (header and header lines) and then each definition as soon as it is read, with the checks after
 /// parsing done on it; false as soon as something would be reported, or the fast parser gives up.
 pub(crate) fn parse_parts(src: &str, visit: &mut dyn FnMut(crate::Part)) -> bool {
-    let mut descent = Descent::new(src);
+    with_descent(src, |descent| parts_of(descent, src, visit))
+}
+
+/// [`parse_parts`] with `descent` at the start of `src`.
+fn parts_of(mut descent: Descent<'_>, src: &str, visit: &mut dyn FnMut(crate::Part)) -> bool {
     let Some(module) = descent.header_part(crate::layout::to_u32(src.len())) else {
         return false;
     };
@@ -99,8 +121,13 @@ pub(crate) fn parse_header(src: &str) -> Option<Module> {
 impl<'s> Descent<'s> {
     /// A parser at the start of `src`.
     fn new(src: &'s str) -> Descent<'s> {
+        Descent::reading(Tokens::Here(Layout::new(src)))
+    }
+
+    /// A parser at the start of `tokens`.
+    fn reading(tokens: Tokens<'s>) -> Descent<'s> {
         Descent {
-            layout: Layout::new(src),
+            tokens,
             ahead: [(0, Token::Newline, 0); AHEAD],
             head: 0,
             buffered: 0,
@@ -118,13 +145,13 @@ impl<'s> Descent<'s> {
 
     /// Whether neither the parser nor the layout has reported an error so far.
     fn clean(&mut self) -> bool {
-        self.errors.is_empty() && self.layout.take_errors().is_empty()
+        self.errors.is_empty() && self.tokens.take_errors().is_empty()
     }
 }
 
 /// The parser's state: the layout tokens and a few read ahead.
 struct Descent<'s> {
-    layout: Layout<'s>,
+    tokens: Tokens<'s>,
     /// Tokens read ahead of the current position: a ring of `buffered` tokens from `head`.
     ahead: [Spanned<'s>; AHEAD],
     head: usize,
@@ -156,7 +183,7 @@ impl<'s> Descent<'s> {
             if self.ended {
                 return false;
             }
-            match self.layout.next_token() {
+            match self.tokens.next_token() {
                 Some(token) => {
                     self.ahead[(self.head + self.buffered) % AHEAD] = token;
                     self.buffered += 1;
