@@ -137,6 +137,9 @@ pub(crate) struct Lowerer<'p> {
     pub file: FileId,
     /// The source map being built.
     pub tagger: Tagger,
+    /// The `catch` bindings whose blocks are being lowered, innermost last, each with whether it
+    /// was read: a read binding gets the caught error copied when its block starts.
+    pub caught: Vec<(LocalId, bool)>,
 }
 
 impl<'p> Lowerer<'p> {
@@ -163,6 +166,7 @@ impl<'p> Lowerer<'p> {
             pending: Vec::new(),
             file: 0,
             tagger: Tagger::default(),
+            caught: Vec::new(),
         }
     }
 
@@ -340,8 +344,7 @@ impl<'p> Lowerer<'p> {
             StmtKind::Try { body, catch, otherwise } => {
                 let mut instruction = self.lower_scope(frame, body)?;
                 if let Some((binding, block)) = catch.as_deref() {
-                    frame.locals.insert(binding.local, Bound::Value(build::error_value()));
-                    instruction = build::xor(instruction, self.lower_scope(frame, block)?);
+                    instruction = build::xor(instruction, self.lower_catch(frame, binding, block)?);
                 }
                 if let Some(block) = otherwise {
                     instruction = build::xor(instruction, self.lower_scope(frame, block)?);
@@ -478,6 +481,51 @@ impl<'p> Lowerer<'p> {
             }
         }
         Ok(())
+    }
+
+    /// A `catch` block. `:error:` holds the caught error only until something else fails: a
+    /// `par` branch, or an error handled inside the block (an `xor`, which clears it when it
+    /// recovers). A block that has either and reads its binding starts by copying the error into
+    /// a scalar, which the binding reads; any other block reads `:error:` itself.
+    fn lower_catch(
+        &mut self,
+        frame: &mut Frame,
+        binding: &Binding,
+        block: &Block,
+    ) -> Result<Instruction> {
+        let scalar = self.names.fresh(&binding.name);
+        frame.locals.insert(binding.local, Bound::Value(build::scalar(&scalar)));
+        self.caught.push((binding.local, false));
+        let handler = self.lower_scope(frame, block);
+        let read = self.caught.pop().is_some_and(|(_, read)| read);
+        let mut handler = handler?;
+        if !read {
+            return Ok(handler);
+        }
+        let mut branches = false;
+        handler.walk_mut(&mut |instruction| {
+            branches |= matches!(instruction, Instruction::Par(_) | Instruction::Xor(_));
+        });
+        if branches {
+            return Ok(build::seq(build::ap(build::error_value(), &scalar), handler));
+        }
+        handler.walk_mut(&mut |instruction| {
+            instruction.values_mut(&mut |value| {
+                if let ValueKind::Scalar { name, lens } = &mut value.kind
+                    && *name == scalar
+                {
+                    value.kind = ValueKind::Error(lens.take());
+                }
+            })
+        });
+        Ok(handler)
+    }
+
+    /// Notes that `local` is read, for [`Lowerer::lower_catch`].
+    pub(crate) fn note_read(&mut self, local: LocalId) {
+        if let Some(entry) = self.caught.iter_mut().rev().find(|(caught, _)| *caught == local) {
+            entry.1 = true;
+        }
     }
 
     /// The AIR name of a stream or stream map local.

@@ -138,3 +138,31 @@ fn a_par_branch_brings_its_result_to_where_the_par_goes_on() {
     let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
     assert_eq!(response.map(|r| &r.2), Some(&json!(["x!!"])), "{calls:?}");
 }
+
+#[test]
+fn a_catch_binding_keeps_the_caught_error() {
+    // `:error:` changes when an error is handled inside the catch block (a nested `try`, an `if`
+    // whose condition is false) or caught in a parallel branch; `e` must not.
+    let mocks = base_mocks(json!({
+        "*/srv/fail": {"$error": 7, "message": "boom {arg0}"},
+        "*/srv/call": "ok",
+    }));
+    let peers = ["client", "relay", "worker"];
+    let handlers = [
+        "    try:\n      Srv.fail(\"b\")\n    catch e2:\n      Srv.call(\"inner\")\n    Srv.call(e.message)\n",
+        "    if peer == \"elsewhere\":\n      Srv.call(\"then\")\n    Srv.call(e.message)\n",
+        "    on peer:\n      Srv.fail(\"b\")\n    par on peer:\n      Srv.call(e.message)\n",
+    ];
+    for handler in handlers {
+        let source = format!(
+            "{HEADER}func f(peer: string):\n  try:\n    Srv.fail(\"a\")\n  catch e:\n{handler}"
+        );
+        let calls = run(&source, "f", &peers, mocks.clone());
+        let read: Vec<_> = calls
+            .iter()
+            .filter(|(_, f, args)| f == "srv.call" && args.to_string().contains("boom"))
+            .collect();
+        assert_eq!(read.len(), 1, "{handler}{calls:?}");
+        assert!(read[0].2.to_string().contains("boom a"), "{handler}: {:?}", read[0]);
+    }
+}

@@ -468,6 +468,77 @@ impl Program {
 }
 
 impl Instruction {
+    /// Calls `visit` on every instruction of this subtree, this one first, depth first.
+    pub fn walk_mut(&mut self, visit: &mut dyn FnMut(&mut Instruction)) {
+        let mut stack = vec![self];
+        while let Some(instruction) = stack.pop() {
+            visit(instruction);
+            match instruction {
+                Instruction::Seq(pair) | Instruction::Par(pair) | Instruction::Xor(pair) => {
+                    stack.push(&mut pair.right);
+                    stack.push(&mut pair.left);
+                }
+                Instruction::New(new) => stack.push(&mut new.body),
+                Instruction::Fold(fold) => {
+                    stack.extend(fold.last.as_mut());
+                    stack.push(&mut fold.body);
+                }
+                Instruction::Match(match_) | Instruction::Mismatch(match_) => {
+                    stack.push(&mut match_.body)
+                }
+                Instruction::Call(_)
+                | Instruction::Canon(_)
+                | Instruction::Ap(_)
+                | Instruction::ApMap(_)
+                | Instruction::Null(_)
+                | Instruction::Never(_)
+                | Instruction::Fail(_)
+                | Instruction::Next(_) => {}
+            }
+        }
+    }
+
+    /// Calls `visit` on every value this instruction reads (its own, not its subtree's):
+    /// call peers, names and arguments, canon peers, `ap` arguments and keys, `fail` values,
+    /// fold iterables and match operands.
+    pub fn values_mut(&mut self, visit: &mut dyn FnMut(&mut Value)) {
+        match self {
+            Instruction::Call(call) => {
+                visit(&mut call.peer);
+                visit(&mut call.service);
+                visit(&mut call.function);
+                call.args.iter_mut().for_each(visit);
+            }
+            Instruction::Canon(canon) => visit(&mut canon.peer),
+            Instruction::Ap(ap) => visit(&mut ap.argument),
+            Instruction::ApMap(ap) => {
+                visit(&mut ap.key);
+                visit(&mut ap.value);
+            }
+            Instruction::Fail(fail) => {
+                if let FailKind::Value(value) = &mut fail.kind {
+                    visit(value);
+                }
+            }
+            Instruction::Fold(fold) => {
+                if let FoldIterable::Value(value) = &mut fold.iterable {
+                    visit(value);
+                }
+            }
+            Instruction::Match(match_) | Instruction::Mismatch(match_) => {
+                visit(&mut match_.left);
+                visit(&mut match_.right);
+            }
+            Instruction::Seq(_)
+            | Instruction::Par(_)
+            | Instruction::Xor(_)
+            | Instruction::New(_)
+            | Instruction::Null(_)
+            | Instruction::Never(_)
+            | Instruction::Next(_) => {}
+        }
+    }
+
     /// Sets every span in this subtree to [`Span::DUMMY`].
     pub fn clear_spans(&mut self) {
         match self {

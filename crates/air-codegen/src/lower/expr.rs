@@ -36,6 +36,7 @@ impl Lowerer<'_> {
             ExprKind::Const { value, .. } => Ok(Bound::Value(literal_value(value)?)),
             ExprKind::Builtin(builtin) => Ok(Bound::Value(self.builtin(*builtin))),
             ExprKind::Local { local, name } => {
+                self.note_read(*local);
                 let unbound = || LowerError::Unbound(SmolStr::new(name));
                 frame.locals.get(local).cloned().ok_or_else(unbound)
             }
