@@ -109,37 +109,51 @@ pub fn comparable(value: &Value) -> Value {
     }
 }
 
-/// `text` without the `"instruction":"…"` members of the error objects it quotes (escaped or
-/// not).
+/// `text` without the `"instruction":"…"` members of the error objects it quotes, at any depth
+/// of quoting: an error rethrown by `fail` quotes the error it wraps in its message, so each
+/// level of rethrowing escapes the one inside once more.
 fn without_quoted_instructions(text: &str) -> String {
     let mut out = text.to_owned();
-    for (open, quote) in [("\"instruction\":\"", "\""), ("\\\"instruction\\\":\\\"", "\\\"")] {
-        while let Some(start) = out.find(open) {
+    // At quoting level `k` a quote is written as 2^k - 1 backslashes and `"`.
+    for level in 0..MAX_QUOTING {
+        let quote = format!("{}\"", "\\".repeat((1 << level) - 1));
+        let open = format!("{quote}instruction{quote}:{quote}");
+        let mut from = 0;
+        while let Some(found) = out[from..].find(&open) {
+            let start = from + found;
+            // A quote of a deeper level ends with this one: it has a backslash before it.
+            if out[..start].ends_with('\\') {
+                from = start + open.len();
+                continue;
+            }
             let value_start = start + open.len();
-            let Some(end) = closing_quote(&out[value_start..], quote) else { break };
+            let Some(end) = closing_quote(&out[value_start..], &quote) else { break };
             let mut cut = value_start + end + quote.len();
             if out[cut..].starts_with(',') {
                 cut += 1;
             }
             out.replace_range(start..cut, "");
+            from = start;
         }
     }
     out
 }
 
-/// Where the quoted value ends: the first `quote` not preceded by an escaping backslash.
+/// The deepest quoting of error objects in messages that [`without_quoted_instructions`] looks
+/// at (a quote then takes 31 backslashes).
+const MAX_QUOTING: u32 = 6;
+
+/// Where the quoted value ends: the first `quote` of exactly its level (no backslash before it:
+/// the quotes of deeper levels, and the AIR text's own quotes, have one). AIR strings have no
+/// escapes, so an instruction's text holds no backslash of its own.
 fn closing_quote(value: &str, quote: &str) -> Option<usize> {
-    let bytes = value.as_bytes();
-    let mut index = 0;
-    while index < bytes.len() {
-        if value[index..].starts_with(quote) {
-            // `quote` itself may start with a backslash (`\"`): count the backslashes before it.
-            let backslashes = value[..index].bytes().rev().take_while(|&b| b == b'\\').count();
-            if backslashes % 2 == 0 {
-                return Some(index);
-            }
+    let mut from = 0;
+    while let Some(found) = value[from..].find(quote) {
+        let index = from + found;
+        if !value[..index].ends_with('\\') {
+            return Some(index);
         }
-        index += 1;
+        from = index + 1;
     }
     None
 }
@@ -154,5 +168,30 @@ mod tests {
             {"instruction": "b"}]}, "error {\"instruction\":\"call \\\"s\\\" x\",\"code\":1}"]);
         let want = serde_json::json!([{"message": "m", "x": [{}]}, "error {\"code\":1}"]);
         assert_eq!(comparable(&value), want);
+    }
+
+    /// An error rethrown three times by `fail`: in the outer message, the service error is
+    /// quoted at the second level.
+    fn rethrown_thrice(instruction: Option<&str>) -> Value {
+        let mut inner = serde_json::json!({"error_code": 10000, "message": "Local service error"});
+        if let Some(instruction) = instruction {
+            inner["instruction"] = Value::String(instruction.to_owned());
+        }
+        let wrap = |error: &Value| {
+            let message = format!("fail with '{error}' is used without corresponding xor");
+            serde_json::json!({"error_code": 10006, "message": message})
+        };
+        wrap(&wrap(&wrap(&inner)))
+    }
+
+    #[test]
+    fn instructions_are_left_out_of_errors_quoted_again_and_again() {
+        let with_ours = rethrown_thrice(Some("call %init_peer_id% (\"svc\" \"fail\") [x] v22"));
+        let with_theirs =
+            rethrown_thrice(Some("call %init_peer_id% (\"svc\" \"fail\") [-x-arg-] ret"));
+        let without = rethrown_thrice(None);
+        assert_ne!(with_ours, without);
+        assert_eq!(comparable(&with_ours), without);
+        assert_eq!(comparable(&with_theirs), without);
     }
 }
