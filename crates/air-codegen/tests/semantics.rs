@@ -166,3 +166,27 @@ fn a_catch_binding_keeps_the_caught_error() {
         assert!(read[0].2.to_string().contains("boom a"), "{handler}: {:?}", read[0]);
     }
 }
+
+#[test]
+fn results_of_a_parallel_loop_that_ends_an_on_block_come_back() {
+    // The loop goes on at once; entered through `other`, the block would leave from there before
+    // `peer` made the values the client waits for (random seed 7103).
+    let mocks = base_mocks(json!({
+        "client/getDataSrv/other": "$peer:other",
+        "client/getDataSrv/xs": ["a", "b"],
+        "*/srv/call": "{arg0}!",
+    }));
+    let peers = ["client", "relay", "worker", "other"];
+    let bodies = [
+        "    for y <- xs par:\n      s <- Srv.call(y)\n  join s[1]\n  <- s[1]\n",
+        "    co s <- Srv.call(\"a\")\n  join s[0]\n  <- s[0]\n",
+    ];
+    for body in bodies {
+        let source = format!(
+            "{HEADER}func f(peer: string, other: string, xs: []string) -> string:\n  s: *string\n  on peer via other:\n{body}"
+        );
+        let calls = run(&source, "f", &peers, mocks.clone());
+        let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
+        assert!(response.is_some_and(|r| r.2.to_string().contains('!')), "{body}{calls:?}");
+    }
+}

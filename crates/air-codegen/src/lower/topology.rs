@@ -90,7 +90,14 @@ impl Lowerer<'_> {
         }
         let mut into: Vec<Via> = parent.via.iter().rev().cloned().collect();
         into.extend(location.via.iter().cloned());
-        let into = trim(dedup(into), Some(&parent.peer), Some(&location.peer));
+        // The first call on the peer takes the particle there, unless the body can finish before
+        // it: a `for … par` or `co` goes on at once, and the last relay would then take the hops
+        // out before the peer's results exist (a hop taken is not taken again).
+        let enter_peer = goes_on_before_reaching(&body, &location.peer);
+        if enter_peer {
+            into.push(Via::Peer(location.peer.clone()));
+        }
+        let into = trim(dedup(into), Some(&parent.peer), (!enter_peer).then_some(&location.peer));
         let mut back: Vec<Via> = location.via.iter().rev().cloned().collect();
         back.extend(parent.via.iter().cloned());
         // Another location of the peer we are on (`on INIT_PEER_ID` at the top level): the
@@ -147,6 +154,25 @@ impl Lowerer<'_> {
             })
             .collect()
     }
+}
+
+/// Whether `body` can reach its end before anything runs on `peer`: along the sequence it starts
+/// with, a `par` whose other side is `(null)` (`for … par`, `co`) comes before a call on `peer`.
+fn goes_on_before_reaching(body: &Instruction, peer: &Value) -> bool {
+    let mut stack = vec![body];
+    while let Some(instruction) = stack.pop() {
+        match instruction {
+            Instruction::Seq(pair) => {
+                stack.push(&pair.right);
+                stack.push(&pair.left);
+            }
+            Instruction::New(new) => stack.push(&new.body),
+            Instruction::Par(pair) if matches!(pair.right, Instruction::Null(_)) => return true,
+            Instruction::Call(call) if call.peer == *peer => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Removes consecutive repetitions.
