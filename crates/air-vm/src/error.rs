@@ -247,6 +247,10 @@ pub enum FatalError {
     /// A replayed result was produced with other arguments or by another peer or service.
     #[error("instruction parameters mismatch: {0}")]
     ParametersMismatch(String),
+    /// A replayed call result went where the call does not put it (a scalar, a stream, or
+    /// nowhere): the kind the trace records.
+    #[error("call result value {0} doesn't match with corresponding instruction")]
+    CallResultMismatch(&'static str),
     /// Fold recursion is deeper than the VM allows.
     #[error("fold recursion deeper than {0}")]
     RecursionLimit(usize),
@@ -264,6 +268,7 @@ impl FatalError {
             FatalError::ShadowingIsNotAllowed(_) => 20007,
             FatalError::StreamSizeLimit(..) => 20013,
             FatalError::ParametersMismatch(_) => 20017,
+            FatalError::CallResultMismatch(_) => 20006,
             FatalError::RecursionLimit(_) => 20021,
             FatalError::InstructionLimit(_) => 20022,
         }

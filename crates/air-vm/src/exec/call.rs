@@ -34,9 +34,11 @@ impl<'p> Exec<'p, '_> {
         let merged = merge_call(as_call(prev)?, as_call(current)?)?;
         match merged {
             Some(CallState::Executed { output, result }) => {
-                // AquaVM checks a replayed result against the call only when the call keeps it:
-                // a call without output (`errorHandlingSrv.error`, `callbackSrv.response`) is not
-                // checked, so an `:error:` chosen otherwise on a later run passes there.
+                // As AquaVM: first whether the result went where this call puts it, then (only
+                // when the call keeps it) whether this call made it. A call without output
+                // (`errorHandlingSrv.error`, `callbackSrv.response`) is not checked, so an
+                // `:error:` chosen otherwise on a later run passes there.
+                check_output_kind(call.output.as_ref(), output)?;
                 if call.output.is_some() {
                     self.check_replayed(&result, &target)?;
                 }
@@ -281,6 +283,18 @@ impl<'p> Exec<'p, '_> {
             None => {}
         }
         Ok(())
+    }
+}
+
+/// Whether a replayed result's kind (where it went) is the one `output` gives it.
+fn check_output_kind(output: Option<&CallOutput>, kind: OutputKind) -> Result<(), FatalError> {
+    match (output, kind) {
+        (Some(CallOutput::Scalar(_)), OutputKind::Scalar)
+        | (Some(CallOutput::Stream(_)), OutputKind::Stream(_))
+        | (None, OutputKind::Unused) => Ok(()),
+        (_, OutputKind::Scalar) => Err(FatalError::CallResultMismatch("Scalar")),
+        (_, OutputKind::Stream(_)) => Err(FatalError::CallResultMismatch("Stream")),
+        (_, OutputKind::Unused) => Err(FatalError::CallResultMismatch("Unused")),
     }
 }
 
