@@ -468,6 +468,28 @@ impl Program {
 }
 
 impl Instruction {
+    /// The instructions directly inside this one, in order.
+    pub fn children(&self) -> Vec<&Instruction> {
+        match self {
+            Instruction::Seq(pair) | Instruction::Par(pair) | Instruction::Xor(pair) => {
+                vec![&pair.left, &pair.right]
+            }
+            Instruction::New(new) => vec![&new.body],
+            Instruction::Fold(fold) => {
+                std::iter::once(&fold.body).chain(fold.last.as_ref()).collect()
+            }
+            Instruction::Match(match_) | Instruction::Mismatch(match_) => vec![&match_.body],
+            Instruction::Call(_)
+            | Instruction::Canon(_)
+            | Instruction::Ap(_)
+            | Instruction::ApMap(_)
+            | Instruction::Null(_)
+            | Instruction::Never(_)
+            | Instruction::Fail(_)
+            | Instruction::Next(_) => Vec::new(),
+        }
+    }
+
     /// Calls `visit` on every instruction of this subtree, this one first, depth first.
     pub fn walk_mut(&mut self, visit: &mut dyn FnMut(&mut Instruction)) {
         let mut stack = vec![self];

@@ -157,7 +157,8 @@ impl Lowerer<'_> {
 }
 
 /// Whether `body` can reach its end before anything runs on `peer`: along the sequence it starts
-/// with, a `par` whose other side is `(null)` (`for … par`, `co`) comes before a call on `peer`.
+/// with, a `par` whose other side is `(null)` (`for … par`, `co`) and that calls `peer` comes
+/// before a call on `peer`. (A body that never calls `peer` runs wherever the particle is.)
 fn goes_on_before_reaching(body: &Instruction, peer: &Value) -> bool {
     let mut stack = vec![body];
     while let Some(instruction) = stack.pop() {
@@ -167,10 +168,28 @@ fn goes_on_before_reaching(body: &Instruction, peer: &Value) -> bool {
                 stack.push(&pair.left);
             }
             Instruction::New(new) => stack.push(&new.body),
-            Instruction::Par(pair) if matches!(pair.right, Instruction::Null(_)) => return true,
+            Instruction::Par(pair)
+                if matches!(pair.right, Instruction::Null(_)) && calls(&pair.left, peer) =>
+            {
+                return true;
+            }
             Instruction::Call(call) if call.peer == *peer => return false,
             _ => {}
         }
+    }
+    false
+}
+
+/// Whether `instruction` has a call on `peer` anywhere inside.
+fn calls(instruction: &Instruction, peer: &Value) -> bool {
+    let mut stack = vec![instruction];
+    while let Some(instruction) = stack.pop() {
+        if let Instruction::Call(call) = instruction
+            && call.peer == *peer
+        {
+            return true;
+        }
+        stack.extend(instruction.children());
     }
     false
 }
