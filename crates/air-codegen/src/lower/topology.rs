@@ -4,7 +4,8 @@
 //! starts at `%init_peer_id%` via `-relay-`. Entering a location from its parent goes through
 //! the parent's relays in reverse, then the new location's relays; leaving goes the other way.
 //! Calls themselves move the particle to their peer, so hops are only emitted for relays (and,
-//! in `par` branches, for the parent peer, so that results flow back). A failure inside a
+//! in `par` branches, for the parent peer, so that results flow back; and for the peer itself
+//! when the block's calls on it are inside a `for … par` or `co` that goes on at once). A failure inside a
 //! location is caught there and rethrown after the hops back, so it reaches the init peer.
 
 use air_syntax::ast::{FoldIterable, Instruction, Value};
