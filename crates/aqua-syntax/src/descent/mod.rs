@@ -61,8 +61,9 @@ pub(crate) fn parse(src: &str) -> Option<Parsed> {
 /// Runs `parse` with a parser at the start of `src`; a large source is lexed on another thread,
 /// ahead of the parser, when there is a core for it.
 fn with_descent<R>(src: &str, parse: impl FnOnce(Descent<'_>) -> R) -> R {
-    let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if src.len() < LEX_AHEAD_FROM || !parallel {
+    // Asked only for large sources: it reads the process's CPU limits.
+    let parallel = || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if src.len() < LEX_AHEAD_FROM || !parallel() {
         return parse(Descent::new(src));
     }
     std::thread::scope(|scope| {
