@@ -384,7 +384,12 @@ impl<'p> Lowerer<'p> {
                 Ok(())
             }
             StmtKind::Co(inner) => {
-                let instruction = self.lower_branch(frame, inner)?;
+                if matches!(inner.kind, StmtKind::On { .. }) {
+                    self.par_return = self.continuation.take();
+                }
+                let instruction = self.lower_branch(frame, inner);
+                self.par_return = None;
+                let instruction = instruction?;
                 out.push(build::par(instruction, build::null()));
                 Ok(())
             }
@@ -623,7 +628,15 @@ impl<'p> Lowerer<'p> {
         let parallel = matches!(mode, Some(ForMode::Par | ForMode::Rec));
         let inside = self.in_par || parallel;
         let quiet = self.quiet;
-        let (body, declared) = self.region(inside, quiet, |this| this.lower_scope(frame, body));
+        // A parallel loop goes on at once: an `on` iteration brings its results to where the
+        // loop goes on, as a `par` branch does (the loop's own block may have left by then).
+        let return_to = self.continuation.take().filter(|_| parallel && is_on_block(body));
+        let (body, declared) = self.region(inside, quiet, |this| {
+            this.par_return = return_to;
+            let lowered = this.lower_scope(frame, body);
+            this.par_return = None;
+            lowered
+        });
         // The body is a scope of its own: it leaves nothing pending.
         self.pending.extend(declared);
         let body = body?;
@@ -813,6 +826,11 @@ fn construct_of(kind: &StmtKind) -> Construct {
         | StmtKind::Closure { .. }
         | StmtKind::Error => Construct::Value,
     }
+}
+
+/// Whether a loop body is one `on` block.
+fn is_on_block(body: &Block) -> bool {
+    matches!(&body.stmts[..], [stmt] if matches!(stmt.kind, StmtKind::On { .. }))
 }
 
 /// Whether a statement binds or pushes anything that code after it could read.

@@ -170,20 +170,24 @@ fn a_catch_binding_keeps_the_caught_error() {
 #[test]
 fn results_of_a_parallel_loop_that_ends_an_on_block_come_back() {
     // The loop goes on at once; entered through `other`, the block would leave from there before
-    // `peer` made the values the client waits for (random seed 7103).
+    // `peer` made the values the client waits for, or the values made on `third` came back to
+    // `peer` after the block had left it (random seed 7103).
     let mocks = base_mocks(json!({
         "client/getDataSrv/other": "$peer:other",
+        "client/getDataSrv/third": "$peer:third",
         "client/getDataSrv/xs": ["a", "b"],
         "*/srv/call": "{arg0}!",
     }));
-    let peers = ["client", "relay", "worker", "other"];
+    let peers = ["client", "relay", "worker", "other", "third"];
     let bodies = [
         "    for y <- xs par:\n      s <- Srv.call(y)\n  join s[1]\n  <- s[1]\n",
         "    co s <- Srv.call(\"a\")\n  join s[0]\n  <- s[0]\n",
+        "    for y <- xs par:\n      on third:\n        s <- Srv.call(y)\n  join s[1]\n  <- s[1]\n",
+        "    co on third:\n      s <- Srv.call(\"a\")\n  join s[0]\n  <- s[0]\n",
     ];
     for body in bodies {
         let source = format!(
-            "{HEADER}func f(peer: string, other: string, xs: []string) -> string:\n  s: *string\n  on peer via other:\n{body}"
+            "{HEADER}func f(peer: string, other: string, third: string, xs: []string) -> string:\n  s: *string\n  on peer via other:\n{body}"
         );
         let calls = run(&source, "f", &peers, mocks.clone());
         let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
