@@ -87,6 +87,18 @@ CASES = [
           {"pat_id": "p", "host_id": "h1", "worker_id": []},
           {"pat_id": "q", "host_id": "h2", "worker_id": []}]}},
      [], "services of workers.aqua and subnet.aqua, and math.aqua"),
+    ("parallel-loop-quiet", "parallel-loops", "pingAll",
+     {"hub": "$peer:worker", "nodes": ["$peer:n1", "$peer:n2"]},
+     {"*/node/ping": None}, ["worker", "n1", "n2"],
+     "a parallel loop that binds nothing needs no hops back"),
+    ("parallel-loop-through-gate", "parallel-loops", "collectThrough",
+     {"hub": "$peer:worker", "gate": "$peer:gate", "nodes": ["$peer:n1", "$peer:n2"]},
+     {"n1/node/name": "one", "n2/node/name": "two"}, ["worker", "gate", "n1", "n2"],
+     "results of a parallel loop ending a block entered through a gateway reach the join"),
+    ("parallel-loop-at-hub", "parallel-loops", "collectHere",
+     {"hub": "$peer:worker", "gate": "$peer:gate", "keys": ["a", "b"]},
+     {"worker/node/name": "hub"}, ["worker", "gate"],
+     "a parallel loop calling the block's own peer, ending a block entered through a gateway"),
 ]
 
 

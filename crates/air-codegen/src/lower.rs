@@ -627,7 +627,9 @@ impl<'p> Lowerer<'p> {
         let (iterable, iterator) = self.iteration(frame, pattern, iterable, live, out)?;
         let parallel = matches!(mode, Some(ForMode::Par | ForMode::Rec));
         let inside = self.in_par || parallel;
-        let quiet = self.quiet;
+        // An iteration of a parallel loop is a `par` branch: one that binds nothing has nothing
+        // to bring back.
+        let quiet = self.quiet || parallel && !body.stmts.iter().any(produces);
         // A parallel loop goes on at once: an `on` iteration brings its results to where the
         // loop goes on, as a `par` branch does (the loop's own block may have left by then).
         let return_to = self.continuation.take().filter(|_| parallel && is_on_block(body));
