@@ -9,7 +9,7 @@
 //! recursion runs: a scalar (or canon) whose innermost value was set by an earlier iteration reads
 //! as not yet set, so the later iteration waits for its own value instead of reading a stale one.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use crate::error::FatalError;
@@ -85,7 +85,7 @@ pub struct Variables {
     canon_maps: HashMap<String, Vec<Slot<CanonVal>>>,
     streams: HashMap<String, Vec<StreamRef>>,
     stream_maps: HashMap<String, Vec<StreamRef>>,
-    iterators: HashMap<String, Vec<Val>>,
+    iterators: HashMap<String, Vec<IteratorValue>>,
     depth: u32,
     scope_log: Vec<Vec<(Kind, String)>>,
     /// The depths of iterations whose `next` is running (AquaVM's depths not in `allowed_depths`).
@@ -167,9 +167,18 @@ impl Variables {
     /// The value of a scalar or fold iterator, if it is set.
     pub fn scalar(&self, name: &str) -> Option<&Val> {
         if let Some(value) = self.iterators.get(name).and_then(|stack| stack.last()) {
-            return Some(value);
+            return Some(value.val());
         }
         self.visible(self.scalars.get(name))
+    }
+
+    /// The JSON value of a scalar or fold iterator, if it is set, without making the iterator's
+    /// value (a call's peer is usually the iterator of a fold over an array of peers).
+    pub fn scalar_json(&self, name: &str) -> Option<&crate::value::JValue> {
+        if let Some(value) = self.iterators.get(name).and_then(|stack| stack.last()) {
+            return Some(value.json());
+        }
+        self.visible(self.scalars.get(name)).map(Val::json)
     }
 
     /// Sets a canon stream.
@@ -261,8 +270,14 @@ impl Variables {
     }
 
     /// Binds a fold iterator.
-    pub fn push_iterator(&mut self, name: &str, value: Val) {
-        self.iterators.entry(name.to_owned()).or_default().push(value);
+    pub fn push_iterator(&mut self, name: &str, value: IteratorValue) {
+        // The name is owned once per fold, not once per iteration.
+        match self.iterators.get_mut(name) {
+            Some(stack) => stack.push(value),
+            None => {
+                self.iterators.insert(name.to_owned(), vec![value]);
+            }
+        }
     }
 
     /// Unbinds the innermost fold iterator of that name.
@@ -272,6 +287,48 @@ impl Variables {
         }
     }
 }
+
+/// A fold iterator's value: a value, or an element of an array value made into one (with its
+/// `.$.[i]` lens) only when something reads it whole. Most iterations read only the element's
+/// JSON, or nothing: a replayed call on the element's peer compares texts.
+pub struct IteratorValue {
+    made: OnceCell<Val>,
+    element: Option<(Val, usize)>,
+}
+
+impl IteratorValue {
+    /// An iterator bound to `value`.
+    pub fn ready(value: Val) -> IteratorValue {
+        IteratorValue { made: OnceCell::from(value), element: None }
+    }
+
+    /// An iterator bound to element `idx` of `array`, which must be a JSON array that long.
+    pub fn element(array: Val, idx: usize) -> IteratorValue {
+        IteratorValue { made: OnceCell::new(), element: Some((array, idx)) }
+    }
+
+    /// The element's JSON value.
+    fn json(&self) -> &crate::value::JValue {
+        match (self.made.get(), &self.element) {
+            (Some(val), _) => val.json(),
+            (None, Some((array, idx))) => array.json().get(*idx).unwrap_or(&NULL),
+            (None, None) => &NULL,
+        }
+    }
+
+    /// The value, made on first use.
+    fn val(&self) -> &Val {
+        self.made.get_or_init(|| match &self.element {
+            Some((array, idx)) => {
+                let item = array.json().get(*idx).cloned().unwrap_or_default();
+                Val::new(item, array.tetraplet.with_element_lens(*idx))
+            }
+            None => Val::new(crate::value::JValue::Null, Rc::default()),
+        })
+    }
+}
+
+static NULL: crate::value::JValue = crate::value::JValue::Null;
 
 fn set_slot<T>(map: &mut HashMap<String, Vec<Slot<T>>>, name: &str, depth: u32, value: T) -> bool {
     let slots = map.entry(name.to_owned()).or_default();

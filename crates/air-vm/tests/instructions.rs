@@ -238,3 +238,62 @@ fn a_step_over_its_instruction_budget_fails_and_keeps_the_previous_data() {
     assert_eq!(unlimited.ret_code, 0, "{}", unlimited.error_message);
     assert_eq!(unlimited.instructions, 1999);
 }
+
+/// A fold over an array binds each element with its provenance: the producer of the array and
+/// the element's `.$.[i]` lens, whether the element is read whole (an argument) or only as a
+/// call's peer (read without making the element's value).
+#[test]
+fn fold_elements_keep_the_arrays_provenance() {
+    let air = r#"
+        (seq
+         (call %init_peer_id% ("src" "list") [] xs)
+         (fold xs x
+          (seq
+           (seq
+            (call %init_peer_id% ("svc" "use") [x])
+            (call x ("op" "noop") [])
+           )
+           (next x)
+          )
+         )
+        )"#;
+    let foo = id("foo");
+    let params = params("foo");
+    let first = step(air, &[], &[], &params, BTreeMap::new());
+    let list = format!(r#"["{foo}","{foo}"]"#);
+    let mut data = first.data;
+    let mut results = BTreeMap::from([(first.call_requests[0].call_id, ok(&list))]);
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        let outcome = step(air, &data, &[], &params, results);
+        assert_eq!(outcome.ret_code, 0, "{}", outcome.error_message);
+        results = BTreeMap::new();
+        for request in &outcome.call_requests {
+            let tetraplet = request.tetraplets.first().cloned().unwrap_or_default();
+            let args = serde_json::Value::Array(request.argument_values());
+            let lenses: Vec<String> =
+                tetraplet.iter().map(|t| format!("{}{}", t.function_name, t.lens)).collect();
+            seen.push(format!(
+                "{}.{} {args} {lenses:?}",
+                request.service_id, request.function_name
+            ));
+            let provenance_is_the_list = tetraplet.iter().all(|t| t.peer_pk == foo);
+            assert!(provenance_is_the_list, "{tetraplet:?}");
+            results.insert(request.call_id, ok("null"));
+        }
+        data = outcome.data;
+        if results.is_empty() {
+            break;
+        }
+    }
+    let element = serde_json::Value::from(foo.clone());
+    assert_eq!(
+        seen,
+        [
+            format!(r#"svc.use [{element}] ["list.$.[0]"]"#),
+            "op.noop [] []".to_owned(),
+            format!(r#"svc.use [{element}] ["list.$.[1]"]"#),
+            "op.noop [] []".to_owned(),
+        ]
+    );
+}

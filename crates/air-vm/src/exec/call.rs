@@ -1,6 +1,7 @@
 //! `call`: resolve the triplet and arguments, merge the call's states, and either replay a
 //! result, consume a host result, request the call from the host or send the particle on.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use air_syntax::{Call, CallOutput, Instruction, Value, ValueKind};
@@ -13,10 +14,34 @@ use crate::request::CallRequest;
 use crate::trace::{CallState, OutputKind, ServiceResult, State};
 use crate::value::{Hash, JValue, Stored, Tetraplet, Val, describe, hash_array};
 
-/// A resolved call: where, what, and with which arguments.
-struct Target {
-    tetraplet: Rc<Tetraplet>,
+/// A resolved call: where, what, and with which arguments. The service and function are
+/// usually literals, borrowed from the script; the tetraplet is made only for a new result or a
+/// request, not for a replayed one (compared part by part).
+struct Target<'p> {
+    peer: String,
+    service: Cow<'p, str>,
+    function: Cow<'p, str>,
     args: Option<Vec<Resolved>>,
+}
+
+impl Target<'_> {
+    /// The call's tetraplet (without a lens).
+    fn tetraplet(&self) -> Rc<Tetraplet> {
+        Rc::new(Tetraplet {
+            peer_pk: self.peer.clone(),
+            service_id: self.service.clone().into_owned(),
+            function_name: self.function.clone().into_owned(),
+            lens: String::new(),
+        })
+    }
+
+    /// Whether `tetraplet` is this call's.
+    fn is_of(&self, tetraplet: &Tetraplet) -> bool {
+        tetraplet.peer_pk == self.peer
+            && tetraplet.service_id == *self.service
+            && tetraplet.function_name == *self.function
+            && tetraplet.lens.is_empty()
+    }
 }
 
 impl<'p> Exec<'p, '_> {
@@ -26,7 +51,7 @@ impl<'p> Exec<'p, '_> {
         if let Some(CallOutput::Scalar(name)) = &call.output {
             self.vars.check_scalar_settable(&name.name)?;
         }
-        let local = target.tetraplet.peer_pk == self.params.current_peer_id;
+        let local = target.peer == self.params.current_peer_id;
         if local && target.args.is_none() {
             return self.join();
         }
@@ -53,7 +78,7 @@ impl<'p> Exec<'p, '_> {
                 self.check_replayed(&result, &target)?;
                 self.push_state(State::Call(CallState::Failed(result.clone())));
                 let error = failure_error(result.value.json());
-                Err(self.raise(error, instruction, Some(target.tetraplet.peer_pk.clone())))
+                Err(self.raise(error, instruction, Some(target.peer.clone())))
             }
             Some(CallState::Sent { sender, call_id: Some(id) })
                 if local && *sender == *self.params.current_peer_id =>
@@ -75,7 +100,7 @@ impl<'p> Exec<'p, '_> {
             None => {
                 let sender: Rc<str> = Rc::from(self.params.current_peer_id);
                 self.push_state(State::Call(CallState::Sent { sender, call_id: None }));
-                self.next_peers.entry(target.tetraplet.peer_pk.clone()).or_insert(call.span);
+                self.next_peers.entry(target.peer).or_insert(call.span);
                 self.join()
             }
         }
@@ -83,9 +108,9 @@ impl<'p> Exec<'p, '_> {
 
     fn resolve_target(
         &mut self,
-        call: &Call,
+        call: &'p Call,
         instruction: &Instruction,
-    ) -> Result<Option<Target>, ExecError> {
+    ) -> Result<Option<Target<'p>>, ExecError> {
         let mut parts = Vec::with_capacity(3);
         for value in [&call.peer, &call.service, &call.function] {
             match self.resolve_string(value) {
@@ -112,27 +137,29 @@ impl<'p> Exec<'p, '_> {
                 // As AquaVM: once the triplet is known, an argument's error carries the call's
                 // peer, wherever it is raised (tests/data/agree/bad-argument-peer.aqua).
                 Err(error) => {
-                    let peer = parts.first().cloned();
+                    let peer = parts.first().map(|peer: &Cow<'_, str>| peer.to_string());
                     return Err(self.raise(error, instruction, peer));
                 }
             }
         }
-        let [peer_pk, service_id, function_name]: [String; 3] =
-            parts.try_into().unwrap_or_default();
-        let tetraplet =
-            Rc::new(Tetraplet { peer_pk, service_id, function_name, lens: String::new() });
-        Ok(Some(Target { tetraplet, args }))
+        let mut parts = parts.into_iter();
+        let (Some(peer), Some(service), Some(function)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(FatalError::Trace("a call without its triplet".into()).into());
+        };
+        Ok(Some(Target { peer: peer.into_owned(), service, function, args }))
     }
 
-    fn resolve_string(&self, value: &Value) -> Result<Option<String>, CatchableError> {
+    fn resolve_string(&self, value: &'p Value) -> Result<Option<Cow<'p, str>>, CatchableError> {
         // The common forms of a peer, service or function name, without building a value.
         match &value.kind {
-            ValueKind::Str(text) => return Ok(Some(text.clone())),
-            ValueKind::InitPeerId => return Ok(Some(self.params.init_peer_id.to_owned())),
+            ValueKind::Str(text) => return Ok(Some(Cow::Borrowed(text))),
+            ValueKind::InitPeerId => return Ok(Some(self.params.init_peer_id.to_owned().into())),
             ValueKind::Scalar { name, lens: None } => {
-                let Some(val) = self.vars.scalar(name) else { return Ok(None) };
-                return match val.json() {
-                    JValue::String(text) => Ok(Some(text.clone())),
+                let Some(json) = self.vars.scalar_json(name) else { return Ok(None) };
+                return match json {
+                    JValue::String(text) => Ok(Some(Cow::Owned(text.clone()))),
                     other => Err(CatchableError::NonStringInTriplet(name.clone(), describe(other))),
                 };
             }
@@ -140,7 +167,7 @@ impl<'p> Exec<'p, '_> {
         }
         let Some(resolved) = self.resolve(value)? else { return Ok(None) };
         match resolved.to_json() {
-            JValue::String(text) => Ok(Some(text)),
+            JValue::String(text) => Ok(Some(Cow::Owned(text))),
             other => Err(CatchableError::NonStringInTriplet(
                 super::text::variable_name(value),
                 describe(&other),
@@ -149,15 +176,15 @@ impl<'p> Exec<'p, '_> {
     }
 
     fn check_replayed(&self, result: &ServiceResult, target: &Target) -> Result<(), FatalError> {
-        if *result.tetraplet != *target.tetraplet {
+        if !target.is_of(&result.tetraplet) {
             return Err(FatalError::ParametersMismatch(format!(
                 "the result was produced by {}/{}/{}, the call is {}/{}/{}",
                 result.tetraplet.peer_pk,
                 result.tetraplet.service_id,
                 result.tetraplet.function_name,
-                target.tetraplet.peer_pk,
-                target.tetraplet.service_id,
-                target.tetraplet.function_name
+                target.peer,
+                target.service,
+                target.function
             )));
         }
         if let Some(args) = &target.args
@@ -221,8 +248,8 @@ impl<'p> Exec<'p, '_> {
         self.last_call_id = self.last_call_id.wrapping_add(1);
         CallRequest {
             call_id: self.last_call_id,
-            service_id: target.tetraplet.service_id.clone(),
-            function_name: target.tetraplet.function_name.clone(),
+            service_id: target.service.clone().into_owned(),
+            function_name: target.function.clone().into_owned(),
             arguments: args.iter().map(Resolved::to_argument).collect(),
             tetraplets: args.iter().map(Resolved::tetraplets).collect(),
             span,
@@ -251,10 +278,10 @@ impl<'p> Exec<'p, '_> {
             Err(ret_code) => {
                 let failure = serde_json::json!({"ret_code": ret_code, "message": result.result});
                 let stored =
-                    ServiceResult::new(Stored::from_json(failure), target.tetraplet.clone(), hash);
+                    ServiceResult::new(Stored::from_json(failure), target.tetraplet(), hash);
                 self.push_state(State::Call(CallState::Failed(stored)));
                 let error = CatchableError::LocalServiceError { ret_code, message: result.result };
-                return Err(self.raise(error, instruction, Some(target.tetraplet.peer_pk.clone())));
+                return Err(self.raise(error, instruction, Some(target.peer.clone())));
             }
         };
         let output = match &call.output {
@@ -262,7 +289,7 @@ impl<'p> Exec<'p, '_> {
             Some(CallOutput::Stream(_)) => OutputKind::Stream(self.new_generation),
             None => OutputKind::Unused,
         };
-        let stored = ServiceResult::new(value, target.tetraplet.clone(), hash);
+        let stored = ServiceResult::new(value, target.tetraplet(), hash);
         self.push_state(State::Call(CallState::Executed { output, result: stored.clone() }));
         let val = Val { value: stored.value.clone(), tetraplet: stored.tetraplet.clone() };
         self.bind_output(call, output, val)

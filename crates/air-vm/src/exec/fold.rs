@@ -12,7 +12,7 @@ use std::rc::Rc;
 use air_syntax::{Fold, FoldIterable, Instruction, ValueKind};
 
 use super::{Exec, ExecError, ExecResult, MAX_FOLD_DEPTH, Resolved};
-use crate::context::StreamRef;
+use crate::context::{IteratorValue, StreamRef};
 use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_fold, merge_traces};
 use crate::trace::{FoldIteration, FoldState, IterKey, State};
@@ -46,12 +46,12 @@ impl ScalarItems {
         }
     }
 
-    fn get(&self, idx: usize) -> Option<Val> {
+    fn get(&self, idx: usize) -> Option<IteratorValue> {
         match self {
-            ScalarItems::Canon(items) => items.get(idx).cloned(),
+            ScalarItems::Canon(items) => items.get(idx).cloned().map(IteratorValue::ready),
             ScalarItems::Array(array) => {
-                let item = array.json().as_array()?.get(idx)?.clone();
-                Some(Val::new(item, array.tetraplet.with_element_lens(idx)))
+                array.json().as_array()?.get(idx)?;
+                Some(IteratorValue::element(array.clone(), idx))
             }
         }
     }
@@ -283,7 +283,7 @@ impl<'p> Exec<'p, '_> {
                 iter.visited.insert(key);
                 iter.at = Some(key);
                 let item = iter.stream.borrow().get(idx).cloned();
-                let Some(item) = item else { return Ok(()) };
+                let Some(item) = item.map(IteratorValue::ready) else { return Ok(()) };
                 let prev = iter.prev.remove(&key).unwrap_or_default();
                 let current = iter.current.remove(&key).unwrap_or_default();
                 (item, Some(key), Some((prev, current)))
