@@ -111,20 +111,11 @@ impl<'p> Exec<'p, '_> {
         call: &'p Call,
         instruction: &Instruction,
     ) -> Result<Option<Target<'p>>, ExecError> {
-        let mut parts = Vec::with_capacity(3);
-        for value in [&call.peer, &call.service, &call.function] {
-            match self.resolve_string(value) {
-                Ok(Some(text)) => parts.push(text),
-                Ok(None) => return Ok(None),
-                Err(error) => {
-                    return Err(self.raise(
-                        error,
-                        instruction,
-                        Some(self.params.current_peer_id.to_owned()),
-                    ));
-                }
-            }
-        }
+        let Some(peer) = self.triplet_part(&call.peer, instruction)? else { return Ok(None) };
+        let Some(service) = self.triplet_part(&call.service, instruction)? else { return Ok(None) };
+        let Some(function) = self.triplet_part(&call.function, instruction)? else {
+            return Ok(None);
+        };
         let mut args = Some(Vec::with_capacity(call.args.len()));
         for value in &call.args {
             match self.resolve(value) {
@@ -137,18 +128,23 @@ impl<'p> Exec<'p, '_> {
                 // As AquaVM: once the triplet is known, an argument's error carries the call's
                 // peer, wherever it is raised (tests/data/agree/bad-argument-peer.aqua).
                 Err(error) => {
-                    let peer = parts.first().map(|peer: &Cow<'_, str>| peer.to_string());
-                    return Err(self.raise(error, instruction, peer));
+                    return Err(self.raise(error, instruction, Some(peer.into_owned())));
                 }
             }
         }
-        let mut parts = parts.into_iter();
-        let (Some(peer), Some(service), Some(function)) =
-            (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(FatalError::Trace("a call without its triplet".into()).into());
-        };
         Ok(Some(Target { peer: peer.into_owned(), service, function, args }))
+    }
+
+    /// The peer, service or function of a call; a failure is raised on this peer.
+    fn triplet_part(
+        &mut self,
+        value: &'p Value,
+        instruction: &Instruction,
+    ) -> Result<Option<Cow<'p, str>>, ExecError> {
+        self.resolve_string(value).map_err(|error| {
+            let here = Some(self.params.current_peer_id.to_owned());
+            self.raise(error, instruction, here)
+        })
     }
 
     fn resolve_string(&self, value: &'p Value) -> Result<Option<Cow<'p, str>>, CatchableError> {
