@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use crate::error::FatalError;
 use crate::trace::Generation;
-use crate::value::{CanonVal, FxHashMap as HashMap, Val};
+use crate::value::{CanonVal, FxHashMap as HashMap, JValue, Val};
 
 /// The most values a stream may hold (AquaVM's `STREAM_MAX_SIZE`).
 pub const STREAM_MAX_SIZE: usize = 1024;
@@ -166,19 +166,24 @@ impl Variables {
 
     /// The value of a scalar or fold iterator, if it is set.
     pub fn scalar(&self, name: &str) -> Option<&Val> {
-        if let Some(value) = self.iterators.get(name).and_then(|stack| stack.last()) {
-            return Some(value.val());
+        match self.iterator(name) {
+            Some(value) => Some(value.val()),
+            None => self.visible(self.scalars.get(name)),
         }
-        self.visible(self.scalars.get(name))
     }
 
     /// The JSON value of a scalar or fold iterator, if it is set, without making the iterator's
     /// value (a call's peer is usually the iterator of a fold over an array of peers).
-    pub fn scalar_json(&self, name: &str) -> Option<&crate::value::JValue> {
-        if let Some(value) = self.iterators.get(name).and_then(|stack| stack.last()) {
-            return Some(value.json());
+    pub fn scalar_json(&self, name: &str) -> Option<&JValue> {
+        match self.iterator(name) {
+            Some(value) => value.json(),
+            None => self.visible(self.scalars.get(name)).map(Val::json),
         }
-        self.visible(self.scalars.get(name)).map(Val::json)
+    }
+
+    /// The innermost fold iterator of that name, if one is bound.
+    fn iterator(&self, name: &str) -> Option<&IteratorValue> {
+        self.iterators.get(name).and_then(|stack| stack.last())
     }
 
     /// Sets a canon stream.
@@ -291,44 +296,45 @@ impl Variables {
 /// A fold iterator's value: a value, or an element of an array value made into one (with its
 /// `.$.[i]` lens) only when something reads it whole. Most iterations read only the element's
 /// JSON, or nothing: a replayed call on the element's peer compares texts.
-pub struct IteratorValue {
-    made: OnceCell<Val>,
-    element: Option<(Val, usize)>,
+pub enum IteratorValue {
+    /// A value as it is (a canon's or a stream's element).
+    Ready(Val),
+    /// Element `idx` of `array`, a JSON array that long.
+    Element {
+        /// The array value.
+        array: Val,
+        /// The element's index.
+        idx: usize,
+        /// The element as a value, once read whole.
+        made: OnceCell<Val>,
+    },
 }
 
 impl IteratorValue {
-    /// An iterator bound to `value`.
-    pub fn ready(value: Val) -> IteratorValue {
-        IteratorValue { made: OnceCell::from(value), element: None }
-    }
-
     /// An iterator bound to element `idx` of `array`, which must be a JSON array that long.
     pub fn element(array: Val, idx: usize) -> IteratorValue {
-        IteratorValue { made: OnceCell::new(), element: Some((array, idx)) }
+        IteratorValue::Element { array, idx, made: OnceCell::new() }
     }
 
-    /// The element's JSON value.
-    fn json(&self) -> &crate::value::JValue {
-        match (self.made.get(), &self.element) {
-            (Some(val), _) => val.json(),
-            (None, Some((array, idx))) => array.json().get(*idx).unwrap_or(&NULL),
-            (None, None) => &NULL,
+    /// The element's JSON value (`None` only for an index past the array's end).
+    fn json(&self) -> Option<&JValue> {
+        match self {
+            IteratorValue::Ready(val) => Some(val.json()),
+            IteratorValue::Element { array, idx, .. } => array.json().get(*idx),
         }
     }
 
     /// The value, made on first use.
     fn val(&self) -> &Val {
-        self.made.get_or_init(|| match &self.element {
-            Some((array, idx)) => {
+        match self {
+            IteratorValue::Ready(val) => val,
+            IteratorValue::Element { array, idx, made } => made.get_or_init(|| {
                 let item = array.json().get(*idx).cloned().unwrap_or_default();
                 Val::new(item, array.tetraplet.with_element_lens(*idx))
-            }
-            None => Val::new(crate::value::JValue::Null, Rc::default()),
-        })
+            }),
+        }
     }
 }
-
-static NULL: crate::value::JValue = crate::value::JValue::Null;
 
 fn set_slot<T>(map: &mut HashMap<String, Vec<Slot<T>>>, name: &str, depth: u32, value: T) -> bool {
     let slots = map.entry(name.to_owned()).or_default();

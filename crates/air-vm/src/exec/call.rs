@@ -29,8 +29,8 @@ impl Target<'_> {
     fn tetraplet(&self) -> Rc<Tetraplet> {
         Rc::new(Tetraplet {
             peer_pk: self.peer.clone(),
-            service_id: self.service.clone().into_owned(),
-            function_name: self.function.clone().into_owned(),
+            service_id: self.service.to_string(),
+            function_name: self.function.to_string(),
             lens: String::new(),
         })
     }
@@ -244,8 +244,8 @@ impl<'p> Exec<'p, '_> {
         self.last_call_id = self.last_call_id.wrapping_add(1);
         CallRequest {
             call_id: self.last_call_id,
-            service_id: target.service.clone().into_owned(),
-            function_name: target.function.clone().into_owned(),
+            service_id: target.service.to_string(),
+            function_name: target.function.to_string(),
             arguments: args.iter().map(Resolved::to_argument).collect(),
             tetraplets: args.iter().map(Resolved::tetraplets).collect(),
             span,

@@ -48,7 +48,7 @@ impl ScalarItems {
 
     fn get(&self, idx: usize) -> Option<IteratorValue> {
         match self {
-            ScalarItems::Canon(items) => items.get(idx).cloned().map(IteratorValue::ready),
+            ScalarItems::Canon(items) => items.get(idx).cloned().map(IteratorValue::Ready),
             ScalarItems::Array(array) => {
                 array.json().as_array()?.get(idx)?;
                 Some(IteratorValue::element(array.clone(), idx))
@@ -283,7 +283,7 @@ impl<'p> Exec<'p, '_> {
                 iter.visited.insert(key);
                 iter.at = Some(key);
                 let item = iter.stream.borrow().get(idx).cloned();
-                let Some(item) = item.map(IteratorValue::ready) else { return Ok(()) };
+                let Some(item) = item.map(IteratorValue::Ready) else { return Ok(()) };
                 let prev = iter.prev.remove(&key).unwrap_or_default();
                 let current = iter.current.remove(&key).unwrap_or_default();
                 (item, Some(key), Some((prev, current)))
