@@ -88,9 +88,8 @@ pub fn decode_unchecked(bytes: &[u8]) -> Result<ParticleData, DataError> {
 /// a step, hashing it two fifths). A value that is not JSON all the same reads as `null`, as
 /// [`Stored::json`] says; nothing panics.
 pub fn decode_held(bytes: &[u8]) -> Result<(ParticleData, Held), DataError> {
-    let (data, values) = decode_with(bytes, Checks::Trusted, None)?;
-    let held = Held::new(values, &data.trace);
-    Ok((data, held))
+    let (data, decoded) = decode_with(bytes, Checks::Trusted, None)?;
+    Ok((data, Held::from_decoded(decoded)))
 }
 
 /// [`decode`] for the data that arrived at a peer holding `held`. Values, tetraplets and call
@@ -129,6 +128,14 @@ impl Held {
         }
         held.add_results(trace);
         held
+    }
+
+    /// What a peer holds once it decoded its own data: what that decoding made (no walk of the
+    /// trace needed, as every result of the trace is among them).
+    fn from_decoded(decoded: Decoded) -> Held {
+        let Decoded { values, tetraplets, results } = decoded;
+        let values = values.into_iter().map(|value| (value_key(value.text()), value)).collect();
+        Held { values, tetraplets: tetraplets.into_iter().collect(), results }
     }
 
     /// The held value with this text, if any.
@@ -190,14 +197,23 @@ enum Checks {
     Trusted,
 }
 
-/// Decodes data, returning its values table too; shares what `held` holds.
+/// What one decoding made: the value and tetraplet tables and the call results it did not take
+/// from a [`Held`].
+#[derive(Default)]
+struct Decoded {
+    values: Vec<Rc<Stored>>,
+    tetraplets: Vec<Rc<Tetraplet>>,
+    results: FxHashMap<(usize, usize, Hash), Rc<ServiceResult>>,
+}
+
+/// Decodes data, returning what it made too; shares what `held` holds.
 fn decode_with(
     bytes: &[u8],
     checks: Checks,
     held: Option<&Held>,
-) -> Result<(ParticleData, Vec<Rc<Stored>>), DataError> {
+) -> Result<(ParticleData, Decoded), DataError> {
     if bytes.is_empty() {
-        return Ok((ParticleData::default(), Vec::new()));
+        return Ok((ParticleData::default(), Decoded::default()));
     }
     let mut reader = Reader { bytes, pos: 0, non_minimal: false };
     if reader.take(4)? != MAGIC {
@@ -219,9 +235,11 @@ fn decode_with(
         next_tetraplet: 0,
         ok: true,
     });
-    let mut ctx = DecodeCtx { reader, strings, values, tetraplets, canonical, held };
+    let results = FxHashMap::default();
+    let mut ctx = DecodeCtx { reader, strings, values, tetraplets, canonical, held, results };
     let result = ctx.finish(bytes, last_call_id)?;
-    Ok((result, ctx.values))
+    let DecodeCtx { values, tetraplets, results, .. } = ctx;
+    Ok((result, Decoded { values, tetraplets, results }))
 }
 
 impl DecodeCtx<'_> {
@@ -616,6 +634,10 @@ struct DecodeCtx<'a> {
     canonical: Option<Canonical>,
     /// What the decoding peer holds, to share.
     held: Option<&'a Held>,
+    /// The call results decoded so far, by [`Held::result_key`]: a result that occurs at many
+    /// places (the same call answered alike in every iteration of a loop) is one object, whose
+    /// digest is computed once.
+    results: FxHashMap<(usize, usize, Hash), Rc<ServiceResult>>,
 }
 
 impl DecodeCtx<'_> {
@@ -721,13 +743,15 @@ impl DecodeCtx<'_> {
         let tetraplet = self.tetraplet()?;
         let args_hash: Hash =
             self.reader.take(32)?.try_into().map_err(|_| DataError::Truncated(self.reader.pos))?;
-        if let Some(held) = self.held {
-            let key = Held::result_key(&value, &tetraplet, args_hash);
-            if let Some(result) = held.results.get(&key) {
-                return Ok(result.clone());
-            }
+        let key = Held::result_key(&value, &tetraplet, args_hash);
+        if let Some(result) = self.held.and_then(|held| held.results.get(&key)) {
+            return Ok(result.clone());
         }
-        Ok(ServiceResult::new(value, tetraplet, args_hash))
+        let result = self
+            .results
+            .entry(key)
+            .or_insert_with(|| ServiceResult::new(value, tetraplet, args_hash));
+        Ok(result.clone())
     }
 
     fn generation(&mut self) -> Result<Generation, DataError> {
@@ -790,5 +814,69 @@ impl DecodeCtx<'_> {
             }
         }
         Ok(signatures)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{CallState, OutputKind, ParState, visit_signed};
+
+    /// The call results of a flat or par-nested trace, in trace order.
+    fn results(trace: &[State]) -> Vec<Rc<ServiceResult>> {
+        let mut found = Vec::new();
+        for state in trace {
+            match state {
+                State::Call(CallState::Executed { result, .. }) => found.push(result.clone()),
+                State::Par(par) => {
+                    found.extend(results(&par.left));
+                    found.extend(results(&par.right));
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+
+    fn signed(trace: &[State]) -> Vec<Hash> {
+        let mut digests = Vec::new();
+        visit_signed(trace, &mut |_, digest| digests.push(digest));
+        digests
+    }
+
+    #[test]
+    fn a_result_at_many_places_decodes_to_one_object_bound_to_each_place() {
+        let result = || {
+            let value = Stored::from_json(serde_json::json!({"ok": true}));
+            ServiceResult::new(value, Tetraplet::peer("p"), [3; 32])
+        };
+        let executed =
+            || State::Call(CallState::Executed { output: OutputKind::Scalar, result: result() });
+        let other = ServiceResult::new(
+            Stored::from_json(serde_json::json!(2)),
+            Tetraplet::peer("p"),
+            [3; 32],
+        );
+        let trace = vec![
+            executed(),
+            State::Par(Box::new(ParState { left: vec![executed()], right: vec![executed()] })),
+            State::Call(CallState::Executed { output: OutputKind::Scalar, result: other }),
+        ];
+        let data = ParticleData { trace, ..ParticleData::default() };
+        let bytes = encode(&data);
+
+        let (held, holding) = decode_held(&bytes).expect("decodes");
+        let arrived = decode_arrived(&bytes, &holding).expect("decodes");
+        for decoded in [&held, &arrived] {
+            let found = results(&decoded.trace);
+            assert_eq!(found.len(), 4);
+            assert!(Rc::ptr_eq(&found[0], &found[1]) && Rc::ptr_eq(&found[0], &found[2]));
+            assert!(!Rc::ptr_eq(&found[0], &found[3]));
+            // One object, still bound to each of its places: the digests of distinct objects.
+            assert_eq!(signed(&decoded.trace), signed(&data.trace));
+        }
+        let (held_first, arrived_first) = (results(&held.trace), results(&arrived.trace));
+        assert!(Rc::ptr_eq(&held_first[0], &arrived_first[0]));
+        assert_eq!(decode(&bytes).expect("decodes"), held);
     }
 }

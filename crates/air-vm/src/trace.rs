@@ -270,7 +270,13 @@ pub const FAILED_TAG: u8 = 4;
 /// bound to its place in the trace (see [`Place`]), so a signature also covers where each result
 /// stands: a result moved to another place no longer matches its peer's signature.
 pub fn visit_signed<'t>(trace: &'t [State], visit: &mut dyn FnMut(&'t str, Hash)) {
-    visit_placed(trace, &mut Place::default(), visit);
+    visit_placed(trace, &mut Place::default(), None, visit);
+}
+
+/// [`visit_signed`] for the results of `peer` alone: other peers' results are not bound to their
+/// places at all (binding costs a hash each, and a step signs only its own peer's results).
+pub fn visit_signed_by(trace: &[State], peer: &str, visit: &mut dyn FnMut(Hash)) {
+    visit_placed(trace, &mut Place::default(), Some(peer), &mut |_, digest| visit(digest));
 }
 
 /// A tag, the identity of a place and the digest bound to them.
@@ -404,42 +410,55 @@ fn keyed_block(key: &[u8; 32], head: &Hash, tail: &[u8]) -> Hash {
     *blake3::keyed_hash(key, &block[..32 + tail.len()]).as_bytes()
 }
 
-fn visit_placed<'t>(trace: &'t [State], place: &mut Place, visit: &mut dyn FnMut(&'t str, Hash)) {
+/// Visits the signed results of `trace` at `place`: all of them, or only those of peer `only`.
+fn visit_placed<'t>(
+    trace: &'t [State],
+    place: &mut Place,
+    only: Option<&str>,
+    visit: &mut dyn FnMut(&'t str, Hash),
+) {
     for (index, state) in trace.iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX).to_le_bytes();
         let segment = [Place::INDEX, index[0], index[1], index[2], index[3]];
-        place.within(&segment, |place| visit_state(state, place, visit));
+        place.within(&segment, |place| visit_state(state, place, only, visit));
     }
 }
 
-fn visit_state<'t>(state: &'t State, place: &mut Place, visit: &mut dyn FnMut(&'t str, Hash)) {
+fn visit_state<'t>(
+    state: &'t State,
+    place: &mut Place,
+    only: Option<&str>,
+    visit: &mut dyn FnMut(&'t str, Hash),
+) {
+    let wanted = |peer: &str| only.is_none_or(|only| only == peer);
     match state {
-        State::Call(CallState::Executed { output, result }) => {
+        State::Call(CallState::Executed { output, result })
+            if wanted(&result.tetraplet.peer_pk) =>
+        {
             let tag = output_tag(*output);
             let bound = place.bind_cached(&result.placed, tag, || result.digest(tag));
             visit(&result.tetraplet.peer_pk, bound);
         }
-        State::Call(CallState::Failed(result)) => {
+        State::Call(CallState::Failed(result)) if wanted(&result.tetraplet.peer_pk) => {
             let bound = place.bind_cached(&result.placed, FAILED_TAG, || result.digest(FAILED_TAG));
             visit(&result.tetraplet.peer_pk, bound);
         }
-        State::Call(CallState::Sent { .. }) | State::Ap(_) => {}
-        State::Canon(CanonState::Executed(result)) => {
+        State::Canon(CanonState::Executed(result)) if wanted(&result.peer) => {
             visit(&result.peer, place.bind_cached(&result.placed, 0, || result.digest()))
         }
-        State::Canon(CanonState::Sent { .. }) => {}
+        State::Call(_) | State::Ap(_) | State::Canon(_) => {}
         State::Par(par) => crate::grow(|| {
-            place.within(&[Place::LEFT], |place| visit_placed(&par.left, place, visit));
-            place.within(&[Place::RIGHT], |place| visit_placed(&par.right, place, visit));
+            place.within(&[Place::LEFT], |place| visit_placed(&par.left, place, only, visit));
+            place.within(&[Place::RIGHT], |place| visit_placed(&par.right, place, only, visit));
         }),
         State::Fold(fold) => crate::grow(|| {
             for iteration in &fold.iterations {
                 let mut segment = [Place::ITERATION; 21];
                 segment[1..17].copy_from_slice(&iteration.key.digest);
                 segment[17..].copy_from_slice(&iteration.key.nth.to_le_bytes());
-                place.within(&segment, |place| visit_placed(&iteration.trace, place, visit));
+                place.within(&segment, |place| visit_placed(&iteration.trace, place, only, visit));
             }
-            place.within(&[Place::FOLD_END], |place| visit_placed(&fold.last, place, visit));
+            place.within(&[Place::FOLD_END], |place| visit_placed(&fold.last, place, only, visit));
         }),
     }
 }
@@ -499,6 +518,54 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(signed(&shared_trace), expected);
         }
+    }
+
+    #[test]
+    fn one_peers_results_are_those_of_all_results_with_that_peer() {
+        let result = |peer: &str, value: i32| {
+            ServiceResult::new(
+                Stored::from_json(serde_json::json!(value)),
+                Tetraplet::peer(peer),
+                [0; 32],
+            )
+        };
+        let executed = |peer, value| {
+            State::Call(CallState::Executed {
+                output: OutputKind::Scalar,
+                result: result(peer, value),
+            })
+        };
+        let canon = |peer: &str| {
+            State::Canon(CanonState::Executed(CanonResult::new(Rc::from(peer), Vec::new())))
+        };
+        let trace = vec![
+            executed("a", 1),
+            State::Par(Box::new(ParState {
+                left: vec![executed("b", 2), canon("a")],
+                right: vec![State::Call(CallState::Failed(result("a", 3))), canon("b")],
+            })),
+            State::Fold(FoldState {
+                iterations: vec![FoldIteration {
+                    key: IterKey { digest: [5; 16], nth: 0 },
+                    trace: vec![executed("b", 4), executed("a", 4)],
+                }],
+                last: vec![executed("a", 5)],
+            }),
+        ];
+        for peer in ["a", "b", "c"] {
+            let mut all = Vec::new();
+            visit_signed(&trace, &mut |owner, digest| {
+                if owner == peer {
+                    all.push(digest);
+                }
+            });
+            let mut only = Vec::new();
+            visit_signed_by(&trace, peer, &mut |digest| only.push(digest));
+            assert_eq!(only, all, "{peer}");
+        }
+        let mut of_a = Vec::new();
+        visit_signed_by(&trace, "a", &mut |digest| of_a.push(digest));
+        assert_eq!(of_a.len(), 5);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use crate::data::ParticleData;
 use crate::error::SignatureError;
 use crate::signature::{public_key_of, verify};
-use crate::trace::{State, visit_signed};
+use crate::trace::{State, visit_signed, visit_signed_by};
 use crate::value::{FxHashMap, Hash};
 
 /// Each peer's sorted result digests.
@@ -37,11 +37,7 @@ pub fn collect_results(trace: &[State]) -> PeerResults {
 /// The digests of `peer`'s results in `trace`, in trace order.
 pub fn results_of(trace: &[State], peer: &str) -> Vec<Hash> {
     let mut digests = Vec::new();
-    visit_signed(trace, &mut |owner, digest| {
-        if owner == peer {
-            digests.push(digest);
-        }
-    });
+    visit_signed_by(trace, peer, &mut |digest| digests.push(digest));
     digests
 }
 
