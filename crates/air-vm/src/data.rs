@@ -607,15 +607,16 @@ impl<'a> Reader<'a> {
         let mut tetraplets = Vec::with_capacity(count);
         let mut indices = Vec::with_capacity(count);
         for _ in 0..count {
-            let mut parts = [const { String::new() }; 4];
+            let mut parts: [Rc<str>; 4] = Default::default();
             let mut part_indices = [0u64; 4];
             for (part, part_idx) in parts.iter_mut().zip(&mut part_indices) {
                 let idx = self.varint()?;
                 let text = usize::try_from(idx).ok().and_then(|idx| strings.get(idx));
-                *part = text.ok_or(DataError::BadIndex { what: "string", index: idx })?.to_string();
+                *part = text.ok_or(DataError::BadIndex { what: "string", index: idx })?.clone();
                 *part_idx = idx;
             }
             let [peer_pk, service_id, function_name, lens] = parts;
+            let lens = lens.to_string();
             let tetraplet = Tetraplet { peer_pk, service_id, function_name, lens };
             let shared = held.and_then(|held| held.tetraplets.get(&tetraplet)).cloned();
             tetraplets.push(shared.unwrap_or_else(|| Rc::new(tetraplet)));

@@ -24,7 +24,7 @@ use crate::error::{CatchableError, FatalError};
 use crate::merge::merge_traces;
 use crate::request::{CallRequest, CallResult};
 use crate::trace::{Generation, State};
-use crate::value::{FxHashMap as HashMap, JValue};
+use crate::value::{FxHashMap as HashMap, JValue, Tetraplet};
 
 pub(crate) use fold::FoldCursor;
 pub(crate) use resolve::Resolved;
@@ -134,6 +134,8 @@ pub(crate) struct Exec<'p, 'a> {
     pub inline_blocked: usize,
     /// Whether a call was answered inline (its continuation then counts as a later step).
     pub inlined: bool,
+    /// The tetraplet of literals and errors (the init peer's), made once and shared.
+    pub init_tetraplet: Rc<Tetraplet>,
 }
 
 /// Answers a local call at once, or declines (`None`): the call is then requested from the host.
@@ -197,6 +199,7 @@ pub(crate) fn execute<'a>(
         instructions: 0,
         max_instructions,
         answer,
+        init_tetraplet: Tetraplet::peer(params.init_peer_id),
         inline_blocked: 0,
         inlined: false,
     };

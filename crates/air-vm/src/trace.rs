@@ -209,9 +209,12 @@ impl CanonResult {
 
 /// Appends the hashed form of a tetraplet: each part's length (u64, little endian) and bytes.
 fn write_tetraplet(bytes: &mut Vec<u8>, tetraplet: &Tetraplet) {
-    for part in
-        [&tetraplet.peer_pk, &tetraplet.service_id, &tetraplet.function_name, &tetraplet.lens]
-    {
+    for part in [
+        &*tetraplet.peer_pk,
+        &*tetraplet.service_id,
+        &*tetraplet.function_name,
+        tetraplet.lens.as_str(),
+    ] {
         bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
         bytes.extend_from_slice(part.as_bytes());
     }
@@ -470,9 +473,9 @@ mod tests {
     /// The digests as first defined: one BLAKE3 update per field. The contiguous buffers the
     /// digests hash now must give the same bytes, or every stored signature would break.
     fn tetraplet_by_parts(hasher: &mut blake3::Hasher, tetraplet: &Tetraplet) {
-        for part in
-            [&tetraplet.peer_pk, &tetraplet.service_id, &tetraplet.function_name, &tetraplet.lens]
-        {
+        let parts: [&str; 4] =
+            [&tetraplet.peer_pk, &tetraplet.service_id, &tetraplet.function_name, &tetraplet.lens];
+        for part in parts {
             hasher.update(&(part.len() as u64).to_le_bytes());
             hasher.update(part.as_bytes());
         }

@@ -181,14 +181,18 @@ pub type FxHashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHashe
 pub type FxHashSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// Where a value comes from: `{peer_pk, service_id, function_name, lens}`.
+///
+/// The peer, service and function are shared (`Rc<str>`): every element of an array and every
+/// value taken from a result through a lens has the result's three, and a fold over an array
+/// makes a tetraplet per element on every step. The lens is the value's own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Tetraplet {
     /// The peer that produced the value (the init peer for literals).
-    pub peer_pk: String,
+    pub peer_pk: Rc<str>,
     /// The service, empty for literals and canons.
-    pub service_id: String,
+    pub service_id: Rc<str>,
     /// The function, empty for literals and canons.
-    pub function_name: String,
+    pub function_name: Rc<str>,
     /// The lens applied to the original value, such as `.$.a.[0]`.
     pub lens: String,
 }
@@ -196,7 +200,7 @@ pub struct Tetraplet {
 impl Tetraplet {
     /// A tetraplet without service, function and lens.
     pub fn peer(peer_pk: &str) -> Rc<Tetraplet> {
-        Rc::new(Tetraplet { peer_pk: peer_pk.to_owned(), ..Tetraplet::default() })
+        Rc::new(Tetraplet { peer_pk: Rc::from(peer_pk), ..Tetraplet::default() })
     }
 
     /// This tetraplet with `lens` appended.
@@ -230,9 +234,9 @@ impl Tetraplet {
     /// The tetraplet as a JSON object.
     pub fn to_json(&self) -> JValue {
         serde_json::json!({
-            "peer_pk": self.peer_pk,
-            "service_id": self.service_id,
-            "function_name": self.function_name,
+            "peer_pk": &*self.peer_pk,
+            "service_id": &*self.service_id,
+            "function_name": &*self.function_name,
             "lens": self.lens,
         })
     }

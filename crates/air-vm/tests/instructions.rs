@@ -195,7 +195,7 @@ fn timestamp_and_ttl_are_run_parameters() {
             serde_json::json!(id("foo"))
         ]
     );
-    assert_eq!(outcome.call_requests[0].tetraplets[2][0].peer_pk, id("foo"));
+    assert_eq!(outcome.call_requests[0].tetraplets[2][0].peer_pk, id("foo").into());
 }
 
 #[test]
@@ -277,7 +277,7 @@ fn fold_elements_keep_the_arrays_provenance() {
                 "{}.{} {args} {lenses:?}",
                 request.service_id, request.function_name
             ));
-            let provenance_is_the_list = tetraplet.iter().all(|t| t.peer_pk == foo);
+            let provenance_is_the_list = tetraplet.iter().all(|t| *t.peer_pk == *foo);
             assert!(provenance_is_the_list, "{tetraplet:?}");
             results.insert(request.call_id, ok("null"));
         }

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 fn result(value: u8) -> Rc<ServiceResult> {
     let tetraplet =
-        Rc::new(Tetraplet { peer_pk: format!("peer{}", value % 3), ..Tetraplet::default() });
+        Rc::new(Tetraplet { peer_pk: format!("peer{}", value % 3).into(), ..Tetraplet::default() });
     ServiceResult::new(Stored::from_json(json!(value)), tetraplet, [value; 32])
 }
 

@@ -298,7 +298,7 @@ fn result_reattributed_to_the_attacker_is_rejected() {
     let data = tamper(&foo_data("1"), |data| {
         let result = first_result(data);
         let mut tetraplet = (*result.tetraplet).clone();
-        tetraplet.peer_pk = id("baz");
+        tetraplet.peer_pk = id("baz").into();
         let stolen = ServiceResult::new(result.value.clone(), Rc::new(tetraplet), result.args_hash);
         data.trace[0] =
             State::Call(CallState::Executed { output: OutputKind::Scalar, result: stolen });
@@ -363,7 +363,7 @@ fn injected_unused_result_is_rejected() {
     // AquaVM does not sign results of calls without an output variable; we do.
     let data = tamper(&foo_data("1"), |data| {
         let result = first_result(data);
-        let tetraplet = Tetraplet { peer_pk: id("bar"), ..(*result.tetraplet).clone() };
+        let tetraplet = Tetraplet { peer_pk: id("bar").into(), ..(*result.tetraplet).clone() };
         let injected =
             ServiceResult::new(result.value.clone(), Rc::new(tetraplet), result.args_hash);
         data.trace.push(State::Call(CallState::Executed {

@@ -62,13 +62,13 @@ fn check_origin(ctx: &Context<'_>) -> Result<(), Failure> {
             "expected tetraplet for a scalar argument, got tetraplet for an array: {tetraplet:?}, tetraplets"
         )));
     };
-    if tetraplet.peer_pk != ctx.peer_id {
+    if *tetraplet.peer_pk != *ctx.peer_id {
         return Err(Failure::plain(format!(
             "data is expected to be produced by service 'registry' on peer '{}', was from peer '{}'",
             ctx.peer_id, tetraplet.peer_pk
         )));
     }
-    let duplet = (tetraplet.service_id.as_str(), tetraplet.function_name.as_str());
+    let duplet = (&*tetraplet.service_id, &*tetraplet.function_name);
     if duplet != ("registry", "get_record_bytes")
         && duplet != ("registry", "get_record_metadata_bytes")
     {

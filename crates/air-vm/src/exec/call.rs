@@ -28,18 +28,18 @@ impl Target<'_> {
     /// The call's tetraplet (without a lens).
     fn tetraplet(&self) -> Rc<Tetraplet> {
         Rc::new(Tetraplet {
-            peer_pk: self.peer.clone(),
-            service_id: self.service.to_string(),
-            function_name: self.function.to_string(),
+            peer_pk: Rc::from(self.peer.as_str()),
+            service_id: Rc::from(&*self.service),
+            function_name: Rc::from(&*self.function),
             lens: String::new(),
         })
     }
 
     /// Whether `tetraplet` is this call's.
     fn is_of(&self, tetraplet: &Tetraplet) -> bool {
-        tetraplet.peer_pk == self.peer
-            && tetraplet.service_id == *self.service
-            && tetraplet.function_name == *self.function
+        *tetraplet.peer_pk == *self.peer
+            && *tetraplet.service_id == *self.service
+            && *tetraplet.function_name == *self.function
             && tetraplet.lens.is_empty()
     }
 }

@@ -70,11 +70,10 @@ type Resolution = Result<Option<Resolved>, CatchableError>;
 impl Exec<'_, '_> {
     /// Resolves a value.
     pub fn resolve(&self, value: &Value) -> Resolution {
-        let init = self.params.init_peer_id;
-        let literal =
-            |json: JValue| Ok(Some(Resolved::Value(Val::new(json, Tetraplet::peer(init)))));
+        let init = &self.init_tetraplet;
+        let literal = |json: JValue| Ok(Some(Resolved::Value(Val::new(json, init.clone()))));
         match &value.kind {
-            ValueKind::InitPeerId => literal(init.into()),
+            ValueKind::InitPeerId => literal(self.params.init_peer_id.into()),
             ValueKind::Timestamp => literal(self.params.timestamp.into()),
             ValueKind::Ttl => literal(self.params.ttl.into()),
             ValueKind::Str(text) => literal(text.clone().into()),
@@ -87,14 +86,14 @@ impl Exec<'_, '_> {
             ValueKind::LastError(lens) => {
                 let val = Val {
                     value: Stored::from_rc(self.last_error.clone()),
-                    tetraplet: Tetraplet::peer(init),
+                    tetraplet: init.clone(),
                 };
                 self.apply_lens(val, lens.as_ref())
             }
             ValueKind::Error(lens) => {
                 let val = Val {
                     value: Stored::from_rc(Rc::new(self.error_object())),
-                    tetraplet: Tetraplet::peer(init),
+                    tetraplet: init.clone(),
                 };
                 self.apply_lens(val, lens.as_ref())
             }
