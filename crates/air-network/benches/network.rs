@@ -15,8 +15,7 @@ use air_network::{Client, Network, RunOptions, RunReport, Stop, Vm};
 use air_vm::value::JValue;
 use mimalloc::MiMalloc;
 
-/// mimalloc, counting heap bytes. Unlike the VM benchmark's, these runs take too long to run
-/// twice, so each is timed while it is measured: the times include the counting (a few percent).
+/// mimalloc, counting heap bytes only in a second run of each case (see `timed_run`).
 #[global_allocator]
 static ALLOCATOR: bench_alloc::Counting<MiMalloc> = bench_alloc::Counting::new(MiMalloc);
 
@@ -87,36 +86,45 @@ const LOCAL_LOOP: &str = r#"
  (call %init_peer_id% ("errorHandlingSrv" "error") [:error: 0])
 )"#;
 
-/// Runs `program` from the client, timed and with its heap measured: the report, seconds, peak
-/// heap bytes. `kept`: each peer keeps its last data decoded (`Vm::default()`), or decodes every
-/// invocation's data as AquaVM does (`Vm::forgetful()`).
+/// What one run starts from: the network, the script and the client.
+type Setup = (Network, air_network::Script, Client);
+
+/// Runs what `setup` makes twice: timed, then with its heap counted (counting costs atomic
+/// operations on every allocation: 10 to 17% of a fan-out's time, so a counted run is not timed).
+/// Returns the timed run's report, its seconds and the counted run's peak heap bytes. `kept`:
+/// each peer keeps its last data decoded (`Vm::default()`), or decodes every invocation's data
+/// as AquaVM does (`Vm::forgetful()`).
 fn timed_run(
-    network: &mut Network,
-    program: &air_network::Script,
-    client: Client,
+    setup: &dyn Fn() -> Setup,
     options: &RunOptions,
     kept: bool,
 ) -> (RunReport, f64, usize) {
-    let ((report, elapsed), heap) = bench_alloc::heap_of(|| {
-        let started = Instant::now();
+    let run = || {
+        let (mut network, program, client) = setup();
         let mut vm = if kept { Vm::default() } else { Vm::forgetful() };
-        let report =
-            network.run_with(program, "client", Some(client), options, &mut vm, &mut |_| {});
-        (report, started.elapsed().as_secs_f64())
-    });
+        network.run_with(&program, "client", Some(client), options, &mut vm, &mut |_| {})
+    };
+    let started = Instant::now();
+    let report = run();
+    let elapsed = started.elapsed().as_secs_f64();
+    let (counted, heap) = bench_alloc::heap_of(run);
+    assert_eq!(counted.steps, report.steps, "both runs take the same steps");
     (report, elapsed, heap.peak)
 }
 
 /// The local loop over `items` items on the init peer alone.
 fn local_loop(items: usize, inline: bool, kept: bool) {
-    let mut network = Network::with_peers(["client"]);
-    let xs: Vec<JValue> = (0..items).map(|i| JValue::String(format!("item-{i}"))).collect();
-    let client = Client::new(BTreeMap::from([("xs".to_string(), JValue::Array(xs))]), "");
-    let program = air_network::Script::from(
-        air_syntax::parse(LOCAL_LOOP).expect("the benchmark script parses"),
-    );
+    let setup = || {
+        let network = Network::with_peers(["client"]);
+        let xs: Vec<JValue> = (0..items).map(|i| JValue::String(format!("item-{i}"))).collect();
+        let client = Client::new(BTreeMap::from([("xs".to_string(), JValue::Array(xs))]), "");
+        let program = air_network::Script::from(
+            air_syntax::parse(LOCAL_LOOP).expect("the benchmark script parses"),
+        );
+        (network, program, client)
+    };
     let options = RunOptions { answer_inline: inline, ..RunOptions::default() };
-    let (report, elapsed, peak) = timed_run(&mut network, &program, client, &options, kept);
+    let (report, elapsed, peak) = timed_run(&setup, &options, kept);
     assert_eq!(report.stop, Stop::Done, "the loop must finish");
     let calls: usize = report.hops.iter().map(|hop| hop.calls.len()).sum();
     assert_eq!(calls, items + 2, "one call per item, and the two arguments");
@@ -150,22 +158,28 @@ struct Case<'a> {
 fn measure(case: &Case<'_>) {
     let Case { label, script, hops, peers, shared, kept } = *case;
     let names: Vec<String> = (0..peers).map(|i| format!("peer-{i}")).collect();
-    let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
-    all.push("client");
-    let mut network = Network::with_peers(all);
-    let ids: Vec<JValue> = (0..hops)
-        .map(|hop| JValue::String(network.id_of(&names[hop % peers]).unwrap_or_default().into()))
-        .collect();
-    let program =
-        air_network::Script::from(air_syntax::parse(script).expect("the benchmark script parses"));
-    let client = Client::new(BTreeMap::from([("peers".to_string(), JValue::Array(ids))]), "");
+    let setup = || {
+        let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
+        all.push("client");
+        let network = Network::with_peers(all);
+        let ids: Vec<JValue> = (0..hops)
+            .map(|hop| {
+                JValue::String(network.id_of(&names[hop % peers]).unwrap_or_default().into())
+            })
+            .collect();
+        let program = air_network::Script::from(
+            air_syntax::parse(script).expect("the benchmark script parses"),
+        );
+        let client = Client::new(BTreeMap::from([("peers".to_string(), JValue::Array(ids))]), "");
+        (network, program, client)
+    };
     let options = RunOptions {
         max_steps: 10_000_000,
         ttl: u32::MAX,
         share_verified_signatures: shared,
         ..RunOptions::default()
     };
-    let (report, elapsed, peak) = timed_run(&mut network, &program, client, &options, kept);
+    let (report, elapsed, peak) = timed_run(&setup, &options, kept);
     if let Some(hop) =
         report.hops.iter().find(|hop| !hop.errors.is_empty() || hop.dropped.is_some())
     {
