@@ -821,7 +821,8 @@ impl DecodeCtx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::{CallState, OutputKind, ParState, visit_signed};
+    use crate::trace::tests::signed;
+    use crate::trace::{CallState, OutputKind, ParState};
 
     /// The call results of a flat or par-nested trace, in trace order.
     fn results(trace: &[State]) -> Vec<Rc<ServiceResult>> {
@@ -837,12 +838,6 @@ mod tests {
             }
         }
         found
-    }
-
-    fn signed(trace: &[State]) -> Vec<Hash> {
-        let mut digests = Vec::new();
-        visit_signed(trace, &mut |_, digest| digests.push(digest));
-        digests
     }
 
     #[test]

@@ -467,7 +467,7 @@ fn visit_state<'t>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The digests as first defined: one BLAKE3 update per field. The contiguous buffers the
@@ -482,7 +482,7 @@ mod tests {
     }
 
     /// The digests `visit_signed` reports, in order.
-    fn signed(trace: &[State]) -> Vec<Hash> {
+    pub(crate) fn signed(trace: &[State]) -> Vec<Hash> {
         let mut digests = Vec::new();
         visit_signed(trace, &mut |_, digest| digests.push(digest));
         digests
