@@ -127,11 +127,26 @@ pub fn canonical_text(json: &JValue) -> Vec<u8> {
 /// The hash of a list of values (a call's arguments): BLAKE3 over their count and their hashes,
 /// so a value's text is hashed once however often it is passed.
 pub fn hash_array(values: &[Rc<Stored>]) -> Hash {
+    hash_of_hashes(values.iter().map(|value| value.hash()))
+}
+
+/// [`hash_array`] of the values with these hashes. The empty list's hash (the arguments of most
+/// replayed calls, `[]`) is computed once.
+pub fn hash_of_hashes(hashes: impl ExactSizeIterator<Item = Hash>) -> Hash {
+    static EMPTY: std::sync::OnceLock<Hash> = std::sync::OnceLock::new();
+    if hashes.len() == 0 {
+        return *EMPTY.get_or_init(|| hash_hashes_now(std::iter::empty()));
+    }
+    hash_hashes_now(hashes)
+}
+
+fn hash_hashes_now(hashes: impl ExactSizeIterator<Item = Hash>) -> Hash {
     const DOMAIN: &[u8] = b"aqua-rs/arguments";
     const HEAD: usize = DOMAIN.len() + 8;
     // One contiguous buffer hashed in a single call costs a fraction of the incremental hasher
     // (every replayed call hashes its arguments); up to 7 arguments fit on the stack.
-    let len = HEAD + 32 * values.len();
+    let count = hashes.len();
+    let len = HEAD + 32 * count;
     let mut stack = [0u8; HEAD + 32 * 7];
     let mut heap = Vec::new();
     let bytes = match stack.get_mut(..len) {
@@ -142,9 +157,9 @@ pub fn hash_array(values: &[Rc<Stored>]) -> Hash {
         }
     };
     bytes[..DOMAIN.len()].copy_from_slice(DOMAIN);
-    bytes[DOMAIN.len()..HEAD].copy_from_slice(&(values.len() as u64).to_le_bytes());
-    for (slot, value) in bytes[HEAD..].chunks_exact_mut(32).zip(values) {
-        slot.copy_from_slice(&value.hash());
+    bytes[DOMAIN.len()..HEAD].copy_from_slice(&(count as u64).to_le_bytes());
+    for (slot, hash) in bytes[HEAD..].chunks_exact_mut(32).zip(hashes) {
+        slot.copy_from_slice(&hash);
     }
     *blake3::hash(bytes).as_bytes()
 }

@@ -12,7 +12,7 @@ use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_call};
 use crate::request::CallRequest;
 use crate::trace::{CallState, OutputKind, ServiceResult, State};
-use crate::value::{Hash, JValue, Stored, Tetraplet, Val, describe, hash_array};
+use crate::value::{Hash, JValue, Stored, Tetraplet, Val, describe, hash_of_hashes};
 
 /// A resolved call: where, what, and with which arguments. The service and function are
 /// usually literals, borrowed from the script; the tetraplet is made only for a new result or a
@@ -336,8 +336,7 @@ fn stored_result(result: &crate::request::CallResult) -> Result<Rc<Stored>, i32>
 }
 
 fn args_hash(args: &[Resolved]) -> Hash {
-    let stored: Vec<Rc<Stored>> = args.iter().map(Resolved::stored).collect();
-    hash_array(&stored)
+    hash_of_hashes(args.iter().map(|arg| arg.stored().hash()))
 }
 
 fn failure_error(failure: &JValue) -> CatchableError {
