@@ -311,21 +311,27 @@ impl<'p> Lowerer<'p> {
                 let from_top = self.locations.len() == 1 && !self.in_par;
                 let instruction = self.lower_on(location, |this| {
                     let mut inner = Vec::new();
-                    let Some((last, init)) = body.stmts.split_last() else {
+                    if body.stmts.is_empty() {
                         return Ok(build::null());
-                    };
-                    for stmt in init {
-                        this.lower_stmt(frame, stmt, &mut inner)?;
+                    }
+                    // The block ends with its last statement that emits anything: definitions
+                    // after it emit nothing, so what that statement sends on goes on where the
+                    // block does.
+                    let last = last_emitting(&body.stmts);
+                    for (at, stmt) in body.stmts.iter().enumerate() {
+                        if at == last {
+                            this.tail_of_on =
+                                from_top && matches!(stmt.kind, StmtKind::Call { .. });
+                            this.continuation = Some(after.clone());
+                        }
+                        let lowered = this.lower_stmt(frame, stmt, &mut inner);
+                        this.continuation = None;
+                        this.tail_of_on = false;
+                        lowered?;
                         if frame.returns.is_some() {
-                            return Ok(build::seq_all(inner));
+                            break;
                         }
                     }
-                    this.tail_of_on = from_top && matches!(last.kind, StmtKind::Call { .. });
-                    this.continuation = Some(after);
-                    let lowered = this.lower_stmt(frame, last, &mut inner);
-                    this.continuation = None;
-                    this.tail_of_on = false;
-                    lowered?;
                     Ok(build::seq_all(inner))
                 })?;
                 out.extend(instruction);
@@ -856,4 +862,17 @@ fn produces(stmt: &Stmt) -> bool {
         StmtKind::Co(inner) => produces(inner),
         _ => true,
     }
+}
+
+/// The index of the last statement of `stmts` that may emit AIR: the last one that is not a
+/// closure definition, a service id or a stream declaration (which only name things); the last
+/// statement when all of them are such.
+fn last_emitting(stmts: &[Stmt]) -> usize {
+    let names_only = |stmt: &Stmt| {
+        matches!(
+            stmt.kind,
+            StmtKind::Closure(_) | StmtKind::ServiceId { .. } | StmtKind::DeclareStream(_)
+        )
+    };
+    stmts.iter().rposition(|stmt| !names_only(stmt)).unwrap_or(stmts.len().saturating_sub(1))
 }
