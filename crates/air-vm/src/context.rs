@@ -13,6 +13,7 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use crate::error::FatalError;
+use crate::exec::origin::Origin;
 use crate::trace::Generation;
 use crate::value::{CanonVal, FxHashMap as HashMap, JValue, Val};
 
@@ -29,6 +30,8 @@ pub type StreamRef = Rc<RefCell<Stream>>;
 pub struct Stream {
     values: Vec<Val>,
     generations: Vec<Generation>,
+    /// Parallel to `values`: where each value comes from (see `exec::origin`).
+    origins: Vec<Origin>,
 }
 
 impl Stream {
@@ -52,8 +55,13 @@ impl Stream {
         self.values.get(idx)
     }
 
-    /// Inserts a value at the end of its generation.
-    fn insert(&mut self, generation: Generation, value: Val) {
+    /// Where each value comes from, in order.
+    pub(crate) fn origins(&self) -> &[Origin] {
+        &self.origins
+    }
+
+    /// Inserts a value from `origin` at the end of its generation.
+    fn insert(&mut self, generation: Generation, value: Val, origin: Origin) {
         let pos = self
             .generations
             .iter()
@@ -61,6 +69,7 @@ impl Stream {
             .map_or(0, |pos| pos + 1);
         self.values.insert(pos, value);
         self.generations.insert(pos, generation);
+        self.origins.insert(pos, origin);
     }
 }
 
@@ -254,24 +263,26 @@ impl Variables {
     }
 
     /// Adds a value of that generation to a stream, creating a global one on first write.
-    pub fn push_stream(
+    pub(crate) fn push_stream(
         &mut self,
         name: &str,
-        generation: Generation,
+        (generation, origin): (Generation, Origin),
         value: Val,
     ) -> Result<(), FatalError> {
-        push_to(self.streams.entry(name.to_owned()).or_default(), name, generation, value)
+        let streams = self.streams.entry(name.to_owned()).or_default();
+        push_to(streams, name, (generation, origin), value)
     }
 
     /// Adds a `{key, value}` object of that generation to a stream map, creating a global one on
     /// first write.
-    pub fn push_stream_map(
+    pub(crate) fn push_stream_map(
         &mut self,
         name: &str,
-        generation: Generation,
+        (generation, origin): (Generation, Origin),
         value: Val,
     ) -> Result<(), FatalError> {
-        push_to(self.stream_maps.entry(name.to_owned()).or_default(), name, generation, value)
+        let streams = self.stream_maps.entry(name.to_owned()).or_default();
+        push_to(streams, name, (generation, origin), value)
     }
 
     /// Binds a fold iterator.
@@ -365,7 +376,7 @@ fn pop_stream(map: &mut HashMap<String, Vec<StreamRef>>, name: &str) {
 fn push_to(
     streams: &mut Vec<StreamRef>,
     name: &str,
-    generation: Generation,
+    (generation, origin): (Generation, Origin),
     value: Val,
 ) -> Result<(), FatalError> {
     if streams.is_empty() {
@@ -376,6 +387,6 @@ fn push_to(
     if stream.len() >= STREAM_MAX_SIZE {
         return Err(FatalError::StreamSizeLimit(name.to_owned(), STREAM_MAX_SIZE));
     }
-    stream.insert(generation, value);
+    stream.insert(generation, value, origin);
     Ok(())
 }

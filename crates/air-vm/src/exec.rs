@@ -11,6 +11,7 @@ mod canon;
 mod flow;
 mod fold;
 mod match_fail;
+pub(crate) mod origin;
 mod resolve;
 mod text;
 
@@ -97,6 +98,8 @@ pub(crate) struct Frame {
     prev: std::vec::IntoIter<State>,
     current: std::vec::IntoIter<State>,
     out: Vec<State>,
+    /// Which subtrace of the trace this is (see [`origin`]).
+    origin: origin::SubtraceId,
 }
 
 /// The state of one execution.
@@ -136,6 +139,9 @@ pub(crate) struct Exec<'p, 'a> {
     pub inlined: bool,
     /// The tetraplet of literals and errors (the init peer's), made once and shared.
     pub init_tetraplet: Rc<Tetraplet>,
+    /// The subtraces entered, for the origins of stream values (shared with the stream folds,
+    /// which compute their values' keys).
+    pub origins: Rc<std::cell::RefCell<origin::Origins>>,
 }
 
 /// Answers a local call at once, or declines (`None`): the call is then requested from the host.
@@ -200,10 +206,11 @@ pub(crate) fn execute<'a>(
         max_instructions,
         answer,
         init_tetraplet: Tetraplet::peer(params.init_peer_id),
+        origins: Rc::new(std::cell::RefCell::new(origin::Origins::new())),
         inline_blocked: 0,
         inlined: false,
     };
-    exec.push_frame(prev, current);
+    exec.push_frame(prev, current, origin::Origins::ROOT);
     let mut result = exec.exec(&program.body);
     let trace = match exec.pop_frame() {
         Ok(mut trace) => {
@@ -304,13 +311,38 @@ impl<'p> Exec<'p, '_> {
         self.error.as_ref().map_or_else(no_error, |raised| raised.error_object())
     }
 
-    /// Starts a subtrace.
-    pub fn push_frame(&mut self, prev: Vec<State>, current: Vec<State>) {
+    /// Starts subtrace `origin`.
+    pub fn push_frame(
+        &mut self,
+        prev: Vec<State>,
+        current: Vec<State>,
+        origin: origin::SubtraceId,
+    ) {
         self.frames.push(Frame {
             prev: prev.into_iter(),
             current: current.into_iter(),
             out: Vec::new(),
+            origin,
         });
+    }
+
+    /// Where the next state of the current subtrace goes: the subtrace and the index.
+    pub fn next_place(&self) -> (origin::SubtraceId, usize) {
+        self.frames
+            .last()
+            .map_or((origin::Origins::ROOT, 0), |frame| (frame.origin, frame.out.len()))
+    }
+
+    /// The subtrace below the next state of the current subtrace, through `branch`.
+    pub fn enter_below(&mut self, branch: &[u8]) -> origin::SubtraceId {
+        let (at, index) = self.next_place();
+        self.origins.borrow_mut().child(at, index, branch)
+    }
+
+    /// The origin of a value produced by the state just pushed.
+    pub fn last_state_origin(&self) -> origin::Origin {
+        let (at, next) = self.next_place();
+        origin::Origin { at, index: next.saturating_sub(1) }
     }
 
     /// Ends a subtrace; states nobody replayed are merged and kept, so no history is lost.

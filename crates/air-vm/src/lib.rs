@@ -27,7 +27,7 @@
 //! # Differences from AquaVM, chosen consciously
 //!
 //! - The trace is a tree (`par` holds its subtraces, a stream fold one subtrace per value keyed
-//!   by content) in our own data format (`docs/particle-format.md`), not AquaVM's flat rkyv trace.
+//!   by the place of the state that produced it) in our own data format (`docs/particle-format.md`), not AquaVM's flat rkyv trace.
 //! - Stream order follows AquaVM's generations, stored with each stream value in the data: values
 //!   whose states this peer held come first in their stored order, then values that just arrived
 //!   in the sender's order, then values produced in this run, each generation in execution order.

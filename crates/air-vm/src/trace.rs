@@ -1,7 +1,7 @@
 //! The execution trace: a tree of executed states that lets a script resume where it stopped.
 //!
 //! Unlike AquaVM's flat trace with subtrace lengths, `par` holds its two subtraces and a stream
-//! `fold` holds one subtrace per iterated value, keyed by the value's content, so merging is a
+//! `fold` holds one subtrace per iterated value, keyed by the value's origin, so merging is a
 //! structural walk. This module defines the states and their signed digests; merging lives in
 //! `merge.rs` and the byte format in `data.rs`.
 
@@ -246,13 +246,13 @@ pub struct FoldIteration {
     pub trace: Vec<State>,
 }
 
-/// Identifies a stream value by content: the first 16 bytes of its hash and which occurrence of
-/// that content it is, in stream order.
+/// Identifies a stream value by its origin: the first 16 bytes of the place chain of the state
+/// that produced it, the same on every peer whatever the value's content there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IterKey {
-    /// The first 16 bytes of the value's hash.
+    /// The first 16 bytes of the producing state's place chain.
     pub digest: [u8; 16],
-    /// 0 for the first value with that content, 1 for the second, ….
+    /// 0; a second value of one origin, which no well-formed trace has, would be 1.
     pub nth: u32,
 }
 
@@ -358,7 +358,7 @@ impl Place {
             let parent = level.checked_sub(1).map_or([0; 32], |up| self.chains[up]);
             let end = self.starts.get(level + 1).copied().unwrap_or(self.bytes.len());
             let segment = &self.bytes[self.starts[level]..end];
-            self.chains.push(keyed_block(PLACE_CHAIN_KEY, &parent, segment));
+            self.chains.push(chain_down(&parent, segment));
         }
         self.chains.last().copied().unwrap_or([0; 32])
     }
@@ -395,6 +395,35 @@ impl Place {
     }
 }
 
+/// The segment of the state at `index` of a subtrace.
+pub(crate) fn index_segment(index: usize) -> [u8; 5] {
+    let index = u32::try_from(index).unwrap_or(u32::MAX).to_le_bytes();
+    [Place::INDEX, index[0], index[1], index[2], index[3]]
+}
+
+/// The segment of a `par`'s left branch.
+pub(crate) const LEFT_SEGMENT: [u8; 1] = [Place::LEFT];
+
+/// The segment of a `par`'s right branch.
+pub(crate) const RIGHT_SEGMENT: [u8; 1] = [Place::RIGHT];
+
+/// The segment of a stream fold's last instruction.
+pub(crate) const FOLD_END_SEGMENT: [u8; 1] = [Place::FOLD_END];
+
+/// The segment of a stream fold's iteration for the value with this key.
+pub(crate) fn iteration_segment(key: &IterKey) -> [u8; 21] {
+    let mut segment = [Place::ITERATION; 21];
+    segment[1..17].copy_from_slice(&key.digest);
+    segment[17..].copy_from_slice(&key.nth.to_le_bytes());
+    segment
+}
+
+/// The chain digest of a place one segment below the place whose chain is `parent` (see
+/// [`Place`]; the root's chain is all zeros).
+pub(crate) fn chain_down(parent: &Hash, segment: &[u8]) -> Hash {
+    keyed_block(PLACE_CHAIN_KEY, parent, segment)
+}
+
 /// `digest` bound to the place identified by `place`: `keyed_blake3(PLACED_RESULT_KEY, digest ‖
 /// place)`, one BLAKE3 block.
 fn bind(digest: Hash, place: &PlaceId) -> Hash {
@@ -421,9 +450,7 @@ fn visit_placed<'t>(
     visit: &mut dyn FnMut(&'t str, Hash),
 ) {
     for (index, state) in trace.iter().enumerate() {
-        let index = u32::try_from(index).unwrap_or(u32::MAX).to_le_bytes();
-        let segment = [Place::INDEX, index[0], index[1], index[2], index[3]];
-        place.within(&segment, |place| visit_state(state, place, only, visit));
+        place.within(&index_segment(index), |place| visit_state(state, place, only, visit));
     }
 }
 
@@ -451,17 +478,15 @@ fn visit_state<'t>(
         }
         State::Call(_) | State::Ap(_) | State::Canon(_) => {}
         State::Par(par) => crate::grow(|| {
-            place.within(&[Place::LEFT], |place| visit_placed(&par.left, place, only, visit));
-            place.within(&[Place::RIGHT], |place| visit_placed(&par.right, place, only, visit));
+            place.within(&LEFT_SEGMENT, |place| visit_placed(&par.left, place, only, visit));
+            place.within(&RIGHT_SEGMENT, |place| visit_placed(&par.right, place, only, visit));
         }),
         State::Fold(fold) => crate::grow(|| {
             for iteration in &fold.iterations {
-                let mut segment = [Place::ITERATION; 21];
-                segment[1..17].copy_from_slice(&iteration.key.digest);
-                segment[17..].copy_from_slice(&iteration.key.nth.to_le_bytes());
+                let segment = iteration_segment(&iteration.key);
                 place.within(&segment, |place| visit_placed(&iteration.trace, place, only, visit));
             }
-            place.within(&[Place::FOLD_END], |place| visit_placed(&fold.last, place, only, visit));
+            place.within(&FOLD_END_SEGMENT, |place| visit_placed(&fold.last, place, only, visit));
         }),
     }
 }

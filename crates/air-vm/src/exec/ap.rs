@@ -20,7 +20,8 @@ impl<'p> Exec<'p, '_> {
             ApResult::Scalar(name) => self.vars.set_scalar(&name.name, val)?,
             ApResult::Stream(name) => {
                 let generation = self.replay_ap()?;
-                self.vars.push_stream(&name.name, generation, val)?;
+                let origin = self.last_state_origin();
+                self.vars.push_stream(&name.name, (generation, origin), val)?;
             }
         }
         Ok(())
@@ -43,7 +44,9 @@ impl<'p> Exec<'p, '_> {
         };
         let generation = self.replay_ap()?;
         let entry = serde_json::json!({"key": key, "value": value.json().clone()});
-        self.vars.push_stream_map(&ap.map.name, generation, Val::new(entry, value.tetraplet))?;
+        let origin = self.last_state_origin();
+        let entry = Val::new(entry, value.tetraplet);
+        self.vars.push_stream_map(&ap.map.name, (generation, origin), entry)?;
         Ok(())
     }
 

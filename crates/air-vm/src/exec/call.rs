@@ -301,7 +301,8 @@ impl<'p> Exec<'p, '_> {
                     OutputKind::Stream(generation) => generation,
                     OutputKind::Scalar | OutputKind::Unused => self.new_generation,
                 };
-                self.vars.push_stream(&name.name, generation, val)?;
+                let origin = self.last_state_origin();
+                self.vars.push_stream(&name.name, (generation, origin), val)?;
             }
             None => {}
         }

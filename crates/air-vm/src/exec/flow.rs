@@ -6,7 +6,7 @@ use air_syntax::{Instruction, New, Pair};
 
 use super::{Exec, ExecError, ExecResult};
 use crate::error::FatalError;
-use crate::trace::{ParState, State};
+use crate::trace::{LEFT_SEGMENT, ParState, RIGHT_SEGMENT, State};
 
 impl<'p> Exec<'p, '_> {
     /// `(seq left right)`: right runs only if left succeeded and is complete.
@@ -27,7 +27,9 @@ impl<'p> Exec<'p, '_> {
         let (prev_left, current_left) = (take(&mut prev.left), take(&mut current.left));
         // A call left waiting in the left branch would not stop the right one.
         self.inline_blocked += 1;
-        let left = self.exec_branch(&pair.left, prev_left, current_left);
+        let left_origin = self.enter_below(&LEFT_SEGMENT);
+        let right_origin = self.enter_below(&RIGHT_SEGMENT);
+        let left = self.exec_branch(&pair.left, prev_left, current_left, left_origin);
         self.inline_blocked -= 1;
         let (left, left_result, left_complete) = left?;
         let (prev_right, current_right) = (take(&mut prev.right), take(&mut current.right));
@@ -35,7 +37,7 @@ impl<'p> Exec<'p, '_> {
         // follows the par.
         let blocks = usize::from(left_complete);
         self.inline_blocked += blocks;
-        let right = self.exec_branch(&pair.right, prev_right, current_right);
+        let right = self.exec_branch(&pair.right, prev_right, current_right, right_origin);
         self.inline_blocked -= blocks;
         let (right, right_result, right_complete) = right?;
         self.push_state(State::Par(Box::new(ParState { left, right })));
@@ -59,8 +61,9 @@ impl<'p> Exec<'p, '_> {
         branch: &'p Instruction,
         prev: Vec<State>,
         current: Vec<State>,
+        origin: super::origin::SubtraceId,
     ) -> Result<(Vec<State>, ExecResult, bool), ExecError> {
-        self.push_frame(prev, current);
+        self.push_frame(prev, current, origin);
         self.complete = !matches!(branch, Instruction::Next(_));
         let result = self.exec(branch);
         let trace = self.pop_frame()?;

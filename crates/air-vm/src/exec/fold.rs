@@ -3,19 +3,21 @@
 //!
 //! `next` runs the body for the following element recursively, so instructions after it run
 //! while the recursion unwinds. A stream fold gives each value its own subtrace, keyed by the
-//! value's content, iterates values appended while it runs, behaves as if it ended in `never`
+//! value's origin (the place of the state that produced it; see `origin.rs`), iterates values appended while it runs, behaves as if it ended in `never`
 //! without a last instruction, and swallows catchable errors.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use air_syntax::{Fold, FoldIterable, Instruction, ValueKind};
 
+use super::origin::{Origins, SubtraceId};
 use super::{Exec, ExecError, ExecResult, MAX_FOLD_DEPTH, Resolved};
 use crate::context::{IteratorValue, StreamRef};
 use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_fold, merge_traces};
-use crate::trace::{FoldIteration, FoldState, IterKey, State};
+use crate::trace::{FOLD_END_SEGMENT, FoldIteration, FoldState, IterKey, State, iteration_segment};
 use crate::value::{FxHashMap as HashMap, FxHashSet as HashSet, JValue, Val, describe};
 
 /// An active fold, found by its iterator name from `next`.
@@ -70,6 +72,10 @@ struct StreamIter {
     at: Option<IterKey>,
     /// The keys for the stream length they were computed at.
     keys: std::cell::RefCell<(usize, Rc<Vec<IterKey>>)>,
+    /// Where the fold's state goes: its iterations' subtraces are below it.
+    place: (SubtraceId, usize),
+    /// The run's subtraces, for the keys of the stream's values.
+    origins: Rc<RefCell<Origins>>,
 }
 
 impl StreamIter {
@@ -83,16 +89,17 @@ impl StreamIter {
         cache.1.clone()
     }
 
+    /// Each value's origin (see [`super::origin`]); a second value of one origin, which a
+    /// well-formed trace never has, gets the next occurrence number.
     fn compute_keys(&self) -> Vec<IterKey> {
         let mut counts: HashMap<[u8; 16], u32> = HashMap::default();
         let stream = self.stream.borrow();
+        let origins = self.origins.borrow();
         stream
-            .values()
+            .origins()
             .iter()
-            .map(|value| {
-                let hash = value.value.hash();
-                let mut digest = [0u8; 16];
-                digest.copy_from_slice(&hash[..16]);
+            .map(|origin| {
+                let digest = origins.key(*origin).digest;
                 let count = counts.entry(digest).or_insert(0);
                 let key = IterKey { digest, nth: *count };
                 *count += 1;
@@ -166,6 +173,7 @@ impl<'p> Exec<'p, '_> {
         let (prev, current) = self.pop_states();
         let prev = as_fold(prev)?;
         let current = as_fold(current)?;
+        let place = self.next_place();
         let stream = match stream {
             Some(stream) if !stream.borrow().is_empty() => stream,
             _ => {
@@ -184,6 +192,8 @@ impl<'p> Exec<'p, '_> {
             visited: HashSet::default(),
             at: None,
             keys: std::cell::RefCell::new((0, Rc::new(Vec::new()))),
+            place,
+            origins: self.origins.clone(),
         };
         let cursor = FoldCursor { fold, items: Items::Stream(Box::new(iter)), idx: 0 };
         // A stream fold goes on with its other values when one waits.
@@ -286,11 +296,12 @@ impl<'p> Exec<'p, '_> {
                 let Some(item) = item.map(IteratorValue::Ready) else { return Ok(()) };
                 let prev = iter.prev.remove(&key).unwrap_or_default();
                 let current = iter.current.remove(&key).unwrap_or_default();
-                (item, Some(key), Some((prev, current)))
+                (item, Some(key), Some((prev, current, iter.place)))
             }
         };
-        if let Some((prev, current)) = traces {
-            self.push_frame(prev, current);
+        if let (Some(key), Some((prev, current, (at, index)))) = (key, traces) {
+            let origin = self.origins.borrow_mut().child(at, index, &iteration_segment(&key));
+            self.push_frame(prev, current, origin);
         }
         self.fold_depth += 1;
         self.vars.enter_scope();
@@ -343,13 +354,16 @@ impl<'p> Exec<'p, '_> {
     }
 
     fn exec_stream_last(&mut self, name: &str, last: &'p Instruction) -> ExecResult {
-        let (prev, current) = match self.cursor(name) {
-            Some(FoldCursor { items: Items::Stream(iter), .. }) => {
-                (std::mem::take(&mut iter.prev_last), std::mem::take(&mut iter.current_last))
-            }
-            _ => (Vec::new(), Vec::new()),
+        let (prev, current, (at, index)) = match self.cursor(name) {
+            Some(FoldCursor { items: Items::Stream(iter), .. }) => (
+                std::mem::take(&mut iter.prev_last),
+                std::mem::take(&mut iter.current_last),
+                iter.place,
+            ),
+            _ => (Vec::new(), Vec::new(), self.next_place()),
         };
-        self.push_frame(prev, current);
+        let origin = self.origins.borrow_mut().child(at, index, &FOLD_END_SEGMENT);
+        self.push_frame(prev, current, origin);
         let result = self.exec(last);
         let trace = self.pop_frame()?;
         if let Some(FoldCursor { items: Items::Stream(iter), .. }) = self.cursor(name) {
