@@ -13,7 +13,7 @@ use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 use crate::error::FatalError;
-use crate::exec::origin::Origin;
+use crate::origin::Origin;
 use crate::trace::Generation;
 use crate::value::{CanonVal, FxHashMap as HashMap, JValue, Val};
 
@@ -30,7 +30,7 @@ pub type StreamRef = Rc<RefCell<Stream>>;
 pub struct Stream {
     values: Vec<Val>,
     generations: Vec<Generation>,
-    /// Parallel to `values`: where each value comes from (see `exec::origin`).
+    /// Parallel to `values`: where each value comes from (see `crate::origin`).
     origins: Vec<Origin>,
 }
 

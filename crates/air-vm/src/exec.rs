@@ -11,7 +11,6 @@ mod canon;
 mod flow;
 mod fold;
 mod match_fail;
-pub(crate) mod origin;
 mod resolve;
 mod text;
 
@@ -23,6 +22,7 @@ use air_syntax::{Instruction, Program};
 use crate::context::Variables;
 use crate::error::{CatchableError, FatalError};
 use crate::merge::merge_traces;
+use crate::origin::{Origin, Origins, SubtraceId};
 use crate::request::{CallRequest, CallResult};
 use crate::trace::{Generation, State};
 use crate::value::{FxHashMap as HashMap, JValue, Tetraplet};
@@ -98,8 +98,8 @@ pub(crate) struct Frame {
     prev: std::vec::IntoIter<State>,
     current: std::vec::IntoIter<State>,
     out: Vec<State>,
-    /// Which subtrace of the trace this is (see [`origin`]).
-    origin: origin::SubtraceId,
+    /// Which subtrace of the trace this is (see [`crate::origin`]).
+    origin: SubtraceId,
 }
 
 /// The state of one execution.
@@ -141,7 +141,7 @@ pub(crate) struct Exec<'p, 'a> {
     pub init_tetraplet: Rc<Tetraplet>,
     /// The subtraces entered, for the origins of stream values (shared with the stream folds,
     /// which compute their values' keys).
-    pub origins: Rc<std::cell::RefCell<origin::Origins>>,
+    pub origins: Rc<std::cell::RefCell<Origins>>,
 }
 
 /// Answers a local call at once, or declines (`None`): the call is then requested from the host.
@@ -206,11 +206,11 @@ pub(crate) fn execute<'a>(
         max_instructions,
         answer,
         init_tetraplet: Tetraplet::peer(params.init_peer_id),
-        origins: Rc::new(std::cell::RefCell::new(origin::Origins::new())),
+        origins: Rc::new(std::cell::RefCell::new(Origins::new())),
         inline_blocked: 0,
         inlined: false,
     };
-    exec.push_frame(prev, current, origin::Origins::ROOT);
+    exec.push_frame(prev, current, Origins::ROOT);
     let mut result = exec.exec(&program.body);
     let trace = match exec.pop_frame() {
         Ok(mut trace) => {
@@ -312,12 +312,7 @@ impl<'p> Exec<'p, '_> {
     }
 
     /// Starts subtrace `origin`.
-    pub fn push_frame(
-        &mut self,
-        prev: Vec<State>,
-        current: Vec<State>,
-        origin: origin::SubtraceId,
-    ) {
+    pub fn push_frame(&mut self, prev: Vec<State>, current: Vec<State>, origin: SubtraceId) {
         self.frames.push(Frame {
             prev: prev.into_iter(),
             current: current.into_iter(),
@@ -327,22 +322,20 @@ impl<'p> Exec<'p, '_> {
     }
 
     /// Where the next state of the current subtrace goes: the subtrace and the index.
-    pub fn next_place(&self) -> (origin::SubtraceId, usize) {
-        self.frames
-            .last()
-            .map_or((origin::Origins::ROOT, 0), |frame| (frame.origin, frame.out.len()))
+    pub fn next_place(&self) -> (SubtraceId, usize) {
+        self.frames.last().map_or((Origins::ROOT, 0), |frame| (frame.origin, frame.out.len()))
     }
 
     /// The subtrace below the next state of the current subtrace, through `branch`.
-    pub fn enter_below(&mut self, branch: &[u8]) -> origin::SubtraceId {
+    pub fn enter_below(&mut self, branch: &[u8]) -> SubtraceId {
         let (at, index) = self.next_place();
         self.origins.borrow_mut().child(at, index, branch)
     }
 
     /// The origin of a value produced by the state just pushed.
-    pub fn last_state_origin(&self) -> origin::Origin {
+    pub fn last_state_origin(&self) -> Origin {
         let (at, next) = self.next_place();
-        origin::Origin { at, index: next.saturating_sub(1) }
+        Origin { at, index: next.saturating_sub(1) }
     }
 
     /// Ends a subtrace; states nobody replayed are merged and kept, so no history is lost.

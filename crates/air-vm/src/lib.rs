@@ -58,6 +58,7 @@ mod exec;
 mod generation;
 pub mod kept;
 pub mod merge;
+pub(crate) mod origin;
 pub mod request;
 pub mod signature;
 pub mod step;

@@ -61,7 +61,7 @@ impl<'p> Exec<'p, '_> {
         branch: &'p Instruction,
         prev: Vec<State>,
         current: Vec<State>,
-        origin: super::origin::SubtraceId,
+        origin: crate::origin::SubtraceId,
     ) -> Result<(Vec<State>, ExecResult, bool), ExecError> {
         self.push_frame(prev, current, origin);
         self.complete = !matches!(branch, Instruction::Next(_));

@@ -12,11 +12,11 @@ use std::rc::Rc;
 
 use air_syntax::{Fold, FoldIterable, Instruction, ValueKind};
 
-use super::origin::{Origins, SubtraceId};
 use super::{Exec, ExecError, ExecResult, MAX_FOLD_DEPTH, Resolved};
 use crate::context::{IteratorValue, StreamRef};
 use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_fold, merge_traces};
+use crate::origin::{Origins, SubtraceId};
 use crate::trace::{FOLD_END_SEGMENT, FoldIteration, FoldState, IterKey, State, iteration_segment};
 use crate::value::{FxHashMap as HashMap, FxHashSet as HashSet, JValue, Val, describe};
 
@@ -89,7 +89,7 @@ impl StreamIter {
         cache.1.clone()
     }
 
-    /// Each value's origin (see [`super::origin`]); a second value of one origin, which a
+    /// Each value's origin (see [`crate::origin`]); a second value of one origin, which a
     /// well-formed trace never has, gets the next occurrence number.
     fn compute_keys(&self) -> Vec<IterKey> {
         let mut counts: HashMap<[u8; 16], u32> = HashMap::default();
