@@ -266,11 +266,12 @@ impl Variables {
     pub(crate) fn push_stream(
         &mut self,
         name: &str,
-        (generation, origin): (Generation, Origin),
+        generation: Generation,
+        origin: Origin,
         value: Val,
     ) -> Result<(), FatalError> {
         let streams = self.streams.entry(name.to_owned()).or_default();
-        push_to(streams, name, (generation, origin), value)
+        push_to(streams, name, generation, origin, value)
     }
 
     /// Adds a `{key, value}` object of that generation to a stream map, creating a global one on
@@ -278,11 +279,12 @@ impl Variables {
     pub(crate) fn push_stream_map(
         &mut self,
         name: &str,
-        (generation, origin): (Generation, Origin),
+        generation: Generation,
+        origin: Origin,
         value: Val,
     ) -> Result<(), FatalError> {
         let streams = self.stream_maps.entry(name.to_owned()).or_default();
-        push_to(streams, name, (generation, origin), value)
+        push_to(streams, name, generation, origin, value)
     }
 
     /// Binds a fold iterator.
@@ -376,7 +378,8 @@ fn pop_stream(map: &mut HashMap<String, Vec<StreamRef>>, name: &str) {
 fn push_to(
     streams: &mut Vec<StreamRef>,
     name: &str,
-    (generation, origin): (Generation, Origin),
+    generation: Generation,
+    origin: Origin,
     value: Val,
 ) -> Result<(), FatalError> {
     if streams.is_empty() {

@@ -26,52 +26,46 @@ pub(crate) struct Origin {
     pub index: usize,
 }
 
-/// The subtraces entered so far in one run, each with its parent and the segment that leads to
-/// it; their chains are computed on first use.
+/// The subtraces entered so far in one run, each with its parent and the state and branch that
+/// lead to it; their chains are computed on first use.
 pub(crate) struct Origins {
     nodes: Vec<Node>,
 }
 
+/// A subtrace: below the state at `index` of subtrace `parent`, through `branch` (a par's side,
+/// a fold iteration's segment or the fold's end, at most 21 bytes).
 struct Node {
-    parent: Option<SubtraceId>,
-    segment: Segment,
+    parent: SubtraceId,
+    index: usize,
+    branch: [u8; 21],
+    branch_len: u8,
     chain: OnceCell<Hash>,
-}
-
-/// A place segment: at most 26 bytes (an index and a branch, or an index and an iteration).
-#[derive(Clone, Copy)]
-struct Segment {
-    bytes: [u8; 26],
-    len: u8,
-}
-
-impl Segment {
-    fn of(parts: &[&[u8]]) -> Segment {
-        let mut segment = Segment { bytes: [0; 26], len: 0 };
-        for part in parts {
-            let start = usize::from(segment.len);
-            segment.bytes[start..start + part.len()].copy_from_slice(part);
-            segment.len += part.len() as u8;
-        }
-        segment
-    }
 }
 
 impl Origins {
     /// The root subtrace alone (its id is [`Origins::ROOT`]).
     pub fn new() -> Origins {
-        let root = Node { parent: None, segment: Segment::of(&[]), chain: OnceCell::from([0; 32]) };
+        let root = Node {
+            parent: Origins::ROOT,
+            index: 0,
+            branch: [0; 21],
+            branch_len: 0,
+            chain: OnceCell::from([0; 32]),
+        };
         Origins { nodes: vec![root] }
     }
 
-    /// The whole trace.
+    /// The whole trace, whose chain is all zeros.
     pub const ROOT: SubtraceId = 0;
 
-    /// The subtrace reached from `parent` by the state at `index` and then `branch` (a par's
-    /// side, a fold iteration's segment or the fold's end).
+    /// The subtrace reached from `parent` by the state at `index` and then `branch`.
     pub fn child(&mut self, parent: SubtraceId, index: usize, branch: &[u8]) -> SubtraceId {
-        let segment = Segment::of(&[&index_segment(index), branch]);
-        self.nodes.push(Node { parent: Some(parent), segment, chain: OnceCell::new() });
+        let mut node =
+            Node { parent, index, branch: [0; 21], branch_len: 0, chain: OnceCell::new() };
+        let len = branch.len().min(node.branch.len());
+        node.branch[..len].copy_from_slice(&branch[..len]);
+        node.branch_len = len as u8;
+        self.nodes.push(node);
         self.nodes.len() - 1
     }
 
@@ -85,31 +79,25 @@ impl Origins {
     }
 
     /// The chain of subtrace `at`, computing its ancestors' as needed (iteratively: subtraces
-    /// nest as deep as a `fold … par` has elements).
+    /// nest as deep as a `fold … par` has elements). The root's chain is known, so the walk up
+    /// always ends.
     fn chain(&self, at: SubtraceId) -> Hash {
         let mut pending = Vec::new();
-        let mut node = at;
-        let mut parent_chain = loop {
-            match self.nodes.get(node) {
-                Some(found) => match found.chain.get() {
-                    Some(chain) => break *chain,
-                    None => {
-                        pending.push(node);
-                        node = found.parent.unwrap_or(Origins::ROOT);
-                    }
-                },
-                None => break [0; 32],
+        let mut id = at;
+        let mut chain = loop {
+            let Some(node) = self.nodes.get(id) else { break [0; 32] };
+            if let Some(chain) = node.chain.get() {
+                break *chain;
             }
+            pending.push(node);
+            id = node.parent;
         };
-        for id in pending.into_iter().rev() {
-            let node = &self.nodes[id];
-            let segment = &node.segment.bytes[..usize::from(node.segment.len)];
-            // The segment is an index followed by a branch: two links of the chain.
-            let (index, branch) = segment.split_at(5);
-            let below = chain_down(&chain_down(&parent_chain, index), branch);
-            parent_chain = *node.chain.get_or_init(|| below);
+        for node in pending.into_iter().rev() {
+            let branch = &node.branch[..usize::from(node.branch_len)];
+            let below = chain_down(&chain_down(&chain, &index_segment(node.index)), branch);
+            chain = *node.chain.get_or_init(|| below);
         }
-        parent_chain
+        chain
     }
 }
 

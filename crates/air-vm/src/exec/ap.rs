@@ -21,7 +21,7 @@ impl<'p> Exec<'p, '_> {
             ApResult::Stream(name) => {
                 let generation = self.replay_ap()?;
                 let origin = self.last_state_origin();
-                self.vars.push_stream(&name.name, (generation, origin), val)?;
+                self.vars.push_stream(&name.name, generation, origin, val)?;
             }
         }
         Ok(())
@@ -46,7 +46,7 @@ impl<'p> Exec<'p, '_> {
         let entry = serde_json::json!({"key": key, "value": value.json().clone()});
         let origin = self.last_state_origin();
         let entry = Val::new(entry, value.tetraplet);
-        self.vars.push_stream_map(&ap.map.name, (generation, origin), entry)?;
+        self.vars.push_stream_map(&ap.map.name, generation, origin, entry)?;
         Ok(())
     }
 

@@ -302,7 +302,7 @@ impl<'p> Exec<'p, '_> {
                     OutputKind::Scalar | OutputKind::Unused => self.new_generation,
                 };
                 let origin = self.last_state_origin();
-                self.vars.push_stream(&name.name, (generation, origin), val)?;
+                self.vars.push_stream(&name.name, generation, origin, val)?;
             }
             None => {}
         }

@@ -3,8 +3,9 @@
 //!
 //! `next` runs the body for the following element recursively, so instructions after it run
 //! while the recursion unwinds. A stream fold gives each value its own subtrace, keyed by the
-//! value's origin (the place of the state that produced it; see `origin.rs`), iterates values appended while it runs, behaves as if it ended in `never`
-//! without a last instruction, and swallows catchable errors.
+//! value's origin (the place of the state that produced it; see `origin.rs`), iterates values
+//! appended while it runs, behaves as if it ended in `never` without a last instruction, and
+//! swallows catchable errors.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
