@@ -1,11 +1,9 @@
-//! The AIR lexer: a logos scanner for brackets, strings, comments and words, and a classifier that
+//! The AIR lexer: a byte scanner for brackets, strings, comments and words, and a classifier that
 //! turns each word into a keyword, number, special value or tagged variable with its lens.
 //!
 //! It follows AquaVM's lexical rules (spec section 3.1): no escapes in strings, `;` comments,
 //! words that keep balanced `[...]`, floats of at most 11 characters, names made of alphanumerics,
 //! `_` and `-`. It must not build AST nodes beyond lenses, and it must not panic on any input.
-
-use logos::Logos;
 
 use crate::ast::{Accessor, Lens, Span};
 use crate::error::{LexError, LexErrorKind};
@@ -103,87 +101,99 @@ pub enum Keyword {
 pub type Spanned<'s> = Result<(u32, Token<'s>, u32), LexError>;
 
 /// Iterates the tokens of an AIR script. Comments and whitespace are skipped.
+///
+/// A hand-written byte scanner (AquaVM parses the script on every invocation, so the VM does
+/// too): every delimiter is ASCII, so a word or string ends on a character boundary.
 pub struct Lexer<'s> {
-    inner: logos::Lexer<'s, RawToken>,
+    src: &'s str,
+    pos: usize,
     base: u32,
     depth: u32,
-}
-
-#[derive(Logos, Debug, Clone, Copy, PartialEq)]
-#[logos(skip r"[ \t\r\n\x0B\x0C]+")]
-enum RawToken {
-    #[token("(")]
-    LParen,
-    #[token(")")]
-    RParen,
-    #[token("[")]
-    LBracket,
-    #[token("]")]
-    RBracket,
-    #[regex(r#""[^"]*"?"#)]
-    Str,
-    #[regex(r";[^\n]*", allow_greedy = true)]
-    Comment,
-    #[regex(r#"[^ \t\r\n\x0B\x0C()\[\]";]"#, lex_word_rest)]
-    Word,
 }
 
 impl<'s> Lexer<'s> {
     /// A lexer over `src`, whose offsets are shifted by `base` (the offset of `src` in its file).
     pub fn new(src: &'s str, base: u32) -> Self {
-        Self { inner: RawToken::lexer(src), base, depth: 0 }
+        Self { src, pos: 0, base, depth: 0 }
     }
 
-    fn span(&self) -> Span {
-        let range = self.inner.span();
+    fn span(&self, start: usize, end: usize) -> Span {
         // The caller checks that the whole file fits in u32 offsets.
-        Span::new(self.base + range.start as u32, self.base + range.end as u32)
+        Span::new(self.base + start as u32, self.base + end as u32)
     }
+}
+
+/// Whether `byte` is whitespace between tokens.
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C)
 }
 
 impl<'s> Iterator for Lexer<'s> {
     type Item = Spanned<'s>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.src.as_bytes();
         loop {
-            let raw = self.inner.next()?;
-            let span = self.span();
-            let token = match raw {
-                Ok(RawToken::LParen) => {
+            let start = self.pos;
+            let byte = *bytes.get(start)?;
+            let (token, end) = match byte {
+                byte if is_space(byte) => {
+                    self.pos += 1;
+                    continue;
+                }
+                b';' => {
+                    let rest = &bytes[start..];
+                    self.pos += rest.iter().position(|&byte| byte == b'\n').unwrap_or(rest.len());
+                    continue;
+                }
+                b'(' => {
                     self.depth += 1;
                     if self.depth > MAX_NESTING {
+                        self.pos = start + 1;
+                        let span = self.span(start, start + 1);
                         return Some(Err(LexError { kind: LexErrorKind::NestingTooDeep, span }));
                     }
-                    Token::LParen
+                    (Token::LParen, start + 1)
                 }
-                Ok(RawToken::RParen) => {
+                b')' => {
                     self.depth = self.depth.saturating_sub(1);
-                    Token::RParen
+                    (Token::RParen, start + 1)
                 }
-                Ok(RawToken::LBracket) => Token::LBracket,
-                Ok(RawToken::RBracket) => Token::RBracket,
-                Ok(RawToken::Comment) => continue,
-                Ok(RawToken::Str) => match lex_string(self.inner.slice(), span) {
-                    Ok(token) => token,
-                    Err(error) => return Some(Err(error)),
+                b'[' => (Token::LBracket, start + 1),
+                b']' => (Token::RBracket, start + 1),
+                b'"' => match bytes[start + 1..].iter().position(|&byte| byte == b'"') {
+                    Some(len) => {
+                        (Token::Str(&self.src[start + 1..start + 1 + len]), start + len + 2)
+                    }
+                    None => {
+                        // The string runs to the end of the input; point at the opening quote.
+                        self.pos = bytes.len();
+                        let span = self.span(start, start + 1);
+                        return Some(Err(LexError {
+                            kind: LexErrorKind::UnterminatedString,
+                            span,
+                        }));
+                    }
                 },
-                Ok(RawToken::Word) => match classify_word(self.inner.slice(), span) {
-                    Ok(token) => token,
-                    Err(error) => return Some(Err(error)),
-                },
-                Err(()) => {
-                    return Some(Err(LexError { kind: LexErrorKind::UnexpectedCharacter, span }));
+                _ => {
+                    // A word ends at an ASCII byte or at the end: always a character boundary.
+                    let end = start + 1 + word_rest_len(&bytes[start + 1..]);
+                    self.pos = end;
+                    return Some(
+                        classify_word(&self.src[start..end], self.span(start, end))
+                            .map(|token| (self.base + start as u32, token, self.base + end as u32)),
+                    );
                 }
             };
-            return Some(Ok((span.start, token, span.end)));
+            self.pos = end;
+            return Some(Ok((self.base + start as u32, token, self.base + end as u32)));
         }
     }
 }
 
-/// Extends a word over the rest of its characters: it ends at whitespace, `(`, `)`, `"` or an
-/// unbalanced `]`, and keeps balanced `[...]` groups such as `x.$.[0]`.
-fn lex_word_rest(lex: &mut logos::Lexer<'_, RawToken>) {
-    let rest = lex.remainder().as_bytes();
+/// The length of the rest of a word after its first character: it ends at whitespace, `(`,
+/// `)`, `"` or an unbalanced `]`, and keeps balanced `[...]` groups such as `x.$.[0]`.
+fn word_rest_len(rest: &[u8]) -> usize {
     let mut depth = 0usize;
     let mut len = 0;
     while let Some(&byte) = rest.get(len) {
@@ -196,24 +206,22 @@ fn lex_word_rest(lex: &mut logos::Lexer<'_, RawToken>) {
         }
         len += 1;
     }
-    lex.bump(len);
-}
-
-fn lex_string(slice: &str, span: Span) -> Result<Token<'_>, LexError> {
-    match slice.strip_prefix('"').and_then(|body| body.strip_suffix('"')) {
-        Some(body) if slice.len() >= 2 => Ok(Token::Str(body)),
-        // Point at the opening quote: the token itself runs to the end of the input.
-        _ => Err(LexError {
-            kind: LexErrorKind::UnterminatedString,
-            span: Span::new(span.start, span.start + 1),
-        }),
-    }
+    len
 }
 
 /// Classifies one bare word.
-fn classify_word(word: &str, span: Span) -> Result<Token<'_>, LexError> {
-    if let Some(keyword) = keyword(word) {
-        return Ok(Token::Keyword(keyword));
+pub(crate) fn classify_word(word: &str, span: Span) -> Result<Token<'_>, LexError> {
+    // Keywords and `true`/`false` start with a lowercase letter, special values with `%` or
+    // `:`; most words are variables, which then skip the comparisons.
+    match word.bytes().next().unwrap_or_default() {
+        b'a'..=b'z' => {
+            if let Some(keyword) = keyword(word) {
+                return Ok(Token::Keyword(keyword));
+            }
+        }
+        b'%' | b':' => {}
+        _ if looks_numeric(word) => return lex_number(word, span),
+        _ => return lex_variable(word, span),
     }
     match word {
         "true" => return Ok(Token::Bool(true)),
@@ -288,7 +296,11 @@ fn lex_number(word: &str, span: Span) -> Result<Token<'_>, LexError> {
 
 /// Whether `c` may appear in a variable name or a lens field.
 pub fn is_name_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-'
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_' || c == '-'
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 fn lex_variable(word: &str, span: Span) -> Result<Token<'_>, LexError> {

@@ -1,4 +1,4 @@
-//! The AIR language: its AST, a logos lexer with a recursive-descent parser (LALRPOP reports the
+//! The AIR language: its AST, a hand-written lexer with a recursive-descent parser (LALRPOP reports the
 //! errors), the static validator of AquaVM and the canonical printer of the reference compiler.
 //!
 //! `air-codegen` builds [`Program`]s and prints them; `air-vm` parses, validates and runs them.
@@ -21,6 +21,8 @@ pub mod diagnostics;
 pub mod document;
 pub mod error;
 pub mod lexer;
+#[cfg(test)]
+mod lexer_oracle;
 mod parser;
 pub mod printer;
 pub mod validate;
