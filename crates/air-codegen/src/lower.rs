@@ -717,6 +717,13 @@ impl<'p> Lowerer<'p> {
             Some(block) => Some(self.lower_scope(frame, block)?),
             None => None,
         };
+        // Neither branch does anything: the test is left out, as the reference leaves it out
+        // (what computing the operands emitted stays). A lens in it that fails, `xs[5]` out of
+        // range, then raises nothing.
+        let does_nothing = |part: &Instruction| matches!(part, Instruction::Null(_));
+        if does_nothing(&then_part) && else_part.as_ref().is_none_or(does_nothing) {
+            return Ok(());
+        }
         let first = test(left.clone(), right.clone(), then_part, equal);
         if self.options.no_xor {
             out.push(build::xor(first, else_part.unwrap_or_else(build::null)));
