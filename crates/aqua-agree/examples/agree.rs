@@ -12,8 +12,12 @@ mod node;
 
 use aqua_agree::{Features, Outcome, check, generate, shrink::shrink};
 
+/// How to call this tool.
+const USAGE: &str = "usage: agree [--programs N] [--seed S] [--show] [--no-shrink] \
+                     [--record DIR/NAME] [--from FILE.aqua]";
+
 fn main() {
-    let mut programs = 100u64;
+    let mut programs: Option<u64> = None;
     let mut seed = 0u64;
     let (mut show, mut shrinking) = (false, true);
     let mut record: Option<String> = None;
@@ -22,17 +26,23 @@ fn main() {
     while let Some(arg) = args.next() {
         let mut number = || args.next().and_then(|v| v.parse().ok());
         match arg.as_str() {
-            "--programs" => programs = number().expect("--programs N"),
-            "--seed" => seed = number().expect("--seed S"),
+            "--programs" => {
+                programs = Some(number().unwrap_or_else(|| usage_error("--programs N")))
+            }
+            "--seed" => seed = number().unwrap_or_else(|| usage_error("--seed S")),
             "--show" => show = true,
             "--no-shrink" => shrinking = false,
             "--record" => record = args.next(),
             "--from" => from = args.next(),
-            other => {
-                panic!("unknown argument {other}: --programs N --seed S [--show] [--no-shrink]")
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return;
             }
+            other => usage_error(&format!("unknown argument {other}")),
         }
     }
+    // A hand-written module is one program: check it once unless asked otherwise.
+    let programs = programs.unwrap_or(if from.is_some() { 1 } else { 100 });
     if let Some(reason) = node::unavailable() {
         eprintln!("cannot run: {reason}");
         std::process::exit(2);
@@ -114,4 +124,10 @@ fn write_case(stem: &str, program: &aqua_agree::Program, reference: &mut node::N
     std::fs::write(format!("{stem}.json"), pretty(&scenario)).expect("write the scenario");
     std::fs::write(format!("{stem}.expected.json"), pretty(&expected)).expect("write the run");
     println!("recorded {stem}.aqua, .json, .expected.json");
+}
+
+/// Reports a bad command line and exits with status 2.
+fn usage_error(problem: &str) -> ! {
+    eprintln!("agree: {problem}\n{USAGE}");
+    std::process::exit(2);
 }
