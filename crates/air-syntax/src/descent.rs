@@ -10,7 +10,7 @@
 //! heap when little is left.
 
 use crate::ast::*;
-use crate::lexer::{Keyword, Lexer, Token};
+use crate::lexer::{Keyword, LensText, Lexer, Token};
 
 /// Parses a valid script; `None` if the script is not valid (the caller then asks LALRPOP why).
 pub(crate) fn parse(lexer: Lexer<'_>) -> Option<Instruction> {
@@ -73,7 +73,10 @@ impl<'s> Descent<'s> {
     fn expect(&mut self, expected: &Token<'_>) -> Option<Span> {
         self.peek();
         match &self.peeked {
-            Some(Some((token, span))) if token == expected => {
+            // Tokens without data are equal when their kinds are.
+            Some(Some((token, span)))
+                if std::mem::discriminant(token) == std::mem::discriminant(expected) =>
+            {
                 let span = *span;
                 self.peeked = None;
                 Some(span)
@@ -223,10 +226,10 @@ impl<'s> Descent<'s> {
                 let kind = match self.next()? {
                     (Token::Scalar(name), span) => FailKind::Value(scalar(name, None, span)),
                     (Token::ScalarLens((name, lens)), span) => {
-                        FailKind::Value(scalar(name, Some(lens), span))
+                        FailKind::Value(scalar(name, Some(lens.lens()), span))
                     }
                     (Token::CanonLens((name, lens)), span) => {
-                        FailKind::Value(canon(name, Some(lens), span))
+                        FailKind::Value(canon(name, Some(lens.lens()), span))
                     }
                     (Token::Int(code), code_span) => match self.next()? {
                         (Token::Str(message), _) => {
@@ -244,14 +247,14 @@ impl<'s> Descent<'s> {
                 let iterable = match self.next()? {
                     (Token::Scalar(name), span) => FoldIterable::Value(scalar(name, None, span)),
                     (Token::ScalarLens((name, lens)), span) => {
-                        FoldIterable::Value(scalar(name, Some(lens), span))
+                        FoldIterable::Value(scalar(name, Some(lens.lens()), span))
                     }
                     (Token::Canon(name), span) => FoldIterable::Value(canon(name, None, span)),
                     (Token::CanonMap(name), span) => {
                         FoldIterable::Value(canon_map(name, None, span))
                     }
                     (Token::CanonMapLens((name, lens)), span) => {
-                        FoldIterable::Value(canon_map(name, Some(lens), span))
+                        FoldIterable::Value(canon_map(name, Some(lens.lens()), span))
                     }
                     (Token::LBracket, open) => {
                         let close = self.expect(&Token::RBracket)?;
@@ -324,8 +327,8 @@ impl<'s> Descent<'s> {
     fn ap_argument_from(&mut self, (token, span): Spanned<'s>) -> Option<Value> {
         let kind = match token {
             Token::InitPeerId => ValueKind::InitPeerId,
-            Token::LastError(lens) => ValueKind::LastError(lens),
-            Token::Error(lens) => ValueKind::Error(lens),
+            Token::LastError(lens) => ValueKind::LastError(lens.map(LensText::lens)),
+            Token::Error(lens) => ValueKind::Error(lens.map(LensText::lens)),
             Token::Timestamp => ValueKind::Timestamp,
             Token::Ttl => ValueKind::Ttl,
             Token::Str(text) => ValueKind::Str(text.to_owned()),
@@ -337,10 +340,12 @@ impl<'s> Descent<'s> {
                 return Some(Value::new(ValueKind::EmptyArray, Span::new(span.start, close.end)));
             }
             Token::Scalar(name) => return Some(scalar(name, None, span)),
-            Token::ScalarLens((name, lens)) => return Some(scalar(name, Some(lens), span)),
+            Token::ScalarLens((name, lens)) => return Some(scalar(name, Some(lens.lens()), span)),
             Token::Canon(name) => return Some(canon(name, None, span)),
-            Token::CanonLens((name, lens)) => return Some(canon(name, Some(lens), span)),
-            Token::CanonMapLens((name, lens)) => return Some(canon_map(name, Some(lens), span)),
+            Token::CanonLens((name, lens)) => return Some(canon(name, Some(lens.lens()), span)),
+            Token::CanonMapLens((name, lens)) => {
+                return Some(canon_map(name, Some(lens.lens()), span));
+            }
             _ => return None,
         };
         Some(Value::new(kind, span))
@@ -360,9 +365,9 @@ fn str_value((token, span): Spanned<'_>) -> Option<Value> {
     match token {
         Token::Str(text) => Some(Value::new(ValueKind::Str(text.to_owned()), span)),
         Token::Scalar(name) => Some(scalar(name, None, span)),
-        Token::ScalarLens((name, lens)) => Some(scalar(name, Some(lens), span)),
-        Token::CanonLens((name, lens)) => Some(canon(name, Some(lens), span)),
-        Token::CanonMapLens((name, lens)) => Some(canon_map(name, Some(lens), span)),
+        Token::ScalarLens((name, lens)) => Some(scalar(name, Some(lens.lens()), span)),
+        Token::CanonLens((name, lens)) => Some(canon(name, Some(lens.lens()), span)),
+        Token::CanonMapLens((name, lens)) => Some(canon_map(name, Some(lens.lens()), span)),
         _ => None,
     }
 }

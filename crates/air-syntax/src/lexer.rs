@@ -16,7 +16,7 @@ pub const MAX_FLOAT_LENGTH: usize = 11;
 pub const MAX_NESTING: u32 = 1024;
 
 /// A parser token. Variable names borrow from the source; the tag is not part of the name.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Token<'s> {
     /// `(`
     LParen,
@@ -41,13 +41,13 @@ pub enum Token<'s> {
     /// `%ttl%`
     Ttl,
     /// `%last_error%` with an optional lens.
-    LastError(Option<Lens>),
+    LastError(Option<LensText<'s>>),
     /// `:error:` with an optional lens.
-    Error(Option<Lens>),
+    Error(Option<LensText<'s>>),
     /// A scalar without a lens: `x`.
     Scalar(&'s str),
     /// A scalar with a lens: `x.$.a`.
-    ScalarLens((&'s str, Lens)),
+    ScalarLens((&'s str, LensText<'s>)),
     /// A stream: `$s`.
     Stream(&'s str),
     /// A stream map: `%m`.
@@ -55,11 +55,11 @@ pub enum Token<'s> {
     /// A canon stream without a lens: `#c` or `#$c`.
     Canon(&'s str),
     /// A canon stream with a lens: `#c.length`.
-    CanonLens((&'s str, Lens)),
+    CanonLens((&'s str, LensText<'s>)),
     /// A canon map without a lens: `#%m`.
     CanonMap(&'s str),
     /// A canon map with a lens: `#%m.$.key`.
-    CanonMapLens((&'s str, Lens)),
+    CanonMapLens((&'s str, LensText<'s>)),
     /// An instruction keyword.
     Keyword(Keyword),
 }
@@ -354,16 +354,36 @@ fn lex_variable(word: &str, span: Span) -> Result<Token<'_>, LexError> {
     }
 }
 
-/// Parses what follows a variable name: nothing, `.length`, or `.$` and accessors. `offset` is
+/// A lens as written after a variable (`.length`, `.$.a.[0]`), checked by the lexer: tokens hold
+/// the text and stay `Copy`, and [`LensText::lens`] builds the tree when a node needs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LensText<'s>(&'s str);
+
+impl LensText<'_> {
+    /// The lens this text writes.
+    pub fn lens(self) -> Lens {
+        let Some(path) = self.0.strip_prefix(".$") else { return Lens::Length };
+        let mut accessors = Vec::new();
+        // The text was checked when it was lexed: the walk cannot fail here.
+        let _ = walk_accessors(path, |accessor| accessors.push(accessor.to_owned()));
+        Lens::Path(accessors)
+    }
+}
+
+/// Checks what follows a variable name: nothing, `.length`, or `.$` and accessors. `offset` is
 /// where `rest` starts within the word, used to point errors at the lens.
-fn lex_optional_lens(rest: &str, span: Span, offset: usize) -> Result<Option<Lens>, LexError> {
+fn lex_optional_lens(
+    rest: &str,
+    span: Span,
+    offset: usize,
+) -> Result<Option<LensText<'_>>, LexError> {
     if rest.is_empty() {
         return Ok(None);
     }
     let lens_span = Span::new(span.start + offset as u32, span.end);
     let error = |kind| Err(LexError { kind, span: lens_span });
     if rest == ".length" {
-        return Ok(Some(Lens::Length));
+        return Ok(Some(LensText(rest)));
     }
     let Some(path) = rest.strip_prefix(".$") else {
         return match rest.chars().next() {
@@ -372,17 +392,37 @@ fn lex_optional_lens(rest: &str, span: Span, offset: usize) -> Result<Option<Len
             None => Ok(None),
         };
     };
-    let accessors = lex_accessors(path).map_err(|kind| LexError { kind, span: lens_span })?;
-    if accessors.is_empty() {
+    let mut count = 0;
+    walk_accessors(path, |_| count += 1).map_err(|kind| LexError { kind, span: lens_span })?;
+    if count == 0 {
         return error(LexErrorKind::EmptyLens);
     }
-    Ok(Some(Lens::Path(accessors)))
+    Ok(Some(LensText(rest)))
 }
 
-/// Parses the accessors after `.$`: `.field`, `.[3]`, `[3]`, `.[x]`, `[x]`; the lens may end with
-/// the ignored flattening sign `!`.
-fn lex_accessors(mut path: &str) -> Result<Vec<Accessor>, LexErrorKind> {
-    let mut accessors = Vec::new();
+/// One accessor as written, borrowing the lens text.
+enum AccessorText<'s> {
+    Field(&'s str),
+    Index(u32),
+    ByScalar(&'s str),
+}
+
+impl AccessorText<'_> {
+    fn to_owned(&self) -> Accessor {
+        match *self {
+            AccessorText::Field(name) => Accessor::Field(name.to_owned()),
+            AccessorText::Index(index) => Accessor::Index(index),
+            AccessorText::ByScalar(name) => Accessor::ByScalar(name.to_owned()),
+        }
+    }
+}
+
+/// Walks the accessors after `.$`: `.field`, `.[3]`, `[3]`, `.[x]`, `[x]`; the lens may end with
+/// the ignored flattening sign `!`. Stops at the first malformed one.
+fn walk_accessors<'p>(
+    mut path: &'p str,
+    mut visit: impl FnMut(AccessorText<'p>),
+) -> Result<(), LexErrorKind> {
     while !path.is_empty() {
         let after_dot = path.strip_prefix('.');
         let (accessor, rest) = match after_dot.unwrap_or(path).strip_prefix('[') {
@@ -396,10 +436,10 @@ fn lex_accessors(mut path: &str) -> Result<Vec<Accessor>, LexErrorKind> {
                 if len == 0 {
                     return Err(LexErrorKind::InvalidLens);
                 }
-                (Accessor::Field(field_path[..len].to_owned()), &field_path[len..])
+                (AccessorText::Field(&field_path[..len]), &field_path[len..])
             }
         };
-        accessors.push(accessor);
+        visit(accessor);
         path = match rest.strip_prefix('!') {
             // The flattening sign is accepted only at the end of the lens, as the reference does.
             Some(after) if !after.is_empty() => return Err(LexErrorKind::InvalidLens),
@@ -407,15 +447,18 @@ fn lex_accessors(mut path: &str) -> Result<Vec<Accessor>, LexErrorKind> {
             None => rest,
         };
     }
-    Ok(accessors)
+    Ok(())
 }
 
-fn bracket_accessor(inside: &str) -> Result<Accessor, LexErrorKind> {
+fn bracket_accessor(inside: &str) -> Result<AccessorText<'_>, LexErrorKind> {
     if !inside.is_empty() && inside.bytes().all(|byte| byte.is_ascii_digit()) {
-        return inside.parse::<u32>().map(Accessor::Index).map_err(|_| LexErrorKind::InvalidLens);
+        return inside
+            .parse::<u32>()
+            .map(AccessorText::Index)
+            .map_err(|_| LexErrorKind::InvalidLens);
     }
     if !inside.is_empty() && inside.chars().all(is_name_char) {
-        return Ok(Accessor::ByScalar(inside.to_owned()));
+        return Ok(AccessorText::ByScalar(inside));
     }
     Err(LexErrorKind::InvalidLens)
 }
