@@ -719,9 +719,16 @@ impl<'p> Lowerer<'p> {
         };
         // Neither branch does anything: the test is left out, as the reference leaves it out
         // (what computing the operands emitted stays). A lens in it that fails, `xs[5]` out of
-        // range, then raises nothing.
-        let does_nothing = |part: &Instruction| matches!(part, Instruction::Null(_));
-        if does_nothing(&then_part) && else_part.as_ref().is_none_or(does_nothing) {
+        // range, then raises nothing. An `on` block counts as doing something even when its body
+        // does nothing: the reference's AIR moves for it (ours does not), and so tests.
+        let does_nothing = |part: &Instruction, block: &Block| {
+            matches!(part, Instruction::Null(_)) && !has_on_block(block)
+        };
+        let else_does_nothing = match (&else_part, else_block) {
+            (Some(part), Some(block)) => does_nothing(part, block),
+            _ => true,
+        };
+        if does_nothing(&then_part, then_block) && else_does_nothing {
             return Ok(());
         }
         let first = test(left.clone(), right.clone(), then_part, equal);
@@ -840,6 +847,32 @@ fn construct_of(kind: &StmtKind) -> Construct {
         | StmtKind::Push { .. }
         | StmtKind::Closure { .. }
         | StmtKind::Error => Construct::Value,
+    }
+}
+
+/// Whether a statement of `block`, at any depth outside closures, is an `on` block.
+fn has_on_block(block: &Block) -> bool {
+    block.stmts.iter().any(stmt_has_on_block)
+}
+
+fn stmt_has_on_block(stmt: &Stmt) -> bool {
+    match &stmt.kind {
+        StmtKind::On { .. } | StmtKind::ParSeq(_) => true,
+        StmtKind::For { body, .. } => has_on_block(body),
+        StmtKind::If { then_block, else_block, .. } => {
+            has_on_block(then_block) || else_block.as_ref().is_some_and(has_on_block)
+        }
+        StmtKind::Try { body, catch, otherwise } => {
+            has_on_block(body)
+                || catch.as_deref().is_some_and(|(_, block)| has_on_block(block))
+                || otherwise.as_ref().is_some_and(has_on_block)
+        }
+        StmtKind::Otherwise { attempt, fallback } => {
+            stmt_has_on_block(attempt) || has_on_block(fallback)
+        }
+        StmtKind::Par(stmts) => stmts.iter().any(stmt_has_on_block),
+        StmtKind::Co(inner) => stmt_has_on_block(inner),
+        _ => false,
     }
 }
 
