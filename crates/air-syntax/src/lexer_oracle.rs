@@ -102,8 +102,13 @@ fn air_like() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
 }
 
+/// The number of cases: `AQUA_FUZZ_CASES` when set (as the other fuzz tests), else 2,000.
+fn cases() -> u32 {
+    std::env::var("AQUA_FUZZ_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(2000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn the_scanner_lexes_as_the_logos_lexer(src in air_like(), base in 0u32..100) {
