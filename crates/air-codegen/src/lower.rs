@@ -9,7 +9,7 @@ pub(crate) mod topology;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use air_syntax::ast::{Accessor, FoldIterable, Instruction, Value, ValueKind, VariableKind};
+use air_syntax::ast::{Accessor, FoldIterable, Instruction, Lens, Value, ValueKind, VariableKind};
 use aqua_syntax::{FileId, Span};
 use aqua_typecheck::tast::{Binary, BinaryOp, Expr, ForMode};
 use aqua_typecheck::tast::{
@@ -278,7 +278,8 @@ impl<'p> Lowerer<'p> {
             StmtKind::Return(values) => {
                 let mut bounds = Vec::with_capacity(values.len());
                 for value in values {
-                    bounds.push(self.lower_expr(frame, value, out, None)?);
+                    let bound = self.lower_expr(frame, value, out, None)?;
+                    bounds.push(self.settled(bound, out));
                 }
                 frame.returns = Some(bounds);
                 Ok(())
@@ -773,6 +774,34 @@ impl<'p> Lowerer<'p> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// A returned field of a structure (`v.name`) copied into a scalar of its own where the
+    /// function returns, as the reference's AIR copies it (it leaves indexes, `xs[0]`, as
+    /// lenses): a lens left in place would let a later use read the field although the function
+    /// failed after the structure was made (in a `par` branch, which swallows the failure;
+    /// random seed 27108).
+    fn settled(&mut self, bound: Bound, out: &mut Vec<Instruction>) -> Bound {
+        let Bound::Value(value) = bound else { return bound };
+        let reads_a_field = |lens: &Option<Lens>| match lens {
+            Some(Lens::Path(accessors)) => {
+                accessors.iter().any(|accessor| matches!(accessor, Accessor::Field(_)))
+            }
+            _ => false,
+        };
+        let source = match &value.kind {
+            ValueKind::Scalar { name, lens }
+            | ValueKind::CanonStream { name, lens }
+            | ValueKind::CanonStreamMap { name, lens }
+                if reads_a_field(lens) =>
+            {
+                name.clone()
+            }
+            _ => return Bound::Value(value),
+        };
+        let copy = self.names.fresh(&format!("{source}-flat"));
+        out.push(build::ap(value, &copy));
+        Bound::Value(scalar(&copy))
     }
 
     /// The data value of a bound: streams are canonicalized here.
