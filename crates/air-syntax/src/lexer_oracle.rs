@@ -103,6 +103,7 @@ fn air_like() -> impl Strategy<Value = String> {
 }
 
 /// The number of cases: `AQUA_FUZZ_CASES` when set (as the other fuzz tests), else 2,000.
+#[allow(clippy::disallowed_methods)] // A test's case count, as the fuzz tests read it.
 fn cases() -> u32 {
     std::env::var("AQUA_FUZZ_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(2000)
 }
