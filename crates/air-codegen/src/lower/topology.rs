@@ -8,7 +8,7 @@
 //! when the block's calls on it are inside a `for … par` or `co` that goes on at once). A failure inside a
 //! location is caught there and rethrown after the hops back, so it reaches the init peer.
 
-use air_syntax::ast::{FoldIterable, Instruction, Value};
+use air_syntax::ast::{FoldIterable, Instruction, Pair, Value};
 use aqua_typecheck::tast::Expr;
 use aqua_typecheck::types::Type;
 
@@ -125,9 +125,31 @@ impl Lowerer<'_> {
         } else {
             trim(back.clone(), Some(&location.peer), None)
         };
+        // A body that ends with a `par` of two statements takes the way out at the end of the
+        // `par`'s first branch, and to the parent peer itself, as the reference's AIR does: a
+        // `par` is complete as soon as either branch is, so hops after it could leave when only
+        // the other branch had run, and pass the next call on before the first branch's results
+        // exist; a hop or a call sent is not sent again (random seed 29050).
+        let out_path = match last_par(&body) {
+            Some(_) if !out_path.is_empty() => {
+                dedup(out_path.into_iter().chain([Via::Peer(parent.peer.clone())]).collect())
+            }
+            _ => out_path,
+        };
         let mut main = self.hops(&into, false);
-        main.push(body);
-        main.extend(self.hops(&out_path, true));
+        let out_hops = self.hops(&out_path, true);
+        let mut body = body;
+        match last_par_mut(&mut body) {
+            Some(pair) if !out_hops.is_empty() => {
+                let left = std::mem::replace(&mut pair.left, build::null());
+                pair.left = build::seq_all(std::iter::once(left).chain(out_hops).collect());
+                main.push(body);
+            }
+            _ => {
+                main.push(body);
+                main.extend(out_hops);
+            }
+        }
         let main = build::seq_all(main);
         if self.options.no_xor || back.is_empty() {
             return Ok(Some(main));
@@ -154,6 +176,37 @@ impl Lowerer<'_> {
                 }
             })
             .collect()
+    }
+}
+
+/// The `par` of two statements that `body` ends with, through `seq` and `new`, if it ends with
+/// one (not a `for … par` or `co`, whose `par` has `(null)` on its right and goes on at once).
+fn last_par(body: &Instruction) -> Option<&Pair> {
+    let mut last = body;
+    loop {
+        match last {
+            Instruction::Seq(pair) => last = &pair.right,
+            Instruction::New(new) => last = &new.body,
+            Instruction::Par(pair) if !matches!(pair.right, Instruction::Null(_)) => {
+                return Some(pair);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// [`last_par`], to change it.
+fn last_par_mut(body: &mut Instruction) -> Option<&mut Pair> {
+    let mut last = body;
+    loop {
+        match last {
+            Instruction::Seq(pair) => last = &mut pair.right,
+            Instruction::New(new) => last = &mut new.body,
+            Instruction::Par(pair) if !matches!(pair.right, Instruction::Null(_)) => {
+                return Some(pair);
+            }
+            _ => return None,
+        }
     }
 }
 
