@@ -72,12 +72,17 @@ impl Lowerer<'_> {
     ) -> Result<Option<Instruction>> {
         let parent = self.here();
         let (in_par, quiet) = (self.in_par, self.quiet);
+        // A block on the peer we are on does not move: in a `par` branch, the blocks inside it
+        // are the branch's way out, and bring their results back as the branch would (random
+        // seed 29237).
+        let stays = location.peer == parent.peer;
         // A `par` branch brings its results to where the `par` goes on (the reference's route).
-        let return_to = self.par_return.take().filter(|_| in_par);
+        let return_to = if stays { None } else { self.par_return.take().filter(|_| in_par) };
         self.locations.push(location.clone());
-        self.in_par = false;
+        self.in_par = in_par && stays;
         let result = body(self);
         self.in_par = in_par;
+        self.par_return = None;
         self.locations.pop();
         // A callback that ended the block left the particle at the init peer, where the block
         // returns to: the hops out would be a round trip for nothing.
