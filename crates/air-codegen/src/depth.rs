@@ -9,6 +9,8 @@
 
 use aqua_typecheck::tast::{Block, Program, Stmt, StmtKind};
 
+use crate::stmts::inner_stmts;
+
 /// The most nested inlined calls `program` can make.
 pub(crate) fn inline_depth_bound(program: &Program) -> usize {
     let closures: usize = program.functions.iter().map(|func| closures_in(&func.body)).sum();
@@ -23,28 +25,6 @@ fn closures_in(block: &Block) -> usize {
 fn closures_in_stmt(stmt: &Stmt) -> usize {
     match &stmt.kind {
         StmtKind::Closure(closure) => 1 + closures_in(&closure.body),
-        StmtKind::On { body, .. } | StmtKind::For { body, .. } => closures_in(body),
-        StmtKind::ParSeq(parseq) => closures_in(&parseq.body),
-        StmtKind::If { then_block, else_block, .. } => {
-            closures_in(then_block) + else_block.as_ref().map_or(0, closures_in)
-        }
-        StmtKind::Try { body, catch, otherwise } => {
-            closures_in(body)
-                + catch.as_deref().map_or(0, |(_, block)| closures_in(block))
-                + otherwise.as_ref().map_or(0, closures_in)
-        }
-        StmtKind::Otherwise { attempt, fallback } => {
-            closures_in_stmt(attempt) + closures_in(fallback)
-        }
-        StmtKind::Par(stmts) => stmts.iter().map(closures_in_stmt).sum(),
-        StmtKind::Co(inner) => closures_in_stmt(inner),
-        StmtKind::Call { .. }
-        | StmtKind::Assign { .. }
-        | StmtKind::Return(_)
-        | StmtKind::ServiceId { .. }
-        | StmtKind::Push { .. }
-        | StmtKind::DeclareStream(_)
-        | StmtKind::Join(_)
-        | StmtKind::Error => 0,
+        _ => inner_stmts(stmt).map_or(0, |inner| inner.map(closures_in_stmt).sum()),
     }
 }

@@ -37,6 +37,7 @@ mod lower;
 pub mod meta;
 pub mod names;
 pub mod source_map;
+mod stmts;
 mod wrapper;
 
 use aqua_typecheck::tast::{ExportTarget, Func, FuncId, Program};

@@ -25,6 +25,7 @@ use crate::error::{LowerError, Result};
 use crate::lower::topology::Location;
 use crate::names::Names;
 use crate::source_map::{Construct, Origin, Tagger};
+use crate::stmts::inner_stmts;
 
 /// What a local stands for while lowering.
 #[derive(Debug, Clone)]
@@ -725,11 +726,12 @@ impl<'p> Lowerer<'p> {
         let does_nothing = |part: &Instruction, block: &Block| {
             matches!(part, Instruction::Null(_)) && !has_on_block(block)
         };
-        let else_does_nothing = match (&else_part, else_block) {
-            (Some(part), Some(block)) => does_nothing(part, block),
-            _ => true,
-        };
-        if does_nothing(&then_part, then_block) && else_does_nothing {
+        if does_nothing(&then_part, then_block)
+            && else_part
+                .as_ref()
+                .zip(else_block)
+                .is_none_or(|(part, block)| does_nothing(part, block))
+        {
             return Ok(());
         }
         let first = test(left.clone(), right.clone(), then_part, equal);
@@ -885,24 +887,8 @@ fn has_on_block(block: &Block) -> bool {
 }
 
 fn stmt_has_on_block(stmt: &Stmt) -> bool {
-    match &stmt.kind {
-        StmtKind::On { .. } | StmtKind::ParSeq(_) => true,
-        StmtKind::For { body, .. } => has_on_block(body),
-        StmtKind::If { then_block, else_block, .. } => {
-            has_on_block(then_block) || else_block.as_ref().is_some_and(has_on_block)
-        }
-        StmtKind::Try { body, catch, otherwise } => {
-            has_on_block(body)
-                || catch.as_deref().is_some_and(|(_, block)| has_on_block(block))
-                || otherwise.as_ref().is_some_and(has_on_block)
-        }
-        StmtKind::Otherwise { attempt, fallback } => {
-            stmt_has_on_block(attempt) || has_on_block(fallback)
-        }
-        StmtKind::Par(stmts) => stmts.iter().any(stmt_has_on_block),
-        StmtKind::Co(inner) => stmt_has_on_block(inner),
-        _ => false,
-    }
+    matches!(stmt.kind, StmtKind::On { .. } | StmtKind::ParSeq(_))
+        || inner_stmts(stmt).is_some_and(|mut inner| inner.any(stmt_has_on_block))
 }
 
 /// Whether a loop body is one `on` block.
@@ -912,24 +898,10 @@ fn is_on_block(body: &Block) -> bool {
 
 /// Whether a statement binds or pushes anything that code after it could read.
 fn produces(stmt: &Stmt) -> bool {
-    let block = |block: &Block| block.stmts.iter().any(produces);
     match &stmt.kind {
         StmtKind::Call { results, .. } => !results.is_empty(),
         StmtKind::Assign { .. } | StmtKind::Push { .. } | StmtKind::Return(_) => true,
-        StmtKind::On { body, .. } | StmtKind::For { body, .. } => block(body),
-        StmtKind::ParSeq(parseq) => block(&parseq.body),
-        StmtKind::If { then_block, else_block, .. } => {
-            block(then_block) || else_block.as_ref().is_some_and(block)
-        }
-        StmtKind::Try { body, catch, otherwise } => {
-            block(body)
-                || catch.as_deref().is_some_and(|(_, b)| block(b))
-                || otherwise.as_ref().is_some_and(block)
-        }
-        StmtKind::Otherwise { attempt, fallback } => produces(attempt) || block(fallback),
-        StmtKind::Par(stmts) => stmts.iter().any(produces),
-        StmtKind::Co(inner) => produces(inner),
-        _ => true,
+        _ => inner_stmts(stmt).is_none_or(|mut inner| inner.any(produces)),
     }
 }
 

@@ -135,22 +135,22 @@ impl Lowerer<'_> {
         // `par` is complete as soon as either branch is, so hops after it could leave when only
         // the other branch had run, and pass the next call on before the first branch's results
         // exist; a hop or a call sent is not sent again (random seed 29050).
-        let out_path = match last_par(&body) {
-            Some(_) if !out_path.is_empty() => {
-                dedup(out_path.into_iter().chain([Via::Peer(parent.peer.clone())]).collect())
-            }
-            _ => out_path,
+        let mut body = body;
+        let exits_from_par = !out_path.is_empty() && last_par(&mut body).is_some();
+        let out_path = if exits_from_par {
+            dedup(out_path.into_iter().chain([Via::Peer(parent.peer.clone())]).collect())
+        } else {
+            out_path
         };
         let mut main = self.hops(&into, false);
         let out_hops = self.hops(&out_path, true);
-        let mut body = body;
-        match last_par_mut(&mut body) {
-            Some(pair) if !out_hops.is_empty() => {
+        match last_par(&mut body).filter(|_| exits_from_par) {
+            Some(pair) => {
                 let left = std::mem::replace(&mut pair.left, build::null());
                 pair.left = build::seq_all(std::iter::once(left).chain(out_hops).collect());
                 main.push(body);
             }
-            _ => {
+            None => {
                 main.push(body);
                 main.extend(out_hops);
             }
@@ -186,22 +186,7 @@ impl Lowerer<'_> {
 
 /// The `par` of two statements that `body` ends with, through `seq` and `new`, if it ends with
 /// one (not a `for … par` or `co`, whose `par` has `(null)` on its right and goes on at once).
-fn last_par(body: &Instruction) -> Option<&Pair> {
-    let mut last = body;
-    loop {
-        match last {
-            Instruction::Seq(pair) => last = &pair.right,
-            Instruction::New(new) => last = &new.body,
-            Instruction::Par(pair) if !matches!(pair.right, Instruction::Null(_)) => {
-                return Some(pair);
-            }
-            _ => return None,
-        }
-    }
-}
-
-/// [`last_par`], to change it.
-fn last_par_mut(body: &mut Instruction) -> Option<&mut Pair> {
+fn last_par(body: &mut Instruction) -> Option<&mut Pair> {
     let mut last = body;
     loop {
         match last {
