@@ -179,14 +179,14 @@ impl<'s> Iterator for Lexer<'s> {
                     // A word ends at an ASCII byte or at the end: always a character boundary.
                     let end = start + 1 + word_rest_len(&bytes[start + 1..]);
                     self.pos = end;
-                    return Some(
-                        classify_word(&self.src[start..end], self.span(start, end))
-                            .map(|token| (self.base + start as u32, token, self.base + end as u32)),
-                    );
+                    let span = self.span(start, end);
+                    let token = classify_word(&self.src[start..end], span);
+                    return Some(token.map(|token| (span.start, token, span.end)));
                 }
             };
             self.pos = end;
-            return Some(Ok((self.base + start as u32, token, self.base + end as u32)));
+            let span = self.span(start, end);
+            return Some(Ok((span.start, token, span.end)));
         }
     }
 }
@@ -198,7 +198,8 @@ fn word_rest_len(rest: &[u8]) -> usize {
     let mut len = 0;
     while let Some(&byte) = rest.get(len) {
         match byte {
-            b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C | b'(' | b')' | b'"' => break,
+            byte if is_space(byte) => break,
+            b'(' | b')' | b'"' => break,
             b'[' => depth += 1,
             b']' if depth == 0 => break,
             b']' => depth -= 1,
@@ -209,38 +210,33 @@ fn word_rest_len(rest: &[u8]) -> usize {
     len
 }
 
-/// Classifies one bare word.
+/// Classifies one bare word by its first byte: keywords and `true`/`false` start with a
+/// lowercase letter, special values with `%` or `:`, numbers with a digit, a dot or a sign; the
+/// rest, and words of those starts that are none of them, are variables.
 pub(crate) fn classify_word(word: &str, span: Span) -> Result<Token<'_>, LexError> {
-    // Keywords and `true`/`false` start with a lowercase letter, special values with `%` or
-    // `:`; most words are variables, which then skip the comparisons.
+    let lens_after = |prefix: &str| {
+        let rest = &word[prefix.len()..];
+        lex_optional_lens(rest, span, prefix.len())
+    };
     match word.bytes().next().unwrap_or_default() {
-        b'a'..=b'z' => {
-            if let Some(keyword) = keyword(word) {
-                return Ok(Token::Keyword(keyword));
+        b'a'..=b'z' => match word {
+            "true" => Ok(Token::Bool(true)),
+            "false" => Ok(Token::Bool(false)),
+            _ => keyword(word).map_or_else(|| lex_variable(word, span), |k| Ok(Token::Keyword(k))),
+        },
+        b'%' => match word {
+            "%init_peer_id%" => Ok(Token::InitPeerId),
+            "%timestamp%" => Ok(Token::Timestamp),
+            "%ttl%" => Ok(Token::Ttl),
+            _ if word.starts_with("%last_error%") => {
+                Ok(Token::LastError(lens_after("%last_error%")?))
             }
-        }
-        b'%' | b':' => {}
-        _ if looks_numeric(word) => return lex_number(word, span),
-        _ => return lex_variable(word, span),
+            _ => lex_variable(word, span),
+        },
+        b':' if word.starts_with(":error:") => Ok(Token::Error(lens_after(":error:")?)),
+        _ if looks_numeric(word) => lex_number(word, span),
+        _ => lex_variable(word, span),
     }
-    match word {
-        "true" => return Ok(Token::Bool(true)),
-        "false" => return Ok(Token::Bool(false)),
-        "%init_peer_id%" => return Ok(Token::InitPeerId),
-        "%timestamp%" => return Ok(Token::Timestamp),
-        "%ttl%" => return Ok(Token::Ttl),
-        _ => {}
-    }
-    if let Some(rest) = word.strip_prefix("%last_error%") {
-        return Ok(Token::LastError(lex_optional_lens(rest, span, word.len() - rest.len())?));
-    }
-    if let Some(rest) = word.strip_prefix(":error:") {
-        return Ok(Token::Error(lex_optional_lens(rest, span, word.len() - rest.len())?));
-    }
-    if looks_numeric(word) {
-        return lex_number(word, span);
-    }
-    lex_variable(word, span)
 }
 
 /// Whether `word` cannot name a variable: an instruction keyword or `true`/`false`.
