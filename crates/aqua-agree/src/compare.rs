@@ -74,8 +74,8 @@ pub fn across_compilers(theirs: &Value, ours: &Value) -> Vec<String> {
     if want == got {
         return Vec::new();
     }
-    let missing: Vec<&String> = want.iter().filter(|c| !got.contains(c)).collect();
-    let extra: Vec<&String> = got.iter().filter(|c| !want.contains(c)).collect();
+    let missing = multiset_minus(&want, &got);
+    let extra = multiset_minus(&got, &want);
     let lines =
         |calls: &[&String]| calls.iter().map(|c| format!("\n      {c}")).collect::<String>();
     vec![format!(
@@ -83,6 +83,20 @@ pub fn across_compilers(theirs: &Value, ours: &Value) -> Vec<String> {
         lines(&missing),
         lines(&extra)
     )]
+}
+
+/// The items of sorted `all` left after removing those of sorted `taken`, each as many times as
+/// it occurs (a call made twice by one run and once by the other is listed once).
+fn multiset_minus<'a>(all: &'a [String], taken: &[String]) -> Vec<&'a String> {
+    let mut taken = taken.iter().peekable();
+    let mut left = Vec::new();
+    for item in all {
+        while taken.next_if(|t| *t < item).is_some() {}
+        if taken.next_if(|t| *t == item).is_none() {
+            left.push(item);
+        }
+    }
+    left
 }
 
 /// A run's calls, comparable across compilers, sorted.
@@ -193,5 +207,22 @@ mod tests {
         assert_ne!(with_ours, without);
         assert_eq!(comparable(&with_ours), without);
         assert_eq!(comparable(&with_theirs), without);
+    }
+
+    #[test]
+    fn a_call_made_more_often_by_one_run_is_listed_as_often_as_it_is_extra() {
+        let calls = |names: &[&str]| -> Value {
+            let calls: Vec<Value> =
+                names.iter().map(|name| serde_json::json!({"function": name})).collect();
+            serde_json::json!({ "calls": calls })
+        };
+        let theirs = calls(&["noop", "text"]);
+        let ours = calls(&["noop", "noop", "noop", "text"]);
+        let problems = across_compilers(&theirs, &ours);
+        assert_eq!(problems.len(), 1);
+        let extra = problems[0].split("only ours:").nth(1).unwrap_or_default();
+        assert_eq!(extra.matches("noop").count(), 2, "{}", problems[0]);
+        assert!(!problems[0].contains("text"), "{}", problems[0]);
+        assert!(across_compilers(&ours, &ours).is_empty());
     }
 }
