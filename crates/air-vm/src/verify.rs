@@ -16,13 +16,12 @@ use crate::signature::{public_key_of, verify};
 use crate::trace::{State, visit_signed, visit_signed_by};
 use crate::value::{FxHashMap, Hash};
 
-/// Each peer's sorted result digests.
-pub type PeerResults = BTreeMap<String, Vec<Hash>>;
+/// Each peer's sorted result digests, by peer (unordered: a peer id is a long string with a
+/// common prefix, slow to order; where order matters, the signatures' map gives it).
+pub type PeerResults = FxHashMap<String, Vec<Hash>>;
 
 /// The sorted digests of every peer's results in `trace`.
 pub fn collect_results(trace: &[State]) -> PeerResults {
-    // Gathered by hash (a peer id is a long string with a common prefix, slow to order), then
-    // sorted once into the map.
     let mut by_peer: FxHashMap<&str, Vec<Hash>> = FxHashMap::default();
     visit_signed(trace, &mut |peer, digest| by_peer.entry(peer).or_default().push(digest));
     by_peer
@@ -79,7 +78,7 @@ impl VerifiedSignatures {
     ) -> Result<(), SignatureError> {
         // BLAKE3 hashes the contiguous digests in parallel lanes: the entry of a peer with
         // thousands of results costs a fraction of a SHA-256 over them.
-        let mut entry = blake3::Hasher::new_derive_key("aqua-rs/verified-signature/v1");
+        let mut entry = blake3::Hasher::new_keyed(VERIFIED_ENTRY_KEY);
         for part in [peer.as_bytes(), particle_id.as_bytes()] {
             entry.update(&(part.len() as u64).to_le_bytes());
             entry.update(part);
@@ -97,6 +96,10 @@ impl VerifiedSignatures {
         Ok(())
     }
 }
+
+/// The key of the keyed BLAKE3 hash naming an entry of [`VerifiedSignatures`] (a domain of its
+/// own; the entries never leave the process, so any fixed key serves).
+const VERIFIED_ENTRY_KEY: &[u8; 32] = b"aqua-rs/verified-signature/v2 ()";
 
 /// Checks `peer`'s `signature` over `digests` with the key in its peer id.
 fn check_signature(
@@ -128,13 +131,18 @@ pub fn verify_incoming(
             return Err(SignatureError::UnexpectedSignature(peer.clone()));
         }
     }
-    for (peer, digests) in &current_results {
-        let signature = current
-            .signatures
-            .get(peer)
-            .ok_or_else(|| SignatureError::MissingSignature(peer.clone()))?;
-        let known =
-            prev.signatures.get(peer) == Some(signature) && prev_results.get(peer) == Some(digests);
+    // The peers are checked in order, so the first fault reported does not depend on hashing:
+    // every peer with results has a signature (the signatures' map is ordered) but those missing
+    // one, which are reported where they stand in that order.
+    let unsigned = current_results.keys().filter(|peer| !current.signatures.contains_key(*peer));
+    let first_unsigned = unsigned.min();
+    for (peer, signature) in &current.signatures {
+        if let Some(unsigned) = first_unsigned.filter(|unsigned| *unsigned < peer) {
+            return Err(SignatureError::MissingSignature(unsigned.clone()));
+        }
+        let digests = current_results.get(peer).map(Vec::as_slice).unwrap_or_default();
+        let known = prev.signatures.get(peer) == Some(signature)
+            && prev_results.get(peer).map(Vec::as_slice) == Some(digests);
         if known {
             continue;
         }
@@ -143,8 +151,12 @@ pub fn verify_incoming(
             None => check_signature(peer, particle_id, digests, signature)?,
         }
     }
+    if let Some(unsigned) = first_unsigned {
+        return Err(SignatureError::MissingSignature(unsigned.clone()));
+    }
     let mut merged = prev.signatures.clone();
-    for (peer, digests) in &current_results {
+    for (peer, signature) in &current.signatures {
+        let digests = current_results.get(peer).map(Vec::as_slice).unwrap_or_default();
         let held = prev_results.get(peer).map(Vec::as_slice).unwrap_or_default();
         let grows = if digests.len() >= held.len() {
             is_sub_multiset(held, digests)
@@ -154,9 +166,7 @@ pub fn verify_incoming(
         if !grows {
             return Err(SignatureError::HistoryRewritten(peer.clone()));
         }
-        if digests.len() > held.len()
-            && let Some(signature) = current.signatures.get(peer)
-        {
+        if digests.len() > held.len() {
             merged.insert(peer.clone(), *signature);
         }
     }

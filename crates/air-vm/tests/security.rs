@@ -378,6 +378,36 @@ fn injected_unused_result_is_rejected() {
 }
 
 #[test]
+fn of_several_faults_the_first_in_peer_id_order_is_reported() {
+    // Unsigned results are injected for some peers, and foo's signature is spoilt or not: the
+    // fault reported is that of the peer whose id comes first, whatever the order in which the
+    // peers' results were gathered. (The ids of c, foo, baz and bar come in that order.)
+    let first_fault = |unsigned: &[&str], spoil_foo: bool| {
+        let data = tamper(&foo_data("1"), |data| {
+            let result = first_result(data);
+            for name in unsigned {
+                let tetraplet =
+                    Tetraplet { peer_pk: id(name).into(), ..(*result.tetraplet).clone() };
+                let injected =
+                    ServiceResult::new(result.value.clone(), Rc::new(tetraplet), result.args_hash);
+                data.trace.push(State::Call(CallState::Executed {
+                    output: OutputKind::Unused,
+                    result: injected,
+                }));
+            }
+            if spoil_foo {
+                data.signatures.insert(id("foo"), [3; 64]);
+            }
+        });
+        signature_error(&bar_receives(&[], &data))
+    };
+    assert!(id("c") < id("foo") && id("foo") < id("baz") && id("baz") < id("bar"));
+    assert_eq!(first_fault(&["baz", "bar"], true), SignatureError::BadSignature(id("foo")));
+    assert_eq!(first_fault(&["bar", "c"], true), SignatureError::MissingSignature(id("c")));
+    assert_eq!(first_fault(&["bar", "baz"], false), SignatureError::MissingSignature(id("baz")));
+}
+
+#[test]
 fn rewritten_history_is_rejected() {
     // foo signs two contradicting histories of one particle; bar holds the first.
     let held = bar_receives(&[], &foo_data("1"));
