@@ -67,8 +67,17 @@ await avm.init();
 
 /** The reference compiler's AIR for every exported function, with its default options. */
 async function compile(source) {
-  const result = await compileFromString({ code: source });
   const plain = (text) => text.replace(/\u001b\[[0-9;]*m/g, "");
+  let result;
+  try {
+    result = await compileFromString({ code: source });
+  } catch (error) {
+    // The reference compiler's internal errors are thrown, not reported: one is its verdict on
+    // this program (a rejection), not a failure of the driver.
+    const message = plain(String(error?.message ?? error));
+    if (!message.includes("Internal aqua compiler error")) throw error;
+    return { errors: [message.split("\n").slice(0, 2).join(" ")], functions: {} };
+  }
   const functions = Object.fromEntries(Object.entries(result.functions).map(([name, f]) => [name, f.script]));
   return { errors: result.errors.map(plain), functions };
 }

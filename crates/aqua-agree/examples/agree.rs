@@ -1,5 +1,6 @@
 //! Checks many random programs against Fluence's toolchain and shrinks every disagreement:
-//! `cargo run -p aqua-agree --example agree -- --programs N --seed S [--show] [--no-shrink]`.
+//! `cargo run -p aqua-agree --example agree -- --programs N --seed S [--show] [--no-shrink]
+//! [--service-ids]` (`--service-ids` adds `Svc "id"` lines: `aqua_agree::Features::service_ids`).
 //! Needs Node.js and `npm ci` in `tests/node`. `--record DIR/NAME` writes the (shrunk) program of
 //! the first disagreement as a regression case (`--from FILE.aqua` checks a hand-written module
 //! instead, whose `main` takes `aqua_agree::generate::standard_params`): `NAME.aqua`, `NAME.json` (its scenario with the
@@ -13,13 +14,14 @@ mod node;
 use aqua_agree::{Features, Outcome, check, generate, shrink::shrink};
 
 /// How to call this tool.
-const USAGE: &str = "usage: agree [--programs N] [--seed S] [--show] [--no-shrink] \
+const USAGE: &str = "usage: agree [--programs N] [--seed S] [--show] [--no-shrink] [--service-ids] \
                      [--record DIR/NAME] [--from FILE.aqua]";
 
 fn main() {
     let mut programs: Option<u64> = None;
     let mut seed = 0u64;
     let (mut show, mut shrinking) = (false, true);
+    let mut features = Features::default();
     let mut record: Option<String> = None;
     let mut from: Option<String> = None;
     let mut args = std::env::args().skip(1);
@@ -32,6 +34,7 @@ fn main() {
             "--seed" => seed = number().unwrap_or_else(|| usage_error("--seed S")),
             "--show" => show = true,
             "--no-shrink" => shrinking = false,
+            "--service-ids" => features.service_ids = true,
             "--record" => record = args.next(),
             "--from" => from = args.next(),
             "--help" | "-h" => {
@@ -55,7 +58,7 @@ fn main() {
             Some(path) => {
                 aqua_agree::generate::verbatim(&std::fs::read_to_string(path).expect("--from FILE"))
             }
-            None => generate(seed, Features::default()),
+            None => generate(seed, features),
         };
         if show {
             println!("== seed {seed}\n{}", program.source());

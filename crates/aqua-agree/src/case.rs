@@ -42,27 +42,31 @@ pub fn mocks(program: &Program) -> Value {
     }
     put("*/op/noop".into(), Value::Null);
     for (index, peer) in PEERS.iter().enumerate() {
-        let number = index as u64 + 1;
-        let mut mock = |function: &str, value: Value| {
-            services.insert(format!("{peer}/svc/{function}"), value);
-        };
-        mock("text", json!(format!("{peer}:{{arg0}}")));
-        mock("num", json!(number));
-        mock("flag", json!(index % 2 == 0));
-        mock("list", json!([format!("{peer}-a:{{arg0}}"), format!("{peer}-b")]));
-        mock(
-            "rec",
-            json!({"name": format!("{peer}:{{arg0}}"), "n": number * 10, "tags": ["{arg0}"]}),
-        );
-        mock("fail", json!({"$error": number, "message": format!("failed on {peer}: {{arg0}}")}));
-        // Fails on the client and on p1, succeeds elsewhere: `for … try` moves on to the next.
-        let flaky = if index == 0 || index == 2 {
-            json!({"$error": 7, "message": format!("flaky on {peer}")})
-        } else {
-            json!(format!("ok on {peer}: {{arg0}}"))
-        };
-        mock("flaky", flaky);
-        mock("sink", Value::Null);
+        // `svc2`, the id a program may resolve `Svc` to, answers with its id in every result.
+        for (service, tag, offset) in [("svc", "", 0), ("svc2", "svc2@", 100)] {
+            let number = index as u64 + 1 + offset;
+            let mut mock = |function: &str, value: Value| {
+                services.insert(format!("{peer}/{service}/{function}"), value);
+            };
+            mock("text", json!(format!("{tag}{peer}:{{arg0}}")));
+            mock("num", json!(number));
+            mock("flag", json!((index % 2 == 0) == (offset == 0)));
+            mock("list", json!([format!("{tag}{peer}-a:{{arg0}}"), format!("{peer}-b")]));
+            mock(
+                "rec",
+                json!({"name": format!("{tag}{peer}:{{arg0}}"), "n": number * 10, "tags": ["{arg0}"]}),
+            );
+            let failed = format!("{tag}failed on {peer}: {{arg0}}");
+            mock("fail", json!({"$error": number, "message": failed}));
+            // Fails on the client and on p1, succeeds elsewhere: `for … try` moves on to the next.
+            let flaky = if index == 0 || index == 2 {
+                json!({"$error": 7, "message": format!("{tag}flaky on {peer}")})
+            } else {
+                json!(format!("{tag}ok on {peer}: {{arg0}}"))
+            };
+            mock("flaky", flaky);
+            mock("sink", Value::Null);
+        }
     }
     Value::Object(services)
 }

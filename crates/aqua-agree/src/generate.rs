@@ -35,6 +35,10 @@ pub struct Features {
     pub errors: bool,
     /// Closures, abilities, helper functions and callbacks.
     pub arrows: bool,
+    /// `Svc "svc2"`, `Svc "svc"` and `Svc v` (with `v = "svc2"`): service ids resolved in a
+    /// block. Off by default: its choices come from a second random stream, so turning it on
+    /// adds these lines to the programs of the other features' seeds.
+    pub service_ids: bool,
 }
 
 impl Default for Features {
@@ -47,6 +51,7 @@ impl Default for Features {
             branches: true,
             errors: true,
             arrows: true,
+            service_ids: false,
         }
     }
 }
@@ -99,6 +104,7 @@ struct Var {
 pub fn generate(seed: u64, features: Features) -> Program {
     let mut generator = Generator {
         rng: Rng::new(seed),
+        ids_rng: Rng::new(seed ^ SERVICE_IDS_STREAM),
         features,
         vars: Vec::new(),
         peers: vec!["p1", "p2", "p3", "INIT_PEER_ID", "HOST_PEER_ID"],
@@ -111,8 +117,13 @@ pub fn generate(seed: u64, features: Features) -> Program {
     generator.program()
 }
 
+/// Mixed into the seed of the second random stream (see [`Features::service_ids`]).
+const SERVICE_IDS_STREAM: u64 = 0x5e41_1d5e_41d5_0001;
+
 struct Generator {
     rng: Rng,
+    /// The draws of the service-id statements alone.
+    ids_rng: Rng,
     features: Features,
     vars: Vec<Var>,
     /// Peer expressions usable in `on` here.
@@ -233,6 +244,9 @@ impl Generator {
     fn statement(&mut self) -> Vec<Stmt> {
         let deep = self.depth >= 3;
         let f = self.features;
+        if f.service_ids && self.ids_rng.chance(12) {
+            return self.service_id();
+        }
         loop {
             let choice = self.rng.below(22);
             let stmts = match choice {
@@ -257,6 +271,20 @@ impl Generator {
             };
             if let Some(stmts) = stmts {
                 return stmts;
+            }
+        }
+    }
+
+    /// `Svc "svc2"`, `Svc "svc"`, or `Svc v` after `v = "svc2"` (drawn from `ids_rng`).
+    fn service_id(&mut self) -> Vec<Stmt> {
+        match self.ids_rng.below(3) {
+            0 => vec![Stmt::Line("Svc \"svc2\"".to_owned())],
+            1 => vec![Stmt::Line("Svc \"svc\"".to_owned())],
+            _ => {
+                self.names += 1;
+                let name = format!("sid{}", self.names);
+                self.bind(&name, Ty::Str);
+                vec![Stmt::Line(format!("{name} = \"svc2\"")), Stmt::Line(format!("Svc {name}"))]
             }
         }
     }
