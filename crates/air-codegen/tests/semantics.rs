@@ -5,7 +5,8 @@ use air_codegen::Options;
 use air_network::scenario::{Scenario, run_scenario};
 use serde_json::{Value, json};
 
-/// Compiles `function` of `source` and runs it; returns `(peer, service.function, args)` per call.
+/// Compiles `function` of `source` and runs it with the client behind its relay; returns
+/// `(peer, service.function, args)` per call.
 fn run(
     source: &str,
     function: &str,
@@ -17,8 +18,11 @@ fn run(
     let compiled = air_codegen::compile(&checked.program, &Options::default()).expect("compiles");
     let function = compiled.iter().find(|f| f.meta.name == function).expect("exported");
     let air = air_syntax::print_pretty(&function.air);
+    // The client reaches its relay alone, as a js-client does: AIR that sends the particle
+    // between the client and another peer directly loses it here.
     let scenario = json!({
         "air": air, "init_peer": "client", "peers": peers, "services": services,
+        "client_relay": "relay",
     });
     let scenario = Scenario::from_json(&scenario.to_string()).expect("scenario");
     let summary = run_scenario(&scenario);
@@ -192,5 +196,30 @@ fn results_of_a_parallel_loop_that_ends_an_on_block_come_back() {
         let calls = run(&source, "f", &peers, mocks.clone());
         let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
         assert!(response.is_some_and(|r| r.2.to_string().contains('!')), "{body}{calls:?}");
+    }
+}
+
+#[test]
+fn blocks_on_other_peers_inside_an_on_host_block_go_through_the_relay() {
+    // `on HOST_PEER_ID` is the relay itself; the blocks inside it start and end on other peers,
+    // so the particle must still go out and come back through the relay: a client reaches its
+    // relay alone (random seed 40016).
+    let mocks = base_mocks(json!({
+        "client/getDataSrv/peers": ["$peer:worker", "$peer:other"],
+        "*/srv/call": "{arg0}!",
+    }));
+    let peers = ["client", "relay", "worker", "other"];
+    let bodies = [
+        // The block's first and last calls are on another peer.
+        "func f(peer: string) -> string:\n  on HOST_PEER_ID:\n    on peer:\n      r <- Srv.call(\"x\")\n  <- r\n",
+        // A call on the relay first, then one elsewhere: the way back starts elsewhere.
+        "func f(peer: string) -> string:\n  on HOST_PEER_ID:\n    h <- Srv.call(\"x\")\n    on peer:\n      r <- Srv.call(h)\n  <- r\n",
+        // The usual fan-out from the relay.
+        "func f(peers: []string) -> string:\n  results: *string\n  on HOST_PEER_ID:\n    for p <- peers par:\n      on p:\n        results <- Srv.call(\"x\")\n  join results[1]\n  <- results[1]\n",
+    ];
+    for body in bodies {
+        let calls = run(&format!("{HEADER}{body}"), "f", &peers, mocks.clone());
+        let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
+        assert!(response.is_some(), "no response:\n{body}\n{calls:?}");
     }
 }

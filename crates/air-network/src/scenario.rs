@@ -44,6 +44,11 @@ pub struct Scenario {
     /// Mocked services: `"peer|*/service/function|*"` to a result template.
     #[serde(default)]
     pub services: BTreeMap<String, JValue>,
+    /// The one peer the init peer is connected to, as a client behind its relay: particles
+    /// between the init peer and any other peer are not delivered (see
+    /// [`RunOptions::client_relay`]). Absent: every peer reaches every other.
+    #[serde(default)]
+    pub client_relay: Option<String>,
 }
 
 fn default_particle_id() -> String {
@@ -129,6 +134,7 @@ impl Scenario {
             share_verified_signatures: false,
             send_order: SendOrder::PeerName,
             answer_inline: true,
+            client_relay: self.client_relay.clone(),
         }
     }
 }

@@ -101,6 +101,11 @@ pub struct RunOptions {
     /// the host (see [`crate::Interpreter::invoke_answering`]): fewer invocations, each
     /// replaying the trace.
     pub answer_inline: bool,
+    /// The one peer the init peer is connected to, when the init peer is a client behind a
+    /// relay (as a js-client is): particles between the init peer and any other peer are then
+    /// not delivered (listed as unreachable), as on a real network. `None`: every peer reaches
+    /// every other.
+    pub client_relay: Option<String>,
 }
 
 /// The order in which a peer sends the particle to the peers a step named.
@@ -127,6 +132,7 @@ impl Default for RunOptions {
             share_verified_signatures: true,
             send_order: SendOrder::PeerId,
             answer_inline: true,
+            client_relay: None,
         }
     }
 }
@@ -149,7 +155,8 @@ pub struct Hop {
     pub sent_by: BTreeMap<String, air_syntax::Span>,
     /// The invocations that failed, in order.
     pub errors: Vec<StepError>,
-    /// Peer ids the particle was sent to that are not in the network.
+    /// Peer ids the particle was sent to that are not in the network, and the names of peers
+    /// it could not reach (see [`RunOptions::client_relay`]).
     pub unreachable: Vec<String>,
     /// The size of the data the receiving peer kept, in bytes.
     pub data_bytes: usize,
@@ -452,7 +459,13 @@ impl Run<'_> {
         }
         let mut targets = Vec::new();
         for id in handled.next_peers.into_iter().filter(|id| *id != peer.id) {
+            let cut_off = |name: &String| {
+                self.options.client_relay.as_ref().is_some_and(|relay| {
+                    (peer.id == init_id && name != relay) || (id == init_id && peer.name != *relay)
+                })
+            };
             match names.get(&id) {
+                Some(name) if cut_off(name) => hop.unreachable.push(name.clone()),
                 Some(name) => {
                     if let Some(span) = handled.sent_by.get(&id) {
                         hop.sent_by.insert(name.clone(), *span);

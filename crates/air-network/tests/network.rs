@@ -307,3 +307,17 @@ fn a_peer_down_from_a_time_on_drops_what_arrives_later_and_links_set_latency() {
     let bob = report.hops.iter().find(|hop| hop.to == "bob").expect("bob's hop");
     assert_eq!(bob.at, 1 + 40, "client -> alice takes 1 ms, alice -> bob the link's 40 ms");
 }
+
+#[test]
+fn a_client_behind_its_relay_reaches_no_other_peer_directly() {
+    // The chain script calls alice straight from the client: a js-client cannot, as it is
+    // connected to its relay alone.
+    let mut network = chain_network();
+    let program = chain_script(&network);
+    let options = RunOptions { client_relay: Some("relay".into()), ..RunOptions::default() };
+    let report = network.run(&program, "client", client(&network), &options);
+    assert_eq!(report.client.response(), None);
+    let from_client = report.hops.iter().find(|hop| hop.to == "client").expect("the client ran");
+    assert_eq!(from_client.unreachable, ["alice"]);
+    assert!(report.hops.iter().all(|hop| hop.to != "alice"), "{:?}", report.hops);
+}

@@ -103,7 +103,11 @@ impl Lowerer<'_> {
         if enter_peer {
             into.push(Via::Peer(location.peer.clone()));
         }
-        let into = trim(dedup(into), Some(&parent.peer), (!enter_peer).then_some(&location.peer));
+        // The last hop may be left to the body's first call only when that call is on the
+        // block's peer: a body that starts elsewhere (an `on` block inside `on HOST_PEER_ID`)
+        // must take it, or the particle would skip the relay (random seed 40016).
+        let first_on_peer = !enter_peer && moves_first_to(&body, &location.peer);
+        let into = trim(dedup(into), Some(&parent.peer), first_on_peer.then_some(&location.peer));
         let mut back: Vec<Via> = location.via.iter().rev().cloned().collect();
         back.extend(parent.via.iter().cloned());
         // Another location of the peer we are on (`on INIT_PEER_ID` at the top level): the
@@ -128,7 +132,10 @@ impl Lowerer<'_> {
             path.push(Via::Peer(to.peer.clone()));
             from_last_visit(dedup(path), &location.peer)
         } else {
-            trim(back.clone(), Some(&location.peer), None)
+            // A first hop back to the block's peer is left out only when the body surely ends
+            // there; one that ends on another peer (an inner `on` block) goes back through it.
+            let ends_on_peer = ends_on(&body, &location.peer);
+            trim(back.clone(), ends_on_peer.then_some(&location.peer), None)
         };
         // A body that ends with a `par` of two statements takes the way out at the end of the
         // `par`'s first branch, and to the parent peer itself, as the reference's AIR does: a
@@ -222,6 +229,95 @@ fn goes_on_before_reaching(body: &Instruction, peer: &Value) -> bool {
         }
     }
     false
+}
+
+/// Whether none of the first instructions of `body` that take the particle somewhere (calls and
+/// canons) runs on another peer than `peer`.
+fn moves_first_to(body: &Instruction, peer: &Value) -> bool {
+    let mut first = Vec::new();
+    first_moves(body, &mut first);
+    first.iter().all(|at| *at == peer)
+}
+
+/// Whether none of the last instructions of `body` that take the particle somewhere runs on
+/// another peer than `peer`.
+fn ends_on(body: &Instruction, peer: &Value) -> bool {
+    let mut last = Vec::new();
+    last_moves(body, &mut last);
+    last.iter().all(|at| *at == peer)
+}
+
+/// Collects the peers of the calls and canons of `instruction` that can run before any other of
+/// them; returns whether it can complete without running any (so what follows can be first).
+fn first_moves<'a>(instruction: &'a Instruction, out: &mut Vec<&'a Value>) -> bool {
+    match instruction {
+        Instruction::Call(call) => {
+            out.push(&call.peer);
+            false
+        }
+        Instruction::Canon(canon) => {
+            out.push(&canon.peer);
+            false
+        }
+        Instruction::Seq(pair) => first_moves(&pair.left, out) && first_moves(&pair.right, out),
+        Instruction::Par(pair) => {
+            let left = first_moves(&pair.left, out);
+            first_moves(&pair.right, out) || left
+        }
+        Instruction::Xor(pair) => first_moves(&pair.left, out),
+        Instruction::New(new) => first_moves(&new.body, out),
+        Instruction::Fold(fold) => {
+            first_moves(&fold.body, out);
+            true
+        }
+        Instruction::Match(test) | Instruction::Mismatch(test) => {
+            first_moves(&test.body, out);
+            true
+        }
+        Instruction::Never(_) | Instruction::Fail(_) => false,
+        Instruction::Ap(_)
+        | Instruction::ApMap(_)
+        | Instruction::Null(_)
+        | Instruction::Next(_) => true,
+    }
+}
+
+/// Collects the peers of the calls and canons of `instruction` that can run after every other
+/// of them; returns whether it can complete without running any (so what came before can be
+/// last). A branch that ends in `fail` does not complete.
+fn last_moves<'a>(instruction: &'a Instruction, out: &mut Vec<&'a Value>) -> bool {
+    match instruction {
+        Instruction::Call(call) => {
+            out.push(&call.peer);
+            false
+        }
+        Instruction::Canon(canon) => {
+            out.push(&canon.peer);
+            false
+        }
+        Instruction::Seq(pair) => last_moves(&pair.right, out) && last_moves(&pair.left, out),
+        Instruction::Par(pair) | Instruction::Xor(pair) => {
+            let left = last_moves(&pair.left, out);
+            last_moves(&pair.right, out) || left
+        }
+        Instruction::New(new) => last_moves(&new.body, out),
+        Instruction::Fold(fold) => {
+            last_moves(&fold.body, out);
+            if let Some(last) = &fold.last {
+                last_moves(last, out);
+            }
+            true
+        }
+        Instruction::Match(test) | Instruction::Mismatch(test) => {
+            last_moves(&test.body, out);
+            true
+        }
+        Instruction::Never(_) | Instruction::Fail(_) => false,
+        Instruction::Ap(_)
+        | Instruction::ApMap(_)
+        | Instruction::Null(_)
+        | Instruction::Next(_) => true,
+    }
 }
 
 /// Whether `instruction` has a call on `peer` anywhere inside.
