@@ -1,6 +1,8 @@
 //! Checks many random programs against Fluence's toolchain and shrinks every disagreement:
 //! `cargo run -p aqua-agree --example agree -- --programs N --seed S [--show] [--no-shrink]
-//! [--service-ids]` (`--service-ids` adds `Svc "id"` lines: `aqua_agree::Features::service_ids`).
+//! [--service-ids] [--client-relay]` (`--service-ids` adds `Svc "id"` lines:
+//! `aqua_agree::Features::service_ids`; `--client-relay` runs every script with the client
+//! connected to its relay alone: `aqua_agree::Reach::RelayOnly`).
 //! Needs Node.js and `npm ci` in `tests/node`. `--record DIR/NAME` writes the (shrunk) program of
 //! the first disagreement as a regression case (`--from FILE.aqua` checks a hand-written module
 //! instead, whose `main` takes `aqua_agree::generate::standard_params`): `NAME.aqua`, `NAME.json` (its scenario with the
@@ -11,10 +13,11 @@
 #[path = "../tests/support/node.rs"]
 mod node;
 
-use aqua_agree::{Features, Outcome, check, generate, shrink::shrink};
+use aqua_agree::{Features, Outcome, check_on, generate, shrink::shrink};
 
 /// How to call this tool.
 const USAGE: &str = "usage: agree [--programs N] [--seed S] [--show] [--no-shrink] [--service-ids] \
+                     [--client-relay] \
                      [--record DIR/NAME] [--from FILE.aqua]";
 
 fn main() {
@@ -22,6 +25,7 @@ fn main() {
     let mut seed = 0u64;
     let (mut show, mut shrinking) = (false, true);
     let mut features = Features::default();
+    let mut reach = aqua_agree::Reach::Everyone;
     let mut record: Option<String> = None;
     let mut from: Option<String> = None;
     let mut args = std::env::args().skip(1);
@@ -35,6 +39,7 @@ fn main() {
             "--show" => show = true,
             "--no-shrink" => shrinking = false,
             "--service-ids" => features.service_ids = true,
+            "--client-relay" => reach = aqua_agree::Reach::RelayOnly,
             "--record" => record = args.next(),
             "--from" => from = args.next(),
             "--help" | "-h" => {
@@ -63,14 +68,14 @@ fn main() {
         if show {
             println!("== seed {seed}\n{}", program.source());
         }
-        match check(&program, &mut reference).expect("the reference answers") {
+        match check_on(&program, &mut reference, reach).expect("the reference answers") {
             Outcome::Agree { calls: n } => {
                 agreed += 1;
                 calls += n;
                 if from.is_some()
                     && let Some(stem) = record.take()
                 {
-                    write_case(&stem, &program, &mut reference);
+                    write_case(&stem, &program, &mut reference, reach);
                 }
             }
             Outcome::BothRejected { ours, theirs } => {
@@ -85,9 +90,12 @@ fn main() {
                 println!("== seed {seed}: DISAGREE\n{}", problems.join("\n"));
                 if shrinking {
                     let small = shrink(&program, &mut |candidate| {
-                        matches!(check(candidate, &mut reference), Ok(Outcome::Disagree(_)))
+                        matches!(
+                            check_on(candidate, &mut reference, reach),
+                            Ok(Outcome::Disagree(_))
+                        )
                     });
-                    let problems = match check(&small, &mut reference) {
+                    let problems = match check_on(&small, &mut reference, reach) {
                         Ok(Outcome::Disagree(problems)) => problems.join("\n"),
                         other => format!("{other:?}"),
                     };
@@ -97,7 +105,7 @@ fn main() {
                         small.source()
                     );
                     if let Some(stem) = record.take() {
-                        write_case(&stem, &small, &mut reference);
+                        write_case(&stem, &small, &mut reference, reach);
                     }
                 } else {
                     println!("{}", program.source());
@@ -115,12 +123,17 @@ fn main() {
 }
 
 /// Writes a regression case: the program, its scenario with the reference AIR, AquaVM's run.
-fn write_case(stem: &str, program: &aqua_agree::Program, reference: &mut node::NodeReference) {
+fn write_case(
+    stem: &str,
+    program: &aqua_agree::Program,
+    reference: &mut node::NodeReference,
+    reach: aqua_agree::Reach,
+) {
     use aqua_agree::Reference;
     let source = program.source();
     let compiled = reference.compile(&source).expect("the reference compiles");
     let air = compiled.functions.get(aqua_agree::ENTRY).expect("the reference compiled main");
-    let scenario = aqua_agree::case::scenario(program, air);
+    let scenario = aqua_agree::case::scenario_on(program, air, reach);
     let expected = reference.run(&scenario).expect("AquaVM runs");
     let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("JSON") + "\n";
     std::fs::write(format!("{stem}.aqua"), source).expect("write the program");

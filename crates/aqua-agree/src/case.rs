@@ -10,9 +10,25 @@ use crate::program::{Given, Program};
 /// The peers, by name; the first is the init peer.
 pub const PEERS: &[&str] = &["client", "relay", "p1", "p2", "p3"];
 
+/// Which peers the client (the init peer) exchanges particles with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reach {
+    /// Every peer, as the reference oracle's network has it.
+    #[default]
+    Everyone,
+    /// Its relay alone, as a js-client: particles between the client and other peers are not
+    /// delivered, so AIR that sends them directly loses them.
+    RelayOnly,
+}
+
 /// The scenario (the oracle's JSON format) that runs `air` for `program`.
 pub fn scenario(program: &Program, air: &str) -> Value {
-    json!({
+    scenario_on(program, air, Reach::Everyone)
+}
+
+/// [`scenario`] on a network where the client reaches `reach`.
+pub fn scenario_on(program: &Program, air: &str, reach: Reach) -> Value {
+    let mut scenario = json!({
         "air": air,
         "init_peer": PEERS[0],
         "peers": PEERS,
@@ -20,7 +36,11 @@ pub fn scenario(program: &Program, air: &str) -> Value {
         "timestamp": 1_700_000_000_000u64,
         "ttl": 60_000,
         "services": mocks(program),
-    })
+    });
+    if reach == Reach::RelayOnly {
+        scenario["client_relay"] = json!(PEERS[1]);
+    }
+    scenario
 }
 
 /// Every mock: the client's services, then `Svc` and `Op` on every peer.

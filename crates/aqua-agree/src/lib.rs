@@ -16,6 +16,7 @@ pub mod reference;
 pub mod rng;
 pub mod shrink;
 
+pub use case::Reach;
 pub use generate::{Features, generate};
 pub use program::Program;
 pub use reference::{Compiled, Reference};
@@ -42,8 +43,18 @@ pub enum Outcome {
     Disagree(Vec<String>),
 }
 
-/// Compiles and runs `program` four ways and compares the runs.
+/// Compiles and runs `program` four ways and compares the runs, every peer reaching every
+/// other.
 pub fn check(program: &Program, reference: &mut dyn Reference) -> Result<Outcome, String> {
+    check_on(program, reference, Reach::Everyone)
+}
+
+/// [`check`] on a network where the client reaches `reach` (see [`case::Reach`]).
+pub fn check_on(
+    program: &Program,
+    reference: &mut dyn Reference,
+    reach: Reach,
+) -> Result<Outcome, String> {
     let source = program.source();
     let theirs = reference.compile(&source)?;
     let ours = ours::compile(&source);
@@ -66,8 +77,8 @@ pub fn check(program: &Program, reference: &mut dyn Reference) -> Result<Outcome
     else {
         return Ok(Outcome::Disagree(vec![format!("a compiler gave no `{ENTRY}`")]));
     };
-    let their_scenario = case::scenario(program, their_air);
-    let our_scenario = case::scenario(program, our_air);
+    let their_scenario = case::scenario_on(program, their_air, reach);
+    let our_scenario = case::scenario_on(program, our_air, reach);
     let their_air_on_aquavm = reference.run(&their_scenario)?;
     let their_air_on_ours = ours::run(&their_scenario)?;
     let our_air_on_aquavm = reference.run(&our_scenario)?;
