@@ -200,10 +200,10 @@ fn results_of_a_parallel_loop_that_ends_an_on_block_come_back() {
 }
 
 #[test]
-fn blocks_on_other_peers_inside_an_on_host_block_go_through_the_relay() {
+fn the_client_sends_and_receives_through_its_relay_alone() {
     // `on HOST_PEER_ID` is the relay itself; the blocks inside it start and end on other peers,
     // so the particle must still go out and come back through the relay: a client reaches its
-    // relay alone (random seed 40016).
+    // relay alone (random seed 40016). Likewise for blocks on the init peer (seed 50007).
     let mocks = base_mocks(json!({
         "client/getDataSrv/peers": ["$peer:worker", "$peer:other"],
         "*/srv/call": "{arg0}!",
@@ -216,6 +216,9 @@ fn blocks_on_other_peers_inside_an_on_host_block_go_through_the_relay() {
         "func f(peer: string) -> string:\n  on HOST_PEER_ID:\n    h <- Srv.call(\"x\")\n    on peer:\n      r <- Srv.call(h)\n  <- r\n",
         // The usual fan-out from the relay.
         "func f(peers: []string) -> string:\n  results: *string\n  on HOST_PEER_ID:\n    for p <- peers par:\n      on p:\n        results <- Srv.call(\"x\")\n  join results[1]\n  <- results[1]\n",
+        // A block on the init peer is reached through its relay, and so is what it holds.
+        "func f(peers: []string) -> string:\n  results: *string\n  on INIT_PEER_ID:\n    for p <- peers par:\n      on p:\n        results <- Srv.call(\"x\")\n  join results[1]\n  <- results[1]\n",
+        "func f(peer: string) -> string:\n  on peer:\n    r <- Srv.call(\"x\")\n    on INIT_PEER_ID:\n      s <- Srv.call(r)\n    t <- Srv.call(s)\n  <- t\n",
     ];
     for body in bodies {
         let calls = run(&format!("{HEADER}{body}"), "f", &peers, mocks.clone());

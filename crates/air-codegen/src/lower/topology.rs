@@ -61,6 +61,11 @@ impl Lowerer<'_> {
             let value = self.value_of(bound, out)?;
             relays.push(if many { Via::Many(value) } else { Via::Peer(value) });
         }
+        // The init peer is a client behind its relay: a block on it with no relays of its own
+        // is reached through that relay, as the script's own start is (random seed 50007).
+        if relays.is_empty() && peer == build::init_peer() {
+            relays = Location::top(self.options).via;
+        }
         Ok(Location { peer, via: relays })
     }
 
