@@ -68,12 +68,23 @@ fn trace_shows_the_aqua_line_that_sent_the_particle_on_each_hop() {
     let out = run("gather.aqua", "gather(a, b, c)", SENSORS, "gather.toml", &["--trace"]);
     let text = stderr(&out);
     // The `on p` of the loop takes the particle to the relay, the call to each sensor's peer,
-    // and the join's gate (a canon on the client) brings each reading back to the client.
+    // and back through the relay to the client. The join's gate (a canon on the client) also
+    // sends each sensor's particle to the client directly, which cannot reach it: the client
+    // exchanges particles with its relay alone, as a js-client does.
     let relay = text.find("[    1 ms] client -> relay").expect("the hop to the relay");
     let from_relay = &text[relay..];
     assert!(from_relay.contains("to bob by tests/data/run/gather.aqua:13:19: Sensor.read()"));
     assert!(text.contains("to relay by tests/data/run/gather.aqua:12:5: on p:"), "{text}");
-    assert!(text.contains("to client by tests/data/run/gather.aqua:14:8: readings[2]"), "{text}");
+    let back = text.find("] bob -> relay\n    sends to client").expect("the way back");
+    assert!(text[back..].contains("to client by tests/data/run/gather.aqua:12:5: on p:"), "{text}");
+    assert!(text.contains("] relay -> client"), "{text}");
+    let from_bob = text.find("] relay -> bob").expect("bob's hop");
+    assert!(
+        text[from_bob..].lines().any(|line| line.trim()
+            == "the particle was sent to client directly, which it cannot reach: the client \
+                exchanges particles with its relay alone"),
+        "{text}"
+    );
 }
 
 #[test]

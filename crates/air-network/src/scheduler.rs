@@ -103,8 +103,8 @@ pub struct RunOptions {
     pub answer_inline: bool,
     /// The one peer the init peer is connected to, when the init peer is a client behind a
     /// relay (as a js-client is): particles between the init peer and any other peer are then
-    /// not delivered (listed as unreachable), as on a real network. `None`: every peer reaches
-    /// every other.
+    /// not delivered (listed in [`Hop::cut_off`]), as on a real network. `None`: every peer
+    /// reaches every other.
     pub client_relay: Option<String>,
 }
 
@@ -155,9 +155,11 @@ pub struct Hop {
     pub sent_by: BTreeMap<String, air_syntax::Span>,
     /// The invocations that failed, in order.
     pub errors: Vec<StepError>,
-    /// Peer ids the particle was sent to that are not in the network, and the names of peers
-    /// it could not reach (see [`RunOptions::client_relay`]).
+    /// Peer ids the particle was sent to that are not in the network.
     pub unreachable: Vec<String>,
+    /// Peers (by name) the particle was sent to but could not reach: the client and any peer but
+    /// its relay (see [`RunOptions::client_relay`]).
+    pub cut_off: Vec<String>,
     /// The size of the data the receiving peer kept, in bytes.
     pub data_bytes: usize,
     /// Why the particle was not processed (`"lost"`, `"peer down"`, `"ttl expired"`), if so.
@@ -176,6 +178,7 @@ impl Hop {
             sent_by: BTreeMap::new(),
             errors: Vec::new(),
             unreachable: Vec::new(),
+            cut_off: Vec::new(),
             data_bytes: 0,
             dropped: None,
         }
@@ -465,7 +468,7 @@ impl Run<'_> {
                 })
             };
             match names.get(&id) {
-                Some(name) if cut_off(name) => hop.unreachable.push(name.clone()),
+                Some(name) if cut_off(name) => hop.cut_off.push(name.clone()),
                 Some(name) => {
                     if let Some(span) = handled.sent_by.get(&id) {
                         hop.sent_by.insert(name.clone(), *span);

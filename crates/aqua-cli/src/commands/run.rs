@@ -176,6 +176,11 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
     } = prepared;
     let relay_id = network.id_of(&relay).unwrap_or_default().to_string();
     let mut options = run_options(args, &settings, faults);
+    // The client is connected to its relay alone, as a js-client is; a script compiled with
+    // `--no-relay` is for a client that reaches every peer.
+    if !args.lowering.no_relay {
+        options.client_relay = Some(relay.clone());
+    }
     budget::apply(&args.budget, &mut options);
     let mut progress = progress::Progress::start();
     let client = Client::new(data, &relay_id);
@@ -309,6 +314,12 @@ fn describe_hop(
     }
     for id in &hop.unreachable {
         text.push_str(&format!("\n    the particle was sent to {id}, which is not in the network"));
+    }
+    for name in &hop.cut_off {
+        text.push_str(&format!(
+            "\n    the particle was sent to {name} directly, which it cannot reach: the client \
+             exchanges particles with its relay alone"
+        ));
     }
     if !hop.next.is_empty() {
         text.push_str(&format!("\n    sends to {}", hop.next.join(", ")));

@@ -250,7 +250,11 @@ fn draw_hop(
         .iter()
         .map(|error| format!("error {}: {}", error.ret_code, (caption.show)(&error.message)));
     let unreachable = hop.unreachable.iter().map(|id| format!("sent to {id}, not in the network"));
-    for text in errors.chain(unreachable) {
+    let cut_off = hop
+        .cut_off
+        .iter()
+        .map(|name| format!("sent to {name} directly: the client reaches its relay alone"));
+    for text in errors.chain(unreachable).chain(cut_off) {
         let _ = write!(
             svg,
             r#"<text class="error" x="{left}" y="{y}"><title>{}</title>{}</text>"#,
