@@ -240,7 +240,7 @@ fn goes_on_before_reaching(body: &Instruction, peer: &Value) -> bool {
 /// canons) runs on another peer than `peer`.
 fn moves_first_to(body: &Instruction, peer: &Value) -> bool {
     let mut first = Vec::new();
-    first_moves(body, &mut first);
+    moves_at(body, End::First, &mut first);
     first.iter().all(|at| *at == peer)
 }
 
@@ -248,49 +248,24 @@ fn moves_first_to(body: &Instruction, peer: &Value) -> bool {
 /// another peer than `peer`.
 fn ends_on(body: &Instruction, peer: &Value) -> bool {
     let mut last = Vec::new();
-    last_moves(body, &mut last);
+    moves_at(body, End::Last, &mut last);
     last.iter().all(|at| *at == peer)
 }
 
-/// Collects the peers of the calls and canons of `instruction` that can run before any other of
-/// them; returns whether it can complete without running any (so what follows can be first).
-fn first_moves<'a>(instruction: &'a Instruction, out: &mut Vec<&'a Value>) -> bool {
-    match instruction {
-        Instruction::Call(call) => {
-            out.push(&call.peer);
-            false
-        }
-        Instruction::Canon(canon) => {
-            out.push(&canon.peer);
-            false
-        }
-        Instruction::Seq(pair) => first_moves(&pair.left, out) && first_moves(&pair.right, out),
-        Instruction::Par(pair) => {
-            let left = first_moves(&pair.left, out);
-            first_moves(&pair.right, out) || left
-        }
-        Instruction::Xor(pair) => first_moves(&pair.left, out),
-        Instruction::New(new) => first_moves(&new.body, out),
-        Instruction::Fold(fold) => {
-            first_moves(&fold.body, out);
-            true
-        }
-        Instruction::Match(test) | Instruction::Mismatch(test) => {
-            first_moves(&test.body, out);
-            true
-        }
-        Instruction::Never(_) | Instruction::Fail(_) => false,
-        Instruction::Ap(_)
-        | Instruction::ApMap(_)
-        | Instruction::Null(_)
-        | Instruction::Next(_) => true,
-    }
+/// Which end of a body [`moves_at`] looks at.
+#[derive(Clone, Copy, PartialEq)]
+enum End {
+    /// What can run before anything else.
+    First,
+    /// What can run after everything else.
+    Last,
 }
 
-/// Collects the peers of the calls and canons of `instruction` that can run after every other
-/// of them; returns whether it can complete without running any (so what came before can be
-/// last). A branch that ends in `fail` does not complete.
-fn last_moves<'a>(instruction: &'a Instruction, out: &mut Vec<&'a Value>) -> bool {
+/// Collects the peers of the calls and canons of `instruction` that can run first (or last)
+/// among them; returns whether it can complete without running any, so that what comes after
+/// (or before) it can be first (or last). A branch that ends in `fail` does not complete; an
+/// `xor`'s handler runs only after its body moved, so it is never first.
+fn moves_at<'a>(instruction: &'a Instruction, end: End, out: &mut Vec<&'a Value>) -> bool {
     match instruction {
         Instruction::Call(call) => {
             out.push(&call.peer);
@@ -300,21 +275,28 @@ fn last_moves<'a>(instruction: &'a Instruction, out: &mut Vec<&'a Value>) -> boo
             out.push(&canon.peer);
             false
         }
-        Instruction::Seq(pair) => last_moves(&pair.right, out) && last_moves(&pair.left, out),
-        Instruction::Par(pair) | Instruction::Xor(pair) => {
-            let left = last_moves(&pair.left, out);
-            last_moves(&pair.right, out) || left
+        Instruction::Seq(pair) => {
+            let (near, far) = match end {
+                End::First => (&pair.left, &pair.right),
+                End::Last => (&pair.right, &pair.left),
+            };
+            moves_at(near, end, out) && moves_at(far, end, out)
         }
-        Instruction::New(new) => last_moves(&new.body, out),
+        Instruction::Xor(pair) if end == End::First => moves_at(&pair.left, end, out),
+        Instruction::Par(pair) | Instruction::Xor(pair) => {
+            let left = moves_at(&pair.left, end, out);
+            moves_at(&pair.right, end, out) || left
+        }
+        Instruction::New(new) => moves_at(&new.body, end, out),
         Instruction::Fold(fold) => {
-            last_moves(&fold.body, out);
-            if let Some(last) = &fold.last {
-                last_moves(last, out);
+            moves_at(&fold.body, end, out);
+            if let (End::Last, Some(last)) = (end, &fold.last) {
+                moves_at(last, end, out);
             }
             true
         }
         Instruction::Match(test) | Instruction::Mismatch(test) => {
-            last_moves(&test.body, out);
+            moves_at(&test.body, end, out);
             true
         }
         Instruction::Never(_) | Instruction::Fail(_) => false,
