@@ -203,7 +203,8 @@ fn results_of_a_parallel_loop_that_ends_an_on_block_come_back() {
 fn the_client_sends_and_receives_through_its_relay_alone() {
     // `on HOST_PEER_ID` is the relay itself; the blocks inside it start and end on other peers,
     // so the particle must still go out and come back through the relay: a client reaches its
-    // relay alone (random seed 40016). Likewise for blocks on the init peer (seed 50007).
+    // relay alone (random seed 40016). Likewise for blocks on the init peer (seed 50007) and
+    // routes through it (seed 50072).
     let mocks = base_mocks(json!({
         "client/getDataSrv/peers": ["$peer:worker", "$peer:other"],
         "*/srv/call": "{arg0}!",
@@ -219,6 +220,9 @@ fn the_client_sends_and_receives_through_its_relay_alone() {
         // A block on the init peer is reached through its relay, and so is what it holds.
         "func f(peers: []string) -> string:\n  results: *string\n  on INIT_PEER_ID:\n    for p <- peers par:\n      on p:\n        results <- Srv.call(\"x\")\n  join results[1]\n  <- results[1]\n",
         "func f(peer: string) -> string:\n  on peer:\n    r <- Srv.call(\"x\")\n    on INIT_PEER_ID:\n      s <- Srv.call(r)\n    t <- Srv.call(s)\n  <- t\n",
+        // A route through the client itself goes in and out of it through its relay.
+        "func f(peer: string) -> string:\n  on peer via INIT_PEER_ID:\n    r <- Srv.call(\"x\")\n  <- r\n",
+        "func f(peer: string, peers: []string) -> string:\n  on peer:\n    on HOST_PEER_ID via INIT_PEER_ID:\n      r <- Srv.call(\"x\")\n    s <- Srv.call(r)\n  <- s\n",
     ];
     for body in bodies {
         let calls = run(&format!("{HEADER}{body}"), "f", &peers, mocks.clone());

@@ -113,6 +113,7 @@ impl Lowerer<'_> {
         // must take it, or the particle would skip the relay (random seed 40016).
         let first_on_peer = !enter_peer && moves_first_to(&body, &location.peer);
         let into = trim(dedup(into), Some(&parent.peer), first_on_peer.then_some(&location.peer));
+        let into = self.through_relay(into, &parent.peer, Some(&location.peer));
         let mut back: Vec<Via> = location.via.iter().rev().cloned().collect();
         back.extend(parent.via.iter().cloned());
         // Another location of the peer we are on (`on INIT_PEER_ID` at the top level): the
@@ -126,11 +127,14 @@ impl Lowerer<'_> {
         }
         let back = dedup(back);
         // A `par` branch that binds nothing has nothing to bring back.
+        // Where the way out leads when it does not end there itself (then the next call goes on).
+        let mut out_to = Some(&parent.peer);
         let out_path = if !exit || in_par && quiet {
             Vec::new()
         } else if let Some(to) =
             return_to.filter(|to| *to != parent && location.peer != parent.peer)
         {
+            out_to = None;
             // Out through this block's relays, then in through those of where the `par` goes on.
             let mut path: Vec<Via> = location.via.iter().rev().cloned().collect();
             path.extend(to.via.iter().cloned());
@@ -154,6 +158,10 @@ impl Lowerer<'_> {
         } else {
             out_path
         };
+        let out_path = match out_path.is_empty() {
+            true => out_path,
+            false => self.through_relay(out_path, &location.peer, out_to),
+        };
         let mut main = self.hops(&into, false);
         let out_hops = self.hops(&out_path, true);
         match last_par(&mut body).filter(|_| exits_from_par) {
@@ -171,9 +179,42 @@ impl Lowerer<'_> {
         if self.options.no_xor || back.is_empty() {
             return Ok(Some(main));
         }
+        let back = self.through_relay(back, &location.peer, None);
         let mut error_path = self.hops(&back, true);
         error_path.push(build::fail_error());
         Ok(Some(build::xor(main, build::seq_all(error_path))))
+    }
+
+    /// `path`, walked from `from` towards `to`, with the relay put in wherever the particle would
+    /// otherwise go between the init peer and another peer directly: the init peer is a client
+    /// behind its relay, which it alone reaches (a route `via INIT_PEER_ID`, a block on the init
+    /// peer). Unchanged with `--no-relay`.
+    fn through_relay(&self, path: Vec<Via>, from: &Value, to: Option<&Value>) -> Vec<Via> {
+        let Some(Via::Peer(relay)) = Location::top(self.options).via.into_iter().next() else {
+            return path;
+        };
+        let init = build::init_peer();
+        let is = |via: &Via, peer: &Value| matches!(via, Via::Peer(at) if at == peer);
+        let crosses = |here: &Via, stop: &Via| {
+            let between = |a: &Via, b: &Via| is(a, &init) && !is(b, &relay) && !is(b, &init);
+            between(here, stop) || between(stop, here)
+        };
+        let mut out: Vec<Via> = Vec::with_capacity(path.len() + 2);
+        let mut here = Via::Peer(from.clone());
+        for stop in path {
+            if crosses(&here, &stop) {
+                out.push(Via::Peer(relay.clone()));
+            }
+            out.push(stop.clone());
+            here = stop;
+        }
+        // The destination itself is reached by the body's first call, not by a hop.
+        if let Some(to) = to
+            && crosses(&here, &Via::Peer(to.clone()))
+        {
+            out.push(Via::Peer(relay.clone()));
+        }
+        dedup(out)
     }
 
     /// The hop instructions of a path; `backwards` walks relay collections in reverse.
