@@ -126,9 +126,9 @@ impl Lowerer<'_> {
             back.push(Via::Peer(parent.peer.clone()));
         }
         let back = dedup(back);
-        // A `par` branch that binds nothing has nothing to bring back.
         // Where the way out leads when it does not end there itself (then the next call goes on).
         let mut out_to = Some(&parent.peer);
+        // A `par` branch that binds nothing has nothing to bring back.
         let out_path = if !exit || in_par && quiet {
             Vec::new()
         } else if let Some(to) =
@@ -158,9 +158,10 @@ impl Lowerer<'_> {
         } else {
             out_path
         };
-        let out_path = match out_path.is_empty() {
-            true => out_path,
-            false => self.through_relay(out_path, &location.peer, out_to),
+        let out_path = if out_path.is_empty() {
+            out_path
+        } else {
+            self.through_relay(out_path, &location.peer, out_to)
         };
         let mut main = self.hops(&into, false);
         let out_hops = self.hops(&out_path, true);
