@@ -21,12 +21,8 @@ pub enum Reach {
     RelayOnly,
 }
 
-/// The scenario (the oracle's JSON format) that runs `air` for `program`.
-pub fn scenario(program: &Program, air: &str) -> Value {
-    scenario_on(program, air, Reach::Everyone)
-}
-
-/// [`scenario`] on a network where the client reaches `reach`.
+/// The scenario (the oracle's JSON format) that runs `air` for `program` on a network where
+/// the client reaches `reach`.
 pub fn scenario_on(program: &Program, air: &str, reach: Reach) -> Value {
     let mut scenario = json!({
         "air": air,

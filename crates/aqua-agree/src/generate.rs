@@ -281,8 +281,7 @@ impl Generator {
             0 => vec![Stmt::Line("Svc \"svc2\"".to_owned())],
             1 => vec![Stmt::Line("Svc \"svc\"".to_owned())],
             _ => {
-                self.names += 1;
-                let name = format!("sid{}", self.names);
+                let name = self.fresh("sid");
                 self.bind(&name, Ty::Str);
                 vec![Stmt::Line(format!("{name} = \"svc2\"")), Stmt::Line(format!("Svc {name}"))]
             }
@@ -781,5 +780,26 @@ fn peer_param(name: &str) -> Param {
         name: name.into(),
         ty: "string".into(),
         given: Given::Data(json!(format!("$peer:{name}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Programs with service ids use each form and our checker accepts them; without the
+    /// feature, no program resolves a service id.
+    #[test]
+    fn service_id_lines_come_only_with_their_feature_and_check() {
+        let with = Features { service_ids: true, ..Features::default() };
+        let sources: Vec<String> = (0..60).map(|seed| generate(seed, with).source()).collect();
+        for form in ["Svc \"svc2\"", "Svc \"svc\"", "Svc sid"] {
+            assert!(sources.iter().any(|s| s.contains(form)), "no program has {form}");
+        }
+        for source in &sources {
+            assert!(crate::ours::accepts(source), "our checker rejects:\n{source}");
+        }
+        let without = (0..60).map(|seed| generate(seed, Features::default()).source());
+        assert!(without.into_iter().all(|s| !s.contains("Svc \"") && !s.contains("Svc sid")));
     }
 }

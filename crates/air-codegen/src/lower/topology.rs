@@ -111,7 +111,7 @@ impl Lowerer<'_> {
         // The last hop may be left to the body's first call only when that call is on the
         // block's peer: a body that starts elsewhere (an `on` block inside `on HOST_PEER_ID`)
         // must take it, or the particle would skip the relay (random seed 40016).
-        let first_on_peer = !enter_peer && moves_first_to(&body, &location.peer);
+        let first_on_peer = !enter_peer && only_moves_to(&body, End::First, &location.peer);
         let into = trim(dedup(into), Some(&parent.peer), first_on_peer.then_some(&location.peer));
         let into = self.through_relay(into, &parent.peer, Some(&location.peer));
         let mut back: Vec<Via> = location.via.iter().rev().cloned().collect();
@@ -120,8 +120,7 @@ impl Lowerer<'_> {
         // particle stays, as with the reference. Going out through the relays and back would let
         // a `par` branch elsewhere leave the relay before the values this block makes
         // (tests/data/agree/on-init-peer-in-par.aqua).
-        let (into, mut back) =
-            if location.peer == parent.peer { (Vec::new(), Vec::new()) } else { (into, back) };
+        let (into, mut back) = if stays { (Vec::new(), Vec::new()) } else { (into, back) };
         if in_par {
             back.push(Via::Peer(parent.peer.clone()));
         }
@@ -131,9 +130,7 @@ impl Lowerer<'_> {
         // A `par` branch that binds nothing has nothing to bring back.
         let out_path = if !exit || in_par && quiet {
             Vec::new()
-        } else if let Some(to) =
-            return_to.filter(|to| *to != parent && location.peer != parent.peer)
-        {
+        } else if let Some(to) = return_to.filter(|to| *to != parent) {
             out_to = None;
             // Out through this block's relays, then in through those of where the `par` goes on.
             let mut path: Vec<Via> = location.via.iter().rev().cloned().collect();
@@ -143,7 +140,7 @@ impl Lowerer<'_> {
         } else {
             // A first hop back to the block's peer is left out only when the body surely ends
             // there; one that ends on another peer (an inner `on` block) goes back through it.
-            let ends_on_peer = ends_on(&body, &location.peer);
+            let ends_on_peer = only_moves_to(&body, End::Last, &location.peer);
             trim(back.clone(), ends_on_peer.then_some(&location.peer), None)
         };
         // A body that ends with a `par` of two statements takes the way out at the end of the
@@ -278,20 +275,12 @@ fn goes_on_before_reaching(body: &Instruction, peer: &Value) -> bool {
     false
 }
 
-/// Whether none of the first instructions of `body` that take the particle somewhere (calls and
-/// canons) runs on another peer than `peer`.
-fn moves_first_to(body: &Instruction, peer: &Value) -> bool {
-    let mut first = Vec::new();
-    moves_at(body, End::First, &mut first);
-    first.iter().all(|at| *at == peer)
-}
-
-/// Whether none of the last instructions of `body` that take the particle somewhere runs on
-/// another peer than `peer`.
-fn ends_on(body: &Instruction, peer: &Value) -> bool {
-    let mut last = Vec::new();
-    moves_at(body, End::Last, &mut last);
-    last.iter().all(|at| *at == peer)
+/// Whether none of the first (or last) instructions of `body` that take the particle somewhere
+/// (calls and canons) runs on another peer than `peer`.
+fn only_moves_to(body: &Instruction, end: End, peer: &Value) -> bool {
+    let mut at = Vec::new();
+    moves_at(body, end, &mut at);
+    at.iter().all(|at| *at == peer)
 }
 
 /// Which end of a body [`moves_at`] looks at.
