@@ -75,6 +75,12 @@ pub enum ScenarioError {
     /// The init peer is not one of the peers.
     #[error("init peer {0} is not among the peers")]
     UnknownInitPeer(String),
+    /// The client's relay is not one of the peers.
+    #[error("client_relay {0} is not among the peers")]
+    UnknownRelay(String),
+    /// The client's relay is the init peer itself.
+    #[error("client_relay {0} is the init peer: a client's relay is another peer")]
+    RelayIsInitPeer(String),
 }
 
 impl Scenario {
@@ -86,6 +92,14 @@ impl Scenario {
         }
         if !scenario.peers.contains(&scenario.init_peer) {
             return Err(ScenarioError::UnknownInitPeer(scenario.init_peer));
+        }
+        if let Some(relay) = &scenario.client_relay {
+            if !scenario.peers.contains(relay) {
+                return Err(ScenarioError::UnknownRelay(relay.clone()));
+            }
+            if *relay == scenario.init_peer {
+                return Err(ScenarioError::RelayIsInitPeer(relay.clone()));
+            }
         }
         Ok(scenario)
     }

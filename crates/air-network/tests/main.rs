@@ -5,6 +5,7 @@ mod conformance;
 mod inline;
 mod kept;
 mod network;
+mod scenario_file;
 #[cfg(feature = "wasm")]
 mod srv_dist;
 mod support;
