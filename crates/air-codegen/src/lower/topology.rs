@@ -18,12 +18,22 @@ use crate::error::Result;
 use crate::lower::{Frame, Lowerer};
 
 /// A place where code runs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Location {
     /// The peer.
     pub peer: Value,
     /// The relays in front of it, outermost first.
     pub via: Vec<Via>,
+    /// Whether `via` is the script's relay put in front of an `on INIT_PEER_ID` that names no
+    /// relays (the program did not name it; see [`Lowerer::location`]).
+    pub relay_implied: bool,
+}
+
+/// Two locations are the same place when their peers and relays are, however the relays came.
+impl PartialEq for Location {
+    fn eq(&self, other: &Location) -> bool {
+        self.peer == other.peer && self.via == other.via
+    }
 }
 
 /// One `via` item.
@@ -39,7 +49,7 @@ impl Location {
     /// The init peer, reached through `-relay-` unless `--no-relay`.
     pub fn top(options: &Options) -> Location {
         let via = if options.no_relay { Vec::new() } else { vec![Via::Peer(scalar("-relay-"))] };
-        Location { peer: build::init_peer(), via }
+        Location { peer: build::init_peer(), via, relay_implied: false }
     }
 }
 
@@ -63,10 +73,11 @@ impl Lowerer<'_> {
         }
         // The init peer is a client behind its relay: a block on it with no relays of its own
         // is reached through that relay, as the script's own start is (random seed 50007).
-        if relays.is_empty() && peer == build::init_peer() {
+        let relay_implied = relays.is_empty() && peer == build::init_peer();
+        if relay_implied {
             relays = Location::top(self.options).via;
         }
-        Ok(Location { peer, via: relays })
+        Ok(Location { peer, via: relays, relay_implied })
     }
 
     /// Runs `body` at `location`, entered from the current one. `None` when nothing is emitted.
@@ -99,7 +110,14 @@ impl Lowerer<'_> {
         if location == parent {
             return Ok(Some(body));
         }
-        let mut into: Vec<Via> = parent.via.iter().rev().cloned().collect();
+        // A body that never moves the particle (stream writes alone) runs where the hops in leave
+        // it. Those are the relays the program names: not the one implied in front of an `on
+        // INIT_PEER_ID` it is inside, nor one in front of a peer it does not go to (the
+        // reference's AIR writes such values on the init peer, where a later read there finds
+        // them at once: random seed 52221, shrunk).
+        let moves = moves_anywhere(&body);
+        let parent_via = if moves || !parent.relay_implied { &parent.via[..] } else { &[] };
+        let mut into: Vec<Via> = parent_via.iter().rev().cloned().collect();
         into.extend(location.via.iter().cloned());
         // The first call on the peer takes the particle there, unless the body can finish before
         // it: a `for … par` or `co` goes on at once, and the last relay would then take the hops
@@ -113,7 +131,7 @@ impl Lowerer<'_> {
         // must take it, or the particle would skip the relay (random seed 40016).
         let first_on_peer = !enter_peer && only_moves_to(&body, End::First, &location.peer);
         let into = trim(dedup(into), Some(&parent.peer), first_on_peer.then_some(&location.peer));
-        let into = self.through_relay(into, &parent.peer, Some(&location.peer));
+        let into = self.through_relay(into, &parent.peer, moves.then_some(&location.peer));
         let mut back: Vec<Via> = location.via.iter().rev().cloned().collect();
         back.extend(parent.via.iter().cloned());
         // Another location of the peer we are on (`on INIT_PEER_ID` at the top level): the
@@ -345,6 +363,18 @@ fn calls(instruction: &Instruction, peer: &Value) -> bool {
         if let Instruction::Call(call) = instruction
             && call.peer == *peer
         {
+            return true;
+        }
+        stack.extend(instruction.children());
+    }
+    false
+}
+
+/// Whether `instruction` has a call or a canon anywhere inside: something that runs on a peer.
+fn moves_anywhere(instruction: &Instruction) -> bool {
+    let mut stack = vec![instruction];
+    while let Some(instruction) = stack.pop() {
+        if matches!(instruction, Instruction::Call(_) | Instruction::Canon(_)) {
             return true;
         }
         stack.extend(instruction.children());
