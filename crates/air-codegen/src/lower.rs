@@ -311,7 +311,7 @@ impl<'p> Lowerer<'p> {
                 let location = self.location(frame, peer, via, out)?;
                 // Names bound in an `on` block stay visible after it: it is not a scope.
                 let from_top = self.locations.len() == 1 && !self.in_par;
-                let instruction = self.lower_on(location, |this| {
+                let instruction = self.lower_on(location, Some(&after), |this| {
                     let mut inner = Vec::new();
                     if body.stmts.is_empty() {
                         return Ok(build::null());
@@ -678,7 +678,7 @@ impl<'p> Lowerer<'p> {
         let (iterable, iterator) = self.iteration(frame, pattern, iterable, false, out)?;
         let mut setup = Vec::new();
         let location = self.location(frame, peer, via, &mut setup)?;
-        let on = self.lower_on(location, |this| this.lower_scope(frame, body))?;
+        let on = self.lower_on(location, None, |this| this.lower_scope(frame, body))?;
         setup.extend(on);
         let body = build::par(build::seq_all(setup), build::next(&iterator));
         out.push(build::fold(iterable, &iterator, body, build::never()));

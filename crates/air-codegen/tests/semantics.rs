@@ -230,3 +230,19 @@ fn the_client_sends_and_receives_through_its_relay_alone() {
         assert!(response.is_some(), "no response:\n{body}\n{calls:?}");
     }
 }
+
+#[test]
+fn a_block_on_the_client_ending_a_block_elsewhere_leaves_the_particle_there() {
+    // The inner block ends the outer one on the client, where the function goes on: the way back
+    // to the worker and out again would leave the particle on the relay, where the `par`'s second
+    // branch would send its call to the worker before `v` exists (a request is sent once, so the
+    // worker would never make it: random seed 54133).
+    let source = format!(
+        "{HEADER}func f(peer: string) -> string:\n  on peer:\n    on INIT_PEER_ID:\n      \
+         Srv.call(\"a\")\n  v <- Srv.call(\"b\")\n  par on peer:\n    Srv.call(v)\n  <- v\n"
+    );
+    let mocks = base_mocks(json!({"*/srv/call": "{arg0}!"}));
+    let calls = run(&source, "f", &["client", "relay", "worker"], mocks);
+    let on_worker = calls.iter().find(|(peer, f, _)| peer == "worker" && f == "srv.call");
+    assert_eq!(on_worker.map(|call| &call.2), Some(&json!(["b!"])), "{calls:?}");
+}

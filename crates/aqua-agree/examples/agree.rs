@@ -2,7 +2,9 @@
 //! `cargo run -p aqua-agree --example agree -- --programs N --seed S [--show] [--no-shrink]
 //! [--service-ids] [--client-relay]` (`--service-ids` adds `Svc "id"` lines:
 //! `aqua_agree::Features::service_ids`; `--client-relay` runs every script with the client
-//! connected to its relay alone: `aqua_agree::Reach::RelayOnly`).
+//! connected to its relay alone: `aqua_agree::Reach::RelayOnly`). `--keep TEXT` shrinks a
+//! disagreement only to programs that still have a problem starting with TEXT (such as `"the
+//! reference AIR on our VM"`, to keep a VM difference rather than any other).
 //! Needs Node.js and `npm ci` in `tests/node`. `--record DIR/NAME` writes the (shrunk) program of
 //! the first disagreement as a regression case (`--from FILE.aqua` checks a hand-written module
 //! instead, whose `main` takes `aqua_agree::generate::standard_params`): `NAME.aqua`, `NAME.json` (its scenario with the
@@ -18,7 +20,7 @@ use aqua_agree::{Features, Outcome, check_on, generate, shrink::shrink};
 /// How to call this tool.
 const USAGE: &str = "usage: agree [--programs N] [--seed S] [--show] [--no-shrink] [--service-ids] \
                      [--client-relay] \
-                     [--record DIR/NAME] [--from FILE.aqua]";
+                     [--keep TEXT] [--record DIR/NAME] [--from FILE.aqua]";
 
 fn main() {
     let mut programs: Option<u64> = None;
@@ -28,6 +30,7 @@ fn main() {
     let mut reach = aqua_agree::Reach::Everyone;
     let mut record: Option<String> = None;
     let mut from: Option<String> = None;
+    let mut keep: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = || args.next().and_then(|v| v.parse().ok());
@@ -42,6 +45,7 @@ fn main() {
             "--client-relay" => reach = aqua_agree::Reach::RelayOnly,
             "--record" => record = args.next(),
             "--from" => from = args.next(),
+            "--keep" => keep = Some(args.next().unwrap_or_else(|| usage_error("--keep TEXT"))),
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return;
@@ -90,10 +94,12 @@ fn main() {
                 println!("== seed {seed}: DISAGREE\n{}", problems.join("\n"));
                 if shrinking {
                     let small = shrink(&program, &mut |candidate| {
-                        matches!(
-                            check_on(candidate, &mut reference, reach),
-                            Ok(Outcome::Disagree(_))
-                        )
+                        match check_on(candidate, &mut reference, reach) {
+                            Ok(Outcome::Disagree(problems)) => keep.as_ref().is_none_or(|text| {
+                                problems.iter().any(|problem| problem.starts_with(text.as_str()))
+                            }),
+                            _ => false,
+                        }
                     });
                     let problems = match check_on(&small, &mut reference, reach) {
                         Ok(Outcome::Disagree(problems)) => problems.join("\n"),

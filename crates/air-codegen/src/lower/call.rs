@@ -134,7 +134,7 @@ impl Lowerer<'_> {
                 // The last call of an `on` block entered from the init peer stays there.
                 let tail = std::mem::take(&mut self.tail_of_on);
                 self.ended_at_top = tail;
-                let instruction = self.lower_on(location, |_| Ok(call))?;
+                let instruction = self.lower_on(location, None, |_| Ok(call))?;
                 self.ended_at_top = tail;
                 out.extend(instruction);
                 Ok(output.map(|o| vec![Bound::Value(scalar(&o))]).unwrap_or_default())
@@ -196,7 +196,7 @@ impl Lowerer<'_> {
         let result = match location {
             Some(location) if self.locations.last() != Some(&location) => {
                 let mut inner = Vec::new();
-                let lowered = self.lower_on(location, |this| {
+                let lowered = self.lower_on(location, None, |this| {
                     this.lower_block(&mut frame, body, &mut inner)?;
                     // Results computed at the closure's peer are data by now.
                     Ok(build::seq_all(std::mem::take(&mut inner)))
@@ -247,7 +247,7 @@ impl Lowerer<'_> {
         );
         let call = build::par(call, build::null());
         // Away from the init peer the event travels there (through the relays) and back.
-        match self.lower_on(Location::top(self.options), |_| Ok(call.clone())) {
+        match self.lower_on(Location::top(self.options), None, |_| Ok(call.clone())) {
             Ok(Some(instruction)) => instruction,
             _ => call,
         }

@@ -80,10 +80,12 @@ impl Lowerer<'_> {
         Ok(Location { peer, via: relays, relay_implied })
     }
 
-    /// Runs `body` at `location`, entered from the current one. `None` when nothing is emitted.
+    /// Runs `body` at `location`, entered from the current one, going on at `goes_on` (the
+    /// current location when `None`). `None` when nothing is emitted.
     pub(crate) fn lower_on(
         &mut self,
         location: Location,
+        goes_on: Option<&Location>,
         body: impl FnOnce(&mut Self) -> Result<Instruction>,
     ) -> Result<Option<Instruction>> {
         let parent = self.here();
@@ -146,7 +148,12 @@ impl Lowerer<'_> {
         // Where the way out leads when it does not end there itself (then the next call goes on).
         let mut out_to = Some(&parent.peer);
         // A `par` branch that binds nothing has nothing to bring back.
-        let out_path = if !exit || in_par && quiet {
+        // A body that surely ends on the peer where the block goes on has taken the particle
+        // there: the way out would be a round trip (an `on INIT_PEER_ID` ending a block on
+        // another peer; random seed 54133, whose extra hops left the particle on the relay).
+        let goes_on = goes_on.unwrap_or(&parent);
+        let arrived = !in_par && ends_surely_on(&body, &goes_on.peer);
+        let out_path = if !exit || in_par && quiet || arrived {
             Vec::new()
         } else if let Some(to) = return_to.filter(|to| *to != parent) {
             out_to = None;
@@ -299,6 +306,14 @@ fn only_moves_to(body: &Instruction, end: End, peer: &Value) -> bool {
     let mut at = Vec::new();
     moves_at(body, end, &mut at);
     at.iter().all(|at| *at == peer)
+}
+
+/// Whether `body` cannot complete without taking the particle somewhere, and every instruction
+/// that can do so last runs on `peer`: the body leaves the particle there.
+fn ends_surely_on(body: &Instruction, peer: &Value) -> bool {
+    let mut at = Vec::new();
+    let can_complete_unmoved = moves_at(body, End::Last, &mut at);
+    !can_complete_unmoved && at.iter().all(|at| *at == peer)
 }
 
 /// Which end of a body [`moves_at`] looks at.
