@@ -1,7 +1,8 @@
 //! Checks many random programs against Fluence's toolchain and shrinks every disagreement:
 //! `cargo run -p aqua-agree --example agree -- --programs N --seed S [--show] [--no-shrink]
-//! [--service-ids] [--client-relay]` (`--service-ids` adds `Svc "id"` lines:
-//! `aqua_agree::Features::service_ids`; `--client-relay` runs every script with the client
+//! [--service-ids] [--helper-results] [--client-relay]` (`--service-ids` adds `Svc "id"` lines:
+//! `aqua_agree::Features::service_ids`; `--helper-results` lets helper functions return a stream
+//! or two values: `aqua_agree::Features::helper_results`; `--client-relay` runs every script with the client
 //! connected to its relay alone: `aqua_agree::Reach::RelayOnly`). `--keep TEXT` shrinks a
 //! disagreement only to programs that still have a problem starting with TEXT (such as `"the
 //! reference AIR on our VM"`, to keep a VM difference rather than any other).
@@ -19,7 +20,7 @@ use aqua_agree::{Features, Outcome, check_on, generate, shrink::shrink};
 
 /// How to call this tool.
 const USAGE: &str = "usage: agree [--programs N] [--seed S] [--show] [--no-shrink] [--service-ids] \
-                     [--client-relay] \
+                     [--helper-results] [--client-relay] \
                      [--keep TEXT] [--record DIR/NAME] [--from FILE.aqua]";
 
 fn main() {
@@ -42,6 +43,7 @@ fn main() {
             "--show" => show = true,
             "--no-shrink" => shrinking = false,
             "--service-ids" => features.service_ids = true,
+            "--helper-results" => features.helper_results = true,
             "--client-relay" => reach = aqua_agree::Reach::RelayOnly,
             "--record" => record = args.next(),
             "--from" => from = args.next(),
@@ -93,13 +95,15 @@ fn main() {
                 disagreed += 1;
                 println!("== seed {seed}: DISAGREE\n{}", problems.join("\n"));
                 if shrinking {
+                    let kept = |problems: &[String]| {
+                        let wanted = |text: &String| {
+                            problems.iter().any(|problem| problem.starts_with(text.as_str()))
+                        };
+                        keep.as_ref().is_none_or(wanted)
+                    };
                     let small = shrink(&program, &mut |candidate| {
-                        match check_on(candidate, &mut reference, reach) {
-                            Ok(Outcome::Disagree(problems)) => keep.as_ref().is_none_or(|text| {
-                                problems.iter().any(|problem| problem.starts_with(text.as_str()))
-                            }),
-                            _ => false,
-                        }
+                        let outcome = check_on(candidate, &mut reference, reach);
+                        matches!(outcome, Ok(Outcome::Disagree(problems)) if kept(&problems))
                     });
                     let problems = match check_on(&small, &mut reference, reach) {
                         Ok(Outcome::Disagree(problems)) => problems.join("\n"),

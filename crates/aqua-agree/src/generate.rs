@@ -39,6 +39,9 @@ pub struct Features {
     /// block. Off by default: its choices come from a second random stream, so turning it on
     /// adds these lines to the programs of the other features' seeds.
     pub service_ids: bool,
+    /// Helper functions that return a stream (`-> *string`) or two values (`-> string, u32`)
+    /// besides `-> string`. Off by default: its draws would change the other seeds' programs.
+    pub helper_results: bool,
 }
 
 impl Default for Features {
@@ -52,8 +55,28 @@ impl Default for Features {
             errors: true,
             arrows: true,
             service_ids: false,
+            helper_results: false,
         }
     }
+}
+
+/// What a helper function returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Returns {
+    /// `-> string`.
+    Str,
+    /// `-> *string`: a stream the helper declares and writes.
+    Stream,
+    /// `-> string, u32`.
+    StrAndNum,
+}
+
+/// A helper function the program declares.
+#[derive(Debug, Clone)]
+struct Helper {
+    name: String,
+    takes_arrow: bool,
+    returns: Returns,
 }
 
 /// The value types the generator uses.
@@ -128,8 +151,8 @@ struct Generator {
     vars: Vec<Var>,
     /// Peer expressions usable in `on` here.
     peers: Vec<&'static str>,
-    /// Helper functions: name and whether it takes an arrow.
-    helpers: Vec<(String, bool)>,
+    /// Helper functions declared so far.
+    helpers: Vec<Helper>,
     names: usize,
     depth: usize,
     /// How many `on` blocks (or parallel branches) enclose the code being generated. A value made
@@ -170,7 +193,8 @@ impl Generator {
         Program { decls, params, body, returns, verbatim: None }
     }
 
-    /// A helper function `hN(a: string, p: string[, g: string -> string]) -> string`.
+    /// A helper function `hN(a: string, p: string[, g: string -> string]) -> string` (or, with
+    /// [`Features::helper_results`], `-> *string` or `-> string, u32`).
     fn helper(&mut self, index: usize) -> String {
         let saved_peers = std::mem::replace(&mut self.peers, vec!["p", "INIT_PEER_ID"]);
         let takes_arrow = self.rng.chance(40);
@@ -180,17 +204,39 @@ impl Generator {
             self.bind("g", Ty::Arrow);
             params.push_str(", g: string -> string");
         }
+        let returns = if self.features.helper_results {
+            *self.rng.pick(&[Returns::Str, Returns::Stream, Returns::StrAndNum])
+        } else {
+            Returns::Str
+        };
         self.depth = 1;
+        let mut body = Vec::new();
+        let stream = (returns == Returns::Stream).then(|| self.fresh("r"));
+        if let Some(stream) = &stream {
+            body.push(Stmt::Line(format!("{stream}: *string")));
+            self.bind(stream, Ty::Stream);
+        }
         let count = 1 + self.rng.below(3);
-        let mut body = self.block(count);
-        let result = self.str_expr();
+        body.extend(self.block(count));
+        let (result, result_type) = match &stream {
+            Some(stream) => {
+                let value = self.str_expr();
+                body.push(Stmt::Line(format!("{stream} <<- {value}")));
+                (stream.clone(), "*string")
+            }
+            None if returns == Returns::StrAndNum => {
+                let (text, number) = (self.str_expr(), self.u32_expr());
+                (format!("{text}, {number}"), "string, u32")
+            }
+            None => (self.str_expr(), "string"),
+        };
         body.push(Stmt::Line(format!("<- {result}")));
         self.vars.clear();
         self.depth = 0;
         self.peers = saved_peers;
         let name = format!("h{index}");
-        self.helpers.push((name.clone(), takes_arrow));
-        let mut text = format!("func {name}({params}) -> string:\n");
+        self.helpers.push(Helper { name: name.clone(), takes_arrow, returns });
+        let mut text = format!("func {name}({params}) -> {result_type}:\n");
         print_block(&body, 1, &mut text);
         text
     }
@@ -198,6 +244,13 @@ impl Generator {
     fn fresh(&mut self, prefix: &str) -> String {
         self.names += 1;
         format!("{prefix}{}", self.names)
+    }
+
+    /// A fresh name with `prefix`, bound to `ty`.
+    fn bind_fresh(&mut self, prefix: &str, ty: Ty) -> String {
+        let name = self.fresh(prefix);
+        self.bind(&name, ty);
+        name
     }
 
     fn bind(&mut self, name: &str, ty: Ty) {
@@ -588,16 +641,23 @@ impl Generator {
         if self.helpers.is_empty() {
             return None;
         }
-        let (helper, takes_arrow) = self.rng.pick(&self.helpers.clone()).clone();
+        let helper = self.rng.pick(&self.helpers.clone()).clone();
         let arg = self.str_expr();
         let peer = self.peer();
         let mut args = format!("{arg}, {peer}");
-        if takes_arrow {
+        if helper.takes_arrow {
             args.push_str(&format!(", {}", self.any_of(Ty::Arrow)?));
         }
-        let name = self.fresh("v");
-        self.bind(&name, Ty::Str);
-        Some(vec![Stmt::Line(format!("{name} <- {helper}({args})"))])
+        let Helper { name: callee, returns, .. } = helper;
+        let names = match returns {
+            Returns::Str => self.bind_fresh("v", Ty::Str),
+            Returns::Stream => self.bind_fresh("s", Ty::Stream),
+            Returns::StrAndNum => {
+                let (text, number) = (self.bind_fresh("v", Ty::Str), self.bind_fresh("v", Ty::U32));
+                format!("{text}, {number}")
+            }
+        };
+        Some(vec![Stmt::Line(format!("{names} <- {callee}({args})"))])
     }
 
     fn arrow_call(&mut self) -> Option<Vec<Stmt>> {
@@ -801,5 +861,31 @@ mod tests {
         }
         let without = (0..60).map(|seed| generate(seed, Features::default()).source());
         assert!(without.into_iter().all(|s| !s.contains("Svc \"") && !s.contains("Svc sid")));
+    }
+
+    /// Helpers that return a stream or two values come with their feature, in both forms and
+    /// with calls of them, and our checker accepts the programs; without it, every helper
+    /// returns one string.
+    #[test]
+    fn helper_results_come_only_with_their_feature_and_check() {
+        let with = Features { helper_results: true, ..Features::default() };
+        let sources: Vec<String> = (0..80).map(|seed| generate(seed, with).source()).collect();
+        for form in ["-> *string:", "-> string, u32:", ", v"] {
+            assert!(sources.iter().any(|s| s.contains(form)), "no program has {form}");
+        }
+        let calls_a_stream_helper = |source: &&String| {
+            source.lines().any(|line| line.trim_start().starts_with('s') && line.contains("<- h"))
+        };
+        assert!(sources.iter().any(|s| calls_a_stream_helper(&s)), "no call binds a stream");
+        for source in &sources {
+            assert!(crate::ours::accepts(source), "our checker rejects:\n{source}");
+        }
+        let helper_results = |source: String| {
+            let heads =
+                source.lines().filter(|line| line.starts_with("func h")).collect::<Vec<_>>();
+            heads.iter().any(|head| !head.ends_with("-> string:"))
+        };
+        let without = (0..80).map(|seed| generate(seed, Features::default()).source());
+        assert!(!without.into_iter().any(helper_results));
     }
 }
