@@ -246,3 +246,19 @@ fn a_block_on_the_client_ending_a_block_elsewhere_leaves_the_particle_there() {
     let on_worker = calls.iter().find(|(peer, f, _)| peer == "worker" && f == "srv.call");
     assert_eq!(on_worker.map(|call| &call.2), Some(&json!(["b!"])), "{calls:?}");
 }
+
+#[test]
+fn a_par_branch_ending_in_a_failed_try_still_brings_its_values_back() {
+    // The reference puts the branch's way back inside the `try`, after the call that fails, so
+    // the particle stays on the worker and the later call waits for ever (random seed 60009 with
+    // --helper-results); ours takes it after the `try`.
+    let source = format!(
+        "{HEADER}func f(peer: string) -> string:\n  s: *string\n  par on peer:\n    v <- \
+         Srv.call(\"t\")\n    try:\n      Srv.fail(\"f\")\n  w <- Srv.call(v)\n  <- w\n"
+    );
+    let mocks =
+        base_mocks(json!({"*/srv/call": "{arg0}!", "*/srv/fail": {"$error": 1, "message": "no"}}));
+    let calls = run(&source, "f", &["client", "relay", "worker"], mocks);
+    let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
+    assert_eq!(response.map(|call| &call.2), Some(&json!(["t!!"])), "{calls:?}");
+}
