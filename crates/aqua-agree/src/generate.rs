@@ -42,6 +42,9 @@ pub struct Features {
     /// Helper functions that return a stream (`-> *string`) or two values (`-> string, u32`)
     /// besides `-> string`. Off by default: its draws would change the other seeds' programs.
     pub helper_results: bool,
+    /// `!`, `&&` and `||` in conditions, `*`, `/` and `%` in numbers. Off by default: its draws
+    /// would change the other seeds' programs.
+    pub operators: bool,
 }
 
 impl Default for Features {
@@ -56,6 +59,7 @@ impl Default for Features {
             arrows: true,
             service_ids: false,
             helper_results: false,
+            operators: false,
         }
     }
 }
@@ -739,10 +743,29 @@ impl Generator {
             return self.rng.below(10).to_string();
         }
         let base = self.rng.pick(&options).clone();
+        if self.features.operators && self.rng.chance(30) {
+            let op = *self.rng.pick(&["*", "/", "%"]);
+            return format!("{base} {op} {}", 1 + self.rng.below(3));
+        }
         if self.rng.chance(25) { format!("{base} + {}", self.rng.below(5)) } else { base }
     }
 
+    /// A condition: with [`Features::operators`], sometimes `!`, `&&` or `||` of simpler ones.
     fn bool_expr(&mut self) -> String {
+        if !self.features.operators || !self.rng.chance(40) {
+            return self.simple_bool_expr();
+        }
+        let (a, b) = (self.simple_bool_expr(), self.simple_bool_expr());
+        match self.rng.below(4) {
+            0 => format!("!({a})"),
+            1 => format!("({a}) && ({b})"),
+            2 => format!("({a}) || ({b})"),
+            _ => format!("!(({a}) || ({b}))"),
+        }
+    }
+
+    /// A comparison, a boolean name or a literal.
+    fn simple_bool_expr(&mut self) -> String {
         match self.rng.below(4) {
             0 => {
                 let (a, b) = (self.str_expr(), self.str_expr());
@@ -887,5 +910,24 @@ mod tests {
         };
         let without = (0..80).map(|seed| generate(seed, Features::default()).source());
         assert!(!without.into_iter().any(helper_results));
+    }
+
+    /// Operators come with their feature, each of them, and our checker accepts the programs;
+    /// without it, none is drawn.
+    #[test]
+    fn operators_come_only_with_their_feature_and_check() {
+        let with = Features { operators: true, ..Features::default() };
+        let sources: Vec<String> = (0..80).map(|seed| generate(seed, with).source()).collect();
+        for form in ["!(", ") && (", ") || (", " * ", " / ", " % "] {
+            assert!(sources.iter().any(|s| s.contains(form)), "no program has {form}");
+        }
+        for source in &sources {
+            assert!(crate::ours::accepts(source), "our checker rejects:\n{source}");
+        }
+        let without: Vec<String> =
+            (0..80).map(|seed| generate(seed, Features::default()).source()).collect();
+        for form in ["!(", ") && (", ") || (", " * ", " / ", " % "] {
+            assert!(without.iter().all(|s| !s.contains(form)), "{form} without the feature");
+        }
     }
 }
