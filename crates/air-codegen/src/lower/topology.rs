@@ -145,14 +145,14 @@ impl Lowerer<'_> {
             back.push(Via::Peer(parent.peer.clone()));
         }
         let back = dedup(back);
-        // Where the way out leads when it does not end there itself (then the next call goes on).
-        let mut out_to = Some(&parent.peer);
-        // A `par` branch that binds nothing has nothing to bring back.
         // A body that surely ends on the peer where the block goes on has taken the particle
         // there: the way out would be a round trip (an `on INIT_PEER_ID` ending a block on
         // another peer; random seed 54133, whose extra hops left the particle on the relay).
         let goes_on = goes_on.unwrap_or(&parent);
         let arrived = !in_par && ends_surely_on(&body, &goes_on.peer);
+        // Where the way out leads when it does not end there itself (then the next call goes on).
+        let mut out_to = Some(&parent.peer);
+        // A `par` branch that binds nothing has nothing to bring back, nor a body that arrived.
         let out_path = if !exit || in_par && quiet || arrived {
             Vec::new()
         } else if let Some(to) = return_to.filter(|to| *to != parent) {
