@@ -262,3 +262,20 @@ fn a_par_branch_ending_in_a_failed_try_still_brings_its_values_back() {
     let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
     assert_eq!(response.map(|call| &call.2), Some(&json!(["t!!"])), "{calls:?}");
 }
+
+#[test]
+fn a_block_ending_with_a_par_whose_first_branch_fails_still_brings_the_other_back() {
+    // The way out of a block that ends with a `par` of two statements is taken at the end of
+    // the first branch (random seed 29050); when that branch fails, its failure path takes it
+    // too, so the second branch's value reaches the client (found while shrinking random seed
+    // 63070; that program's first branch fails on the relay, before the second one runs, and
+    // still loses the value).
+    let source = format!(
+        "{HEADER}func f(peer: string) -> string:\n  on peer:\n    Srv.fail(\"f\")\n    par v <- \
+         Srv.call(\"t\")\n  w <- Srv.call(v)\n  <- w\n"
+    );
+    let failing = json!({"*/srv/call": "{arg0}!", "*/srv/fail": {"$error": 1, "message": "no"}});
+    let calls = run(&source, "f", &["client", "relay", "worker"], base_mocks(failing));
+    let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
+    assert_eq!(response.map(|call| &call.2), Some(&json!(["t!!"])), "{calls:?}");
+}

@@ -190,7 +190,17 @@ impl Lowerer<'_> {
         match last_par(&mut body).filter(|_| exits_from_par) {
             Some(pair) => {
                 let left = std::mem::replace(&mut pair.left, build::null());
-                pair.left = build::seq_all(std::iter::once(left).chain(out_hops).collect());
+                let taken = build::seq_all(std::iter::once(left).chain(out_hops.clone()).collect());
+                // A first branch that fails takes the way out too, then fails again (the `par`
+                // drops the failure when the other branch succeeds): otherwise nothing would
+                // ever take it, and what the other branch made would stay where it is (found
+                // while shrinking random seed 63070).
+                pair.left = if self.options.no_xor {
+                    taken
+                } else {
+                    let failed = out_hops.into_iter().chain([build::fail_error()]).collect();
+                    build::xor(taken, build::seq_all(failed))
+                };
                 main.push(body);
             }
             None => {
