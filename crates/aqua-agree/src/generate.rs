@@ -47,6 +47,13 @@ pub struct Features {
     pub operators: bool,
 }
 
+impl Features {
+    /// Every construct, those off by default too.
+    pub fn all() -> Features {
+        Features { service_ids: true, helper_results: true, operators: true, ..Features::default() }
+    }
+}
+
 impl Default for Features {
     fn default() -> Features {
         Features {

@@ -4,25 +4,11 @@
 
 use aqua_agree::{Features, generate, ours};
 
-/// Every construct the generator has.
-const ALL: Features = Features {
-    topology: true,
-    parallel: true,
-    loops: true,
-    streams: true,
-    branches: true,
-    errors: true,
-    arrows: true,
-    service_ids: true,
-    helper_results: true,
-    operators: true,
-};
-
 #[test]
 fn formatted_random_programs_compile_to_the_same_air() {
     let (mut functions, mut changed) = (0, 0);
     for seed in 0..150 {
-        let source = generate(seed, ALL).source();
+        let source = generate(seed, Features::all()).source();
         let formatted = aqua_fmt::format(&source)
             .unwrap_or_else(|errors| panic!("seed {seed}: {errors:?}\n{source}"));
         let again = aqua_fmt::format(&formatted).expect("a formatted program formats");
@@ -44,7 +30,7 @@ fn formatted_random_programs_compile_to_the_same_air() {
 fn random_programs_broken_at_a_narrow_width_compile_to_the_same_air() {
     // At 24 columns most argument lists, constructions and conditions break over lines.
     for seed in 0..60 {
-        let source = generate(seed, ALL).source();
+        let source = generate(seed, Features::all()).source();
         let narrow = aqua_fmt::format_with_width(&source, 24)
             .unwrap_or_else(|errors| panic!("seed {seed}: {errors:?}\n{source}"));
         let again = aqua_fmt::format_with_width(&narrow, 24).expect("a formatted program formats");
