@@ -8,7 +8,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
-use crate::value::{CanonVal, Hash, Stored, Tetraplet, Val};
+use crate::value::{CanonVal, FxHashMap, Hash, Stored, Tetraplet, Val};
 
 /// One executed state.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,17 +116,67 @@ impl ServiceResult {
 
     /// The digest a peer signs for this result, bound to how the result is used.
     pub fn digest(&self, tag: u8) -> Hash {
-        let compute = || {
-            let mut bytes = Vec::with_capacity(128 + tetraplet_len(&self.tetraplet));
-            bytes.extend_from_slice(b"aqua-rs/call-result");
-            bytes.push(tag);
-            bytes.extend_from_slice(&self.value.hash());
-            write_tetraplet(&mut bytes, &self.tetraplet);
-            bytes.extend_from_slice(&self.args_hash);
-            *blake3::hash(&bytes).as_bytes()
-        };
-        let (cached_tag, digest) = *self.digest.get_or_init(|| (tag, compute()));
-        if cached_tag == tag { digest } else { compute() }
+        self.digest_given(tag, || tetraplet_hash(&self.tetraplet))
+    }
+
+    /// [`ServiceResult::digest`], with the tetraplet's hash from `tetraplet_hash` if needed.
+    fn digest_given(&self, tag: u8, tetraplet_hash: impl FnOnce() -> Hash) -> Hash {
+        match self.digest.get() {
+            Some((cached_tag, digest)) if *cached_tag == tag => *digest,
+            Some(_) => self.compute_digest(tag, tetraplet_hash()),
+            None => {
+                let digest = self.compute_digest(tag, tetraplet_hash());
+                let _ = self.digest.set((tag, digest));
+                digest
+            }
+        }
+    }
+
+    /// `blake3(CALL_RESULT_DOMAIN ‖ tag ‖ hash(value) ‖ hash(tetraplet) ‖ args_hash)`: two
+    /// BLAKE3 blocks, hashed from the stack.
+    fn compute_digest(&self, tag: u8, tetraplet_hash: Hash) -> Hash {
+        const DOMAIN: &[u8] = CALL_RESULT_DOMAIN;
+        const LEN: usize = DOMAIN.len() + 1 + 3 * 32;
+        let mut bytes = [0u8; LEN];
+        bytes[..DOMAIN.len()].copy_from_slice(DOMAIN);
+        bytes[DOMAIN.len()] = tag;
+        let hashes = &mut bytes[DOMAIN.len() + 1..];
+        hashes[..32].copy_from_slice(&self.value.hash());
+        hashes[32..64].copy_from_slice(&tetraplet_hash);
+        hashes[64..].copy_from_slice(&self.args_hash);
+        *blake3::hash(&bytes).as_bytes()
+    }
+}
+
+/// The domain of a call result's digest.
+const CALL_RESULT_DOMAIN: &[u8] = b"aqua-rs/call-result/v2";
+
+/// The domain of a canon result's digest.
+const CANON_RESULT_DOMAIN: &[u8] = b"aqua-rs/canon-result/v2";
+
+/// The domain of a tetraplet's hash.
+const TETRAPLET_DOMAIN: &[u8] = b"aqua-rs/tetraplet";
+
+/// The hash a digest takes of a tetraplet: `blake3(TETRAPLET_DOMAIN ‖ each part's length (u64,
+/// little endian) and bytes)`. Results share their tetraplets, so a digest that hashes this hash
+/// instead of the parts hashes two blocks, not four, and the parts once per tetraplet.
+fn tetraplet_hash(tetraplet: &Tetraplet) -> Hash {
+    let mut bytes = Vec::with_capacity(TETRAPLET_DOMAIN.len() + tetraplet_len(tetraplet));
+    bytes.extend_from_slice(TETRAPLET_DOMAIN);
+    write_tetraplet(&mut bytes, tetraplet);
+    *blake3::hash(&bytes).as_bytes()
+}
+
+/// The [`tetraplet_hash`]es of the tetraplets met in one visit of a trace, by address. The
+/// visited trace holds every `Rc` for the whole visit, so no address is reused meanwhile.
+#[derive(Debug, Default)]
+struct TetrapletHashes {
+    known: FxHashMap<*const Tetraplet, Hash>,
+}
+
+impl TetrapletHashes {
+    fn of(&mut self, tetraplet: &Rc<Tetraplet>) -> Hash {
+        *self.known.entry(Rc::as_ptr(tetraplet)).or_insert_with(|| tetraplet_hash(tetraplet))
     }
 }
 
@@ -172,30 +222,29 @@ impl CanonResult {
 
     /// The digest the canon's peer signs.
     pub fn digest(&self) -> Hash {
+        self.digest_given(&mut TetrapletHashes::default())
+    }
+
+    /// [`CanonResult::digest`], with the tetraplets' hashes from `tetraplets`:
+    /// `blake3(CANON_RESULT_DOMAIN ‖ len(peer) ‖ peer ‖ count ‖ (hash(value) ‖ hash(tetraplet))…)`,
+    /// lengths and count as u64 little endian, hashed from one contiguous buffer.
+    fn digest_given(&self, tetraplets: &mut TetrapletHashes) -> Hash {
         *self.digest.get_or_init(|| {
-            // One contiguous buffer: BLAKE3 hashes a long input many chunks at a time, where
-            // small updates compress one block after another. The bytes are the same either way.
-            let mut bytes = Vec::new();
-            bytes.extend_from_slice(b"aqua-rs/canon-result");
+            let mut bytes = Vec::with_capacity(64 + self.peer.len() + 64 * self.elements.len());
+            bytes.extend_from_slice(CANON_RESULT_DOMAIN);
+            bytes.extend_from_slice(&(self.peer.len() as u64).to_le_bytes());
             bytes.extend_from_slice(self.peer.as_bytes());
             bytes.extend_from_slice(&(self.elements.len() as u64).to_le_bytes());
-            let mut previous: Option<(&Rc<Tetraplet>, std::ops::Range<usize>)> = None;
+            // Elements often share one tetraplet: its hash is looked up once for a run of them.
+            let mut previous: Option<(&Rc<Tetraplet>, Hash)> = None;
             for element in &self.elements {
                 bytes.extend_from_slice(&element.value.hash());
-                // Elements often share one tetraplet: copy its bytes instead of writing them again.
-                match &previous {
-                    Some((tetraplet, range)) if Rc::ptr_eq(tetraplet, &element.tetraplet) => {
-                        let range = range.clone();
-                        let start = bytes.len();
-                        bytes.extend_from_within(range);
-                        previous = Some((&element.tetraplet, start..bytes.len()));
-                    }
-                    _ => {
-                        let start = bytes.len();
-                        write_tetraplet(&mut bytes, &element.tetraplet);
-                        previous = Some((&element.tetraplet, start..bytes.len()));
-                    }
-                }
+                let hash = match previous {
+                    Some((tetraplet, hash)) if Rc::ptr_eq(tetraplet, &element.tetraplet) => hash,
+                    _ => tetraplets.of(&element.tetraplet),
+                };
+                previous = Some((&element.tetraplet, hash));
+                bytes.extend_from_slice(&hash);
             }
             *blake3::hash(&bytes).as_bytes()
         })
@@ -273,13 +322,15 @@ pub const FAILED_TAG: u8 = 4;
 /// bound to its place in the trace (see [`Place`]), so a signature also covers where each result
 /// stands: a result moved to another place no longer matches its peer's signature.
 pub fn visit_signed<'t>(trace: &'t [State], visit: &mut dyn FnMut(&'t str, Hash)) {
-    visit_placed(trace, &mut Place::default(), None, visit);
+    let mut visitor = Visitor { only: None, tetraplets: TetrapletHashes::default() };
+    visitor.placed(trace, &mut Place::default(), visit);
 }
 
 /// [`visit_signed`] for the results of `peer` alone: other peers' results are not bound to their
 /// places at all (binding costs a hash each, and a step signs only its own peer's results).
 pub fn visit_signed_by(trace: &[State], peer: &str, visit: &mut dyn FnMut(Hash)) {
-    visit_placed(trace, &mut Place::default(), Some(peer), &mut |_, digest| visit(digest));
+    let mut visitor = Visitor { only: Some(peer), tetraplets: TetrapletHashes::default() };
+    visitor.placed(trace, &mut Place::default(), &mut |_, digest| visit(digest));
 }
 
 /// A tag, the identity of a place and the digest bound to them.
@@ -442,52 +493,68 @@ fn keyed_block(key: &[u8; 32], head: &Hash, tail: &[u8]) -> Hash {
     *blake3::keyed_hash(key, &block[..32 + tail.len()]).as_bytes()
 }
 
-/// Visits the signed results of `trace` at `place`: all of them, or only those of peer `only`.
-fn visit_placed<'t>(
-    trace: &'t [State],
-    place: &mut Place,
-    only: Option<&str>,
-    visit: &mut dyn FnMut(&'t str, Hash),
-) {
-    for (index, state) in trace.iter().enumerate() {
-        place.within(&index_segment(index), |place| visit_state(state, place, only, visit));
-    }
+/// A visit of the signed results of a trace: all of them, or only those of peer `only`.
+struct Visitor<'p> {
+    only: Option<&'p str>,
+    tetraplets: TetrapletHashes,
 }
 
-fn visit_state<'t>(
-    state: &'t State,
-    place: &mut Place,
-    only: Option<&str>,
-    visit: &mut dyn FnMut(&'t str, Hash),
-) {
-    let wanted = |peer: &str| only.is_none_or(|only| only == peer);
-    match state {
-        State::Call(CallState::Executed { output, result })
-            if wanted(&result.tetraplet.peer_pk) =>
-        {
-            let tag = output_tag(*output);
-            let bound = place.bind_cached(&result.placed, tag, || result.digest(tag));
-            visit(&result.tetraplet.peer_pk, bound);
+impl Visitor<'_> {
+    /// Visits the signed results of `trace` at `place`.
+    fn placed<'t>(
+        &mut self,
+        trace: &'t [State],
+        place: &mut Place,
+        visit: &mut dyn FnMut(&'t str, Hash),
+    ) {
+        for (index, state) in trace.iter().enumerate() {
+            place.within(&index_segment(index), |place| self.state(state, place, visit));
         }
-        State::Call(CallState::Failed(result)) if wanted(&result.tetraplet.peer_pk) => {
-            let bound = place.bind_cached(&result.placed, FAILED_TAG, || result.digest(FAILED_TAG));
-            visit(&result.tetraplet.peer_pk, bound);
-        }
-        State::Canon(CanonState::Executed(result)) if wanted(&result.peer) => {
-            visit(&result.peer, place.bind_cached(&result.placed, 0, || result.digest()))
-        }
-        State::Call(_) | State::Ap(_) | State::Canon(_) => {}
-        State::Par(par) => crate::grow(|| {
-            place.within(&LEFT_SEGMENT, |place| visit_placed(&par.left, place, only, visit));
-            place.within(&RIGHT_SEGMENT, |place| visit_placed(&par.right, place, only, visit));
-        }),
-        State::Fold(fold) => crate::grow(|| {
-            for iteration in &fold.iterations {
-                let segment = iteration_segment(&iteration.key);
-                place.within(&segment, |place| visit_placed(&iteration.trace, place, only, visit));
+    }
+
+    fn state<'t>(
+        &mut self,
+        state: &'t State,
+        place: &mut Place,
+        visit: &mut dyn FnMut(&'t str, Hash),
+    ) {
+        let only = self.only;
+        let wanted = |peer: &str| only.is_none_or(|only| only == peer);
+        let tetraplets = &mut self.tetraplets;
+        match state {
+            State::Call(CallState::Executed { output, result })
+                if wanted(&result.tetraplet.peer_pk) =>
+            {
+                let tag = output_tag(*output);
+                let bound = place.bind_cached(&result.placed, tag, || {
+                    result.digest_given(tag, || tetraplets.of(&result.tetraplet))
+                });
+                visit(&result.tetraplet.peer_pk, bound);
             }
-            place.within(&FOLD_END_SEGMENT, |place| visit_placed(&fold.last, place, only, visit));
-        }),
+            State::Call(CallState::Failed(result)) if wanted(&result.tetraplet.peer_pk) => {
+                let bound = place.bind_cached(&result.placed, FAILED_TAG, || {
+                    result.digest_given(FAILED_TAG, || tetraplets.of(&result.tetraplet))
+                });
+                visit(&result.tetraplet.peer_pk, bound);
+            }
+            State::Canon(CanonState::Executed(result)) if wanted(&result.peer) => {
+                let bound =
+                    place.bind_cached(&result.placed, 0, || result.digest_given(tetraplets));
+                visit(&result.peer, bound)
+            }
+            State::Call(_) | State::Ap(_) | State::Canon(_) => {}
+            State::Par(par) => crate::grow(|| {
+                place.within(&LEFT_SEGMENT, |place| self.placed(&par.left, place, visit));
+                place.within(&RIGHT_SEGMENT, |place| self.placed(&par.right, place, visit));
+            }),
+            State::Fold(fold) => crate::grow(|| {
+                for iteration in &fold.iterations {
+                    let segment = iteration_segment(&iteration.key);
+                    place.within(&segment, |place| self.placed(&iteration.trace, place, visit));
+                }
+                place.within(&FOLD_END_SEGMENT, |place| self.placed(&fold.last, place, visit));
+            }),
+        }
     }
 }
 
@@ -495,15 +562,18 @@ fn visit_state<'t>(
 pub(crate) mod tests {
     use super::*;
 
-    /// The digests as first defined: one BLAKE3 update per field. The contiguous buffers the
-    /// digests hash now must give the same bytes, or every stored signature would break.
-    fn tetraplet_by_parts(hasher: &mut blake3::Hasher, tetraplet: &Tetraplet) {
+    /// A tetraplet's hash as defined, one BLAKE3 update per field: the contiguous buffers the
+    /// digests hash must give the same bytes, or every stored signature would break.
+    fn tetraplet_by_parts(tetraplet: &Tetraplet) -> Hash {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"aqua-rs/tetraplet");
         let parts: [&str; 4] =
             [&tetraplet.peer_pk, &tetraplet.service_id, &tetraplet.function_name, &tetraplet.lens];
         for part in parts {
             hasher.update(&(part.len() as u64).to_le_bytes());
             hasher.update(part.as_bytes());
         }
+        *hasher.finalize().as_bytes()
     }
 
     /// The digests `visit_signed` reports, in order.
@@ -607,10 +677,10 @@ pub(crate) mod tests {
         let value = Stored::from_json(serde_json::json!({"a": [1, 2]}));
         let result = ServiceResult::new(value.clone(), shared.clone(), [7; 32]);
         let mut hasher = blake3::Hasher::new();
-        hasher.update(b"aqua-rs/call-result");
+        hasher.update(b"aqua-rs/call-result/v2");
         hasher.update(&[2]);
         hasher.update(&value.hash());
-        tetraplet_by_parts(&mut hasher, &shared);
+        hasher.update(&tetraplet_by_parts(&shared));
         hasher.update(&[7; 32]);
         assert_eq!(result.digest(2), *hasher.finalize().as_bytes());
 
@@ -619,12 +689,13 @@ pub(crate) mod tests {
             .map(|tetraplet| Val { value: value.clone(), tetraplet: tetraplet.clone() });
         let canon = CanonResult::new(Rc::from("p"), elements.to_vec());
         let mut hasher = blake3::Hasher::new();
-        hasher.update(b"aqua-rs/canon-result");
+        hasher.update(b"aqua-rs/canon-result/v2");
+        hasher.update(&1u64.to_le_bytes());
         hasher.update(b"p");
         hasher.update(&4u64.to_le_bytes());
         for element in &elements {
             hasher.update(&element.value.hash());
-            tetraplet_by_parts(&mut hasher, &element.tetraplet);
+            hasher.update(&tetraplet_by_parts(&element.tetraplet));
         }
         assert_eq!(canon.digest(), *hasher.finalize().as_bytes());
     }
