@@ -125,37 +125,8 @@ impl<'s> Lexer<'s> {
 
 /// Whether `byte` is whitespace between tokens.
 fn is_space(byte: u8) -> bool {
-    BYTE_CLASSES[byte as usize] & SPACE != 0
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C)
 }
-
-/// Byte class: whitespace between tokens.
-const SPACE: u8 = 1;
-/// Byte class: ends a word wherever it stands (whitespace, `(`, `)`, `"`).
-const WORD_END: u8 = 2;
-/// Byte class: an ASCII character of names (`is_name_char`).
-const NAME: u8 = 4;
-
-/// The class bits of every byte, so that the scanner tests one table entry per byte.
-static BYTE_CLASSES: [u8; 256] = {
-    let mut classes = [0u8; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let b = byte as u8;
-        let mut class = 0;
-        if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C) {
-            class |= SPACE | WORD_END;
-        }
-        if matches!(b, b'(' | b')' | b'"') {
-            class |= WORD_END;
-        }
-        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-            class |= NAME;
-        }
-        classes[byte] = class;
-        byte += 1;
-    }
-    classes
-};
 
 impl<'s> Iterator for Lexer<'s> {
     type Item = Spanned<'s>;
@@ -168,9 +139,6 @@ impl<'s> Iterator for Lexer<'s> {
             let (token, end) = match byte {
                 byte if is_space(byte) => {
                     self.pos += 1;
-                    while bytes.get(self.pos).is_some_and(|&byte| is_space(byte)) {
-                        self.pos += 1;
-                    }
                     continue;
                 }
                 b';' => {
@@ -208,22 +176,11 @@ impl<'s> Iterator for Lexer<'s> {
                     }
                 },
                 _ => {
-                    // Most words are plain names: a run of ASCII name characters that a delimiter
-                    // ends. Anything else (lenses, brackets, other characters) continues with the
-                    // general scan from where the run stopped, which holds no bracket yet.
-                    let run = start + 1 + name_run_len(&bytes[start + 1..]);
-                    let plain = bytes.get(run).is_none_or(|&next| {
-                        BYTE_CLASSES[next as usize] & WORD_END != 0 || next == b']'
-                    });
                     // A word ends at an ASCII byte or at the end: always a character boundary.
-                    let end = if plain { run } else { run + word_rest_len(&bytes[run..]) };
+                    let end = start + 1 + word_rest_len(&bytes[start + 1..]);
                     self.pos = end;
                     let span = self.span(start, end);
-                    let word = &self.src[start..end];
-                    let token = match plain.then(|| plain_word(word)).flatten() {
-                        Some(token) => Ok(token),
-                        None => classify_word(word, span),
-                    };
+                    let token = classify_word(&self.src[start..end], span);
                     return Some(token.map(|token| (span.start, token, span.end)));
                 }
             };
@@ -234,28 +191,6 @@ impl<'s> Iterator for Lexer<'s> {
     }
 }
 
-/// The length of the run of ASCII name characters that starts `bytes`.
-fn name_run_len(bytes: &[u8]) -> usize {
-    bytes.iter().position(|&byte| BYTE_CLASSES[byte as usize] & NAME == 0).unwrap_or(bytes.len())
-}
-
-/// The token of a word whose characters after the first are ASCII name characters, when its
-/// first byte makes it a scalar, a keyword, a boolean or a stream; `None` sends the word to
-/// [`classify_word`], which gives the same token for every word this one answers.
-fn plain_word(word: &str) -> Option<Token<'_>> {
-    let bytes = word.as_bytes();
-    match bytes[0] {
-        b'a'..=b'z' => Some(match word {
-            "true" => Token::Bool(true),
-            "false" => Token::Bool(false),
-            _ => keyword(word).map_or(Token::Scalar(word), Token::Keyword),
-        }),
-        b'A'..=b'Z' | b'_' => Some(Token::Scalar(word)),
-        b'$' if bytes.len() > 1 => Some(Token::Stream(&word[1..])),
-        _ => None,
-    }
-}
-
 /// The length of the rest of a word after its first character: it ends at whitespace, `(`,
 /// `)`, `"` or an unbalanced `]`, and keeps balanced `[...]` groups such as `x.$.[0]`.
 fn word_rest_len(rest: &[u8]) -> usize {
@@ -263,7 +198,8 @@ fn word_rest_len(rest: &[u8]) -> usize {
     let mut len = 0;
     while let Some(&byte) = rest.get(len) {
         match byte {
-            byte if BYTE_CLASSES[byte as usize] & WORD_END != 0 => break,
+            byte if is_space(byte) => break,
+            b'(' | b')' | b'"' => break,
             b'[' => depth += 1,
             b']' if depth == 0 => break,
             b']' => depth -= 1,
