@@ -94,10 +94,16 @@ impl Lowerer<'_> {
         // are the branch's way out, and bring their results back as the branch would (random
         // seed 29237).
         let stays = location.peer == parent.peer;
+        // Except one with relays of its own that makes values: it brings them back through its
+        // relays to where the `par` goes on, as the reference's AIR does. The block around it
+        // may take its own way out at the end of the `par`'s first branch, which can run before
+        // this branch's values exist (a first branch failing at once; random seed 63070).
+        let own_way = stays && in_par && !quiet && location.via != parent.via;
         // A `par` branch brings its results to where the `par` goes on (the reference's route).
-        let return_to = if stays { None } else { self.par_return.take().filter(|_| in_par) };
+        let return_to =
+            if stays && !own_way { None } else { self.par_return.take().filter(|_| in_par) };
         self.locations.push(location.clone());
-        self.in_par = in_par && stays;
+        self.in_par = in_par && stays && !own_way;
         let result = body(self);
         self.in_par = in_par;
         self.par_return = None;
