@@ -6,11 +6,12 @@
 //! equal values in another order, replays the same iterations everywhere.
 //!
 //! Places are written as in [`crate::trace`]'s signed digests (a chain of BLAKE3 blocks, one per
-//! segment), and a subtrace's chain is computed only when a value below it needs it.
+//! subtrace on the way and one for the state), and a subtrace's chain is computed only when a
+//! value below it needs it.
 
 use std::cell::OnceCell;
 
-use crate::trace::{IterKey, chain_down, index_segment};
+use crate::trace::{IterKey, chain_down, index_segment, subtrace_chain};
 use crate::value::Hash;
 
 /// A subtrace of this run, by its index in [`Origins`].
@@ -94,7 +95,7 @@ impl Origins {
         };
         for node in pending.into_iter().rev() {
             let branch = &node.branch[..usize::from(node.branch_len)];
-            let below = chain_down(&chain_down(&chain, &index_segment(node.index)), branch);
+            let below = subtrace_chain(&chain, node.index, branch);
             chain = *node.chain.get_or_init(|| below);
         }
         chain
@@ -106,9 +107,10 @@ mod tests {
     use super::*;
     use crate::trace::{FOLD_END_SEGMENT, LEFT_SEGMENT, RIGHT_SEGMENT, iteration_segment};
 
-    /// The chain of a path of segments, one link each, from the root's zeros.
+    /// The chain of a path of segments, one link for each index segment with the branch
+    /// segment after it (if any), from the root's zeros.
     fn chain_of(segments: &[&[u8]]) -> Hash {
-        segments.iter().fold([0; 32], |chain, segment| chain_down(&chain, segment))
+        segments.chunks(2).fold([0; 32], |chain, step| chain_down(&chain, &step.concat()))
     }
 
     #[test]

@@ -343,7 +343,7 @@ struct PlacedCache {
 }
 
 /// The key of the keyed BLAKE3 hash that chains a place's segments (a domain of its own).
-const PLACE_CHAIN_KEY: &[u8; 32] = b"aqua-rs/place-chain/v1 (segment)";
+const PLACE_CHAIN_KEY: &[u8; 32] = b"aqua-rs/place-chain/v2 (a step) ";
 
 /// The key of the keyed BLAKE3 hash that binds a result's digest to its place.
 const PLACED_RESULT_KEY: &[u8; 32] = b"aqua-rs/placed-result/v2 (place)";
@@ -367,18 +367,22 @@ impl PlaceId {
 /// it and which branch, fold iteration or fold end was entered. Merging joins traces state by
 /// state along these same paths, so a result keeps its place in every merged trace.
 ///
-/// A short path identifies its place by itself; a long one by the chain digest of its
-/// segments: the root's is all zeros, and a segment's is `keyed_blake3(PLACE_CHAIN_KEY,
-/// parent's chain ‖ segment)`. Binding a result to its place then costs the same at any depth
-/// (a `fold … par` over n peers nests n subtraces), and each prefix's chain is computed once,
-/// when a result below it is first bound.
+/// A path alternates index segments and branch segments and ends with an index segment. A short
+/// path identifies its place by itself; a long one by its chain digest, one link per step down:
+/// the root's chain is all zeros, a subtrace's is `keyed_blake3(PLACE_CHAIN_KEY, parent's chain
+/// ‖ index segment ‖ branch segment)` (the state that holds it and the branch entered), and a
+/// state's is `keyed_blake3(PLACE_CHAIN_KEY, its subtrace's chain ‖ index segment)`. Binding a
+/// result to its place then costs the same at any depth (a `fold … par` over n peers nests n
+/// subtraces), and each subtrace's chain is computed once a visit, when a result below it is
+/// first bound.
 #[derive(Debug, Default)]
 struct Place {
     /// The segments entered, one after another.
     bytes: Vec<u8>,
     /// Where each segment starts in `bytes`.
     starts: Vec<usize>,
-    /// The chain digests of the first 1, 2, … segments, as far as computed.
+    /// The chain digests of the subtraces on the path (the prefixes of 2, 4, … segments), as far
+    /// as computed.
     chains: Vec<Hash>,
 }
 
@@ -393,25 +397,35 @@ impl Place {
     /// fixed length for its tag, so distinct paths have distinct encodings.
     fn within<R>(&mut self, segment: &[u8], inside: impl FnOnce(&mut Place) -> R) -> R {
         let length = self.bytes.len();
+        // Index segments and branch segments alternate, starting with an index segment.
+        debug_assert_eq!(
+            segment.first() == Some(&Place::INDEX),
+            self.starts.len().is_multiple_of(2)
+        );
         self.starts.push(length);
         self.bytes.extend_from_slice(segment);
         let result = inside(self);
         self.bytes.truncate(length);
         self.starts.pop();
-        self.chains.truncate(self.starts.len());
+        self.chains.truncate(self.starts.len() / 2);
         result
     }
 
-    /// The chain digest of the whole path, computing the missing prefixes.
+    /// The chain digest of the whole path, computing the missing subtraces' chains.
     fn chain(&mut self) -> Hash {
-        while self.chains.len() < self.starts.len() {
+        let subtraces = self.starts.len() / 2;
+        while self.chains.len() < subtraces {
             let level = self.chains.len();
             let parent = level.checked_sub(1).map_or([0; 32], |up| self.chains[up]);
-            let end = self.starts.get(level + 1).copied().unwrap_or(self.bytes.len());
-            let segment = &self.bytes[self.starts[level]..end];
-            self.chains.push(chain_down(&parent, segment));
+            let end = self.starts.get(2 * level + 2).copied().unwrap_or(self.bytes.len());
+            let step = &self.bytes[self.starts[2 * level]..end];
+            self.chains.push(chain_down(&parent, step));
         }
-        self.chains.last().copied().unwrap_or([0; 32])
+        let subtrace = self.chains.last().copied().unwrap_or([0; 32]);
+        match self.starts.len() % 2 {
+            1 => chain_down(&subtrace, &self.bytes[self.starts[self.starts.len() - 1]..]),
+            _ => subtrace,
+        }
     }
 
     /// The place's identity in a bind (see [`PlaceId`]).
@@ -469,10 +483,21 @@ pub(crate) fn iteration_segment(key: &IterKey) -> [u8; 21] {
     segment
 }
 
-/// The chain digest of a place one segment below the place whose chain is `parent` (see
-/// [`Place`]; the root's chain is all zeros).
-pub(crate) fn chain_down(parent: &Hash, segment: &[u8]) -> Hash {
-    keyed_block(PLACE_CHAIN_KEY, parent, segment)
+/// The chain digest of a place one step below the place whose chain is `parent`: `step` is an
+/// index segment followed by a branch segment (a subtrace) or an index segment alone (a state).
+/// See [`Place`]; the root's chain is all zeros.
+pub(crate) fn chain_down(parent: &Hash, step: &[u8]) -> Hash {
+    keyed_block(PLACE_CHAIN_KEY, parent, step)
+}
+
+/// The chain digest of the subtrace entered by `branch` from the state at `index` of the subtrace
+/// whose chain is `parent` (see [`Place`]).
+pub(crate) fn subtrace_chain(parent: &Hash, index: usize, branch: &[u8]) -> Hash {
+    let mut step = [0u8; 5 + 21];
+    step[..5].copy_from_slice(&index_segment(index));
+    let len = 5 + branch.len().min(21);
+    step[5..len].copy_from_slice(&branch[..len - 5]);
+    chain_down(parent, &step[..len])
 }
 
 /// `digest` bound to the place identified by `place`: `keyed_blake3(PLACED_RESULT_KEY, digest ‖
