@@ -795,7 +795,12 @@ impl DecodeCtx<'_> {
 
     fn signatures(&mut self) -> Result<BTreeMap<String, [u8; 64]>, DataError> {
         let count = self.reader.count(65)?;
-        let mut signatures = BTreeMap::new();
+        // Peers in strictly increasing order, as written, are gathered and the map built in one
+        // pass (inserting each peer id compared it with a handful of others sharing a long
+        // prefix); from the first one out of order on, they go into the map one by one, so that
+        // a peer signing twice is caught where it stands.
+        let mut in_order: Vec<(String, [u8; 64])> = Vec::with_capacity(count);
+        let mut out_of_order: Option<BTreeMap<String, [u8; 64]>> = None;
         for _ in 0..count {
             let peer = self.string()?;
             let signature: [u8; 64] = self
@@ -803,18 +808,24 @@ impl DecodeCtx<'_> {
                 .take(64)?
                 .try_into()
                 .map_err(|_| DataError::Truncated(self.reader.pos))?;
-            if let Some(canonical) = &mut self.canonical
-                && signatures
-                    .last_key_value()
-                    .is_some_and(|(last, _): (&String, _)| **last >= *peer)
-            {
-                canonical.ok = false;
-            }
-            if signatures.insert(peer.to_string(), signature).is_some() {
+            let map = match &mut out_of_order {
+                Some(map) => map,
+                None if in_order.last().is_none_or(|(last, _)| **last < *peer) => {
+                    in_order.push((String::from(&*peer), signature));
+                    continue;
+                }
+                None => {
+                    if let Some(canonical) = &mut self.canonical {
+                        canonical.ok = false;
+                    }
+                    out_of_order.insert(std::mem::take(&mut in_order).into_iter().collect())
+                }
+            };
+            if map.insert(String::from(&*peer), signature).is_some() {
                 return Err(DataError::NonCanonical);
             }
         }
-        Ok(signatures)
+        Ok(out_of_order.unwrap_or_else(|| in_order.into_iter().collect()))
     }
 }
 
@@ -874,5 +885,29 @@ mod tests {
         let (held_first, arrived_first) = (results(&held.trace), results(&arrived.trace));
         assert!(Rc::ptr_eq(&held_first[0], &arrived_first[0]));
         assert_eq!(decode(&bytes).expect("decodes"), held);
+    }
+
+    #[test]
+    fn signatures_out_of_order_are_not_canonical_and_a_peer_signing_twice_is_refused() {
+        let signatures: BTreeMap<String, [u8; 64]> =
+            ["a", "b", "c"].iter().zip(1u8..).map(|(p, n)| (p.to_string(), [n; 64])).collect();
+        let data = ParticleData { signatures: signatures.clone(), ..ParticleData::default() };
+        let bytes = encode(&data);
+        assert_eq!(decode(&bytes).expect("decodes").signatures, signatures);
+        // The signatures end the data: a count, then a string index and 64 bytes for each.
+        let entry = |bytes: &[u8], nth: usize| bytes.len() - (3 - nth) * 65;
+        let mut swapped = bytes.clone();
+        let (first, second) = (entry(&bytes, 1), entry(&bytes, 2));
+        swapped[first..second].copy_from_slice(&bytes[second..]);
+        swapped[second..].copy_from_slice(&bytes[first..second]);
+        assert_eq!(decode(&swapped), Err(DataError::NonCanonical));
+        // Data a peer wrote itself is not checked for the canonical form: the same map.
+        assert_eq!(decode_held(&swapped).expect("decodes").0.signatures, signatures);
+        let mut twice = swapped.clone();
+        twice[second] = swapped[first];
+        assert_eq!(decode_held(&twice).map(|_| ()), Err(DataError::NonCanonical));
+        let mut twice_in_order = bytes.clone();
+        twice_in_order[second] = bytes[first];
+        assert_eq!(decode_held(&twice_in_order).map(|_| ()), Err(DataError::NonCanonical));
     }
 }
