@@ -279,6 +279,37 @@ fn forged_value_is_rejected() {
     assert_eq!(signature_error(&bar_receives(&[], &data)), SignatureError::BadSignature(id("foo")));
 }
 
+/// foo's data after bar answered, as it comes back to foo, with foo's signature in it replaced.
+fn back_to_foo_with_foo_signature(signature: [u8; 64]) -> Vec<u8> {
+    let outcome = bar_receives(&[], &foo_data("1"));
+    assert_eq!(outcome.ret_code, 0, "{}", outcome.error_message);
+    tamper(&outcome.data, |data| {
+        data.signatures.insert(id("foo"), signature);
+    })
+}
+
+#[test]
+fn a_signature_over_results_the_peer_already_holds_is_not_verified_again_nor_kept() {
+    // foo holds its result, signed; the data coming back carries a broken signature of foo's
+    // over that same result: nothing new is taken from it, so it is not checked, and foo's
+    // own signature is the one kept.
+    let held = foo_data("1");
+    let incoming = back_to_foo_with_foo_signature([7; 64]);
+    let outcome = step(&script(), &held, &incoming, &params("foo", "foo"), BTreeMap::new());
+    assert_eq!(outcome.ret_code, 0, "{}", outcome.error_message);
+    let kept = decode(&outcome.data).expect("valid data").signatures[&id("foo")];
+    assert_eq!(kept, decode(&held).expect("valid data").signatures[&id("foo")]);
+    assert_ne!(kept, [7; 64]);
+}
+
+#[test]
+fn a_broken_signature_over_results_not_all_held_is_rejected() {
+    // Without foo's result held (a peer that has not seen it), the same data is refused.
+    let incoming = back_to_foo_with_foo_signature([7; 64]);
+    let outcome = step(&script(), &[], &incoming, &params("foo", "foo"), BTreeMap::new());
+    assert_eq!(signature_error(&outcome), SignatureError::BadSignature(id("foo")));
+}
+
 #[test]
 fn value_re_signed_by_another_key_is_rejected() {
     let data = tamper(&foo_data("1"), |data| {
