@@ -220,9 +220,10 @@ impl Tetraplet {
 
     /// This tetraplet with the lens of array element `index` (`.$.[index]`) appended.
     pub fn with_element_lens(&self, index: usize) -> Rc<Tetraplet> {
-        use std::fmt::Write;
         self.with_lens_from(24, |full| {
-            let _ = write!(full, ".$.[{index}]");
+            full.push_str(".$.[");
+            push_decimal(full, index);
+            full.push(']');
         })
     }
 
@@ -305,9 +306,35 @@ pub fn describe_up_to(json: &JValue, max: usize) -> String {
     if text.len() > max { format!("{}…", &text[..text.floor_char_boundary(max)]) } else { text }
 }
 
+/// Appends `number` in decimal, without the formatting machinery: a fold over an array of peers
+/// makes an element lens per iteration on every step, and `write!` made each cost half again as
+/// much (about 540 instructions against 340, tetraplet included).
+fn push_decimal(out: &mut String, mut number: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn element_lenses_write_the_index_in_decimal() {
+        for index in [0, 7, 10, 99, 100, 1_234_567_890, usize::MAX] {
+            let lens = Tetraplet::peer("p").with_lens(".$.a").with_element_lens(index).lens.clone();
+            assert_eq!(lens, format!(".$.a.$.[{index}]"));
+        }
+    }
 
     /// The hash of arguments as first defined, one incremental update per part.
     fn hash_array_by_parts(values: &[Rc<Stored>]) -> Hash {
