@@ -39,6 +39,10 @@ impl Drop for ParState {
     /// A `fold … par` over n peers nests n pars; the branches are dropped on a stack that grows
     /// on the heap, so dropping a deep trace cannot overflow the thread's stack.
     fn drop(&mut self) {
+        // Replay empties the branches it takes: nothing to drop, no stack to check.
+        if self.left.is_empty() && self.right.is_empty() {
+            return;
+        }
         let branches = (std::mem::take(&mut self.left), std::mem::take(&mut self.right));
         crate::grow(|| drop(branches));
     }
