@@ -313,10 +313,12 @@ impl<'p> Exec<'p, '_> {
 
     /// Starts subtrace `origin`.
     pub fn push_frame(&mut self, prev: Vec<State>, current: Vec<State>, origin: SubtraceId) {
+        // The new subtrace holds at least what either side held: sized once, not grown.
+        let out = Vec::with_capacity(prev.len().max(current.len()));
         self.frames.push(Frame {
             prev: prev.into_iter(),
             current: current.into_iter(),
-            out: Vec::new(),
+            out,
             origin,
         });
     }
