@@ -547,26 +547,13 @@ impl Visitor<'_> {
         place: &mut Place,
         visit: &mut dyn FnMut(&'t str, Hash),
     ) {
-        let only = self.only;
-        let wanted = |peer: &str| only.is_none_or(|only| only == peer);
-        let tetraplets = &mut self.tetraplets;
         match state {
-            State::Call(CallState::Executed { output, result })
-                if wanted(&result.tetraplet.peer_pk) =>
-            {
-                let tag = output_tag(*output);
-                let bound = place.bind_cached(&result.placed, tag, || {
-                    result.digest_given(tag, || tetraplets.of(&result.tetraplet))
-                });
-                visit(&result.tetraplet.peer_pk, bound);
+            State::Call(CallState::Executed { output, result }) => {
+                self.call(result, output_tag(*output), place, visit)
             }
-            State::Call(CallState::Failed(result)) if wanted(&result.tetraplet.peer_pk) => {
-                let bound = place.bind_cached(&result.placed, FAILED_TAG, || {
-                    result.digest_given(FAILED_TAG, || tetraplets.of(&result.tetraplet))
-                });
-                visit(&result.tetraplet.peer_pk, bound);
-            }
-            State::Canon(CanonState::Executed(result)) if wanted(&result.peer) => {
+            State::Call(CallState::Failed(result)) => self.call(result, FAILED_TAG, place, visit),
+            State::Canon(CanonState::Executed(result)) if self.wanted(&result.peer) => {
+                let tetraplets = &mut self.tetraplets;
                 let bound =
                     place.bind_cached(&result.placed, 0, || result.digest_given(tetraplets));
                 visit(&result.peer, bound)
@@ -584,6 +571,29 @@ impl Visitor<'_> {
                 place.within(&FOLD_END_SEGMENT, |place| self.placed(&fold.last, place, visit));
             }),
         }
+    }
+
+    /// A call's result, used with `tag` (executed, or failed), if its peer is wanted.
+    fn call<'t>(
+        &mut self,
+        result: &'t ServiceResult,
+        tag: u8,
+        place: &mut Place,
+        visit: &mut dyn FnMut(&'t str, Hash),
+    ) {
+        if !self.wanted(&result.tetraplet.peer_pk) {
+            return;
+        }
+        let tetraplets = &mut self.tetraplets;
+        let bound = place.bind_cached(&result.placed, tag, || {
+            result.digest_given(tag, || tetraplets.of(&result.tetraplet))
+        });
+        visit(&result.tetraplet.peer_pk, bound);
+    }
+
+    /// Whether the results of `peer` are visited.
+    fn wanted(&self, peer: &str) -> bool {
+        self.only.is_none_or(|only| only == peer)
     }
 }
 
