@@ -14,10 +14,10 @@ use crate::lexer::{Keyword, LensText, Lexer, Token};
 
 /// Parses a valid script; `None` if the script is not valid (the caller then asks LALRPOP why).
 pub(crate) fn parse(lexer: Lexer<'_>) -> Option<Instruction> {
-    let mut descent = Descent { lexer, peeked: None, lexer_failed: false, depth: 0 };
+    let mut descent = Descent { lexer, depth: 0 };
     let body = descent.instr()?;
-    // The whole input must be consumed; an error token counts as input too.
-    if descent.next().is_some() || descent.failed() {
+    // The whole input must be consumed: only trivia may follow.
+    if descent.lexer.skip_trivia().is_some() {
         return None;
     }
     Some(body)
@@ -26,72 +26,38 @@ pub(crate) fn parse(lexer: Lexer<'_>) -> Option<Instruction> {
 /// A token with its span.
 type Spanned<'s> = (Token<'s>, Span);
 
+/// The parser's state. Every choice the grammar makes is decided by the next token's first
+/// byte, so the parser never holds a token back: it asks the lexer for brackets, parentheses
+/// and keywords by byte or word ([`Lexer::eat`], [`Lexer::at`], [`Lexer::word`]), and for a
+/// classified token only where a value or a name stands.
 struct Descent<'s> {
     lexer: Lexer<'s>,
-    /// The next token, read ahead; `Some(None)` at the end of the input.
-    peeked: Option<Option<Spanned<'s>>>,
-    /// The lexer reported an error: the script is not valid.
-    lexer_failed: bool,
     /// How many instructions are open.
     depth: u32,
 }
 
 impl<'s> Descent<'s> {
-    /// Reads a token; a lexer error ends the input (and [`Descent::failed`] tells).
-    fn read(&mut self) -> Option<Spanned<'s>> {
+    /// The next token, classified; a lexer error ends the parse (`None`).
+    fn next(&mut self) -> Option<Spanned<'s>> {
         match self.lexer.next()? {
             Ok((start, token, end)) => Some((token, Span::new(start, end))),
-            Err(_) => {
-                self.peeked = Some(None);
-                self.lexer_failed = true;
-                None
-            }
+            Err(_) => None,
         }
     }
 
-    fn next(&mut self) -> Option<Spanned<'s>> {
-        match self.peeked.take() {
-            Some(token) => token,
-            None => self.read(),
-        }
+    /// Takes the bracket or parenthesis `byte` if it comes next, returning its span.
+    fn expect(&mut self, byte: u8) -> Option<Span> {
+        let start = self.lexer.eat(byte)?;
+        Some(Span::new(start, start + 1))
     }
 
-    fn peek(&mut self) -> Option<&Token<'s>> {
-        if self.peeked.is_none() {
-            let token = self.read();
-            self.peeked = Some(token);
-        }
-        self.peeked.as_ref().and_then(|token| token.as_ref().map(|(token, _)| token))
-    }
-
-    fn failed(&self) -> bool {
-        self.lexer_failed
-    }
-
-    /// Takes the next token if it is `expected` (a token without data), returning its span.
-    /// The token is compared where it lies and moved only when it matches.
-    fn expect(&mut self, expected: &Token<'_>) -> Option<Span> {
-        self.peek();
-        match &self.peeked {
-            // Tokens without data are equal when their kinds are.
-            Some(Some((token, span)))
-                if std::mem::discriminant(token) == std::mem::discriminant(expected) =>
-            {
-                let span = *span;
-                self.peeked = None;
-                Some(span)
-            }
-            _ => None,
-        }
-    }
-
-    /// `( body )`, on a stack grown on the heap when needed (a level takes a few KiB of stack
-    /// in a debug build, and a script may nest 1024 levels).
+    /// `( body )`, on a stack grown on the heap when needed (a level takes about 12 KiB of stack
+    /// in a debug build, under 1 KiB in a release build, and a script may nest 1024 levels).
     fn instr(&mut self) -> Option<Instruction> {
-        // Checking the stack costs more than a level's parse: check every 32 levels, with a red
-        // zone that holds 32 levels of the largest (debug build) frames.
+        // Checking the stack costs more than a level's parse: check every 16 levels, with a red
+        // zone that holds 16 levels of debug frames (about 190 KiB of 256).
         self.depth += 1;
-        let body = if self.depth.is_multiple_of(32) {
+        let body = if self.depth.is_multiple_of(16) {
             stacker::maybe_grow(256 * 1024, 2 * 1024 * 1024, || self.instr_here())
         } else {
             self.instr_here()
@@ -101,12 +67,10 @@ impl<'s> Descent<'s> {
     }
 
     fn instr_here(&mut self) -> Option<Instruction> {
-        let open = self.expect(&Token::LParen)?;
-        let body = match self.next()? {
-            (Token::Keyword(keyword), _) => self.body(keyword)?,
-            _ => return None,
-        };
-        let close = self.expect(&Token::RParen)?;
+        let open = self.expect(b'(')?;
+        let keyword = crate::lexer::keyword(self.lexer.word()?)?;
+        let body = self.body(keyword)?;
+        let close = self.expect(b')')?;
         Some(body.with_span(Span::new(open.start, close.end)))
     }
 
@@ -115,20 +79,27 @@ impl<'s> Descent<'s> {
         Some(match keyword {
             Keyword::Call => {
                 let peer = self.peer_id()?;
-                self.expect(&Token::LParen)?;
+                self.expect(b'(')?;
                 let service = self.str_value()?;
                 let function = self.str_value()?;
-                self.expect(&Token::RParen)?;
-                self.expect(&Token::LBracket)?;
+                self.expect(b')')?;
+                self.expect(b'[')?;
                 let mut args = Vec::new();
-                while self.peek()? != &Token::RBracket {
+                while self.expect(b']').is_none() {
                     args.push(self.value()?);
                 }
-                self.next();
-                let output = match self.peek()? {
-                    Token::Scalar(_) => Some(CallOutput::Scalar(self.scalar_name()?)),
-                    Token::Stream(_) => Some(CallOutput::Stream(self.stream_name()?)),
-                    _ => None,
+                let output = if self.lexer.at(b')') {
+                    None
+                } else {
+                    match self.next()? {
+                        (Token::Scalar(name), span) => {
+                            Some(CallOutput::Scalar(Name::new(name, span)))
+                        }
+                        (Token::Stream(name), span) => {
+                            Some(CallOutput::Stream(Name::new(name, span)))
+                        }
+                        _ => return None,
+                    }
                 };
                 Instruction::Call(Box::new(Call {
                     peer,
@@ -168,11 +139,10 @@ impl<'s> Descent<'s> {
                 Instruction::Canon(Box::new(Canon { peer, form, span: dummy }))
             }
             Keyword::Ap => {
-                if self.peek()? == &Token::LParen {
-                    self.next();
+                if self.expect(b'(').is_some() {
                     let key = self.value()?;
                     let value = self.ap_argument()?;
-                    self.expect(&Token::RParen)?;
+                    self.expect(b')')?;
                     let map = match self.next()? {
                         (Token::StreamMap(map), span) => Name::new(map, span),
                         _ => return None,
@@ -257,7 +227,7 @@ impl<'s> Descent<'s> {
                         FoldIterable::Value(canon_map(name, Some(lens.lens()), span))
                     }
                     (Token::LBracket, open) => {
-                        let close = self.expect(&Token::RBracket)?;
+                        let close = self.expect(b']')?;
                         let span = Span::new(open.start, close.end);
                         FoldIterable::Value(Value::new(ValueKind::EmptyArray, span))
                     }
@@ -269,7 +239,7 @@ impl<'s> Descent<'s> {
                 };
                 let iterator = self.scalar_name()?;
                 let body = self.instr()?;
-                let last = if self.peek()? == &Token::LParen { Some(self.instr()?) } else { None };
+                let last = if self.lexer.at(b'(') { Some(self.instr()?) } else { None };
                 Instruction::Fold(Box::new(Fold { iterable, iterator, body, last, span: dummy }))
             }
             Keyword::Next => {
@@ -293,13 +263,6 @@ impl<'s> Descent<'s> {
     fn scalar_name(&mut self) -> Option<Name> {
         match self.next()? {
             (Token::Scalar(name), span) => Some(Name::new(name, span)),
-            _ => None,
-        }
-    }
-
-    fn stream_name(&mut self) -> Option<Name> {
-        match self.next()? {
-            (Token::Stream(name), span) => Some(Name::new(name, span)),
             _ => None,
         }
     }
@@ -336,7 +299,7 @@ impl<'s> Descent<'s> {
             Token::Float(value) => ValueKind::Float(value),
             Token::Bool(value) => ValueKind::Bool(value),
             Token::LBracket => {
-                let close = self.expect(&Token::RBracket)?;
+                let close = self.expect(b']')?;
                 return Some(Value::new(ValueKind::EmptyArray, Span::new(span.start, close.end)));
             }
             Token::Scalar(name) => return Some(scalar(name, None, span)),

@@ -121,11 +121,95 @@ impl<'s> Lexer<'s> {
         // The caller checks that the whole file fits in u32 offsets.
         Span::new(self.base + start as u32, self.base + end as u32)
     }
+
+    /// Skips whitespace and comments; the first byte of the next token, if any.
+    pub(crate) fn skip_trivia(&mut self) -> Option<u8> {
+        let bytes = self.src.as_bytes();
+        loop {
+            let byte = *bytes.get(self.pos)?;
+            if is_space(byte) {
+                self.pos += 1;
+            } else if byte == b';' {
+                let rest = &bytes[self.pos..];
+                self.pos += rest.iter().position(|&byte| byte == b'\n').unwrap_or(rest.len());
+            } else {
+                return Some(byte);
+            }
+        }
+    }
+
+    /// Whether the next token starts with `byte`; consumes only trivia.
+    pub(crate) fn at(&mut self, byte: u8) -> bool {
+        self.skip_trivia() == Some(byte)
+    }
+
+    /// Takes the next token when it is the bracket or parenthesis `byte`, returning its offset,
+    /// as [`Iterator::next`] would (a `(` past [`MAX_NESTING`] is an error: `None`, not taken).
+    /// Without building a token: the hand-written parser knows what it expects.
+    pub(crate) fn eat(&mut self, byte: u8) -> Option<u32> {
+        if !self.at(byte) {
+            return None;
+        }
+        match byte {
+            b'(' if self.depth >= MAX_NESTING => return None,
+            b'(' => self.depth += 1,
+            b')' => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        let start = self.pos;
+        self.pos += 1;
+        Some(self.base + start as u32)
+    }
+
+    /// Takes the next token when it is a bare word (not a bracket, a parenthesis or a string),
+    /// returning its text unclassified: for keywords, which the parser expects by position.
+    pub(crate) fn word(&mut self) -> Option<&'s str> {
+        let byte = self.skip_trivia()?;
+        if CLASSES[byte as usize] != Class::Word {
+            return None;
+        }
+        let start = self.pos;
+        let end = start + 1 + word_rest_len(&self.src.as_bytes()[start + 1..]);
+        self.pos = end;
+        Some(&self.src[start..end])
+    }
 }
+
+/// What a byte means to the scanner: one table lookup instead of a chain of comparisons.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Part of a word (or the start of one).
+    Word,
+    /// Whitespace between tokens.
+    Space,
+    /// `(`, `)` or `"`: ends a word.
+    Delimiter,
+    /// `[`: opens a bracket token, or a group within a word.
+    Open,
+    /// `]`: closes a bracket token, or a group within a word.
+    Close,
+}
+
+/// The class of every byte.
+static CLASSES: [Class; 256] = {
+    let mut classes = [Class::Word; 256];
+    let spaces = [b' ', b'\t', b'\r', b'\n', 0x0B, 0x0C];
+    let mut i = 0;
+    while i < spaces.len() {
+        classes[spaces[i] as usize] = Class::Space;
+        i += 1;
+    }
+    classes[b'(' as usize] = Class::Delimiter;
+    classes[b')' as usize] = Class::Delimiter;
+    classes[b'"' as usize] = Class::Delimiter;
+    classes[b'[' as usize] = Class::Open;
+    classes[b']' as usize] = Class::Close;
+    classes
+};
 
 /// Whether `byte` is whitespace between tokens.
 fn is_space(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | 0x0B | 0x0C)
+    CLASSES[byte as usize] == Class::Space
 }
 
 impl<'s> Iterator for Lexer<'s> {
@@ -197,13 +281,12 @@ fn word_rest_len(rest: &[u8]) -> usize {
     let mut depth = 0usize;
     let mut len = 0;
     while let Some(&byte) = rest.get(len) {
-        match byte {
-            byte if is_space(byte) => break,
-            b'(' | b')' | b'"' => break,
-            b'[' => depth += 1,
-            b']' if depth == 0 => break,
-            b']' => depth -= 1,
-            _ => {}
+        match CLASSES[byte as usize] {
+            Class::Word => {}
+            Class::Space | Class::Delimiter => break,
+            Class::Open => depth += 1,
+            Class::Close if depth == 0 => break,
+            Class::Close => depth -= 1,
         }
         len += 1;
     }
@@ -244,7 +327,7 @@ pub fn is_reserved_word(word: &str) -> bool {
     keyword(word).is_some() || word == "true" || word == "false"
 }
 
-fn keyword(word: &str) -> Option<Keyword> {
+pub(crate) fn keyword(word: &str) -> Option<Keyword> {
     Some(match word {
         "call" => Keyword::Call,
         "canon" => Keyword::Canon,
@@ -299,6 +382,43 @@ pub fn is_name_char(c: char) -> bool {
     }
 }
 
+/// Which bytes [`name_len`] decides alone: 1 for an ASCII name character, 0 for any other ASCII
+/// byte, 2 for a byte of a multi-byte character (decided by [`is_name_char`]).
+static NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if !b.is_ascii() {
+            2
+        } else if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+            1
+        } else {
+            0
+        };
+        byte += 1;
+    }
+    table
+};
+
+/// The length in bytes of the name that starts `text`: ASCII bytes by table, any other
+/// character by [`is_name_char`].
+fn name_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut len = 0;
+    while let Some(&byte) = bytes.get(len) {
+        match NAME_BYTES[byte as usize] {
+            1 => len += 1,
+            0 => break,
+            _ => {
+                let rest = &text[len..];
+                return len + rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
+            }
+        }
+    }
+    len
+}
+
 fn lex_variable(word: &str, span: Span) -> Result<Token<'_>, LexError> {
     enum Tag {
         Scalar,
@@ -307,21 +427,17 @@ fn lex_variable(word: &str, span: Span) -> Result<Token<'_>, LexError> {
         Canon { legacy: bool },
         CanonMap,
     }
-    let (tag, tag_len) = if word.starts_with("#$") {
-        (Tag::Canon { legacy: false }, 2)
-    } else if word.starts_with("#%") {
-        (Tag::CanonMap, 2)
-    } else if word.starts_with('#') {
-        (Tag::Canon { legacy: true }, 1)
-    } else if word.starts_with('$') {
-        (Tag::Stream, 1)
-    } else if word.starts_with('%') {
-        (Tag::StreamMap, 1)
-    } else {
-        (Tag::Scalar, 0)
+    let bytes = word.as_bytes();
+    let (tag, tag_len) = match (bytes.first(), bytes.get(1)) {
+        (Some(b'#'), Some(b'$')) => (Tag::Canon { legacy: false }, 2),
+        (Some(b'#'), Some(b'%')) => (Tag::CanonMap, 2),
+        (Some(b'#'), _) => (Tag::Canon { legacy: true }, 1),
+        (Some(b'$'), _) => (Tag::Stream, 1),
+        (Some(b'%'), _) => (Tag::StreamMap, 1),
+        _ => (Tag::Scalar, 0),
     };
     let body = &word[tag_len..];
-    let name_len = body.find(|c: char| !is_name_char(c)).unwrap_or(body.len());
+    let name_len = name_len(body);
     let name = &body[..name_len];
     let rest = &body[name_len..];
     if name.is_empty() {
@@ -331,7 +447,8 @@ fn lex_variable(word: &str, span: Span) -> Result<Token<'_>, LexError> {
         };
         return Err(LexError { kind, span });
     }
-    let lens = lex_optional_lens(rest, span, tag_len + name_len)?;
+    let lens =
+        if rest.is_empty() { None } else { lex_optional_lens(rest, span, tag_len + name_len)? };
     match (tag, lens) {
         (Tag::Scalar, None) => Ok(Token::Scalar(name)),
         (Tag::Scalar, Some(lens)) => Ok(Token::ScalarLens((name, lens))),
@@ -428,7 +545,7 @@ fn walk_accessors<'p>(
             }
             None => {
                 let field_path = after_dot.ok_or(LexErrorKind::InvalidLens)?;
-                let len = field_path.find(|c: char| !is_name_char(c)).unwrap_or(field_path.len());
+                let len = name_len(field_path);
                 if len == 0 {
                     return Err(LexErrorKind::InvalidLens);
                 }
