@@ -669,7 +669,7 @@ fn sig_signs_and_verifies_with_the_peer_key() {
     );
     // Bytes that would pass for the peer's particle-data signature are never signed.
     let (_, refused) =
-        host.call("sig", "sign", json!([b"aqua-rs/particle-data/v1 forged".to_vec()]));
+        host.call("sig", "sign", json!([b"aqua-rs/particle-data/v2 forged".to_vec()]));
     assert_eq!(refused["success"], json!(false));
 }
 
