@@ -341,9 +341,9 @@ impl IteratorValue {
     fn val(&self) -> &Val {
         match self {
             IteratorValue::Ready(val) => val,
-            IteratorValue::Element { array, idx, made } => made.get_or_init(|| {
-                let item = array.json().get(*idx).cloned().unwrap_or_default();
-                Val::new(item, array.tetraplet.with_element_lens(*idx))
+            IteratorValue::Element { array, idx, made } => made.get_or_init(|| Val {
+                value: crate::element::element(&array.value, *idx),
+                tetraplet: array.tetraplet.with_element_lens(*idx),
             }),
         }
     }

@@ -53,6 +53,7 @@
 mod canonical;
 pub mod context;
 pub mod data;
+pub(crate) mod element;
 pub mod error;
 mod exec;
 mod generation;

@@ -101,6 +101,11 @@ impl Stored {
         }
     }
 
+    /// The hash, if it was computed or carried already (never computes it).
+    pub fn known_hash(&self) -> Option<Hash> {
+        self.hash.get().copied()
+    }
+
     /// The BLAKE3 hash of the canonical text.
     pub fn hash(&self) -> Hash {
         *self.hash.get_or_init(|| *blake3::hash(self.text()).as_bytes())
