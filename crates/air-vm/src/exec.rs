@@ -25,7 +25,7 @@ use crate::merge::merge_traces;
 use crate::origin::{Origin, Origins, SubtraceId};
 use crate::request::{CallRequest, CallResult};
 use crate::trace::{Generation, State};
-use crate::value::{FxHashMap as HashMap, JValue, Tetraplet};
+use crate::value::{JValue, Tetraplet};
 
 pub(crate) use fold::FoldCursor;
 pub(crate) use resolve::Resolved;
@@ -113,7 +113,9 @@ pub(crate) struct Exec<'p, 'a> {
     pub next_peers: BTreeMap<String, air_syntax::Span>,
     pub complete: bool,
     pub vars: Variables,
-    pub folds: HashMap<String, Vec<FoldCursor<'p>>>,
+    /// The open folds, innermost last, each under its iterator's name: `next` finds the
+    /// innermost of that name (folds nest a few deep; a scan beats hashing the name).
+    pub folds: Vec<(&'p str, FoldCursor<'p>)>,
     pub fold_depth: usize,
     pub last_error: Rc<JValue>,
     pub last_error_settable: bool,
@@ -194,7 +196,7 @@ pub(crate) fn execute<'a>(
         next_peers: BTreeMap::new(),
         complete: true,
         vars: Variables::default(),
-        folds: HashMap::default(),
+        folds: Vec::new(),
         fold_depth: 0,
         last_error: Rc::new(no_error()),
         last_error_settable: true,

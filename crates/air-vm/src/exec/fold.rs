@@ -232,10 +232,9 @@ impl<'p> Exec<'p, '_> {
         cursor: FoldCursor<'p>,
     ) -> Result<(ExecResult, FoldCursor<'p>), FatalError> {
         let name = fold.iterator.name.as_str();
-        self.folds.entry(name.to_owned()).or_default().push(cursor);
+        self.folds.push((name, cursor));
         let result = self.run_item(name, 0);
-        let cursor = self.folds.get_mut(name).and_then(Vec::pop);
-        let cursor = cursor.ok_or_else(|| FatalError::Trace("fold cursor lost".into()))?;
+        let cursor = self.take_cursor(name)?;
         if let Err(ExecError::Fatal(error)) = result {
             return Err(error);
         }
@@ -251,7 +250,7 @@ impl<'p> Exec<'p, '_> {
         cursor: FoldCursor<'p>,
     ) -> Result<(ExecResult, FoldCursor<'p>), FatalError> {
         let name = fold.iterator.name.as_str();
-        self.folds.entry(name.to_owned()).or_default().push(cursor);
+        self.folds.push((name, cursor));
         let mut complete = false;
         let mut start = Some(0);
         while let Some(idx) = start {
@@ -266,13 +265,22 @@ impl<'p> Exec<'p, '_> {
             };
         }
         self.complete = complete;
-        let cursor = self.folds.get_mut(name).and_then(Vec::pop);
-        let cursor = cursor.ok_or_else(|| FatalError::Trace("fold cursor lost".into()))?;
+        let cursor = self.take_cursor(name)?;
         Ok((Ok(()), cursor))
     }
 
+    /// The innermost open fold over `name`.
     fn cursor(&mut self, name: &str) -> Option<&mut FoldCursor<'p>> {
-        self.folds.get_mut(name).and_then(|stack| stack.last_mut())
+        self.folds.iter_mut().rev().find(|(open, _)| *open == name).map(|(_, cursor)| cursor)
+    }
+
+    /// Closes the innermost open fold over `name`, returning its cursor.
+    fn take_cursor(&mut self, name: &str) -> Result<FoldCursor<'p>, FatalError> {
+        let at = self.folds.iter().rposition(|(open, _)| *open == name);
+        let (_, cursor) = at
+            .map(|at| self.folds.remove(at))
+            .ok_or_else(|| FatalError::Trace("fold cursor lost".into()))?;
+        Ok(cursor)
     }
 
     /// Runs the body for element `idx` of the innermost fold over `name`.
