@@ -216,62 +216,46 @@ impl<'s> Iterator for Lexer<'s> {
     type Item = Spanned<'s>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let byte = self.skip_trivia()?;
         let bytes = self.src.as_bytes();
-        loop {
-            let start = self.pos;
-            let byte = *bytes.get(start)?;
-            let (token, end) = match byte {
-                byte if is_space(byte) => {
-                    self.pos += 1;
-                    continue;
+        let start = self.pos;
+        let (token, end) = match byte {
+            b'(' => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING {
+                    self.pos = start + 1;
+                    let span = self.span(start, start + 1);
+                    return Some(Err(LexError { kind: LexErrorKind::NestingTooDeep, span }));
                 }
-                b';' => {
-                    let rest = &bytes[start..];
-                    self.pos += rest.iter().position(|&byte| byte == b'\n').unwrap_or(rest.len());
-                    continue;
+                (Token::LParen, start + 1)
+            }
+            b')' => {
+                self.depth = self.depth.saturating_sub(1);
+                (Token::RParen, start + 1)
+            }
+            b'[' => (Token::LBracket, start + 1),
+            b']' => (Token::RBracket, start + 1),
+            b'"' => match bytes[start + 1..].iter().position(|&byte| byte == b'"') {
+                Some(len) => (Token::Str(&self.src[start + 1..start + 1 + len]), start + len + 2),
+                None => {
+                    // The string runs to the end of the input; point at the opening quote.
+                    self.pos = bytes.len();
+                    let span = self.span(start, start + 1);
+                    return Some(Err(LexError { kind: LexErrorKind::UnterminatedString, span }));
                 }
-                b'(' => {
-                    self.depth += 1;
-                    if self.depth > MAX_NESTING {
-                        self.pos = start + 1;
-                        let span = self.span(start, start + 1);
-                        return Some(Err(LexError { kind: LexErrorKind::NestingTooDeep, span }));
-                    }
-                    (Token::LParen, start + 1)
-                }
-                b')' => {
-                    self.depth = self.depth.saturating_sub(1);
-                    (Token::RParen, start + 1)
-                }
-                b'[' => (Token::LBracket, start + 1),
-                b']' => (Token::RBracket, start + 1),
-                b'"' => match bytes[start + 1..].iter().position(|&byte| byte == b'"') {
-                    Some(len) => {
-                        (Token::Str(&self.src[start + 1..start + 1 + len]), start + len + 2)
-                    }
-                    None => {
-                        // The string runs to the end of the input; point at the opening quote.
-                        self.pos = bytes.len();
-                        let span = self.span(start, start + 1);
-                        return Some(Err(LexError {
-                            kind: LexErrorKind::UnterminatedString,
-                            span,
-                        }));
-                    }
-                },
-                _ => {
-                    // A word ends at an ASCII byte or at the end: always a character boundary.
-                    let end = start + 1 + word_rest_len(&bytes[start + 1..]);
-                    self.pos = end;
-                    let span = self.span(start, end);
-                    let token = classify_word(&self.src[start..end], span);
-                    return Some(token.map(|token| (span.start, token, span.end)));
-                }
-            };
-            self.pos = end;
-            let span = self.span(start, end);
-            return Some(Ok((span.start, token, span.end)));
-        }
+            },
+            _ => {
+                // A word ends at an ASCII byte or at the end: always a character boundary.
+                let end = start + 1 + word_rest_len(&bytes[start + 1..]);
+                self.pos = end;
+                let span = self.span(start, end);
+                let token = classify_word(&self.src[start..end], span);
+                return Some(token.map(|token| (span.start, token, span.end)));
+            }
+        };
+        self.pos = end;
+        let span = self.span(start, end);
+        Some(Ok((span.start, token, span.end)))
     }
 }
 
@@ -382,19 +366,29 @@ pub fn is_name_char(c: char) -> bool {
     }
 }
 
-/// Which bytes [`name_len`] decides alone: 1 for an ASCII name character, 0 for any other ASCII
-/// byte, 2 for a byte of a multi-byte character (decided by [`is_name_char`]).
-static NAME_BYTES: [u8; 256] = {
-    let mut table = [0u8; 256];
+/// What a byte is to a name, as [`name_len`] reads it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameByte {
+    /// An ASCII name character.
+    Name,
+    /// Any other ASCII byte: the name ends.
+    Other,
+    /// A byte of a multi-byte character, which [`is_name_char`] decides.
+    NonAscii,
+}
+
+/// The [`NameByte`] of every byte.
+static NAME_BYTES: [NameByte; 256] = {
+    let mut table = [NameByte::Other; 256];
     let mut byte = 0;
     while byte < 256 {
         let b = byte as u8;
         table[byte] = if !b.is_ascii() {
-            2
+            NameByte::NonAscii
         } else if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-            1
+            NameByte::Name
         } else {
-            0
+            NameByte::Other
         };
         byte += 1;
     }
@@ -408,9 +402,9 @@ fn name_len(text: &str) -> usize {
     let mut len = 0;
     while let Some(&byte) = bytes.get(len) {
         match NAME_BYTES[byte as usize] {
-            1 => len += 1,
-            0 => break,
-            _ => {
+            NameByte::Name => len += 1,
+            NameByte::Other => break,
+            NameByte::NonAscii => {
                 let rest = &text[len..];
                 return len + rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
             }
