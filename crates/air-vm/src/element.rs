@@ -8,9 +8,9 @@
 //!
 //! Only arrays whose hash is already known are looked up (hashing an array to save hashing one
 //! element would cost more); a known hash was computed here, checked when its data arrived, or
-//! is in the peer's own data, as every digest trusts it. Only elements of at most [`MAX_ELEMENT_LEN`] bytes of text are
-//! kept; the memory is bounded by [`MAX_KEPT_BYTES`] and [`MAX_ENTRIES`], and the memo starts over
-//! when either is reached.
+//! is in the peer's own data, as every digest trusts it. Only elements of at most
+//! [`MAX_ELEMENT_LEN`] bytes of text are kept; the memory is bounded by [`MAX_KEPT_BYTES`] and
+//! [`MAX_ENTRIES`], and the memo starts over when either is reached.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -92,6 +92,21 @@ mod tests {
         let made = element(&array, 1);
         assert_eq!(made.json().as_ref(), &json!("y"));
         assert!(!Rc::ptr_eq(&made, &element(&array, 1)));
+    }
+
+    #[test]
+    fn the_memo_starts_over_when_full() {
+        let array = hashed(json!(["a"]));
+        let first = element(&array, 0);
+        // Indices past the end are kept too (as `null`): fill the memo to its limit.
+        for idx in 1..MAX_ENTRIES {
+            let _ = element(&array, idx);
+        }
+        assert!(Rc::ptr_eq(&first, &element(&array, 0)));
+        let _ = element(&array, MAX_ENTRIES);
+        let again = element(&array, 0);
+        assert!(!Rc::ptr_eq(&first, &again));
+        assert_eq!(again.json().as_ref(), &json!("a"));
     }
 
     #[test]
