@@ -359,11 +359,7 @@ fn lex_number(word: &str, span: Span) -> Result<Token<'_>, LexError> {
 
 /// Whether `c` may appear in a variable name or a lens field.
 pub fn is_name_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric() || c == '_' || c == '-'
-    } else {
-        c.is_alphanumeric()
-    }
+    if c.is_ascii() { NAME_BYTES[c as usize] == NameByte::Name } else { c.is_alphanumeric() }
 }
 
 /// What a byte is to a name, as [`name_len`] reads it.

@@ -30,33 +30,28 @@ pub fn parse(src: &str) -> Result<Program, AirSyntaxError> {
 
 /// Parses one AIR script that starts at byte `base` of its file, so spans are file offsets.
 pub fn parse_at(src: &str, base: u32) -> Result<Program, AirSyntaxError> {
-    let fits = u32::try_from(src.len()).ok().and_then(|len| len.checked_add(base)).is_some();
-    if !fits {
-        return Err(AirSyntaxError::TooLarge);
-    }
     // The fast parser takes every valid script; LALRPOP parses the others to report the error.
-    if let Some(body) = crate::descent::parse(Lexer::new(src, base)) {
-        return Ok(Program { body });
+    match parse_fast(src, base) {
+        Some(program) => Ok(program),
+        None => parse_with_lalrpop(src, base),
     }
-    parse_with_lalrpop(src, base)
 }
 
 /// Parses with the hand-written parser only: `None` for anything it does not take (every
 /// invalid script, and no valid one); for tests that hold it to the LALRPOP parser.
 #[doc(hidden)]
 pub fn parse_fast(src: &str, base: u32) -> Option<Program> {
-    let fits = u32::try_from(src.len()).ok().and_then(|len| len.checked_add(base)).is_some();
-    fits.then(|| crate::descent::parse(Lexer::new(src, base)))
-        .flatten()
-        .map(|body| Program { body })
+    if !offsets_fit(src, base) {
+        return None;
+    }
+    crate::descent::parse(Lexer::new(src, base)).map(|body| Program { body })
 }
 
 /// Parses with the LALRPOP parser only (what [`parse_at`] falls back on for invalid scripts);
 /// for tests that hold the fast parser to it.
 #[doc(hidden)]
 pub fn parse_with_lalrpop(src: &str, base: u32) -> Result<Program, AirSyntaxError> {
-    let fits = u32::try_from(src.len()).ok().and_then(|len| len.checked_add(base)).is_some();
-    if !fits {
+    if !offsets_fit(src, base) {
         return Err(AirSyntaxError::TooLarge);
     }
     let end = base + src.len() as u32;
@@ -64,6 +59,11 @@ pub fn parse_with_lalrpop(src: &str, base: u32) -> Result<Program, AirSyntaxErro
         .parse(Lexer::new(src, base))
         .map(|body| Program { body })
         .map_err(|error| from_lalrpop(error, end))
+}
+
+/// Whether every offset of `src`, starting at `base`, fits in a `u32` span.
+fn offsets_fit(src: &str, base: u32) -> bool {
+    u32::try_from(src.len()).ok().and_then(|len| len.checked_add(base)).is_some()
 }
 
 /// Converts a LALRPOP error; `end` is the offset of the end of the script.

@@ -78,3 +78,12 @@ fn deepest_script_is_handled_and_deeper_is_rejected() {
         })
     ));
 }
+
+#[test]
+fn a_script_whose_offsets_overflow_u32_is_too_large_for_both_parsers() {
+    let src = "(null)";
+    let last_base = u32::MAX - src.len() as u32;
+    assert!(air_syntax::parse_at(src, last_base).is_ok());
+    assert_eq!(air_syntax::parse_fast(src, last_base + 1), None);
+    assert_eq!(air_syntax::parse_at(src, last_base + 1), Err(air_syntax::AirSyntaxError::TooLarge));
+}
