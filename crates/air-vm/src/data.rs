@@ -13,14 +13,14 @@ use crate::canonical::is_canonical_bytes;
 use crate::error::DataError;
 use crate::trace::{
     CallState, CanonResult, CanonState, FoldIteration, FoldState, Generation, IterKey, OutputKind,
-    ParState, ServiceResult, State,
+    ParState, PeerResults, ServiceResult, State, group_results, is_signed, placed_digests,
 };
 use crate::value::{FxHashMap, FxHashSet, Hash, Stored, Tetraplet, Val};
 
 /// The magic bytes every encoding starts with.
 pub const MAGIC: &[u8; 4] = b"AQPD";
 /// The format version this VM writes and reads.
-pub const FORMAT_VERSION: u8 = 8;
+pub const FORMAT_VERSION: u8 = 9;
 /// Values whose text is at least this long carry their BLAKE3 hash after the text: a peer then
 /// reads the hash of a long value from its own data instead of hashing the text again on every
 /// step (a 1 MiB value took two fifths of a step to hash). A hash that arrived is checked.
@@ -42,14 +42,22 @@ pub struct ParticleData {
 
 /// Encodes data canonically.
 pub fn encode(data: &ParticleData) -> Vec<u8> {
-    encode_with_values(data).0
+    let placed: Vec<Hash> =
+        placed_digests(&data.trace).into_iter().map(|(_, digest)| digest).collect();
+    encode_with_values(data, &placed).0
 }
 
-/// [`encode`], also returning the value table in encoding order (what [`Held::new`] takes).
-pub fn encode_with_values(data: &ParticleData) -> (Vec<u8>, Vec<Rc<Stored>>) {
+/// [`encode`] given the trace's placed digests (those of [`placed_digests`], in order), also
+/// returning the value table in encoding order (what [`Held::new`] takes).
+pub(crate) fn encode_with_values(
+    data: &ParticleData,
+    placed: &[Hash],
+) -> (Vec<u8>, Vec<Rc<Stored>>) {
     let mut tables = Tables::default();
     let mut trace = Vec::new();
     tables.write_trace(&mut trace, &data.trace);
+    write_varint(&mut trace, placed.len() as u64);
+    trace.extend_from_slice(placed.as_flattened());
     let mut signatures = Vec::new();
     write_varint(&mut signatures, data.signatures.len() as u64);
     for (peer, signature) in &data.signatures {
@@ -83,20 +91,24 @@ pub fn decode_unchecked(bytes: &[u8]) -> Result<ParticleData, DataError> {
 }
 
 /// Decodes the data a peer holds (its own previous data, which it wrote itself), with what
-/// [`decode_arrived`] may share. Such data is trusted: its canonical form, its values' JSON and
-/// its long values' carried hashes are not checked again (scanning a 1 MiB value took a sixth of
-/// a step, hashing it two fifths). A value that is not JSON all the same reads as `null`, as
-/// [`Stored::json`] says; nothing panics.
-pub fn decode_held(bytes: &[u8]) -> Result<(ParticleData, Held), DataError> {
-    let (data, decoded) = decode_with(bytes, Checks::Trusted, None)?;
-    Ok((data, Held::from_decoded(decoded)))
+/// [`decode_arrived`] may share and the placed digests it carries (for
+/// [`visit_carried`](crate::trace::visit_carried)). Such data is trusted: its canonical form, its
+/// values' JSON, its long values' carried hashes and its placed digests are not checked again
+/// (scanning a 1 MiB value took a sixth of a step, hashing it two fifths; hashing every result
+/// again, a fifth of a step of a long chain). A value that is not JSON all the same reads as
+/// `null`, as [`Stored::json`] says; nothing panics.
+pub fn decode_held(bytes: &[u8]) -> Result<(ParticleData, Held, Vec<Hash>), DataError> {
+    let (data, mut decoded) = decode_with(bytes, Checks::Trusted, None)?;
+    let placed = std::mem::take(&mut decoded.placed);
+    Ok((data, Held::from_decoded(decoded), placed))
 }
 
-/// [`decode`] for the data that arrived at a peer holding `held`. Values, tetraplets and call
-/// results the peer already holds are shared instead of decoded again, so the hashes and digests
-/// computed for them are computed once. The result and the errors are those of [`decode`].
-pub fn decode_arrived(bytes: &[u8], held: &Held) -> Result<ParticleData, DataError> {
-    decode_with(bytes, Checks::All, Some(held)).map(|(data, _)| data)
+/// [`decode`] for the data that arrived at a peer holding `held`, with each peer's placed digests
+/// (found to be its results' own while decoding). Values, tetraplets and call results the peer
+/// already holds are shared instead of decoded again, so the hashes and digests computed for
+/// them are computed once. The result and the errors are those of [`decode`].
+pub fn decode_arrived(bytes: &[u8], held: &Held) -> Result<(ParticleData, PeerResults), DataError> {
+    decode_with(bytes, Checks::All, Some(held)).map(|(data, decoded)| (data, decoded.by_peer))
 }
 
 /// What a peer holds, found by content, for [`decode_arrived`] to share.
@@ -133,7 +145,7 @@ impl Held {
     /// What a peer holds once it decoded its own data: what that decoding made (no walk of the
     /// trace needed, as every result of the trace is among them).
     fn from_decoded(decoded: Decoded) -> Held {
-        let Decoded { values, tetraplets, results } = decoded;
+        let Decoded { values, tetraplets, results, .. } = decoded;
         let values = values.into_iter().map(|value| (value_key(value.text()), value)).collect();
         Held { values, tetraplets: tetraplets.into_iter().collect(), results }
     }
@@ -197,13 +209,16 @@ enum Checks {
     Trusted,
 }
 
-/// What one decoding made: the value and tetraplet tables and the call results it did not take
-/// from a [`Held`].
+/// What one decoding made: the value and tetraplet tables, the call results it did not take
+/// from a [`Held`], the placed digests the data carries and, where they were checked, each
+/// peer's.
 #[derive(Default)]
 struct Decoded {
     values: Vec<Rc<Stored>>,
     tetraplets: Vec<Rc<Tetraplet>>,
     results: FxHashMap<(usize, usize, Hash), Rc<ServiceResult>>,
+    placed: Vec<Hash>,
+    by_peer: PeerResults,
 }
 
 /// Decodes data, returning what it made too; shares what `held` holds.
@@ -224,29 +239,38 @@ fn decode_with(
         return Err(DataError::UnsupportedVersion(version));
     }
     let strings = reader.strings()?;
-    let values = reader.values(held, checks != Checks::Trusted)?;
+    let (values, shared_values) = reader.values(held, checks != Checks::Trusted)?;
     let (tetraplets, tetraplet_parts) = reader.tetraplets(&strings, held)?;
     let last_call_id =
         u32::try_from(reader.varint()?).map_err(|_| DataError::BadVarint(reader.pos))?;
     let canonical = (checks == Checks::All).then_some(Canonical {
         tetraplet_parts,
+        shared_values,
         next_string: 0,
         next_value: 0,
         next_tetraplet: 0,
         ok: true,
     });
     let results = FxHashMap::default();
-    let mut ctx = DecodeCtx { reader, strings, values, tetraplets, canonical, held, results };
-    let result = ctx.finish(bytes, last_call_id)?;
+    let mut ctx =
+        DecodeCtx { reader, strings, values, tetraplets, canonical, held, results, signed: 0 };
+    let (result, placed, by_peer) = ctx.finish(bytes, last_call_id, checks)?;
     let DecodeCtx { values, tetraplets, results, .. } = ctx;
-    Ok((result, Decoded { values, tetraplets, results }))
+    Ok((result, Decoded { values, tetraplets, results, placed, by_peer }))
 }
 
 impl DecodeCtx<'_> {
-    /// Decodes the trace and the signatures, and checks the canonical form if asked to.
-    fn finish(&mut self, bytes: &[u8], last_call_id: u32) -> Result<ParticleData, DataError> {
+    /// Decodes the trace, its placed digests and the signatures, and checks the digests (then
+    /// returning each peer's) and the canonical form if asked to.
+    fn finish(
+        &mut self,
+        bytes: &[u8],
+        last_call_id: u32,
+        checks: Checks,
+    ) -> Result<(ParticleData, Vec<Hash>, PeerResults), DataError> {
         let ctx = self;
         let trace = ctx.trace(0)?;
+        let placed = ctx.placed()?;
         let signatures = ctx.signatures()?;
         if ctx.reader.pos != bytes.len() {
             return Err(DataError::TrailingBytes(bytes.len() - ctx.reader.pos));
@@ -256,7 +280,18 @@ impl DecodeCtx<'_> {
         {
             return Err(DataError::NonCanonical);
         }
-        Ok(ParticleData { trace, last_call_id, signatures })
+        // Carried digests other than the results' own are not what encoding the trace writes.
+        // They are hashed afresh: those of results shared with held data were remembered at
+        // their places when the held data was visited, and cost a comparison.
+        let mut by_peer = PeerResults::default();
+        if checks == Checks::All {
+            let fresh = placed_digests(&trace);
+            if !fresh.iter().map(|(_, digest)| digest).eq(&placed) {
+                return Err(DataError::NonCanonical);
+            }
+            by_peer = group_results(fresh);
+        }
+        Ok((ParticleData { trace, last_call_id, signatures }, placed, by_peer))
     }
 }
 
@@ -264,6 +299,8 @@ impl DecodeCtx<'_> {
 struct Canonical {
     /// The string indices of each tetraplet, interned (in this order) at its first use.
     tetraplet_parts: Vec<[u64; 4]>,
+    /// Whether each value is one the decoding peer holds (shared, not decoded).
+    shared_values: Vec<bool>,
     /// How many strings were used so far; the next new one must have this index.
     next_string: u64,
     /// How many values were used so far.
@@ -554,9 +591,15 @@ impl<'a> Reader<'a> {
 
     /// The values table; `verify` checks that each value is JSON text and that each carried
     /// hash is the text's (else the data is the peer's own and both are trusted).
-    fn values(&mut self, held: Option<&Held>, verify: bool) -> Result<Vec<Rc<Stored>>, DataError> {
+    /// The values table, and whether each value was shared from `held`.
+    fn values(
+        &mut self,
+        held: Option<&Held>,
+        verify: bool,
+    ) -> Result<(Vec<Rc<Stored>>, Vec<bool>), DataError> {
         let count = self.count(2)?;
         let mut values = Vec::with_capacity(count);
+        let mut shared = Vec::with_capacity(count);
         for idx in 0..count {
             let bytes = self.bytes_item()?;
             let carried = if bytes.len() >= CARRIED_HASH_MIN_LEN {
@@ -575,6 +618,7 @@ impl<'a> Reader<'a> {
                     return Err(DataError::ValueHashMismatch(idx));
                 }
                 values.push(value.clone());
+                shared.push(true);
                 continue;
             }
             // The canonical form (what peers write) is recognised in one quick pass; anything
@@ -593,8 +637,9 @@ impl<'a> Reader<'a> {
                 return Err(DataError::ValueHashMismatch(idx));
             }
             values.push(value);
+            shared.push(false);
         }
-        Ok(values)
+        Ok((values, shared))
     }
 
     /// The tetraplets table, with the string indices of each entry.
@@ -639,6 +684,8 @@ struct DecodeCtx<'a> {
     /// places (the same call answered alike in every iteration of a loop) is one object, whose
     /// digest is computed once.
     results: FxHashMap<(usize, usize, Hash), Rc<ServiceResult>>,
+    /// How many signed results (executed and failed calls, executed canons) were decoded.
+    signed: usize,
 }
 
 impl DecodeCtx<'_> {
@@ -682,9 +729,20 @@ impl DecodeCtx<'_> {
         if !self.strings.iter().all(|text| strings.insert(&**text)) {
             return false;
         }
-        // Values are told apart by hash, as the encoder does; the hashes are needed later anyway.
-        let mut values = FxHashSet::default();
-        if !self.values.iter().all(|value| values.insert(value.hash())) {
+        // Values are told apart by hash, as the encoder does, but for those shared with the held
+        // data, told apart by address (without hashing them): the held values are distinct texts
+        // and a text equal to a held one is always shared, so no decoded value equals a shared one.
+        let mut shared = FxHashSet::default();
+        let mut decoded = FxHashSet::default();
+        let distinct =
+            self.values.iter().zip(&canonical.shared_values).all(|(value, is_shared)| {
+                if *is_shared {
+                    shared.insert(Rc::as_ptr(value))
+                } else {
+                    decoded.insert(value.hash())
+                }
+            });
+        if !distinct {
             return false;
         }
         let mut tetraplets = FxHashSet::default();
@@ -736,7 +794,19 @@ impl DecodeCtx<'_> {
             9 => State::Canon(CanonState::Executed(self.canon()?)),
             tag => return Err(DataError::BadTag { what: "state", tag, at }),
         };
+        self.signed += usize::from(is_signed(&state));
         Ok(state)
+    }
+
+    /// The placed digests after the trace: exactly one for each signed result.
+    fn placed(&mut self) -> Result<Vec<Hash>, DataError> {
+        let at = self.reader.pos;
+        let count = self.reader.count(32)?;
+        if count != self.signed {
+            return Err(DataError::PlacedDigestCount { at, count, signed: self.signed });
+        }
+        let bytes = self.reader.take(32 * count)?;
+        Ok(bytes.as_chunks::<32>().0.to_vec())
     }
 
     fn result(&mut self) -> Result<Rc<ServiceResult>, DataError> {
@@ -872,8 +942,8 @@ mod tests {
         let data = ParticleData { trace, ..ParticleData::default() };
         let bytes = encode(&data);
 
-        let (held, holding) = decode_held(&bytes).expect("decodes");
-        let arrived = decode_arrived(&bytes, &holding).expect("decodes");
+        let (held, holding, _) = decode_held(&bytes).expect("decodes");
+        let (arrived, _) = decode_arrived(&bytes, &holding).expect("decodes");
         for decoded in [&held, &arrived] {
             let found = results(&decoded.trace);
             assert_eq!(found.len(), 4);

@@ -127,12 +127,25 @@ pub enum DataError {
     /// The trace nests deeper than the limit.
     #[error("trace nesting deeper than {0}")]
     TooDeep(usize),
-    /// A table holds an entry twice, entries out of order, or unused entries.
-    #[error("data is not in canonical form (reordered, duplicated or unused entries)")]
+    /// A table holds an entry twice, entries out of order, or unused entries, or a carried
+    /// placed digest is not its result's.
+    #[error(
+        "data is not in canonical form (reordered, duplicated or unused entries, or wrong placed digests)"
+    )]
     NonCanonical,
     /// A count is larger than the remaining data could hold.
     #[error("count {0} larger than the data")]
     BadCount(u64),
+    /// The data does not carry one placed digest for each signed result of its trace.
+    #[error("{count} placed digests at byte {at} for {signed} signed results")]
+    PlacedDigestCount {
+        /// Where the digests start.
+        at: usize,
+        /// How many digests the data carries.
+        count: usize,
+        /// How many signed results its trace holds.
+        signed: usize,
+    },
 }
 
 /// Why the signatures of incoming data were rejected.

@@ -17,7 +17,9 @@ use crate::exec::{self, ExecError, ExecInput, ExecParams};
 use crate::kept::{Kept, KeptData};
 pub use crate::request::{Argument, CallRequest, CallResult};
 use crate::signature::KeyPair;
-use crate::verify::{VerifiedSignatures, collect_results, results_of, verify_incoming};
+use crate::trace::placed_digests;
+use crate::value::Hash;
+use crate::verify::{VerifiedSignatures, collect_carried, group_results, verify_incoming};
 
 /// Limits of a step: sizes in bytes, and the work one step may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,25 +231,34 @@ fn prepare(
     if params.key.peer_id_str() != params.current_peer_id {
         return Err(PreparationError::MalformedKeyPair(params.current_peer_id.clone()));
     }
-    let (prev, prev_results, current) = match reused {
+    let (prev, prev_results, (current, current_results)) = match reused {
         Some(Kept { data: prev, results, values, .. }) => {
             // With nothing arrived, there is nothing to share the held values with.
             let current = if current_data.is_empty() {
-                ParticleData::default()
+                (ParticleData::default(), Default::default())
             } else {
                 data::decode_arrived(current_data, &Held::new(values, &prev.trace))?
             };
             (prev, results, current)
         }
         None => {
-            let (prev, held) = data::decode_held(prev_data)?;
+            let (prev, held, placed) = data::decode_held(prev_data)?;
+            // First: the visit leaves each held result's digest at its place, where the arrived
+            // data's check of its own digests finds those of the results it shares.
+            let results = collect_carried(&prev.trace, &placed);
             let current = data::decode_arrived(current_data, &held)?;
             drop(held);
-            let results = collect_results(&prev.trace);
             (prev, results, current)
         }
     };
-    let signatures = verify_incoming(&prev, &prev_results, &current, &params.particle_id, known)?;
+    let signatures = verify_incoming(
+        &prev,
+        &prev_results,
+        &current,
+        &current_results,
+        &params.particle_id,
+        known,
+    )?;
     Ok((prev, current, signatures))
 }
 
@@ -290,19 +301,20 @@ fn execute<'a>(
     // The data is kept only while this peer waits for call results: the host then runs it again
     // on this very data. Otherwise the next step here is far off, if it comes at all.
     let kept = kept.filter(|_| !output.requests.is_empty());
-    // The next step on kept data needs every peer's results: collected in the one visit.
-    let results = kept.is_some().then(|| collect_results(&output.trace));
-    let mut mine = match &results {
-        Some(results) => results.get(me).cloned().unwrap_or_default(),
-        None => results_of(&output.trace, me),
-    };
+    // The data carries every result's placed digest; this peer signs its own, and the next step
+    // on kept data needs every peer's.
+    let placed = placed_digests(&output.trace);
+    let mut mine: Vec<Hash> =
+        placed.iter().filter(|(peer, _)| *peer == me).map(|(_, digest)| *digest).collect();
     if mine.is_empty() {
         signatures.remove(me);
     } else {
         signatures.insert(me.to_owned(), params.key.sign(&params.particle_id, &mut mine));
     }
+    let results = kept.is_some().then(|| group_results(placed.iter().copied()));
+    let placed: Vec<Hash> = placed.into_iter().map(|(_, digest)| digest).collect();
     let data = ParticleData { trace: output.trace, last_call_id: output.last_call_id, signatures };
-    let (bytes, values) = data::encode_with_values(&data);
+    let (bytes, values) = data::encode_with_values(&data, &placed);
     if let (Some(kept), Some(results)) = (kept, results) {
         let bytes_digest = *blake3::hash(&bytes).as_bytes();
         kept.keep(Kept { bytes_digest, data, results, values });

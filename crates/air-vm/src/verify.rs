@@ -13,48 +13,23 @@ use std::sync::Mutex;
 use crate::data::ParticleData;
 use crate::error::SignatureError;
 use crate::signature::{public_key_of, verify};
-use crate::trace::{State, visit_signed, visit_signed_by};
-use crate::value::{FxHashMap, Hash};
-
-/// Each peer's sorted result digests, by peer (unordered: a peer id is a long string with a
-/// common prefix, slow to order; where order matters, the signatures' map gives it).
-pub type PeerResults = FxHashMap<String, Vec<Hash>>;
+use crate::trace::{Grouping, State, visit_carried, visit_signed};
+pub use crate::trace::{PeerResults, group_results};
+use crate::value::Hash;
 
 /// The sorted digests of every peer's results in `trace`.
 pub fn collect_results(trace: &[State]) -> PeerResults {
-    // Results are grouped by where their peer id's text lies first: a decoded trace holds each
-    // string once, so a peer's results share one text, and an address hashes far faster than
-    // a 52-byte id. Groups whose ids are equal texts at different places are merged after.
-    let mut slots: FxHashMap<(usize, usize), usize> = FxHashMap::default();
-    let mut groups: Vec<(&str, Vec<Hash>)> = Vec::new();
-    visit_signed(trace, &mut |peer, digest| {
-        let slot = *slots.entry((peer.as_ptr() as usize, peer.len())).or_insert_with(|| {
-            groups.push((peer, Vec::new()));
-            groups.len() - 1
-        });
-        groups[slot].1.push(digest);
-    });
-    let mut by_peer = PeerResults::default();
-    by_peer.reserve(groups.len());
-    for (peer, digests) in groups {
-        match by_peer.get_mut(peer) {
-            Some(held) => held.extend(digests),
-            None => {
-                by_peer.insert(peer.to_owned(), digests);
-            }
-        }
-    }
-    for digests in by_peer.values_mut() {
-        digests.sort_unstable();
-    }
-    by_peer
+    let mut grouping = Grouping::default();
+    visit_signed(trace, &mut |peer, digest| grouping.add(peer, digest));
+    grouping.finish()
 }
 
-/// The digests of `peer`'s results in `trace`, in trace order.
-pub fn results_of(trace: &[State], peer: &str) -> Vec<Hash> {
-    let mut digests = Vec::new();
-    visit_signed_by(trace, peer, &mut |digest| digests.push(digest));
-    digests
+/// [`collect_results`] of data this peer wrote itself, with the placed digests it carries (see
+/// [`visit_carried`]).
+pub fn collect_carried(trace: &[State], carried: &[Hash]) -> PeerResults {
+    let mut grouping = Grouping::default();
+    visit_carried(trace, carried, &mut |peer, digest| grouping.add(peer, digest));
+    grouping.finish()
 }
 
 /// Signatures already found valid, shared by the peers of one simulated network so that a
@@ -133,16 +108,17 @@ fn check_signature(
     }
 }
 
-/// Verifies `current` and returns the signatures to keep for each peer after merging; `known`
-/// `verified` answers for signatures found valid before.
+/// Verifies `current`, whose peers' results are `current_results` (see [`collect_results`]), and
+/// returns the signatures to keep for each peer after merging; `verified` answers for signatures
+/// found valid before.
 pub fn verify_incoming(
     prev: &ParticleData,
     prev_results: &PeerResults,
     current: &ParticleData,
+    current_results: &PeerResults,
     particle_id: &str,
     verified: Option<&VerifiedSignatures>,
 ) -> Result<BTreeMap<String, [u8; 64]>, SignatureError> {
-    let current_results = collect_results(&current.trace);
     for peer in current.signatures.keys() {
         if !current_results.contains_key(peer) {
             return Err(SignatureError::UnexpectedSignature(peer.clone()));
@@ -236,7 +212,12 @@ mod tests {
         assert_eq!(results.len(), 2);
         assert_eq!(results["q"].len(), 1);
         // The same digests, sorted, as the results of `p` found one by one.
-        let mut one_by_one = results_of(&trace, "p");
+        let mut one_by_one = Vec::new();
+        visit_signed(&trace, &mut |peer, digest| {
+            if peer == "p" {
+                one_by_one.push(digest);
+            }
+        });
         assert_eq!(one_by_one.len(), 3);
         one_by_one.sort_unstable();
         assert_eq!(results["p"], one_by_one);

@@ -14,6 +14,7 @@ use air_vm::trace::{
     ServiceResult, State,
 };
 use air_vm::value::{Stored, Tetraplet, Val};
+use air_vm::verify::{collect_carried, collect_results};
 use air_vm::{CallResult, KeptData, KeyPair, Limits, RunParameters, step};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -184,8 +185,10 @@ proptest! {
         let data = ParticleData { trace, last_call_id: 3, signatures };
         let mut bytes = encode(&data);
         prop_assert_eq!(decode(&bytes), Ok(data.clone()));
-        // A peer holding the original data shares what it holds with what arrives.
-        let (_, held) = decode_held(&bytes).expect("valid data");
+        // A peer holding the original data shares what it holds with what arrives; the digests
+        // it carries are the ones its results have.
+        let (held_data, held, placed) = decode_held(&bytes).expect("valid data");
+        prop_assert_eq!(collect_carried(&held_data.trace, &placed), collect_results(&data.trace));
         for (at, byte) in edits {
             let at = at.index(bytes.len());
             bytes[at] = byte;
@@ -193,7 +196,11 @@ proptest! {
         let by_definition = decode_unchecked(&bytes).and_then(|decoded| {
             if encode(&decoded) == bytes { Ok(decoded) } else { Err(DataError::NonCanonical) }
         });
-        prop_assert_eq!(decode_arrived(&bytes, &held), by_definition.clone());
+        let arrived = decode_arrived(&bytes, &held);
+        if let Ok((arrived, by_peer)) = &arrived {
+            prop_assert_eq!(by_peer, &collect_results(&arrived.trace));
+        }
+        prop_assert_eq!(arrived.map(|(data, _)| data), by_definition.clone());
         prop_assert_eq!(decode(&bytes), by_definition);
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use air_vm::data::{FORMAT_VERSION, ParticleData, decode, encode};
+use air_vm::data::{FORMAT_VERSION, ParticleData, decode, decode_unchecked, encode};
 use air_vm::error::{DataError, FatalError, PreparationError, SignatureError, VmError};
 use air_vm::trace::{CallState, OutputKind, ParState, ServiceResult, State, visit_signed};
 use air_vm::value::{Hash, Stored, Tetraplet};
@@ -126,8 +126,10 @@ fn varint(out: &mut Vec<u8>, mut value: u64) {
     out.push(value as u8);
 }
 
-/// Hand-made data: the given string and value tables, one tetraplet of string 0, then `trace`.
-fn crafted(strings: &[&str], values: &[&str], trace: &[u8]) -> Vec<u8> {
+/// Hand-made data: the given string and value tables, one tetraplet of string 0, then `trace`
+/// and `signed` placed digests of zeros (one for each signed result the trace holds; none is the
+/// right one, so data that is otherwise canonical is not).
+fn crafted(strings: &[&str], values: &[&str], trace: &[u8], signed: usize) -> Vec<u8> {
     let mut out = b"AQPD".to_vec();
     out.push(FORMAT_VERSION);
     varint(&mut out, strings.len() as u64);
@@ -143,8 +145,24 @@ fn crafted(strings: &[&str], values: &[&str], trace: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&[1, 0, 0, 0, 0]);
     out.push(0); // last call id
     out.extend_from_slice(trace);
+    varint(&mut out, signed as u64);
+    out.extend(std::iter::repeat_n(0, 32 * signed));
     out.push(0); // no signatures
     out
+}
+
+/// [`crafted`] with the right placed digests.
+fn crafted_with_digests(strings: &[&str], values: &[&str], trace: &[u8], signed: usize) -> Vec<u8> {
+    let mut data = crafted(strings, values, trace, signed);
+    let decoded = decode_unchecked(&data).expect("decodes");
+    let digests = air_vm::trace::placed_digests(&decoded.trace);
+    assert_eq!(digests.len(), signed);
+    // The digests end just before the signatures' count, the last byte.
+    let end = data.len() - 1;
+    for (at, (_, digest)) in (end - 32 * signed..end).step_by(32).zip(digests) {
+        data[at..at + 32].copy_from_slice(&digest);
+    }
+    data
 }
 
 #[test]
@@ -194,7 +212,7 @@ fn reordered_value_table_is_rejected() {
         trace.extend_from_slice(&[1, value, 0]);
         trace.extend_from_slice(&[0; 32]);
     }
-    let data = crafted(&[&peer], &["1", "2"], &trace);
+    let data = crafted_with_digests(&[&peer], &["1", "2"], &trace, 2);
     assert_eq!(data_error(&bar_receives(&[], &data)), DataError::NonCanonical);
 }
 
@@ -203,13 +221,60 @@ fn duplicated_value_is_rejected() {
     let peer = id("foo");
     let mut trace = vec![1, 1, 0, 0];
     trace.extend_from_slice(&[0; 32]);
-    let data = crafted(&[&peer], &["1", "1"], &trace);
+    let data = crafted_with_digests(&[&peer], &["1", "1"], &trace, 1);
     assert_eq!(data_error(&bar_receives(&[], &data)), DataError::NonCanonical);
+}
+
+/// Two executed calls of `peer`'s, with values 0 and 1 (in the order an encoder writes).
+fn two_calls() -> Vec<u8> {
+    let mut trace = vec![2];
+    for value in [0u8, 1] {
+        trace.extend_from_slice(&[1, value, 0]);
+        trace.extend_from_slice(&[0; 32]);
+    }
+    trace
+}
+
+#[test]
+fn a_value_twice_in_the_table_is_rejected_whether_or_not_the_peer_holds_it() {
+    // Both entries used, in order: only their being equal makes the data non-canonical. A peer
+    // holding the value shares both entries with its own (and tells them apart by address).
+    let data = crafted_with_digests(&[&id("foo")], &["1", "1"], &two_calls(), 2);
+    assert_eq!(data_error(&bar_receives(&[], &data)), DataError::NonCanonical);
+    let holding = foo_data("1");
+    assert!(decode(&holding).expect("valid data").trace.len() > 1);
+    assert_eq!(data_error(&bar_receives(&holding, &data)), DataError::NonCanonical);
+}
+
+#[test]
+fn data_without_one_placed_digest_for_each_signed_result_is_rejected() {
+    for carried in [0, 1, 3] {
+        let data = crafted(&[&id("foo")], &["1", "2"], &two_calls(), carried);
+        let error = data_error(&bar_receives(&[], &data));
+        assert!(
+            matches!(error, DataError::PlacedDigestCount { count, signed: 2, .. } if count == carried),
+            "{error:?}"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_placed_digest_is_rejected_even_for_a_result_the_peer_holds() {
+    // foo_data ends with foo's placed digests and then its one signature (a count, foo's string
+    // index and 64 bytes): the byte before those 66 is the last digest's last byte.
+    let honest = foo_data("1");
+    let mut forged = honest.clone();
+    let last_digest_byte = forged.len() - 67;
+    forged[last_digest_byte] ^= 1;
+    assert_eq!(data_error(&bar_receives(&[], &forged)), DataError::NonCanonical);
+    // Holding the very same result, at the same place, bar still finds the digest wrong.
+    assert_eq!(data_error(&bar_receives(&honest, &forged)), DataError::NonCanonical);
+    assert_eq!(bar_receives(&honest, &honest).ret_code, 0);
 }
 
 #[test]
 fn unknown_state_tag_is_rejected() {
-    let data = crafted(&["p"], &[], &[1, 200]);
+    let data = crafted(&["p"], &[], &[1, 200], 0);
     assert!(matches!(data_error(&bar_receives(&[], &data)), DataError::BadTag { tag: 200, .. }));
 }
 
@@ -217,7 +282,7 @@ fn unknown_state_tag_is_rejected() {
 fn out_of_range_index_is_rejected() {
     let mut trace = vec![1, 1, 7, 0];
     trace.extend_from_slice(&[0; 32]);
-    let data = crafted(&["p"], &["1"], &trace);
+    let data = crafted(&["p"], &["1"], &trace, 1);
     assert!(matches!(
         data_error(&bar_receives(&[], &data)),
         DataError::BadIndex { what: "value", index: 7 }
@@ -226,7 +291,7 @@ fn out_of_range_index_is_rejected() {
 
 #[test]
 fn invalid_json_value_is_rejected() {
-    let data = crafted(&["p"], &["{not json"], &[0]);
+    let data = crafted(&["p"], &["{not json"], &[0], 0);
     assert_eq!(data_error(&bar_receives(&[], &data)), DataError::InvalidJson(0));
 }
 
