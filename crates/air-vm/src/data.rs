@@ -11,9 +11,10 @@ use std::rc::Rc;
 
 use crate::canonical::is_canonical_bytes;
 use crate::error::DataError;
+use crate::placed::{PeerResults, group_results, placed_digests};
 use crate::trace::{
     CallState, CanonResult, CanonState, FoldIteration, FoldState, Generation, IterKey, OutputKind,
-    ParState, PeerResults, ServiceResult, State, group_results, is_signed, placed_digests,
+    ParState, ServiceResult, State, is_signed,
 };
 use crate::value::{FxHashMap, FxHashSet, Hash, Stored, Tetraplet, Val};
 
@@ -92,7 +93,7 @@ pub fn decode_unchecked(bytes: &[u8]) -> Result<ParticleData, DataError> {
 
 /// Decodes the data a peer holds (its own previous data, which it wrote itself), with what
 /// [`decode_arrived`] may share and the placed digests it carries (for
-/// [`visit_carried`](crate::trace::visit_carried)). Such data is trusted: its canonical form, its
+/// [`visit_carried`](crate::placed::visit_carried)). Such data is trusted: its canonical form, its
 /// values' JSON, its long values' carried hashes and its placed digests are not checked again
 /// (scanning a 1 MiB value took a sixth of a step, hashing it two fifths; hashing every result
 /// again, a fifth of a step of a long chain). A value that is not JSON all the same reads as
@@ -902,7 +903,7 @@ impl DecodeCtx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::tests::signed;
+    use crate::placed::tests::signed;
     use crate::trace::{CallState, OutputKind, ParState};
 
     /// The call results of a flat or par-nested trace, in trace order.

@@ -50,6 +50,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub(crate) mod binds;
 mod canonical;
 pub mod context;
 pub mod data;
@@ -60,6 +61,7 @@ mod generation;
 pub mod kept;
 pub mod merge;
 pub(crate) mod origin;
+pub mod placed;
 pub mod request;
 pub mod signature;
 pub mod step;

@@ -11,7 +11,8 @@
 
 use std::cell::OnceCell;
 
-use crate::trace::{IterKey, chain_down, index_segment, subtrace_chain};
+use crate::placed::{chain_down, index_segment, subtrace_chain};
+use crate::trace::IterKey;
 use crate::value::Hash;
 
 /// A subtrace of this run, by its index in [`Origins`].
@@ -105,7 +106,7 @@ impl Origins {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::{FOLD_END_SEGMENT, LEFT_SEGMENT, RIGHT_SEGMENT, iteration_segment};
+    use crate::placed::{FOLD_END_SEGMENT, LEFT_SEGMENT, RIGHT_SEGMENT, iteration_segment};
 
     /// The chain of a path of segments, one link for each index segment with the branch
     /// segment after it (if any), from the root's zeros.

@@ -15,9 +15,9 @@ use crate::error::{FarewellError, PreparationError, VmError};
 pub use crate::exec::LocalAnswer;
 use crate::exec::{self, ExecError, ExecInput, ExecParams};
 use crate::kept::{Kept, KeptData};
+use crate::placed::placed_digests;
 pub use crate::request::{Argument, CallRequest, CallResult};
 use crate::signature::KeyPair;
-use crate::trace::placed_digests;
 use crate::value::Hash;
 use crate::verify::{VerifiedSignatures, collect_carried, group_results, verify_incoming};
 

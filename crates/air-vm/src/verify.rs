@@ -12,9 +12,10 @@ use std::sync::Mutex;
 
 use crate::data::ParticleData;
 use crate::error::SignatureError;
+use crate::placed::{Grouping, visit_carried, visit_signed};
+pub use crate::placed::{PeerResults, group_results};
 use crate::signature::{public_key_of, verify};
-use crate::trace::{Grouping, State, visit_carried, visit_signed};
-pub use crate::trace::{PeerResults, group_results};
+use crate::trace::State;
 use crate::value::Hash;
 
 /// The sorted digests of every peer's results in `trace`.

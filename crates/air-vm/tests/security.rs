@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use air_vm::data::{FORMAT_VERSION, ParticleData, decode, decode_unchecked, encode};
 use air_vm::error::{DataError, FatalError, PreparationError, SignatureError, VmError};
-use air_vm::trace::{CallState, OutputKind, ParState, ServiceResult, State, visit_signed};
+use air_vm::placed::visit_signed;
+use air_vm::trace::{CallState, OutputKind, ParState, ServiceResult, State};
 use air_vm::value::{Hash, Stored, Tetraplet};
 use air_vm::{
     CallResult, KeyPair, Limits, RunParameters, StepOutcome, VerifiedSignatures, step,
@@ -155,7 +156,7 @@ fn crafted(strings: &[&str], values: &[&str], trace: &[u8], signed: usize) -> Ve
 fn crafted_with_digests(strings: &[&str], values: &[&str], trace: &[u8], signed: usize) -> Vec<u8> {
     let mut data = crafted(strings, values, trace, signed);
     let decoded = decode_unchecked(&data).expect("decodes");
-    let digests = air_vm::trace::placed_digests(&decoded.trace);
+    let digests = air_vm::placed::placed_digests(&decoded.trace);
     assert_eq!(digests.len(), signed);
     // The digests end just before the signatures' count, the last byte.
     let end = data.len() - 1;

@@ -6,7 +6,8 @@ use air_syntax::{Instruction, New, Pair};
 
 use super::{Exec, ExecError, ExecResult};
 use crate::error::FatalError;
-use crate::trace::{LEFT_SEGMENT, ParState, RIGHT_SEGMENT, State};
+use crate::placed::{LEFT_SEGMENT, RIGHT_SEGMENT};
+use crate::trace::{ParState, State};
 
 impl<'p> Exec<'p, '_> {
     /// `(seq left right)`: right runs only if left succeeded and is complete.

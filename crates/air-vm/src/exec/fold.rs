@@ -18,7 +18,8 @@ use crate::context::{IteratorValue, StreamRef};
 use crate::error::{CatchableError, FatalError};
 use crate::merge::{kind, merge_fold, merge_traces};
 use crate::origin::{Origins, SubtraceId};
-use crate::trace::{FOLD_END_SEGMENT, FoldIteration, FoldState, IterKey, State, iteration_segment};
+use crate::placed::{FOLD_END_SEGMENT, iteration_segment};
+use crate::trace::{FoldIteration, FoldState, IterKey, State};
 use crate::value::{FxHashMap as HashMap, FxHashSet as HashSet, JValue, Val, describe};
 
 /// An active fold, found by its iterator name from `next`.
