@@ -67,6 +67,7 @@ pub(crate) struct Grouping<'t> {
 }
 
 impl<'t> Grouping<'t> {
+    /// Adds one of `peer`'s digests.
     pub(crate) fn add(&mut self, peer: &'t str, digest: Hash) {
         let groups = &mut self.groups;
         let slot = *self.slots.entry((peer.as_ptr() as usize, peer.len())).or_insert_with(|| {
