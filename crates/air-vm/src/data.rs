@@ -240,13 +240,12 @@ fn decode_with(
         return Err(DataError::UnsupportedVersion(version));
     }
     let strings = reader.strings()?;
-    let (values, shared_values) = reader.values(held, checks != Checks::Trusted)?;
+    let values = reader.values(held, checks != Checks::Trusted)?;
     let (tetraplets, tetraplet_parts) = reader.tetraplets(&strings, held)?;
     let last_call_id =
         u32::try_from(reader.varint()?).map_err(|_| DataError::BadVarint(reader.pos))?;
     let canonical = (checks == Checks::All).then_some(Canonical {
         tetraplet_parts,
-        shared_values,
         next_string: 0,
         next_value: 0,
         next_tetraplet: 0,
@@ -300,8 +299,6 @@ impl DecodeCtx<'_> {
 struct Canonical {
     /// The string indices of each tetraplet, interned (in this order) at its first use.
     tetraplet_parts: Vec<[u64; 4]>,
-    /// Whether each value is one the decoding peer holds (shared, not decoded).
-    shared_values: Vec<bool>,
     /// How many strings were used so far; the next new one must have this index.
     next_string: u64,
     /// How many values were used so far.
@@ -592,15 +589,9 @@ impl<'a> Reader<'a> {
 
     /// The values table; `verify` checks that each value is JSON text and that each carried
     /// hash is the text's (else the data is the peer's own and both are trusted).
-    /// The values table, and whether each value was shared from `held`.
-    fn values(
-        &mut self,
-        held: Option<&Held>,
-        verify: bool,
-    ) -> Result<(Vec<Rc<Stored>>, Vec<bool>), DataError> {
+    fn values(&mut self, held: Option<&Held>, verify: bool) -> Result<Vec<Rc<Stored>>, DataError> {
         let count = self.count(2)?;
         let mut values = Vec::with_capacity(count);
-        let mut shared = Vec::with_capacity(count);
         for idx in 0..count {
             let bytes = self.bytes_item()?;
             let carried = if bytes.len() >= CARRIED_HASH_MIN_LEN {
@@ -619,7 +610,6 @@ impl<'a> Reader<'a> {
                     return Err(DataError::ValueHashMismatch(idx));
                 }
                 values.push(value.clone());
-                shared.push(true);
                 continue;
             }
             // The canonical form (what peers write) is recognised in one quick pass; anything
@@ -638,9 +628,8 @@ impl<'a> Reader<'a> {
                 return Err(DataError::ValueHashMismatch(idx));
             }
             values.push(value);
-            shared.push(false);
         }
-        Ok((values, shared))
+        Ok(values)
     }
 
     /// The tetraplets table, with the string indices of each entry.
@@ -730,20 +719,9 @@ impl DecodeCtx<'_> {
         if !self.strings.iter().all(|text| strings.insert(&**text)) {
             return false;
         }
-        // Values are told apart by hash, as the encoder does, but for those shared with the held
-        // data, told apart by address (without hashing them): the held values are distinct texts
-        // and a text equal to a held one is always shared, so no decoded value equals a shared one.
-        let mut shared = FxHashSet::default();
-        let mut decoded = FxHashSet::default();
-        let distinct =
-            self.values.iter().zip(&canonical.shared_values).all(|(value, is_shared)| {
-                if *is_shared {
-                    shared.insert(Rc::as_ptr(value))
-                } else {
-                    decoded.insert(value.hash())
-                }
-            });
-        if !distinct {
+        // Values are told apart by hash, as the encoder does; the hashes are needed later anyway.
+        let mut values = FxHashSet::default();
+        if !self.values.iter().all(|value| values.insert(value.hash())) {
             return false;
         }
         let mut tetraplets = FxHashSet::default();

@@ -239,7 +239,7 @@ fn two_calls() -> Vec<u8> {
 #[test]
 fn a_value_twice_in_the_table_is_rejected_whether_or_not_the_peer_holds_it() {
     // Both entries used, in order: only their being equal makes the data non-canonical. A peer
-    // holding the value shares both entries with its own (and tells them apart by address).
+    // holding the value shares both entries with its own.
     let data = crafted_with_digests(&[&id("foo")], &["1", "1"], &two_calls(), 2);
     assert_eq!(data_error(&bar_receives(&[], &data)), DataError::NonCanonical);
     let holding = foo_data("1");
