@@ -108,13 +108,13 @@ const PLACED_RESULT_KEY: &[u8; 32] = b"aqua-rs/placed-result/v3 (place)";
 /// state along these same paths, so a result keeps its place in every merged trace.
 ///
 /// A path alternates index segments and branch segments and ends with an index segment. A short
-/// path identifies its place by itself; a long one by its chain digest, one link per step down:
+/// path identifies its place by itself; a long one by the chain digest of the subtrace holding
+/// the state and the state's index segment ([`PlaceId`]). Chains take one link per step down:
 /// the root's chain is all zeros, a subtrace's is `keyed_blake3(PLACE_CHAIN_KEY, parent's chain
-/// ‖ index segment ‖ branch segment)` (the state that holds it and the branch entered), and a
-/// state's is `keyed_blake3(PLACE_CHAIN_KEY, its subtrace's chain ‖ index segment)`. Binding a
+/// ‖ index segment ‖ branch segment)` (the state that holds it and the branch entered). Binding a
 /// result to its place then costs the same at any depth (a `fold … par` over n peers nests n
 /// subtraces), and each subtrace's chain is computed once a visit, when a result below it is
-/// first bound.
+/// first named.
 #[derive(Debug, Default)]
 struct Place {
     /// The segments entered, one after another.
