@@ -11,8 +11,8 @@
 use std::rc::Rc;
 
 use crate::data::ParticleData;
+use crate::placed::PeerResults;
 use crate::value::{Hash, Stored};
-use crate::verify::PeerResults;
 
 /// A peer's kept data: empty, or the decoded form of the data its last step wrote.
 #[derive(Debug, Default)]

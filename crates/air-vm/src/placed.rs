@@ -42,12 +42,19 @@ pub fn visit_carried<'t>(
     Visitor::new(Some(carried.iter())).placed(trace, &mut Place::default(), visit);
 }
 
+/// Each peer's sorted digests of data this peer wrote itself, with the placed digests it carries
+/// (see [`visit_carried`]): what [`group_results`] gives for them, hashing nothing.
+pub fn collect_carried(trace: &[State], carried: &[Hash]) -> PeerResults {
+    let mut grouping = Grouping::default();
+    visit_carried(trace, carried, &mut |peer, digest| grouping.add(peer, digest));
+    grouping.finish()
+}
+
 /// Each peer's sorted result digests, by peer (unordered: a peer id is a long string with a
 /// common prefix, slow to order; where order matters, the signatures' map gives it).
 pub type PeerResults = FxHashMap<String, Vec<Hash>>;
 
-/// Each peer's sorted digests (as [`collect_results`](crate::verify::collect_results) gives them)
-/// of the `(peer, digest)` pairs of [`placed_digests`].
+/// Each peer's sorted digests of the `(peer, digest)` pairs of [`placed_digests`].
 pub fn group_results<'t>(placed: impl IntoIterator<Item = (&'t str, Hash)>) -> PeerResults {
     let mut grouping = Grouping::default();
     for (peer, digest) in placed {
@@ -61,14 +68,14 @@ pub fn group_results<'t>(placed: impl IntoIterator<Item = (&'t str, Hash)>) -> P
 /// hashes far faster than a 52-byte id. Groups whose ids are equal texts at different places
 /// are merged at the end.
 #[derive(Default)]
-pub(crate) struct Grouping<'t> {
+struct Grouping<'t> {
     slots: FxHashMap<(usize, usize), usize>,
     groups: Vec<(&'t str, Vec<Hash>)>,
 }
 
 impl<'t> Grouping<'t> {
     /// Adds one of `peer`'s digests.
-    pub(crate) fn add(&mut self, peer: &'t str, digest: Hash) {
+    fn add(&mut self, peer: &'t str, digest: Hash) {
         let groups = &mut self.groups;
         let slot = *self.slots.entry((peer.as_ptr() as usize, peer.len())).or_insert_with(|| {
             groups.push((peer, Vec::new()));
@@ -78,7 +85,7 @@ impl<'t> Grouping<'t> {
     }
 
     /// Each peer's digests, sorted.
-    pub(crate) fn finish(self) -> PeerResults {
+    fn finish(self) -> PeerResults {
         let groups = self.groups;
         let mut by_peer = PeerResults::default();
         by_peer.reserve(groups.len());
@@ -470,5 +477,32 @@ pub(crate) mod tests {
         for _ in 0..3 {
             assert_eq!(signed(&shared_trace), expected);
         }
+    }
+
+    #[test]
+    fn a_peers_results_are_collected_together_wherever_its_id_is_stored() {
+        // Each result's tetraplet holds its own copy of the peer id text.
+        let executed = |peer: &str, value: u32| {
+            let result = ServiceResult::new(
+                Stored::from_json(serde_json::json!(value)),
+                Tetraplet::peer(peer),
+                [0; 32],
+            );
+            State::Call(CallState::Executed { output: OutputKind::Scalar, result })
+        };
+        let trace = vec![executed("p", 1), executed("q", 2), executed("p", 3), executed("p", 4)];
+        let results = group_results(placed_digests(&trace));
+        assert_eq!(results.len(), 2);
+        assert_eq!(results["q"].len(), 1);
+        // The same digests, sorted, as the results of `p` found one by one.
+        let mut one_by_one = Vec::new();
+        visit_signed(&trace, &mut |peer, digest| {
+            if peer == "p" {
+                one_by_one.push(digest);
+            }
+        });
+        assert_eq!(one_by_one.len(), 3);
+        one_by_one.sort_unstable();
+        assert_eq!(results["p"], one_by_one);
     }
 }

@@ -15,11 +15,11 @@ use crate::error::{FarewellError, PreparationError, VmError};
 pub use crate::exec::LocalAnswer;
 use crate::exec::{self, ExecError, ExecInput, ExecParams};
 use crate::kept::{Kept, KeptData};
-use crate::placed::placed_digests;
+use crate::placed::{collect_carried, group_results, placed_digests};
 pub use crate::request::{Argument, CallRequest, CallResult};
 use crate::signature::KeyPair;
 use crate::value::Hash;
-use crate::verify::{VerifiedSignatures, collect_carried, group_results, verify_incoming};
+use crate::verify::{VerifiedSignatures, verify_incoming};
 
 /// Limits of a step: sizes in bytes, and the work one step may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

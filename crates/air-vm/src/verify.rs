@@ -12,26 +12,9 @@ use std::sync::Mutex;
 
 use crate::data::ParticleData;
 use crate::error::SignatureError;
-use crate::placed::{Grouping, visit_carried, visit_signed};
-pub use crate::placed::{PeerResults, group_results};
+use crate::placed::PeerResults;
 use crate::signature::{public_key_of, verify};
-use crate::trace::State;
 use crate::value::Hash;
-
-/// The sorted digests of every peer's results in `trace`.
-pub fn collect_results(trace: &[State]) -> PeerResults {
-    let mut grouping = Grouping::default();
-    visit_signed(trace, &mut |peer, digest| grouping.add(peer, digest));
-    grouping.finish()
-}
-
-/// [`collect_results`] of data this peer wrote itself, with the placed digests it carries (see
-/// [`visit_carried`]).
-pub fn collect_carried(trace: &[State], carried: &[Hash]) -> PeerResults {
-    let mut grouping = Grouping::default();
-    visit_carried(trace, carried, &mut |peer, digest| grouping.add(peer, digest));
-    grouping.finish()
-}
 
 /// Signatures already found valid, shared by the peers of one simulated network so that a
 /// signature checked on one hop is not checked again on the next.
@@ -109,7 +92,8 @@ fn check_signature(
     }
 }
 
-/// Verifies `current`, whose peers' results are `current_results` (see [`collect_results`]), and
+/// Verifies `current`, whose peers' results are `current_results` (see
+/// [`group_results`](crate::placed::group_results)), and
 /// returns the signatures to keep for each peer after merging; `verified` answers for signatures
 /// found valid before.
 pub fn verify_incoming(
@@ -188,39 +172,4 @@ pub fn is_sub_multiset(small: &[Hash], big: &[Hash]) -> bool {
         return false;
     }
     true
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::trace::{CallState, OutputKind, ServiceResult};
-    use crate::value::{Stored, Tetraplet};
-
-    fn executed(peer: &str, value: u32) -> State {
-        let result = ServiceResult::new(
-            Stored::from_json(serde_json::json!(value)),
-            Tetraplet::peer(peer),
-            [0; 32],
-        );
-        State::Call(CallState::Executed { output: OutputKind::Scalar, result })
-    }
-
-    #[test]
-    fn a_peers_results_are_collected_together_wherever_its_id_is_stored() {
-        // Each result's tetraplet holds its own copy of the peer id text.
-        let trace = vec![executed("p", 1), executed("q", 2), executed("p", 3), executed("p", 4)];
-        let results = collect_results(&trace);
-        assert_eq!(results.len(), 2);
-        assert_eq!(results["q"].len(), 1);
-        // The same digests, sorted, as the results of `p` found one by one.
-        let mut one_by_one = Vec::new();
-        visit_signed(&trace, &mut |peer, digest| {
-            if peer == "p" {
-                one_by_one.push(digest);
-            }
-        });
-        assert_eq!(one_by_one.len(), 3);
-        one_by_one.sort_unstable();
-        assert_eq!(results["p"], one_by_one);
-    }
 }

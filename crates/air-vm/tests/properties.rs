@@ -8,13 +8,13 @@ use std::rc::Rc;
 use air_vm::data::{ParticleData, decode, decode_arrived, decode_held, decode_unchecked, encode};
 use air_vm::error::DataError;
 use air_vm::merge::merge_traces;
+use air_vm::placed::{collect_carried, group_results, placed_digests};
 use air_vm::step::{StepInputs, step_program_answering};
 use air_vm::trace::{
     CallState, CanonResult, CanonState, FoldIteration, FoldState, IterKey, OutputKind, ParState,
     ServiceResult, State,
 };
 use air_vm::value::{Stored, Tetraplet, Val};
-use air_vm::verify::{collect_carried, collect_results};
 use air_vm::{CallResult, KeptData, KeyPair, Limits, RunParameters, step};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -188,7 +188,8 @@ proptest! {
         // A peer holding the original data shares what it holds with what arrives; the digests
         // it carries are the ones its results have.
         let (held_data, held, placed) = decode_held(&bytes).expect("valid data");
-        prop_assert_eq!(collect_carried(&held_data.trace, &placed), collect_results(&data.trace));
+        let computed = group_results(placed_digests(&data.trace));
+        prop_assert_eq!(collect_carried(&held_data.trace, &placed), computed);
         for (at, byte) in edits {
             let at = at.index(bytes.len());
             bytes[at] = byte;
@@ -198,7 +199,7 @@ proptest! {
         });
         let arrived = decode_arrived(&bytes, &held);
         if let Ok((arrived, by_peer)) = &arrived {
-            prop_assert_eq!(by_peer, &collect_results(&arrived.trace));
+            prop_assert_eq!(by_peer, &group_results(placed_digests(&arrived.trace)));
         }
         prop_assert_eq!(arrived.map(|(data, _)| data), by_definition.clone());
         prop_assert_eq!(decode(&bytes), by_definition);
