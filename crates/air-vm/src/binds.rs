@@ -82,3 +82,29 @@ impl PlacedCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(n: usize) -> PlaceId {
+        let mut bytes = [0; PlaceId::LONG];
+        bytes[..8].copy_from_slice(&(n as u64).to_le_bytes());
+        PlaceId { bytes, len: 8 }
+    }
+
+    #[test]
+    fn a_result_remembers_each_place_up_to_the_limit_then_starts_over() {
+        let cache = PlacedCache::default();
+        for n in 0..PlacedCache::MAX_PLACES {
+            cache.insert(1, place(n), [n as u8; 32]);
+        }
+        assert_eq!(cache.get(1, &place(0)), Some([0; 32]));
+        assert_eq!(cache.get(2, &place(0)), None);
+        assert_eq!(cache.get(1, &place(7)), Some([7; 32]));
+        let last = PlacedCache::MAX_PLACES;
+        cache.insert(1, place(last), [9; 32]);
+        assert_eq!(cache.get(1, &place(0)), None);
+        assert_eq!(cache.get(1, &place(last)), Some([9; 32]));
+    }
+}
