@@ -346,11 +346,11 @@ impl<'p> Exec<'p, '_> {
     pub fn pop_frame(&mut self) -> Result<Vec<State>, FatalError> {
         let Some(frame) = self.frames.pop() else { return Ok(Vec::new()) };
         let mut out = frame.out;
-        let prev: Vec<State> = frame.prev.collect();
-        let current: Vec<State> = frame.current.collect();
-        if !prev.is_empty() || !current.is_empty() {
-            out.extend(merge_traces(prev, current)?);
+        // Usually every state was replayed: nothing is left to merge, nor a vector to make.
+        if frame.prev.len() == 0 && frame.current.len() == 0 {
+            return Ok(out);
         }
+        out.extend(merge_traces(frame.prev.collect(), frame.current.collect())?);
         Ok(out)
     }
 
