@@ -21,7 +21,7 @@ use crate::value::{FxHashMap, FxHashSet, Hash, Stored, Tetraplet, Val};
 /// The magic bytes every encoding starts with.
 pub const MAGIC: &[u8; 4] = b"AQPD";
 /// The format version this VM writes and reads.
-pub const FORMAT_VERSION: u8 = 9;
+pub const FORMAT_VERSION: u8 = 10;
 /// Values whose text is at least this long carry their BLAKE3 hash after the text: a peer then
 /// reads the hash of a long value from its own data instead of hashing the text again on every
 /// step (a 1 MiB value took two fifths of a step to hash). A hash that arrived is checked.

@@ -129,15 +129,19 @@ pub fn canonical_text(json: &JValue) -> Vec<u8> {
     serde_json::to_vec(json).unwrap_or_else(|_| b"null".to_vec())
 }
 
-/// The hash of a list of values (a call's arguments) given their hashes: BLAKE3 over their count
-/// and their hashes, so a value's text is hashed once however often it is passed. The empty
-/// list's hash (the arguments of most replayed calls, `[]`) is computed once.
-pub fn hash_of_hashes(hashes: impl ExactSizeIterator<Item = Hash>) -> Hash {
+/// The hash of a list of values (a call's arguments) given their hashes: a lone value's own
+/// hash, else BLAKE3 over the domain `aqua-rs/arguments`, the count and the hashes, so a value's
+/// text is hashed once however often it is passed, and a replayed call of one argument (the
+/// common case) hashes nothing more. No JSON text starts with the domain, so a lone value's
+/// hash is never that of a list. The empty list's hash (the arguments of most replayed calls,
+/// `[]`) is computed once.
+pub fn hash_of_hashes(mut hashes: impl ExactSizeIterator<Item = Hash>) -> Hash {
     static EMPTY: std::sync::OnceLock<Hash> = std::sync::OnceLock::new();
-    if hashes.len() == 0 {
-        return *EMPTY.get_or_init(|| hash_hashes_now(std::iter::empty()));
+    match hashes.len() {
+        0 => *EMPTY.get_or_init(|| hash_hashes_now(std::iter::empty())),
+        1 => hashes.next().unwrap_or_default(),
+        _ => hash_hashes_now(hashes),
     }
-    hash_hashes_now(hashes)
 }
 
 fn hash_hashes_now(hashes: impl ExactSizeIterator<Item = Hash>) -> Hash {
@@ -343,8 +347,11 @@ mod tests {
         }
     }
 
-    /// The hash of arguments as first defined, one incremental update per part.
+    /// The hash of arguments by its definition, one incremental update per part.
     fn hash_array_by_parts(values: &[Rc<Stored>]) -> Hash {
+        if let [value] = values {
+            return value.hash();
+        }
         let mut hasher = blake3::Hasher::new();
         hasher.update(b"aqua-rs/arguments");
         hasher.update(&(values.len() as u64).to_le_bytes());
@@ -376,5 +383,20 @@ mod tests {
             let hashes = values[..count].iter().map(|value| value.hash());
             assert_eq!(hash_of_hashes(hashes), hash_array_by_parts(&values[..count]));
         }
+    }
+
+    #[test]
+    fn a_lone_argument_hashes_as_itself_and_a_list_as_no_json_text() {
+        let value = Stored::from_json(JValue::from("x"));
+        assert_eq!(hash_of_hashes([value.hash()].into_iter()), value.hash());
+        // What a list of two hashes: it starts with the domain, so it is no value's text.
+        let mut hashed = b"aqua-rs/arguments".to_vec();
+        hashed.extend_from_slice(&2u64.to_le_bytes());
+        hashed.extend_from_slice(&[value.hash(), value.hash()].concat());
+        assert_eq!(
+            hash_of_hashes([value.hash(), value.hash()].into_iter()),
+            *blake3::hash(&hashed).as_bytes()
+        );
+        assert!(serde_json::from_slice::<JValue>(&hashed).is_err());
     }
 }
