@@ -54,7 +54,7 @@ pub(crate) fn encode_with_values(
     data: &ParticleData,
     placed: &[Hash],
 ) -> (Vec<u8>, Vec<Rc<Stored>>) {
-    let mut tables = Tables::default();
+    let mut tables = Tables::for_results(placed.len());
     let mut trace = Vec::new();
     tables.write_trace(&mut trace, &data.trace);
     write_varint(&mut trace, placed.len() as u64);
@@ -356,6 +356,16 @@ struct Tables {
 }
 
 impl Tables {
+    /// Empty tables for data of about `results` signed results: each result usually brings a
+    /// value of its own, so the value table is sized once instead of grown (and rehashed).
+    fn for_results(results: usize) -> Tables {
+        Tables {
+            values: Vec::with_capacity(results),
+            value_idx: FxHashMap::with_capacity_and_hasher(results, Default::default()),
+            ..Tables::default()
+        }
+    }
+
     fn size_hint(&self) -> usize {
         self.values.iter().map(|value| value.text().len() + 4).sum::<usize>()
             + 64 * self.strings.len()
@@ -715,16 +725,19 @@ impl DecodeCtx<'_> {
         if !all_used {
             return false;
         }
-        let mut strings = FxHashSet::default();
+        // Each set sized once: the tables' lengths are known.
+        let mut strings =
+            FxHashSet::with_capacity_and_hasher(self.strings.len(), Default::default());
         if !self.strings.iter().all(|text| strings.insert(&**text)) {
             return false;
         }
         // Values are told apart by hash, as the encoder does; the hashes are needed later anyway.
-        let mut values = FxHashSet::default();
+        let mut values = FxHashSet::with_capacity_and_hasher(self.values.len(), Default::default());
         if !self.values.iter().all(|value| values.insert(value.hash())) {
             return false;
         }
-        let mut tetraplets = FxHashSet::default();
+        let count = canonical.tetraplet_parts.len();
+        let mut tetraplets = FxHashSet::with_capacity_and_hasher(count, Default::default());
         canonical.tetraplet_parts.iter().all(|parts| tetraplets.insert(parts))
     }
 
