@@ -15,7 +15,7 @@ use crate::error::{FarewellError, PreparationError, VmError};
 pub use crate::exec::LocalAnswer;
 use crate::exec::{self, ExecError, ExecInput, ExecParams};
 use crate::kept::{Kept, KeptData};
-use crate::placed::{collect_carried, group_results, placed_digests};
+use crate::placed::{PeerResults, collect_carried, group_results, placed_digests, visit_carried};
 pub use crate::request::{Argument, CallRequest, CallResult};
 use crate::signature::KeyPair;
 use crate::value::Hash;
@@ -244,8 +244,15 @@ fn prepare(
         None => {
             let (prev, held, placed) = data::decode_held(prev_data)?;
             // First: the visit leaves each held result's digest at its place, where the arrived
-            // data's check of its own digests finds those of the results it shares.
-            let results = collect_carried(&prev.trace, &placed);
+            // data's check of its own digests finds those of the results it shares (and the
+            // step's own visit of its new trace). With nothing arrived, no signature is checked
+            // against the held results, so they are not grouped by peer.
+            let results = if current_data.is_empty() {
+                visit_carried(&prev.trace, &placed, &mut |_, _| {});
+                PeerResults::default()
+            } else {
+                collect_carried(&prev.trace, &placed)
+            };
             let current = data::decode_arrived(current_data, &held)?;
             drop(held);
             (prev, results, current)
