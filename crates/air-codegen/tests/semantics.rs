@@ -279,3 +279,20 @@ fn a_block_ending_with_a_par_whose_first_branch_fails_still_brings_the_other_bac
     let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
     assert_eq!(response.map(|call| &call.2), Some(&json!(["t!!"])), "{calls:?}");
 }
+
+#[test]
+fn a_service_id_set_in_an_on_block_of_an_inlined_function_ends_with_the_block() {
+    // The reference lets the id leak out of the `on` block when the function is inlined and the
+    // later call's result is bound (random seeds 74059 and 74167 with --service-ids); exported
+    // directly, or with the result unused, its own AIR keeps the id in the block, as ours does.
+    let source = format!(
+        "{HEADER}func h(a: string, p: string) -> string:\n  on p:\n    Srv \"srv2\"\n  v <- \
+         Srv.call(a)\n  <- v\n\nfunc f(peer: string) -> string:\n  w <- h(\"x\", peer)\n  <- w\n"
+    );
+    let mocks = base_mocks(json!({"*/srv/call": "{arg0}!", "*/srv2/call": "wrong"}));
+    let calls = run(&source, "f", &["client", "relay", "worker"], mocks);
+    let services: Vec<&str> = calls.iter().map(|(_, f, _)| f.as_str()).collect();
+    assert!(services.contains(&"srv.call") && !services.contains(&"srv2.call"), "{calls:?}");
+    let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
+    assert_eq!(response.map(|call| &call.2), Some(&json!(["x!"])), "{calls:?}");
+}
