@@ -127,6 +127,16 @@ impl Lowerer<'_> {
         let parent_via = if moves || !parent.relay_implied { &parent.via[..] } else { &[] };
         let mut into: Vec<Via> = parent_via.iter().rev().cloned().collect();
         into.extend(location.via.iter().cloned());
+        // Such a body writes after the last visit of the peer we are on, as the reference's does:
+        // `on p via INIT_PEER_ID` at the client, or `on q via p` on `p`, writes where it is,
+        // instead of going out through the relay only to come back (random seed 75107, whose
+        // `for` over the stream at the client, after a `par`, then missed the value).
+        if !moves {
+            into = from_last_visit(into, &parent.peer);
+            if into.is_empty() && return_to.as_ref().is_none_or(|to| *to == parent) {
+                return Ok(Some(body));
+            }
+        }
         // The first call on the peer takes the particle there, unless the body can finish before
         // it: a `for … par` or `co` goes on at once, and the last relay would then take the hops
         // out before the peer's results exist (a hop taken is not taken again).
