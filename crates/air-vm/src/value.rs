@@ -389,7 +389,7 @@ mod tests {
     fn a_lone_argument_hashes_as_itself_and_a_list_as_no_json_text() {
         let value = Stored::from_json(JValue::from("x"));
         assert_eq!(hash_of_hashes([value.hash()].into_iter()), value.hash());
-        // What a list of two hashes: it starts with the domain, so it is no value's text.
+        // What a list of two is hashed over starts with the domain, so it is no value's text.
         let mut hashed = b"aqua-rs/arguments".to_vec();
         hashed.extend_from_slice(&2u64.to_le_bytes());
         hashed.extend_from_slice(&[value.hash(), value.hash()].concat());
