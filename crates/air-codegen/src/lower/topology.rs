@@ -8,7 +8,7 @@
 //! when the block's calls on it are inside a `for … par` or `co` that goes on at once). A failure inside a
 //! location is caught there and rethrown after the hops back, so it reaches the init peer.
 
-use air_syntax::ast::{FoldIterable, Instruction, Pair, Value};
+use air_syntax::ast::{Canon, CanonForm, FoldIterable, Instruction, Pair, Value};
 use aqua_typecheck::tast::Expr;
 use aqua_typecheck::types::Type;
 
@@ -132,6 +132,12 @@ impl Lowerer<'_> {
         // instead of going out through the relay only to come back (random seed 75107, whose
         // `for` over the stream at the client, after a `par`, then missed the value).
         if !moves {
+            // The block's peer itself is reached only by a call: a path that ends there (`on
+            // HOST_PEER_ID` at the client) leaves the particle where the way there starts.
+            into = dedup(into);
+            if matches!(into.last(), Some(Via::Peer(last)) if *last == location.peer) {
+                into.pop();
+            }
             into = from_last_visit(into, &parent.peer);
             if into.is_empty() && return_to.as_ref().is_none_or(|to| *to == parent) {
                 return Ok(Some(body));
@@ -412,15 +418,24 @@ fn calls(instruction: &Instruction, peer: &Value) -> bool {
 }
 
 /// Whether `instruction` has a call or a canon anywhere inside: something that runs on a peer.
+/// The hops of inner blocks do not count: a block whose inner blocks only write streams goes
+/// where their relays lead, not to its own peer first.
 fn moves_anywhere(instruction: &Instruction) -> bool {
     let mut stack = vec![instruction];
     while let Some(instruction) = stack.pop() {
-        if matches!(instruction, Instruction::Call(_) | Instruction::Canon(_)) {
-            return true;
+        match instruction {
+            Instruction::Call(_) => return true,
+            Instruction::Canon(canon) if !is_hop(canon) => return true,
+            _ => {}
         }
         stack.extend(instruction.children());
     }
     false
+}
+
+/// Whether `canon` is a hop (`build::hop`): a snapshot of the never written `$-hop-`.
+fn is_hop(canon: &Canon) -> bool {
+    matches!(&canon.form, CanonForm::Stream { stream, .. } if stream.name == "-hop-")
 }
 
 /// Removes consecutive repetitions.
