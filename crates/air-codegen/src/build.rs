@@ -195,7 +195,15 @@ pub fn seq_all(instructions: Vec<Instruction>) -> Instruction {
 /// A hop: a no-op on `peer` that makes the particle go there,
 /// `(new #-hopc- (canon peer $-hop- #-hopc-))`. `$-hop-` is never written, so it is always empty.
 pub fn hop(peer: Value) -> Instruction {
-    new(VariableKind::CanonStream, "-hopc-", canon(peer, "-hop-", "-hopc-"))
+    new(VariableKind::CanonStream, "-hopc-", canon(peer, HOP_STREAM, "-hopc-"))
+}
+
+/// The stream a [`hop`] snapshots.
+const HOP_STREAM: &str = "-hop-";
+
+/// Whether `canon` is the snapshot inside a [`hop`].
+pub fn is_hop(canon: &Canon) -> bool {
+    matches!(&canon.form, CanonForm::Stream { stream, .. } if stream.name == HOP_STREAM)
 }
 
 /// The value with one more accessor in its lens, or `None` when it has no place for a lens

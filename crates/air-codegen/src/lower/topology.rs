@@ -8,7 +8,7 @@
 //! when the block's calls on it are inside a `for … par` or `co` that goes on at once). A failure inside a
 //! location is caught there and rethrown after the hops back, so it reaches the init peer.
 
-use air_syntax::ast::{Canon, CanonForm, FoldIterable, Instruction, Pair, Value};
+use air_syntax::ast::{FoldIterable, Instruction, Pair, Value};
 use aqua_typecheck::tast::Expr;
 use aqua_typecheck::types::Type;
 
@@ -425,17 +425,12 @@ fn moves_anywhere(instruction: &Instruction) -> bool {
     while let Some(instruction) = stack.pop() {
         match instruction {
             Instruction::Call(_) => return true,
-            Instruction::Canon(canon) if !is_hop(canon) => return true,
+            Instruction::Canon(canon) if !build::is_hop(canon) => return true,
             _ => {}
         }
         stack.extend(instruction.children());
     }
     false
-}
-
-/// Whether `canon` is a hop (`build::hop`): a snapshot of the never written `$-hop-`.
-fn is_hop(canon: &Canon) -> bool {
-    matches!(&canon.form, CanonForm::Stream { stream, .. } if stream.name == "-hop-")
 }
 
 /// Removes consecutive repetitions.
