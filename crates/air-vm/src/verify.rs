@@ -93,9 +93,8 @@ fn check_signature(
 }
 
 /// Verifies `current`, whose peers' results are `current_results` (see
-/// [`group_results`](crate::placed::group_results)), and
-/// returns the signatures to keep for each peer after merging; `verified` answers for signatures
-/// found valid before.
+/// [`group_results`](crate::placed::group_results)), and returns the signatures to keep for each
+/// peer after merging; `verified` answers for signatures found valid before.
 pub fn verify_incoming(
     prev: &ParticleData,
     prev_results: &PeerResults,
