@@ -1,9 +1,11 @@
 //! Checks many random programs against Fluence's toolchain and shrinks every disagreement:
 //! `cargo run -p aqua-agree --example agree -- --programs N --seed S [--show] [--no-shrink]
-//! [--service-ids] [--helper-results] [--operators] [--client-relay]` (`--service-ids` adds `Svc "id"` lines:
+//! [--service-ids] [--helper-results] [--operators] [--collections] [--client-relay]` (`--service-ids` adds `Svc "id"` lines:
 //! `aqua_agree::Features::service_ids`; `--helper-results` lets helper functions return a stream
 //! or two values: `aqua_agree::Features::helper_results`; `--operators` adds `!`, `&&`, `||`,
-//! `*`, `/` and `%`: `aqua_agree::Features::operators`; `--client-relay` runs every script with the client
+//! `*`, `/` and `%`: `aqua_agree::Features::operators`; `--collections` adds indexed reads, array
+//! literals of records, option lengths and record and array comparisons:
+//! `aqua_agree::Features::collections`; `--client-relay` runs every script with the client
 //! connected to its relay alone: `aqua_agree::Reach::RelayOnly`). `--keep TEXT` shrinks a
 //! disagreement only to programs that still have a problem starting with TEXT (such as `"the
 //! reference AIR on our VM"`, to keep a VM difference rather than any other).
@@ -21,7 +23,7 @@ use aqua_agree::{Features, Outcome, check_on, generate, shrink::shrink};
 
 /// How to call this tool.
 const USAGE: &str = "usage: agree [--programs N] [--seed S] [--show] [--no-shrink] [--service-ids] \
-                     [--helper-results] [--operators] [--client-relay] \
+                     [--helper-results] [--operators] [--collections] [--client-relay] \
                      [--keep TEXT] [--record DIR/NAME] [--from FILE.aqua]";
 
 fn main() {
@@ -46,6 +48,7 @@ fn main() {
             "--service-ids" => features.service_ids = true,
             "--helper-results" => features.helper_results = true,
             "--operators" => features.operators = true,
+            "--collections" => features.collections = true,
             "--client-relay" => reach = aqua_agree::Reach::RelayOnly,
             "--record" => record = args.next(),
             "--from" => from = args.next(),

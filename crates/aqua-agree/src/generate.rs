@@ -45,12 +45,23 @@ pub struct Features {
     /// `!`, `&&` and `||` in conditions, `*`, `/` and `%` in numbers. Off by default: its draws
     /// would change the other seeds' programs.
     pub operators: bool,
+    /// Reads and builds of collections beyond names and fields: `xs[0]`, `[a, b][1]`,
+    /// `r.tags[0]`, `r.tags.length`, an option's `.length`, an option passed as an array, a
+    /// two-field `copy`, and `==` between records and between arrays. Off by default: its draws
+    /// would change the other seeds' programs.
+    pub collections: bool,
 }
 
 impl Features {
     /// Every construct, those off by default too.
     pub fn all() -> Features {
-        Features { service_ids: true, helper_results: true, operators: true, ..Features::default() }
+        Features {
+            service_ids: true,
+            helper_results: true,
+            operators: true,
+            collections: true,
+            ..Features::default()
+        }
     }
 }
 
@@ -67,6 +78,7 @@ impl Default for Features {
             service_ids: false,
             helper_results: false,
             operators: false,
+            collections: false,
         }
     }
 }
@@ -147,6 +159,7 @@ pub fn generate(seed: u64, features: Features) -> Program {
         depth: 0,
         away: 0,
         in_main: false,
+        in_collection: false,
     };
     generator.program()
 }
@@ -172,6 +185,9 @@ struct Generator {
     away: usize,
     /// Generating `main` (where `ps`, the peers p1 and p2, is in scope).
     in_main: bool,
+    /// Generating the parts of a collection expression: no collection expression nests in
+    /// another, so expressions stay small.
+    in_collection: bool,
 }
 
 impl Generator {
@@ -736,16 +752,45 @@ impl Generator {
                 return self.rng.pick(&failing).clone();
             }
         }
+        if self.features.collections && !self.in_collection && self.rng.chance(25) {
+            self.in_collection = true;
+            let expr = self.collection_str_expr();
+            self.in_collection = false;
+            return expr;
+        }
         if options.is_empty() || self.rng.chance(20) {
             return format!("\"t{}\"", self.rng.below(10));
         }
         self.rng.pick(&options).clone()
     }
 
+    /// A string read out of a collection by an index that exists: every array the generator
+    /// makes has an element, and a literal of two has a second.
+    fn collection_str_expr(&mut self) -> String {
+        let mut arrays: Vec<String> = self.of_type(Ty::StrArr);
+        arrays.extend(self.of_type(Ty::Rec).into_iter().map(|r| format!("{r}.tags")));
+        match self.rng.below(3) {
+            0 if !arrays.is_empty() => format!("{}[0]", self.rng.pick(&arrays)),
+            1 => {
+                let (a, b) = (self.str_expr(), self.str_expr());
+                format!("[{a}, {b}][1]")
+            }
+            _ => {
+                let (a, b) = (self.rec_expr(), self.rec_expr());
+                let index = self.rng.below(2);
+                format!("[{a}, {b}][{index}].name")
+            }
+        }
+    }
+
     fn u32_expr(&mut self) -> String {
         let mut options: Vec<String> = self.of_type(Ty::U32);
         options.extend(self.of_type(Ty::Rec).into_iter().map(|r| format!("{r}.n")));
         options.extend(self.of_type(Ty::StrArr).into_iter().map(|a| format!("{a}.length")));
+        if self.features.collections {
+            options.extend(self.of_type(Ty::Rec).into_iter().map(|r| format!("{r}.tags.length")));
+            options.extend(self.of_type(Ty::OptStr).into_iter().map(|o| format!("{o}.length")));
+        }
         if options.is_empty() || self.rng.chance(25) {
             return self.rng.below(10).to_string();
         }
@@ -785,6 +830,16 @@ impl Generator {
                 format!("{a} {op} {b}")
             }
             2 => self.any_of(Ty::Bool).unwrap_or_else(|| "true".into()),
+            _ if self.features.collections && self.rng.chance(40) => {
+                let op = if self.rng.chance(50) { "==" } else { "!=" };
+                if self.rng.chance(50) {
+                    let (a, b) = (self.rec_expr(), self.rec_expr());
+                    format!("{a} {op} {b}")
+                } else {
+                    let (a, b) = (self.arr_expr(), self.arr_expr());
+                    format!("{a} {op} {b}")
+                }
+            }
             _ => (if self.rng.chance(50) { "true" } else { "false" }).into(),
         }
     }
@@ -792,6 +847,10 @@ impl Generator {
     fn arr_expr(&mut self) -> String {
         let mut options: Vec<String> = self.of_type(Ty::StrArr);
         options.extend(self.of_type(Ty::Rec).into_iter().map(|r| format!("{r}.tags")));
+        if self.features.collections {
+            // An option is an array of at most one element.
+            options.extend(self.of_type(Ty::OptStr));
+        }
         if options.is_empty() || self.rng.chance(30) {
             // Never `[]`: an empty array literal cannot be assigned (both compilers reject it).
             let items: Vec<String> = (0..=self.rng.below(2)).map(|_| self.str_expr()).collect();
@@ -814,6 +873,10 @@ impl Generator {
         {
             if self.rng.chance(50) {
                 return rec;
+            }
+            if self.features.collections && self.rng.chance(50) {
+                let (n, tags) = (self.u32_expr(), self.arr_expr());
+                return format!("{rec}.copy(n = {n}, tags = {tags})");
             }
             let name = self.str_expr();
             return format!("{rec}.copy(name = {name})");
@@ -917,6 +980,26 @@ mod tests {
         };
         let without = (0..80).map(|seed| generate(seed, Features::default()).source());
         assert!(!without.into_iter().any(helper_results));
+    }
+
+    /// Collection reads and builds come with their feature, each form, and our checker accepts
+    /// the programs; without it, none is drawn.
+    #[test]
+    fn collections_come_only_with_their_feature_and_check() {
+        let forms = ["xs[0]", "][1]", ".tags.length", "copy(n = ", "].name"];
+        let with = Features { collections: true, ..Features::default() };
+        let sources: Vec<String> = (0..80).map(|seed| generate(seed, with).source()).collect();
+        for form in forms {
+            assert!(sources.iter().any(|s| s.contains(form)), "no program has {form}");
+        }
+        for source in &sources {
+            assert!(crate::ours::accepts(source), "our checker rejects:\n{source}");
+        }
+        let without: Vec<String> =
+            (0..80).map(|seed| generate(seed, Features::default()).source()).collect();
+        for form in forms {
+            assert!(without.iter().all(|s| !s.contains(form)), "{form} without the feature");
+        }
     }
 
     /// Operators come with their feature, each of them, and our checker accepts the programs;
