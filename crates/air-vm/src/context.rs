@@ -153,21 +153,40 @@ impl Variables {
 
     /// Checks that a scalar named `name` may be set now.
     pub fn check_scalar_settable(&self, name: &str) -> Result<(), FatalError> {
-        if self.iterators.get(name).is_some_and(|stack| !stack.is_empty()) {
-            return Err(FatalError::IterableShadowing(name.to_owned()));
+        self.check_not_iterator(name)?;
+        match self.scalars.get(name) {
+            Some(slots) => check_not_shadowing(self.depth, name, slots),
+            None => Ok(()),
         }
-        let top = self.scalars.get(name).and_then(|slots| slots.last());
-        if self.depth == 0 && top.is_some_and(|slot| slot.depth == 0 && slot.value.is_some()) {
-            return Err(FatalError::ShadowingIsNotAllowed(name.to_owned()));
+    }
+
+    /// A scalar may not take the name of a bound fold iterator.
+    fn check_not_iterator(&self, name: &str) -> Result<(), FatalError> {
+        // Most scripts set scalars outside any fold: no lookup then.
+        if !self.iterators.is_empty()
+            && self.iterators.get(name).is_some_and(|stack| !stack.is_empty())
+        {
+            return Err(FatalError::IterableShadowing(name.to_owned()));
         }
         Ok(())
     }
 
     /// Sets a scalar in the current scope.
     pub fn set_scalar(&mut self, name: &str, value: Val) -> Result<(), FatalError> {
-        self.check_scalar_settable(name)?;
+        self.check_not_iterator(name)?;
         let depth = self.depth;
-        if set_slot(&mut self.scalars, name, depth, value) {
+        // One lookup for the check and the set: a new name (the usual case) is inserted at once.
+        let pushed = match self.scalars.get_mut(name) {
+            Some(slots) => {
+                check_not_shadowing(depth, name, slots)?;
+                set_in(slots, depth, value)
+            }
+            None => {
+                self.scalars.insert(name.to_owned(), vec![Slot { depth, value: Some(value) }]);
+                depth > 0
+            }
+        };
+        if pushed {
             self.log(Kind::Scalar, name);
         }
         Ok(())
@@ -349,8 +368,28 @@ impl IteratorValue {
     }
 }
 
+/// Outside every scope (at `depth` 0) a scalar is set once.
+fn check_not_shadowing(depth: u32, name: &str, slots: &[Slot<Val>]) -> Result<(), FatalError> {
+    let top = slots.last();
+    if depth == 0 && top.is_some_and(|slot| slot.depth == 0 && slot.value.is_some()) {
+        return Err(FatalError::ShadowingIsNotAllowed(name.to_owned()));
+    }
+    Ok(())
+}
+
 fn set_slot<T>(map: &mut HashMap<String, Vec<Slot<T>>>, name: &str, depth: u32, value: T) -> bool {
-    let slots = map.entry(name.to_owned()).or_default();
+    match map.get_mut(name) {
+        Some(slots) => set_in(slots, depth, value),
+        None => {
+            map.insert(name.to_owned(), vec![Slot { depth, value: Some(value) }]);
+            depth > 0
+        }
+    }
+}
+
+/// Sets the value of a name's slots at `depth`, pushing a slot when the innermost one is of an
+/// outer scope; whether it pushed into a scope (which then logs the name, to drop it on exit).
+fn set_in<T>(slots: &mut Vec<Slot<T>>, depth: u32, value: T) -> bool {
     match slots.last_mut() {
         Some(slot) if slot.depth == depth => {
             slot.value = Some(value);

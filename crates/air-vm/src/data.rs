@@ -251,7 +251,8 @@ fn decode_with(
         next_tetraplet: 0,
         ok: true,
     });
-    let results = FxHashMap::default();
+    // About one result a value: sized once rather than grown through every power of two.
+    let results = FxHashMap::with_capacity_and_hasher(values.len(), Default::default());
     let mut ctx =
         DecodeCtx { reader, strings, values, tetraplets, canonical, held, results, signed: 0 };
     let (result, placed, by_peer) = ctx.finish(bytes, last_call_id, checks)?;
