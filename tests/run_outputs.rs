@@ -230,6 +230,21 @@ fn each_argument_mistake_has_its_own_code_before_anything_runs() {
             "expected null, [] or [value], found [1,2]",
             "R005",
         ),
+        (
+            "gret(who, n",
+            "{}",
+            "error[R007]: cannot read the call: expected `name(arguments)`",
+            "this `(` is not closed",
+        ),
+        ("greet(who, 3) x", "{}", "error[R007]", "text after the call's `)`"),
+        ("gr-eet(who, 3)", "{}", "error[R007]: `gr-eet` is not a function name", "-f:1:1"),
+        ("nothing(who, 3)", "{}", "error[R002]", "The file exports `greet`, `total`."),
+        // Before R008 the two strings reached the AIR as one with a quote inside: a script that
+        // does not parse.
+        (r#"greet("a" "b", 3)"#, "{}", "error[R008]: unsupported argument `\"a\" \"b\"`", "-f:1:7"),
+        ("greet(u.name, 3)", r#"{"u": {"name": "x"}}"#, "unsupported argument `u.name`", "R008"),
+        ("greet(who, 1 + 2)", r#"{"who": "x"}"#, "unsupported argument `1 + 2`", "`times`"),
+        ("total([], 0.30000000000000004)", "{}", "R008", "a float of at most 11 characters"),
     ];
     for (call, data, message, detail) in cases {
         let (code, stderr) = run_call(call, data);

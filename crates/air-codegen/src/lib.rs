@@ -90,7 +90,7 @@ pub fn compile_function(
     options: &Options,
 ) -> Result<CompiledFunction, LowerError> {
     let func = program.functions.get(id.0 as usize).ok_or(LowerError::Dangling("a function"))?;
-    let args = func.params.iter().map(|p| wrapper::ScriptArg::Data(p.name.clone())).collect();
+    let args = func.params.iter().map(|p| call_text::ScriptArg::Data(p.name.clone())).collect();
     lower_function(program, func, name, args, options)
 }
 
@@ -102,7 +102,7 @@ pub fn compile_call(
     call: &str,
     options: &Options,
 ) -> Result<CompiledFunction, LowerError> {
-    let (name, args) = wrapper::parse_call(call)?;
+    let (name, args) = call_text::parse_call(call)?;
     let exported = program.exports.iter().find_map(|e| match e.target {
         ExportTarget::Func(id) if e.name == name => Some(id),
         _ => None,
@@ -122,7 +122,7 @@ fn lower_function(
     program: &Program,
     func: &Func,
     name: &str,
-    args: Vec<wrapper::ScriptArg>,
+    args: Vec<call_text::ScriptArg>,
     options: &Options,
 ) -> Result<CompiledFunction, LowerError> {
     let mut lowerer = lower::Lowerer::new(program, options);

@@ -5,22 +5,11 @@
 use air_syntax::ast::{FoldIterable, Instruction, Value, VariableKind};
 use aqua_typecheck::tast::Func;
 use aqua_typecheck::types::Type;
-use smol_str::SmolStr;
 
 use crate::build::{self, scalar};
-use crate::error::{LowerError, Result};
+use crate::call_text::ScriptArg;
+use crate::error::Result;
 use crate::lower::{Arrow, Bound, Frame, Lowerer};
-
-/// One argument of the script: fetched by name from `getDataSrv`, or a literal (`--call`).
-#[derive(Debug, Clone)]
-pub(crate) enum ScriptArg {
-    /// `getDataSrv "<name>"`.
-    Data(SmolStr),
-    /// A literal written in the call.
-    Literal(Value),
-    /// An array written in the call (`[1, "a", x]`), element by element.
-    Array(Vec<ScriptArg>),
-}
 
 impl Lowerer<'_> {
     /// The whole script of `func` called with `args` (one per parameter).
@@ -148,72 +137,4 @@ fn fetch(name: &str, variable: &str) -> Instruction {
         Vec::new(),
         Some(variable.to_owned()),
     )
-}
-
-/// Parses `f(a, "lit", 3)` into the function name and its arguments.
-pub(crate) fn parse_call(text: &str) -> Result<(String, Vec<ScriptArg>)> {
-    let bad = || LowerError::BadCall(text.to_owned());
-    let call = crate::call_text::split_call(text).ok_or_else(bad)?;
-    let name = call.name;
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(bad());
-    }
-    let mut args = Vec::new();
-    for (part, _) in call.args {
-        args.push(script_arg(part, 0).ok_or_else(bad)?);
-    }
-    Ok((name.to_owned(), args))
-}
-
-/// Arrays nested deeper than this in a call are refused (no recursion without a bound).
-const MAX_ARRAY_DEPTH: usize = 32;
-
-/// One argument of a call: a name, a literal (`"s"`, `3`, `1.5`, `true`, `nil`) or an array of
-/// arguments.
-fn script_arg(text: &str, depth: usize) -> Option<ScriptArg> {
-    let text = text.trim();
-    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-        if depth >= MAX_ARRAY_DEPTH {
-            return None;
-        }
-        // The elements are split as the arguments of a call are.
-        let call = format!("a({inner})");
-        let elements = crate::call_text::split_call(&call)?;
-        return elements
-            .args
-            .iter()
-            .map(|(element, _)| script_arg(element, depth + 1))
-            .collect::<Option<Vec<_>>>()
-            .map(ScriptArg::Array);
-    }
-    if text == "nil" {
-        return Some(ScriptArg::Array(Vec::new()));
-    }
-    if text.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && text != "true"
-        && text != "false"
-    {
-        return text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            .then(|| ScriptArg::Data(text.into()));
-    }
-    literal(text).map(ScriptArg::Literal)
-}
-
-fn literal(text: &str) -> Option<Value> {
-    match text {
-        "true" => return Some(build::boolean(true)),
-        "false" => return Some(build::boolean(false)),
-        _ => {}
-    }
-    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        return Some(build::string(inner));
-    }
-    if let Ok(n) = text.parse::<i64>() {
-        return Some(build::int(n));
-    }
-    text.parse::<f64>()
-        .ok()
-        .map(|f| Value::new(air_syntax::ast::ValueKind::Float(f), air_syntax::ast::Span::DUMMY))
 }

@@ -293,6 +293,14 @@ fn write_value(out: &mut String, value: &Value) {
     }
 }
 
+/// A float as the printer writes it: Rust's shortest form, plus `.0` when that form has no dot.
+/// AquaVM reads at most [`MAX_FLOAT_LENGTH`](crate::lexer::MAX_FLOAT_LENGTH) characters of it.
+pub fn float_text(value: f64) -> String {
+    let mut out = String::new();
+    write_float(&mut out, value);
+    out
+}
+
 /// Writes a float so that it reads back as a float: Rust's shortest form, plus `.0` when that
 /// form has no dot.
 fn write_float(out: &mut String, value: f64) {

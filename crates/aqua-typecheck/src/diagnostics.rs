@@ -55,6 +55,7 @@ impl TypeError {
             TypeError::NoValue { .. } => "T038",
             TypeError::ConstName { .. } => "T039",
             TypeError::TypeTooDeep { .. } => "T040",
+            TypeError::FloatTooLong { .. } => "T042",
         }
     }
 
@@ -101,6 +102,7 @@ impl TypeError {
             | TypeError::BadTypeHere { span, .. }
             | TypeError::ConstName { span, .. }
             | TypeError::TypeTooDeep { span, .. }
+            | TypeError::FloatTooLong { span, .. }
             | TypeError::NoValue { span } => *span,
         }
     }
@@ -262,6 +264,17 @@ impl TypeError {
                 .error(format!("`{name}` is nested deeper than {limit} levels"))
                 .label("defined here")
                 .note("Each type that contains another adds a level; flatten the chain of types."),
+            TypeError::FloatTooLong { text, air, .. } => d
+                .error(format!("float literal `{text}` is too long for AIR"))
+                .label(format!(
+                    "`{air}` in AIR: {} characters, AquaVM reads at most {}",
+                    air.chars().count(),
+                    air_syntax::lexer::MAX_FLOAT_LENGTH
+                ))
+                .note(
+                    "AquaVM refuses the whole script. Round the literal, or pass the value as an \
+                     argument (arguments travel as JSON, without this limit).",
+                ),
             TypeError::ConstName { name, .. } => d
                 .error(format!("constant `{name}` must be named in upper case"))
                 .label("not UPPER_CASE")

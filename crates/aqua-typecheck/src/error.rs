@@ -416,6 +416,16 @@ pub enum TypeError {
         /// "struct field", "stream element", "array element".
         place: &'static str,
     },
+    /// T042: a float literal longer, as AIR writes it, than AquaVM reads.
+    #[error("float literal `{text}` is too long for AIR")]
+    FloatTooLong {
+        /// The literal.
+        span: Span,
+        /// As written.
+        text: SmolStr,
+        /// As AIR would write it.
+        air: String,
+    },
     /// T040: a type definition nested deeper than the checker accepts (types that refer to
     /// types, chained).
     #[error("type nested deeper than {limit} levels")]

@@ -33,6 +33,9 @@ impl Checker<'_> {
         let span = expr.span;
         let (kind, ty) = match &expr.kind {
             ExprKind::Literal(literal) => {
+                if let Some(error) = super::items::float_too_long(literal, span) {
+                    self.error(error);
+                }
                 let value = super::share_literal(&mut self.literals, literal);
                 (tast::ExprKind::Literal(value), literal_type(literal))
             }

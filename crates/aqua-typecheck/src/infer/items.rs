@@ -44,7 +44,12 @@ impl Checker<'_> {
             self.error(TypeError::ConstName { span: def.name.span, name: name.clone() });
         }
         let (mut value, mut ty) = match &def.value.kind {
-            ExprKind::Literal(literal) => (literal.clone(), literal_type(literal)),
+            ExprKind::Literal(literal) => {
+                if let Some(error) = float_too_long(literal, def.value.span) {
+                    self.error(error);
+                }
+                (literal.clone(), literal_type(literal))
+            }
             ExprKind::Var(name) => match self.scope.lookup(&name.name).map(|e| e.def) {
                 Some(Def::Const(id)) => match self.program.constants.get(id.0 as usize) {
                     Some(c) => (c.value.clone(), c.ty.clone()),
@@ -70,6 +75,10 @@ impl Checker<'_> {
                 *used = true;
             }
             let new = self.overrides[index].value.clone();
+            // An override's float goes into the AIR as the constant's value would.
+            if let Some(error) = float_too_long(&new, def.name.span) {
+                self.error(error);
+            }
             let new_ty = literal_type(&new);
             if !def.overridable || !is_subtype(&ty, &new_ty) && !is_subtype(&new_ty, &ty) {
                 self.error(TypeError::OverrideMismatch {
@@ -289,6 +298,18 @@ impl Checker<'_> {
         self.returns = saved;
         block
     }
+}
+
+/// A float literal that AIR cannot carry: its AIR form (see [`air_syntax::float_text`]) is longer
+/// than AquaVM reads, so a script holding it would not parse anywhere (T042).
+pub(crate) fn float_too_long(literal: &Literal, span: aqua_syntax::Span) -> Option<TypeError> {
+    let Literal::Float(text) = literal else { return None };
+    let air = air_syntax::float_text(text.parse().ok()?);
+    (air.chars().count() > air_syntax::lexer::MAX_FLOAT_LENGTH).then(|| TypeError::FloatTooLong {
+        span,
+        text: text.as_str().into(),
+        air,
+    })
 }
 
 /// The type of a literal.

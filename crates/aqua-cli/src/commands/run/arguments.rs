@@ -1,13 +1,14 @@
 //! The call of `aqua run -f 'f(a, 3)'` and its `--data`, checked against the function's
 //! signature before anything runs: an unknown function (R002, with "did you mean"), the wrong
 //! number of arguments (R003), an argument missing from `--data` (R004), a value of the wrong type
-//! or out of its type's range (R005), and a `--data` key the call does not use (R006, a warning).
-//! Labels point into the `-f` text.
+//! or out of its type's range (R005), a `--data` key the call does not use (R006, a warning), a
+//! text that is no call (R007) and an argument the call cannot pass (R008: an expression, a
+//! field of a name, a string with a quote inside). Labels point into the `-f` text.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use air_codegen::call_text::{CallText, split_call};
+use air_codegen::call_text::{CallText, is_function_name, is_readable_argument, split_call};
 use aqua_typecheck::tast::{ExportTarget, Func, Program};
 use aqua_typecheck::types::{ScalarType, Type};
 use codespan_reporting::diagnostic::{Diagnostic, Label};
@@ -20,9 +21,19 @@ pub(crate) fn check(
     data: &BTreeMap<String, Json>,
 ) -> Vec<Diagnostic<()>> {
     let Some(CallText { name, name_range, args }) = split_call(call) else {
-        // The code generator reports a call it cannot read (L007).
-        return Vec::new();
+        return vec![unreadable_call(call)];
     };
+    if !is_function_name(name) {
+        return vec![
+            Diagnostic::error()
+                .with_code("R007")
+                .with_message(format!("`{name}` is not a function name"))
+                .with_labels(vec![
+                    Label::primary((), name_range)
+                        .with_message("a name of letters, digits and `_` goes here"),
+                ]),
+        ];
+    }
     let Some(func) = find(program, name) else {
         return vec![unknown_function(program, name, name_range)];
     };
@@ -46,6 +57,10 @@ pub(crate) fn check(
     }
     let mut used = Vec::new();
     for (&(text, ref range), param) in args.iter().zip(&func.params) {
+        if !is_readable_argument(text) {
+            problems.push(unsupported_argument(text, range.clone(), &param.name));
+            continue;
+        }
         let value = if is_name(text) {
             used.push(text);
             match data.get(text) {
@@ -120,6 +135,40 @@ pub(crate) fn check(
     problems
 }
 
+/// R007 for a text without the shape `name(arguments)`, pointing at what is missing or extra.
+fn unreadable_call(call: &str) -> Diagnostic<()> {
+    let whole = 0..call.len();
+    let (range, label) = match (call.find('('), call.rfind(')')) {
+        (None, _) => (whole, "no `(`: a call is `name(arguments)`"),
+        (Some(open), Some(close)) if close > open => {
+            let rest = &call[close + 1..];
+            let start = close + 1 + (rest.len() - rest.trim_start().len());
+            (start..call.len(), "text after the call's `)`")
+        }
+        (Some(open), _) => (open..open + 1, "this `(` is not closed"),
+    };
+    Diagnostic::error()
+        .with_code("R007")
+        .with_message("cannot read the call: expected `name(arguments)`")
+        .with_labels(vec![Label::primary((), range).with_message(label)])
+}
+
+/// R008 for an argument the wrapper cannot pass to the function.
+fn unsupported_argument(text: &str, range: Range<usize>, param: &str) -> Diagnostic<()> {
+    Diagnostic::error()
+        .with_code("R008")
+        .with_message(format!("unsupported argument `{text}`"))
+        .with_labels(vec![
+            Label::primary((), range).with_message(format!("the value of `{param}`")),
+        ])
+        .with_notes(vec![
+            "help: An argument is a name from --data, a literal (a string without `\"` inside, a \
+             number (a float of at most 11 characters, as AIR carries it), `true`, `false`, \
+             `nil`) or an array of them; give anything else through --data."
+                .to_owned(),
+        ])
+}
+
 /// The exported function `name`, else any function of that name.
 fn find<'p>(program: &'p Program, name: &str) -> Option<&'p Func> {
     let exported = program.exports.iter().find_map(|export| match export.target {
@@ -138,8 +187,24 @@ fn unknown_function(program: &Program, name: &str, range: Range<usize>) -> Diagn
         .with_labels(vec![Label::primary((), range).with_message("not defined")]);
     if let Some(best) = candidates.first() {
         diagnostic = diagnostic.with_notes(vec![format!("help: Did you mean `{best}`?")]);
+    } else if let Some(names) = callable_names(program) {
+        diagnostic = diagnostic.with_notes(vec![format!("note: The file exports {names}.")]);
     }
     diagnostic
+}
+
+/// The exported functions' names, quoted and sorted, if the file exports any.
+fn callable_names(program: &Program) -> Option<String> {
+    let mut names: Vec<&str> = program
+        .exports
+        .iter()
+        .filter(|export| matches!(export.target, ExportTarget::Func(_)))
+        .map(|export| export.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    (!quoted.is_empty()).then(|| quoted.join(", "))
 }
 
 fn signature(func: &Func) -> String {
