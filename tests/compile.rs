@@ -115,6 +115,14 @@ fn compile_call_inlines_literals_and_fetches_names() {
     assert!(air.contains("[who 3]"), "{air}");
     let bad = aqua(&["compile", &data_file("aqua", "33-function-call.aqua"), "--call", "nope(1)"]);
     assert_eq!(bad.status.code(), Some(1));
+    // A string with a quote inside once reached the AIR as a script that does not parse; a bad
+    // call is the input's fault, not an internal error.
+    let quoted = "greet(\"a\" \"b\", 3)";
+    let bad = aqua(&["compile", &data_file("aqua", "33-function-call.aqua"), "--call", quoted]);
+    assert_eq!(bad.status.code(), Some(1));
+    let message = stderr(&bad);
+    assert!(message.contains("L007 invalid function call") && !message.contains("internal"));
+    assert!(stdout(&bad).is_empty(), "{}", stdout(&bad));
 }
 
 #[test]

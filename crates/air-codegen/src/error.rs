@@ -31,8 +31,13 @@ pub enum LowerError {
     /// which the checker forbids (T036).
     #[error("L006 inlining deeper than {0} calls: recursion the checker did not report")]
     TooDeep(usize),
-    /// `--call` text that is not `name(arg, ...)` or names an unknown function.
-    #[error("L007 invalid function call `{0}`")]
+    /// `--call` text that is not `name(arg, ...)`, names an unknown function, gives it the wrong
+    /// number of arguments or an argument that is not a name, a literal or an array of them.
+    #[error(
+        "L007 invalid function call `{0}`: expected `function(arguments)` naming a function of \
+         the file, with as many arguments as it takes, each a name (fetched from the data), a \
+         literal or an array of them"
+    )]
     BadCall(String),
 }
 
@@ -48,6 +53,12 @@ impl LowerError {
             LowerError::TooDeep(_) => "L006",
             LowerError::BadCall(_) => "L007",
         }
+    }
+
+    /// Whether this is the compiler's own fault rather than its input's: every error but a bad
+    /// `--call` text (the checker lets no other fault of a program through).
+    pub fn is_internal(&self) -> bool {
+        !matches!(self, LowerError::BadCall(_))
     }
 }
 

@@ -112,7 +112,9 @@ pub fn run(args: &CompileArgs, color: ColorChoice) -> ExitCode {
                 Err(error) => {
                     reported.errors += 1;
                     if !args.json {
-                        eprintln!("error: {}: internal compiler error: {error}", file.display());
+                        let internal =
+                            if error.is_internal() { "internal compiler error: " } else { "" };
+                        eprintln!("error: {}: {internal}{error}", file.display());
                     }
                     let text = error.to_string();
                     let message = text.strip_prefix(error.code()).unwrap_or(&text).trim_start();
