@@ -130,6 +130,9 @@ pub enum NetworkFileError {
     /// `peers` is empty.
     #[error("`peers` must name at least one peer")]
     NoPeers,
+    /// A peer listed twice in `peers`.
+    #[error("`peers` lists `{0}` twice")]
+    DuplicatePeer(String),
     /// The relay is not one of the peers.
     #[error("the relay `{0}` is not in `peers`")]
     UnknownRelay(String),
@@ -263,6 +266,10 @@ impl NetworkFile {
         let raw: RawFile =
             toml::from_str(text).map_err(|error| NetworkFileError::Toml(error.to_string()))?;
         let Some(first) = raw.peers.first() else { return Err(NetworkFileError::NoPeers) };
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = raw.peers.iter().find(|peer| !seen.insert(peer.as_str())) {
+            return Err(NetworkFileError::DuplicatePeer(twice.clone()));
+        }
         let relay = raw.relay.clone().unwrap_or_else(|| first.clone());
         let known = |name: &String| raw.peers.contains(name);
         if !known(&relay) {

@@ -231,6 +231,7 @@ latency = [50, 60]
 
     let error = |text: &str| NetworkFile::from_toml(text).expect_err("an invalid file").to_string();
     assert_eq!(error("peers = []"), "`peers` must name at least one peer");
+    assert_eq!(error("peers = [\"a\", \"b\", \"a\"]"), "`peers` lists `a` twice");
     assert_eq!(error("peers = [\"a\"]\nrelay = \"b\""), "the relay `b` is not in `peers`");
     assert_eq!(
         error(
