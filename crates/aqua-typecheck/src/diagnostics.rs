@@ -56,6 +56,7 @@ impl TypeError {
             TypeError::ConstName { .. } => "T039",
             TypeError::TypeTooDeep { .. } => "T040",
             TypeError::FloatTooLong { .. } => "T042",
+            TypeError::IntegerTooLarge { .. } => "T043",
         }
     }
 
@@ -103,6 +104,7 @@ impl TypeError {
             | TypeError::ConstName { span, .. }
             | TypeError::TypeTooDeep { span, .. }
             | TypeError::FloatTooLong { span, .. }
+            | TypeError::IntegerTooLarge { span, .. }
             | TypeError::NoValue { span } => *span,
         }
     }
@@ -274,6 +276,13 @@ impl TypeError {
                 .note(
                     "AquaVM refuses the whole script. Round the literal, or pass the value as an \
                      argument (arguments travel as JSON, without this limit).",
+                ),
+            TypeError::IntegerTooLarge { text, .. } => d
+                .error(format!("integer literal `{text}` is out of the range of AIR's integers"))
+                .label(format!("AIR integers are i64: {} to {}", i64::MIN, i64::MAX))
+                .note(
+                    "AquaVM refuses the whole script. Pass a larger value as an argument (arguments \
+                     travel as JSON numbers).",
                 ),
             TypeError::ConstName { name, .. } => d
                 .error(format!("constant `{name}` must be named in upper case"))

@@ -426,6 +426,14 @@ pub enum TypeError {
         /// As AIR would write it.
         air: String,
     },
+    /// T043: an integer literal outside the range of AIR's integers (`i64`).
+    #[error("integer literal `{text}` is out of the range of AIR's integers")]
+    IntegerTooLarge {
+        /// The literal.
+        span: Span,
+        /// As written.
+        text: SmolStr,
+    },
     /// T040: a type definition nested deeper than the checker accepts (types that refer to
     /// types, chained).
     #[error("type nested deeper than {limit} levels")]

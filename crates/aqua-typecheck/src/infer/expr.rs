@@ -33,7 +33,7 @@ impl Checker<'_> {
         let span = expr.span;
         let (kind, ty) = match &expr.kind {
             ExprKind::Literal(literal) => {
-                if let Some(error) = super::items::float_too_long(literal, span) {
+                if let Some(error) = super::items::not_in_air(literal, span) {
                     self.error(error);
                 }
                 let value = super::share_literal(&mut self.literals, literal);

@@ -45,7 +45,7 @@ impl Checker<'_> {
         }
         let (mut value, mut ty) = match &def.value.kind {
             ExprKind::Literal(literal) => {
-                if let Some(error) = float_too_long(literal, def.value.span) {
+                if let Some(error) = not_in_air(literal, def.value.span) {
                     self.error(error);
                 }
                 (literal.clone(), literal_type(literal))
@@ -76,7 +76,7 @@ impl Checker<'_> {
             }
             let new = self.overrides[index].value.clone();
             // An override's float goes into the AIR as the constant's value would.
-            if let Some(error) = float_too_long(&new, def.name.span) {
+            if let Some(error) = not_in_air(&new, def.name.span) {
                 self.error(error);
             }
             let new_ty = literal_type(&new);
@@ -300,10 +300,17 @@ impl Checker<'_> {
     }
 }
 
-/// A float literal that AIR cannot carry: its AIR form (see [`air_syntax::float_text`]) is longer
-/// than AquaVM reads, so a script holding it would not parse anywhere (T042).
-pub(crate) fn float_too_long(literal: &Literal, span: aqua_syntax::Span) -> Option<TypeError> {
-    let Literal::Float(text) = literal else { return None };
+/// A number literal that AIR cannot carry, so that a script holding it would not parse anywhere:
+/// a float whose AIR form (see [`air_syntax::float_text`]) is longer than AquaVM reads (T042),
+/// an integer outside `i64` (T043).
+pub(crate) fn not_in_air(literal: &Literal, span: aqua_syntax::Span) -> Option<TypeError> {
+    let text = match literal {
+        Literal::Int(text) if text.parse::<i64>().is_err() => {
+            return Some(TypeError::IntegerTooLarge { span, text: text.as_str().into() });
+        }
+        Literal::Float(text) => text,
+        _ => return None,
+    };
     let air = air_syntax::float_text(text.parse().ok()?);
     (air.chars().count() > air_syntax::lexer::MAX_FLOAT_LENGTH).then(|| TypeError::FloatTooLong {
         span,
