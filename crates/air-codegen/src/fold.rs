@@ -3,7 +3,8 @@
 //!
 //! - A sum of additions and of subtractions of integer literals (`idx - 1 + 1`, `3 - LIMIT`) has
 //!   its literals added up: `x + k` (or `x - k`) with the other terms in order, `x` when they
-//!   cancel, the number alone when every term is a literal.
+//!   cancel, the number alone when every term is a literal. A sum whose literals overflow `i64`
+//!   is left as written (the reference wraps it around silently).
 //! - Arithmetic and comparisons of two integer literals, `==` and `!=` of two literals, and `&&`
 //!   and `||` with a literal operand are computed (`lower/expr.rs` applies these to operands
 //!   once lowered). Division or remainder by zero, a negative power and an overflow are left to
@@ -26,7 +27,7 @@ pub(crate) fn simplify_sum(expr: &Expr) -> Option<Expr> {
     if !matches!(root.op, BinaryOp::Add | BinaryOp::Sub) {
         return None;
     }
-    let sum = gather(expr);
+    let sum = gather(expr)?;
     let simplified = match (sum.literal, sum.rest) {
         (Some(literal), None) => int_expr(literal, expr),
         (None, Some(rest)) => rest,
@@ -35,22 +36,24 @@ pub(crate) fn simplify_sum(expr: &Expr) -> Option<Expr> {
             binary(BinaryOp::Add, rest, int_expr(literal, expr), expr)
         }
         (Some(literal), Some(rest)) => {
-            binary(BinaryOp::Sub, rest, int_expr(literal.wrapping_neg(), expr), expr)
+            binary(BinaryOp::Sub, rest, int_expr(literal.checked_neg()?, expr), expr)
         }
         (None, None) => return None,
     };
     Some(simplified)
 }
 
-fn gather(expr: &Expr) -> Sum {
-    match &expr.kind {
+/// The sum's terms; `None` when its literals overflow `i64` (the sum is then left to run time,
+/// where `math` fails as it should).
+fn gather(expr: &Expr) -> Option<Sum> {
+    Some(match &expr.kind {
         ExprKind::Binary(binary) if binary.op == BinaryOp::Add => {
-            combine(gather(&binary.lhs), gather(&binary.rhs), expr)
+            combine(gather(&binary.lhs)?, gather(&binary.rhs)?, expr)?
         }
         ExprKind::Binary(binary) if binary.op == BinaryOp::Sub => match int_literal(&binary.rhs) {
             Some(k) => {
-                let literal = Sum { literal: Some(k.wrapping_neg()), rest: None };
-                combine(gather(&binary.lhs), literal, expr)
+                let literal = Sum { literal: Some(k.checked_neg()?), rest: None };
+                combine(gather(&binary.lhs)?, literal, expr)?
             }
             None => Sum { literal: None, rest: Some(expr.clone()) },
         },
@@ -58,19 +61,19 @@ fn gather(expr: &Expr) -> Sum {
             Some(k) => Sum { literal: Some(k), rest: None },
             None => Sum { literal: None, rest: Some(expr.clone()) },
         },
-    }
+    })
 }
 
-fn combine(left: Sum, right: Sum, root: &Expr) -> Sum {
+fn combine(left: Sum, right: Sum, root: &Expr) -> Option<Sum> {
     let literal = match (left.literal, right.literal) {
-        (Some(a), Some(b)) => Some(a.wrapping_add(b)),
+        (Some(a), Some(b)) => Some(a.checked_add(b)?),
         (a, b) => a.or(b),
     };
     let rest = match (left.rest, right.rest) {
         (Some(a), Some(b)) => Some(binary(BinaryOp::Add, a, b, root)),
         (a, b) => a.or(b),
     };
-    Sum { literal, rest }
+    Some(Sum { literal, rest })
 }
 
 fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, root: &Expr) -> Expr {

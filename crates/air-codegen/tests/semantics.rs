@@ -296,3 +296,17 @@ fn a_service_id_set_in_an_on_block_of_an_inlined_function_ends_with_the_block() 
     let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
     assert_eq!(response.map(|call| &call.2), Some(&json!(["x!"])), "{calls:?}");
 }
+
+/// The reference folds `MAXI + 1` to `i64::MIN`; a sum of literals that overflows is left to run
+/// time instead, where `math.add` fails as it would for values not known in advance.
+#[test]
+fn a_sum_of_literals_that_overflows_fails_at_run_time_instead_of_wrapping() {
+    let source = "aqua T declares *\n\nexport f\n\nconst MAXI = 9223372036854775807\n\n\
+                  func f() -> i64, i64:\n  <- MAXI + 1, 2 - MAXI - 5\n";
+    let calls = run(source, "f", &["client", "relay"], base_mocks(json!({})));
+    let added = calls.iter().find(|(_, f, _)| f == "math.add").expect("computed at run time");
+    assert_eq!(added.2, json!([9223372036854775807i64, 1]));
+    let report = calls.iter().find(|(_, f, _)| f == "errorHandlingSrv.error").expect("reported");
+    assert!(report.2.to_string().contains("overflow"), "{report:?}");
+    assert!(!calls.iter().any(|(_, f, _)| f == "callbackSrv.response"), "{calls:?}");
+}
