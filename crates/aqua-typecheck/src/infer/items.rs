@@ -75,7 +75,7 @@ impl Checker<'_> {
                 *used = true;
             }
             let new = self.overrides[index].value.clone();
-            // An override's float goes into the AIR as the constant's value would.
+            // An override's number goes into the AIR as the constant's value would.
             if let Some(error) = not_in_air(&new, def.name.span) {
                 self.error(error);
             }
