@@ -245,6 +245,12 @@ fn each_argument_mistake_has_its_own_code_before_anything_runs() {
         ("greet(u.name, 3)", r#"{"u": {"name": "x"}}"#, "unsupported argument `u.name`", "R008"),
         ("greet(who, 1 + 2)", r#"{"who": "x"}"#, "unsupported argument `1 + 2`", "`times`"),
         ("total([], 0.30000000000000004)", "{}", "R008", "a float of at most 11 characters"),
+        (
+            "greet(who, n)",
+            r#"{"who": "x", "n": 1e30}"#,
+            "error[R005]: `times` is not a `u8`: 1e+30 is out of the range of u8 (0 to 255)",
+            "R005",
+        ),
     ];
     for (call, data, message, detail) in cases {
         let (code, stderr) = run_call(call, data);

@@ -254,12 +254,17 @@ fn scalar_fits(value: &Json, scalar: ScalarType) -> Result<(), std::string::Stri
     let wrong = || Err(format!("expected {}, found {}", scalar.name(), short(value)));
     let range = |low: i128, high: i128| -> Result<(), std::string::String> {
         let number = value.as_i64().map(i128::from).or_else(|| value.as_u64().map(i128::from));
+        let out_of_range = |n: &dyn std::fmt::Display| {
+            Err(format!("{n} is out of the range of {} ({low} to {high})", scalar.name()))
+        };
         match number {
             Some(n) if (low..=high).contains(&n) => Ok(()),
-            Some(n) => {
-                Err(format!("{n} is out of the range of {} ({low} to {high})", scalar.name()))
-            }
-            None => wrong(),
+            Some(n) => out_of_range(&n),
+            // A whole number too large for any JSON integer arrives as a float.
+            None => match value.as_f64() {
+                Some(f) if f.fract() == 0.0 => out_of_range(&short(value)),
+                _ => wrong(),
+            },
         }
     };
     match scalar {
