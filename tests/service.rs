@@ -40,3 +40,28 @@ fn from_wasm_rejects_what_is_not_a_component() {
     let out = aqua(&["service", "from-wasm", "/nonexistent.wasm", "--id", "x"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Every declaration printed is Aqua: an id with a quote, a name that is no service name and a
+/// component without functions (once printed as `service Empty("x"):` with no body) are refused.
+#[test]
+fn from_wasm_refuses_what_aqua_cannot_declare() {
+    let greeting = component("greeting.wat");
+    for (extra, message) in [
+        (["--id", "a\"b"], "an Aqua string cannot hold a quote"),
+        (["--name", "my-service"], "a service's name is a capital letter"),
+    ] {
+        let mut args = vec!["service", "from-wasm", &greeting];
+        args.extend(extra);
+        if extra[0] != "--id" {
+            args.extend(["--id", "x"]);
+        }
+        let out = aqua(&args);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+    }
+    let empty = temp_file("empty.wat", "(component)");
+    let out = aqua(&["service", "from-wasm", &empty.to_string_lossy(), "--id", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("exports no function"), "{}", stderr(&out));
+}

@@ -5,11 +5,16 @@ use std::process::ExitCode;
 use crate::cli::FromWasmArgs;
 
 /// Runs `aqua service from-wasm`: prints the declaration, or exits 1 if the file is not a usable
-/// component and 2 if it cannot be read.
+/// component (or exports no function) or the id or name cannot be written in Aqua, and 2 if it
+/// cannot be read.
 #[cfg(feature = "wasm")]
 pub fn from_wasm(args: &FromWasmArgs) -> ExitCode {
     use air_wasm_host::{Limits, WasmService, aqua_declaration};
 
+    if let Some(problem) = unwritable(args) {
+        eprintln!("error: {problem}");
+        return ExitCode::FAILURE;
+    }
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -24,9 +29,36 @@ pub fn from_wasm(args: &FromWasmArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if service.functions().is_empty() {
+        eprintln!(
+            "error: `{}` exports no function: an Aqua service declares at least one",
+            args.file.display()
+        );
+        return ExitCode::FAILURE;
+    }
     let name = args.name.clone().unwrap_or_else(|| service_name(&args.file));
     print!("{}", aqua_declaration(&name, &args.id, service.functions()));
     ExitCode::SUCCESS
+}
+
+/// Why `--id` or `--name` cannot stand in an Aqua declaration, if so: an Aqua string has no
+/// escapes, and a service's name is a capitalised name.
+#[cfg(feature = "wasm")]
+fn unwritable(args: &FromWasmArgs) -> Option<String> {
+    if args.id.contains(['"', '\n', '\r']) {
+        return Some(format!(
+            "--id {:?}: an Aqua string cannot hold a quote or a line break",
+            args.id
+        ));
+    }
+    let name = args.name.as_deref()?;
+    let capitalised = name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (!capitalised).then(|| {
+        format!(
+            "--name `{name}`: a service's name is a capital letter, then letters, digits or `_`"
+        )
+    })
 }
 
 /// Without the `wasm` feature there is no component support to ask.
