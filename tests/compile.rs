@@ -338,3 +338,33 @@ fn a_folder_compiles_each_file_as_it_compiles_alone_and_reports_each_problem_onc
         }
     }
 }
+
+/// A link to an enclosing folder makes a loop: each folder is compiled once, not once per way
+/// round the loop (the walk once went as deep as the system resolves links, 40 copies).
+#[cfg(unix)]
+#[test]
+fn a_folder_linked_from_inside_itself_is_compiled_once() {
+    let input = out_dir("loop-src");
+    std::fs::create_dir_all(input.join("a")).expect("input folder");
+    let hello = std::fs::read_to_string(data_file("aqua", "01-hello.aqua")).expect("example");
+    std::fs::write(input.join("a/hello.aqua"), hello).expect("write");
+    std::os::unix::fs::symlink("..", input.join("a/up")).expect("link");
+    let output = out_dir("loop-out");
+    let out = aqua(&["compile", &input.to_string_lossy(), "-o", &output.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut scripts = Vec::new();
+    let mut pending = vec![output.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("output folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "air") {
+                scripts.push(path);
+            }
+        }
+    }
+    scripts.sort();
+    let expected = ["a/hello.hello.air", "a/hello.noReturn.air"].map(|name| output.join(name));
+    assert_eq!(scripts, expected, "{scripts:?}");
+}

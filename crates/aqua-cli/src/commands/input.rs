@@ -40,14 +40,16 @@ pub(crate) fn parse_constants(texts: &[String]) -> Result<Vec<ConstOverride>, Ex
 }
 
 /// The `.aqua` files named by the arguments: files as given, directories searched recursively
-/// in name order.
+/// in name order. A directory reached again through a symbolic link (a link to an enclosing
+/// folder makes a loop) is searched once.
 pub(crate) fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
+    let mut searched = HashSet::new();
     for path in paths {
         let metadata = std::fs::metadata(path)
             .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
         if metadata.is_dir() {
-            walk(path, &mut files)?;
+            walk(path, &mut files, &mut searched)?;
         } else {
             files.push(path.clone());
         }
@@ -55,14 +57,23 @@ pub(crate) fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    searched: &mut HashSet<PathBuf>,
+) -> Result<(), String> {
+    let real = std::fs::canonicalize(dir)
+        .map_err(|error| format!("cannot read directory `{}`: {error}", dir.display()))?;
+    if !searched.insert(real) {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir)
         .map_err(|error| format!("cannot read directory `{}`: {error}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            walk(&path, files)?;
+            walk(&path, files, searched)?;
         } else if path.extension().is_some_and(|e| e == "aqua") {
             files.push(path);
         }
