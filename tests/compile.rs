@@ -368,3 +368,15 @@ fn a_folder_linked_from_inside_itself_is_compiled_once() {
     let expected = ["a/hello.hello.air", "a/hello.noReturn.air"].map(|name| output.join(name));
     assert_eq!(scripts, expected, "{scripts:?}");
 }
+
+#[test]
+fn an_output_path_that_is_a_file_is_named_as_such() {
+    let file = out_dir("a-file");
+    std::fs::create_dir_all(file.parent().expect("scratch folder")).expect("scratch folder");
+    std::fs::write(&file, "not a folder").expect("write");
+    let out =
+        aqua(&["compile", &data_file("aqua", "01-hello.aqua"), "-o", &file.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("it is a file, not a folder"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), "not a folder");
+}

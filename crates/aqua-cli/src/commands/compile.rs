@@ -247,8 +247,20 @@ fn write_outputs(dir: &Path, outputs: &[Output], target: CompileTarget) -> Resul
     for output in outputs {
         let base = dir.join(&output.relative);
         let folder = base.parent().unwrap_or(dir);
-        std::fs::create_dir_all(folder)
-            .map_err(|e| format!("cannot create `{}`: {e}", folder.display()))?;
+        std::fs::create_dir_all(folder).map_err(|e| {
+            // `create_dir_all` says "File exists" for a file where a folder should be.
+            match folder.ancestors().find(|path| path.is_file()) {
+                Some(file) if file == folder => {
+                    format!("cannot write into `{}`: it is a file, not a folder", file.display())
+                }
+                Some(file) => format!(
+                    "cannot create the output folder `{}`: `{}` is a file",
+                    folder.display(),
+                    file.display()
+                ),
+                None => format!("cannot create `{}`: {e}", folder.display()),
+            }
+        })?;
         let stem = base.file_name().unwrap_or_default().to_string_lossy().into_owned();
         let source = output.relative.with_extension("aqua").to_string_lossy().replace('\\', "/");
         match target {
