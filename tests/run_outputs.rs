@@ -329,3 +329,30 @@ fn a_parameter_named_by_an_air_keyword_runs_with_aqua_lines() {
     assert_eq!(stdout(&out).trim(), r#""x""#);
     assert!(!stderr(&out).contains("cannot name Aqua lines"), "{}", stderr(&out));
 }
+
+/// A peer given as text (`"@@carol"` is the text `@carol`, not carol's id) sends the particle
+/// nowhere: the report names where it went and who sent it, not only that no result came.
+#[test]
+fn a_send_to_an_id_no_peer_has_is_named_in_the_report() {
+    let out = aqua(&[
+        "--color",
+        "never",
+        "run",
+        &example("greeting.aqua"),
+        "-f",
+        "greetAll(ps, \"x\")",
+        "--data",
+        r#"{"ps": ["@alice", "@@carol"]}"#,
+        "--network",
+        &example("greeting.toml"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = stderr(&out);
+    assert!(report.contains("error[X005]"), "{report}");
+    assert!(
+        report.contains(
+            "the particle was sent to `@carol`, which is no peer of the network (by relay)"
+        ),
+        "{report}"
+    );
+}

@@ -229,6 +229,7 @@ pub fn no_result(context: &Context<'_>) -> Diagnostic<usize> {
         );
     }
     notes.extend(dropped(context));
+    notes.extend(unreachable(context));
     let (code, message) = match report.stop {
         Stop::TtlExpired => {
             ("X004", format!("no result: the particle's TTL of {} ms ran out", context.ttl))
@@ -260,6 +261,31 @@ pub fn no_result(context: &Context<'_>) -> Diagnostic<usize> {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// One line per peer id the particle was sent to that no peer of the network has (a peer given
+/// as text rather than as an id, usually), with the peers that sent it.
+fn unreachable(context: &Context<'_>) -> Vec<String> {
+    let mut lines: Vec<(&str, Vec<&str>)> = Vec::new();
+    for hop in &context.report.hops {
+        let from = context.peer_name(&hop.to);
+        for id in &hop.unreachable {
+            match lines.iter_mut().find(|(known, _)| known == id) {
+                Some((_, senders)) if senders.contains(&from) => {}
+                Some((_, senders)) => senders.push(from),
+                None => lines.push((id, vec![from])),
+            }
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(id, senders)| {
+            format!(
+                "the particle was sent to `{id}`, which is no peer of the network (by {})",
+                senders.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// One line per peer that was down or dropped particles.
