@@ -52,8 +52,7 @@ pub fn split_call(text: &str) -> Option<CallText<'_>> {
 
 /// Whether the code generator can pass `text` as an argument of a call: a name (from the
 /// call's data), a literal (`"s"` without an inner quote, a number that AIR can carry, `true`,
-/// `false`, `nil`), or
-/// an array of arguments. What `aqua run` checks before it compiles the call.
+/// `false`, `nil`), or an array of arguments. What `aqua run` checks before it compiles the call.
 pub fn is_readable_argument(text: &str) -> bool {
     script_arg(text, 0).is_some()
 }
