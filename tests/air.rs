@@ -46,4 +46,11 @@ fn check_reports_errors_with_codes_and_exit_1() {
     let out = aqua(&["--color", "never", "air", "check", &syntax.to_string_lossy()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[A013]"));
+    // A file without a script passed as valid; AquaVM refuses an empty script.
+    for (name, text) in [("empty.air", ""), ("comments.air", ";; only a comment\n\n")] {
+        let path = temp_file(name, text);
+        let out = aqua(&["--color", "never", "air", "check", &path.to_string_lossy()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("holds no AIR script"), "{name}");
+    }
 }

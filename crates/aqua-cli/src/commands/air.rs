@@ -32,11 +32,19 @@ pub fn fmt(args: &AirFmtArgs, color: ColorChoice) -> ExitCode {
 }
 
 /// Runs `aqua air check`: parses and validates every script, reports diagnostics, and exits 1
-/// when any script has an error.
+/// when any script has an error or the file holds none (AquaVM refuses an empty script).
 pub fn check(args: &AirCheckArgs, color: ColorChoice) -> ExitCode {
     let Some(src) = read(&args.file) else { return ExitCode::FAILURE };
+    let scripts = air_syntax::parse_scripts(&src);
+    if scripts.is_empty() {
+        eprintln!(
+            "error: {} holds no AIR script (only blank or comment lines)",
+            args.file.display()
+        );
+        return ExitCode::FAILURE;
+    }
     let mut diagnostics = Vec::new();
-    for (_, parsed) in air_syntax::parse_scripts(&src) {
+    for (_, parsed) in scripts {
         match parsed {
             Ok(program) => diagnostics
                 .extend(air_syntax::validate(&program).iter().map(|error| error.to_diagnostic(()))),
