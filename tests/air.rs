@@ -46,11 +46,13 @@ fn check_reports_errors_with_codes_and_exit_1() {
     let out = aqua(&["--color", "never", "air", "check", &syntax.to_string_lossy()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[A013]"));
-    // A file without a script passed as valid; AquaVM refuses an empty script.
+    // A file without a script passed in silence; AquaVM refuses an empty script, so it is
+    // remarked on (a warning: a document of scripts may hold none, as 19-stream-maps.air does).
     for (name, text) in [("empty.air", ""), ("comments.air", ";; only a comment\n\n")] {
         let path = temp_file(name, text);
         let out = aqua(&["--color", "never", "air", "check", &path.to_string_lossy()]);
-        assert_eq!(out.status.code(), Some(1), "{name}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("holds no AIR script"), "{name}");
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("warning:") && stderr.contains("holds no AIR script"), "{name}");
     }
 }
