@@ -42,11 +42,18 @@ pub fn parse_and_validate(src: &str) -> Result<Program, CheckError> {
     if errors.is_empty() { Ok(program) } else { Err(CheckError::Invalid(errors)) }
 }
 
-/// Why [`parse_and_validate`] failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why [`parse_and_validate`] failed; displayed as the parse error, or the validation errors
+/// joined by `; `.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckError {
     /// The script does not parse.
+    #[error(transparent)]
     Syntax(AirSyntaxError),
     /// The script parses but fails validation.
+    #[error("{}", join_errors(.0))]
     Invalid(Vec<ValidationError>),
+}
+
+fn join_errors(errors: &[ValidationError]) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }

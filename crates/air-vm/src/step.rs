@@ -112,15 +112,7 @@ pub fn step(
     }
     match air_syntax::parse_and_validate(script) {
         Ok(program) => step_program(&program, prev_data, current_data, params, call_results),
-        Err(error) => {
-            let message = match error {
-                air_syntax::CheckError::Syntax(error) => error.to_string(),
-                air_syntax::CheckError::Invalid(errors) => {
-                    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-                }
-            };
-            failed(prev_data, PreparationError::AirParse(message).into())
-        }
+        Err(error) => failed(prev_data, PreparationError::AirParse(error.to_string()).into()),
     }
 }
 

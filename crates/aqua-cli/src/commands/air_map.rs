@@ -31,7 +31,7 @@ impl LocatedScript {
     pub fn new(function: &CompiledFunction) -> Result<LocatedScript, String> {
         let text = air_syntax::print_pretty(&function.air);
         let program = air_syntax::parse_and_validate(&text)
-            .map_err(|error| format!("the compiled script does not parse back: {}", why(&error)))?;
+            .map_err(|error| format!("the compiled script does not parse back: {error}"))?;
         let located =
             function.source_map.locate(&program).ok_or("the source map does not fit its script")?;
         Ok(LocatedScript {
@@ -165,14 +165,4 @@ pub fn is_hop(body: &Instruction) -> bool {
     matches!(body, Instruction::Canon(canon)
         if matches!(&canon.form, air_syntax::ast::CanonForm::Stream { stream, .. }
             if stream.name == "-hop-"))
-}
-
-/// Why a script does not parse or validate, in words.
-fn why(error: &air_syntax::CheckError) -> String {
-    match error {
-        air_syntax::CheckError::Syntax(error) => error.to_string(),
-        air_syntax::CheckError::Invalid(errors) => {
-            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-        }
-    }
 }
