@@ -29,6 +29,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod build;
+pub use build::is_hop;
 pub mod call_text;
 mod depth;
 pub mod error;

@@ -161,8 +161,6 @@ fn kind(instruction: &Instruction) -> &'static str {
 }
 
 /// `(canon peer $-hop- #-hopc-)`: the body of a hop.
-pub fn is_hop(body: &Instruction) -> bool {
-    matches!(body, Instruction::Canon(canon)
-        if matches!(&canon.form, air_syntax::ast::CanonForm::Stream { stream, .. }
-            if stream.name == "-hop-"))
+fn is_hop(body: &Instruction) -> bool {
+    matches!(body, Instruction::Canon(canon) if air_codegen::is_hop(canon))
 }
