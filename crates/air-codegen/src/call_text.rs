@@ -147,15 +147,11 @@ fn literal(text: &str) -> Option<Value> {
     if let Ok(n) = text.parse::<i64>() {
         return Some(build::int(n));
     }
-    // Only floats AquaVM can read back are written as AIR literals: finite (`-inf` and `1e400`
-    // parse as floats) and short enough.
-    let readable = |f: &f64| {
-        f.is_finite()
-            && air_syntax::float_text(*f).chars().count() <= air_syntax::lexer::MAX_FLOAT_LENGTH
-    };
+    // Only floats AquaVM can read back are written as AIR literals (`-inf` and `1e400` parse as
+    // floats, `0.30000000000000004` is too long).
     text.parse::<f64>()
         .ok()
-        .filter(readable)
+        .filter(|f| air_syntax::float_fits(*f))
         .map(|f| Value::new(air_syntax::ast::ValueKind::Float(f), air_syntax::ast::Span::DUMMY))
 }
 

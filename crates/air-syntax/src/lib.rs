@@ -32,7 +32,7 @@ pub use diagnostics::render_plain;
 pub use document::{Segment, format_document, parse_scripts, split_scripts};
 pub use error::{AirSyntaxError, FormatError, LexError, LexErrorKind, ValidationError};
 pub use parser::{parse, parse_at, parse_fast, parse_with_lalrpop};
-pub use printer::{MAX_INDENT, float_text, print_compact, print_pretty, print_value};
+pub use printer::{MAX_INDENT, float_fits, float_text, print_compact, print_pretty, print_value};
 pub use validate::validate;
 
 /// Parses and validates one script, returning the program or every error found.

@@ -301,6 +301,12 @@ pub fn float_text(value: f64) -> String {
     out
 }
 
+/// Whether a script can carry `value` as a literal that AquaVM reads back: finite, and at most
+/// [`MAX_FLOAT_LENGTH`](crate::lexer::MAX_FLOAT_LENGTH) characters as [`float_text`] writes it.
+pub fn float_fits(value: f64) -> bool {
+    value.is_finite() && float_text(value).chars().count() <= crate::lexer::MAX_FLOAT_LENGTH
+}
+
 /// Writes a float so that it reads back as a float: Rust's shortest form, plus `.0` when that
 /// form has no dot.
 fn write_float(out: &mut String, value: f64) {

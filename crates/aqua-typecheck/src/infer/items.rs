@@ -311,11 +311,11 @@ pub(crate) fn not_in_air(literal: &Literal, span: aqua_syntax::Span) -> Option<T
         Literal::Float(text) => text,
         _ => return None,
     };
-    let air = air_syntax::float_text(text.parse().ok()?);
-    (air.chars().count() > air_syntax::lexer::MAX_FLOAT_LENGTH).then(|| TypeError::FloatTooLong {
+    let value = text.parse().ok()?;
+    (!air_syntax::float_fits(value)).then(|| TypeError::FloatTooLong {
         span,
         text: text.as_str().into(),
-        air,
+        air: air_syntax::float_text(value),
     })
 }
 
