@@ -176,16 +176,9 @@ impl Variables {
         self.check_not_iterator(name)?;
         let depth = self.depth;
         // One lookup for the check and the set: a new name (the usual case) is inserted at once.
-        let pushed = match self.scalars.get_mut(name) {
-            Some(slots) => {
-                check_not_shadowing(depth, name, slots)?;
-                set_in(slots, depth, value)
-            }
-            None => {
-                self.scalars.insert(name.to_owned(), vec![Slot { depth, value: Some(value) }]);
-                depth > 0
-            }
-        };
+        let pushed = set_slot_checked(&mut self.scalars, name, depth, value, |slots| {
+            check_not_shadowing(depth, name, slots)
+        })?;
         if pushed {
             self.log(Kind::Scalar, name);
         }
@@ -378,13 +371,30 @@ fn check_not_shadowing(depth: u32, name: &str, slots: &[Slot<Val>]) -> Result<()
 }
 
 fn set_slot<T>(map: &mut HashMap<String, Vec<Slot<T>>>, name: &str, depth: u32, value: T) -> bool {
-    match map.get_mut(name) {
-        Some(slots) => set_in(slots, depth, value),
+    let Ok(pushed) =
+        set_slot_checked(map, name, depth, value, |_| Ok::<(), std::convert::Infallible>(()));
+    pushed
+}
+
+/// [`set_slot`] after `check` passes on the name's slots, found by the same lookup (a new name
+/// has none to check).
+fn set_slot_checked<T, E>(
+    map: &mut HashMap<String, Vec<Slot<T>>>,
+    name: &str,
+    depth: u32,
+    value: T,
+    check: impl FnOnce(&[Slot<T>]) -> Result<(), E>,
+) -> Result<bool, E> {
+    Ok(match map.get_mut(name) {
+        Some(slots) => {
+            check(slots)?;
+            set_in(slots, depth, value)
+        }
         None => {
             map.insert(name.to_owned(), vec![Slot { depth, value: Some(value) }]);
             depth > 0
         }
-    }
+    })
 }
 
 /// Sets the value of a name's slots at `depth`, pushing a slot when the innermost one is of an
