@@ -302,6 +302,7 @@ impl Warning {
             Warning::UnusedImport { .. } => "T052",
             Warning::UnexpectedArgument { .. } => "T053",
             Warning::ArithmeticFallback { .. } => "T054",
+            Warning::ImportReplaced { .. } => "T055",
         }
     }
 
@@ -312,7 +313,8 @@ impl Warning {
             | Warning::UnusedValue { span, .. }
             | Warning::UnusedImport { span, .. }
             | Warning::UnexpectedArgument { span, .. }
-            | Warning::ArithmeticFallback { span, .. } => *span,
+            | Warning::ArithmeticFallback { span, .. }
+            | Warning::ImportReplaced { span, .. } => *span,
         }
     }
 
@@ -338,6 +340,14 @@ impl Warning {
             Warning::ArithmeticFallback { op, lhs, rhs, .. } => d
                 .warning(format!("the result type of `{lhs} {op} {rhs}` is unknown, using `i64`"))
                 .label("no integer type holds both operands"),
+            Warning::ImportReplaced { name, previous, .. } => d
+                .warning(format!("`{name}` is imported again with a different definition"))
+                .label(format!("this import's `{name}` is used"))
+                .secondary(*previous, format!("the `{name}` of this import is replaced"))
+                .note(
+                    "The later import wins, as in Fluence's compiler. Import the name from one \
+                     file only, or `use` one module under its own name.",
+                ),
         };
         diagnostic.with_code(self.code())
     }

@@ -521,4 +521,15 @@ pub enum Warning {
         /// Right type.
         rhs: Type,
     },
+    /// T055: a later import replaces a different definition of the same name from an earlier
+    /// import (the later one is used, as Fluence's compiler does).
+    #[error("`{name}` imported again")]
+    ImportReplaced {
+        /// The later import line.
+        span: Span,
+        /// The name.
+        name: SmolStr,
+        /// The earlier import line, when it is in this file.
+        previous: Option<Span>,
+    },
 }

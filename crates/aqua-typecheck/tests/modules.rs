@@ -284,3 +284,31 @@ fn a_file_that_is_there_but_cannot_be_read_is_reported_as_such_not_as_missing() 
     let entry = aqua_syntax::diagnostics::render_plain(&entry.files, &entry.diagnostics());
     insta::assert_snapshot!(format!("{rendered}\n----- an entry file\n{entry}"));
 }
+
+#[test]
+fn a_later_import_replaces_a_different_definition_with_a_warning() {
+    // subnet.aqua's `Worker` is a data type, workers.aqua's a service: the later line wins.
+    let main = "aqua Main\n\nimport \"@fluencelabs/aqua-lib/subnet.aqua\"\nimport \"@fluencelabs/aqua-lib/workers.aqua\"\n\nfunc f(deal: string) -> ?PeerId:\n  id <- Worker.get_worker_id(deal)\n  <- id\n";
+    let checked = check(&[("main.aqua", main)], "main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+    let warnings: Vec<&str> = checked.warnings.iter().map(|w| w.value.code()).collect();
+    assert_eq!(warnings, ["T055", "T052"], "the replaced line's names are all unused");
+    let swapped = main.replace(
+        "subnet.aqua\"\nimport \"@fluencelabs/aqua-lib/workers",
+        "workers.aqua\"\nimport \"@fluencelabs/aqua-lib/subnet",
+    );
+    assert_ne!(swapped, main);
+    // Now `Worker` is subnet.aqua's data type, which cannot be called.
+    assert_eq!(codes(&check(&[("main.aqua", &swapped)], "main.aqua", &[])), ["T031"]);
+}
+
+#[test]
+fn two_copies_of_one_file_imported_mean_the_same_and_are_no_clash() {
+    let copy = "aqua Types declares *\n\nalias CID: string\n\ndata Item:\n  cid: CID\n\nservice Store(\"store\"):\n  get(cid: CID) -> Item\n\nconst LIMIT = 3\n";
+    let main = "aqua Main\n\nimport \"local/types.aqua\"\nimport \"package/types.aqua\"\n\nfunc f(cid: CID) -> Item, u32:\n  item <- Store.get(cid)\n  <- item, LIMIT\n";
+    let files = [("local/types.aqua", copy), ("package/types.aqua", copy), ("main.aqua", main)];
+    let checked = check(&files, "main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+    let warnings: Vec<&str> = checked.warnings.iter().map(|w| w.value.code()).collect();
+    assert_eq!(warnings, ["T052"], "only the second line is unused: its names are the first's");
+}

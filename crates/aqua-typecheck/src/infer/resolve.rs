@@ -9,10 +9,10 @@ use aqua_syntax::ast::{self, HeaderItem, ImportName, QualifiedName, TypeExpr, Ty
 use smol_str::SmolStr;
 
 use crate::env::{Def, Entry, Namespace};
-use crate::error::{ExportProblem, NameKind, TypeError};
+use crate::error::{ExportProblem, NameKind, TypeError, Warning};
 use crate::infer::{Checker, join_name};
 use crate::suggest;
-use crate::tast::{Export, ExportTarget};
+use crate::tast::{ConstId, Export, ExportTarget, ExprKind};
 use crate::types::{ArrowType, Type};
 
 /// Brings the names of imported modules into the module scope.
@@ -90,6 +90,9 @@ fn module_name_parts(ctx: &Checker, dep: usize) -> Vec<SmolStr> {
         .unwrap_or_default()
 }
 
+/// Brings one imported name into scope. A name that an earlier import brought is replaced, as
+/// Fluence's compiler does (the later import wins): silently when both mean the same (two copies
+/// of one file, say a package's and a local one), with warning T055 when they differ.
 fn import_entry(ctx: &mut Checker, name: &SmolStr, entry: &Entry, line: usize) {
     if let Some(previous) = ctx.scope.names.get(name) {
         // The same definition reached twice (two imports of one file) is no clash.
@@ -97,10 +100,49 @@ fn import_entry(ctx: &mut Checker, name: &SmolStr, entry: &Entry, line: usize) {
             return;
         }
         let span = ctx.program_span_hint(line);
-        ctx.error(TypeError::Redefined { span, name: name.clone(), previous: None });
-        return;
+        let namespaces =
+            matches!(previous.def, Def::Namespace(_)) || matches!(entry.def, Def::Namespace(_));
+        let Some(previous_line) = previous.import.filter(|_| !namespaces) else {
+            ctx.error(TypeError::Redefined { span, name: name.clone(), previous: None });
+            return;
+        };
+        if same_meaning(ctx, &previous.def, &entry.def) {
+            return;
+        }
+        let previous = ctx.import_spans.get(previous_line).copied();
+        ctx.warn(Warning::ImportReplaced { span, name: name.clone(), previous });
     }
     ctx.scope.names.insert(name.clone(), Entry { import: Some(line), ..entry.clone() });
+}
+
+/// Whether two imported definitions of one name mean the same: equal types, services with
+/// equal methods and default ids, constants with equal values, or one function.
+fn same_meaning(ctx: &Checker, a: &Def, b: &Def) -> bool {
+    let program = &ctx.program;
+    match (a, b) {
+        (Def::Type(a), Def::Type(b)) => a == b,
+        (Def::Const(a), Def::Const(b)) => {
+            let value = |id: &ConstId| program.constants.get(id.0 as usize).map(|c| &c.value);
+            value(a).is_some() && value(a) == value(b)
+        }
+        (Def::Service(a), Def::Service(b)) => {
+            let (Some(a), Some(b)) =
+                (program.services.get(a.0 as usize), program.services.get(b.0 as usize))
+            else {
+                return false;
+            };
+            let literal_id = |service: &crate::tast::Service| match &service.default_id {
+                None => Some(None),
+                Some(expr) => match &expr.kind {
+                    ExprKind::Literal(literal) => Some(Some(literal.clone())),
+                    _ => None,
+                },
+            };
+            a.ty == b.ty && literal_id(a).is_some() && literal_id(a) == literal_id(b)
+        }
+        (Def::Func(a), Def::Func(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Finds `a.b` of an import list in the target's declared names.
