@@ -2,7 +2,7 @@
 // `tsc --strict` must accept it. consumer-errors.ts holds the mistakes it must reject.
 import type { IFluenceClient, ParticleContext } from "@fluencelabs/js-client";
 import {
-  echoShape, greet, registerCalc, registerGreeter, several, withCallback,
+  echoShape, greet, registerCalc, registerGreeter, registerKeeper, several, withCallback,
   type EchoShapeArgS, type GreeterDef, type SeveralResult,
 } from "./ours-ts/calls.js";
 import * as js from "./ours-js/calls.js";
@@ -15,6 +15,7 @@ export async function use(client: IFluenceClient): Promise<string> {
   registerGreeter("other-id", greeter);
   registerGreeter(client, greeter);
   registerCalc(client, "calc", { add: async (a: number, b: number) => a + b });
+  registerKeeper({ keep: (value: string) => value.length });
   const shape: EchoShapeArgS = { name: "s", points: [{ x: 1, y: 2, label: null }], centre: null, tags: [] };
   const [echoed, name, centre] = await echoShape(client, shape, { ttl: 5000 });
   const x: number | undefined = centre?.x;

@@ -1,7 +1,10 @@
 //! TypeScript text of Aqua types as js-client passes them: numbers for every numeric scalar,
 //! `T | null` for options, arrays for arrays and streams, object types for structures, and
-//! functions taking a trailing `ParticleContext` for callbacks. `⊤` is `unknown` and `⊥`
-//! `never`, so strict TypeScript checks them without `any`.
+//! functions taking a trailing `ParticleContext` for callbacks. `⊤` is `any`, as in the
+//! reference's code: with `unknown`, an app's callback or service handler typed with its own
+//! parameter types, or code reading a `⊤` result, would compile against the reference's output
+//! and not against ours. `⊥` is `never` (the reference writes `nothing`, a name TypeScript does
+//! not know).
 
 use aqua_typecheck::types::{ScalarType, Type};
 
@@ -39,7 +42,7 @@ pub fn ts_type(item: &str, ty: &Type) -> Result<String, ClientError> {
             let result = results_type(item, &arrow.results)?;
             format!("({}) => {result} | Promise<{result}>", params.join(", "))
         }
-        Type::Top => "unknown".to_owned(),
+        Type::Top => "any".to_owned(),
         Type::Bottom => "never".to_owned(),
         Type::Literal(_)
         | Type::StreamMap(_)

@@ -41,6 +41,14 @@ export function registerGreeter(serviceId: string, service: GreeterDef): void;
 export function registerGreeter(peer: IFluenceClient$$, service: GreeterDef): void;
 export function registerGreeter(peer: IFluenceClient$$, serviceId: string, service: GreeterDef): void;
        
+export interface KeeperDef {
+    keep: (value: any, callParams: CallParams$$<'value'>) => any | Promise<any>;
+}
+export function registerKeeper(service: KeeperDef): void;
+export function registerKeeper(serviceId: string, service: KeeperDef): void;
+export function registerKeeper(peer: IFluenceClient$$, service: KeeperDef): void;
+export function registerKeeper(peer: IFluenceClient$$, serviceId: string, service: KeeperDef): void;
+       
 
 // Functions
  

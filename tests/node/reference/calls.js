@@ -301,6 +301,43 @@ export function registerGreeter(...args) {
     );
 }
       
+
+
+
+
+export function registerKeeper(...args) {
+    registerService$$(
+        args,
+        {
+    "defaultServiceId" : "keeper",
+    "functions" : {
+        "tag" : "labeledProduct",
+        "fields" : {
+            "keep" : {
+                "tag" : "arrow",
+                "domain" : {
+                    "tag" : "labeledProduct",
+                    "fields" : {
+                        "value" : {
+                            "tag" : "topType"
+                        }
+                    }
+                },
+                "codomain" : {
+                    "tag" : "unlabeledProduct",
+                    "items" : [
+                        {
+                            "tag" : "topType"
+                        }
+                    ]
+                }
+            }
+        }
+    }
+}
+    );
+}
+      
 // Functions
 export const notify_script = `
                     (xor

@@ -322,6 +322,50 @@ export function registerGreeter(...args: any) {
     );
 }
       
+
+
+export interface KeeperDef {
+    keep: (value: any, callParams: CallParams$$<'value'>) => any | Promise<any>;
+}
+export function registerKeeper(service: KeeperDef): void;
+export function registerKeeper(serviceId: string, service: KeeperDef): void;
+export function registerKeeper(peer: IFluenceClient$$, service: KeeperDef): void;
+export function registerKeeper(peer: IFluenceClient$$, serviceId: string, service: KeeperDef): void;
+       
+
+export function registerKeeper(...args: any) {
+    registerService$$(
+        args,
+        {
+    "defaultServiceId" : "keeper",
+    "functions" : {
+        "tag" : "labeledProduct",
+        "fields" : {
+            "keep" : {
+                "tag" : "arrow",
+                "domain" : {
+                    "tag" : "labeledProduct",
+                    "fields" : {
+                        "value" : {
+                            "tag" : "topType"
+                        }
+                    }
+                },
+                "codomain" : {
+                    "tag" : "unlabeledProduct",
+                    "items" : [
+                        {
+                            "tag" : "topType"
+                        }
+                    ]
+                }
+            }
+        }
+    }
+}
+    );
+}
+      
 // Functions
 export const notify_script = `
                     (xor
