@@ -99,6 +99,8 @@ CASES = [
      {"hub": "$peer:worker", "gate": "$peer:gate", "keys": ["a", "b"]},
      {"worker/node/name": "hub"}, ["worker", "gate"],
      "a parallel loop calling the block's own peer, ending a block entered through a gateway"),
+    ("stream-push-of-a-stream", "stream-push-of-a-stream", "collect", {"keys": ["a", "b"]},
+     {"*/source/read": "v-{arg0}"}, [], "a stream pushed whole into a stream of arrays"),
 ]
 
 

@@ -342,7 +342,13 @@ impl Checker<'_> {
         };
         match (&local.ty, &key) {
             (Type::Stream(elem), None) => {
-                if !value.ty.is_data() {
+                // A stream pushed whole goes in as an array of what it holds (`canon`), as in the
+                // reference: `results <<- xs` with `results: *[]T` and `xs: *T`.
+                let data = match &value.ty {
+                    Type::Stream(inner) => inner.is_data(),
+                    ty => ty.is_data(),
+                };
+                if !data {
                     self.error(TypeError::NotData {
                         span: value.span,
                         ty: value.ty.clone(),
