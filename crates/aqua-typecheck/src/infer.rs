@@ -121,6 +121,8 @@ impl<'o> Checker<'o> {
             }
         }
         let mut exports: HashMap<usize, Vec<Export>> = HashMap::default();
+        // Every module's host exports: a module inherits those of its imports.
+        let mut exported: Vec<Vec<Export>> = Vec::with_capacity(graph.modules.len());
         for (index, loaded) in graph.modules.iter_mut().enumerate() {
             if loaded.deferred {
                 let source = graph.files.source(loaded.file).unwrap_or_default();
@@ -138,11 +140,12 @@ impl<'o> Checker<'o> {
                 loaded.deferred = false;
             }
             let entry = is_entry.get(index).copied().unwrap_or(false);
-            let names = self.check_module(loaded, &declared, entry);
+            let (names, module_exports) = self.check_module(loaded, &declared, &exported, entry);
             declared.push(Arc::new(names));
             if entry {
-                exports.insert(index, std::mem::take(&mut self.program.exports));
+                exports.insert(index, module_exports.clone());
             }
+            exported.push(module_exports);
             // The typed program replaces the tree: holding both for every module until the
             // end nearly doubled the peak memory of checking.
             let span = loaded.ast.span;
@@ -156,15 +159,16 @@ impl<'o> Checker<'o> {
         Some(entries.iter().map(exports_of).collect())
     }
 
-    /// Checks one module and returns the names it declares to importers. Its items are taken
-    /// out of the tree and each is dropped once checked, so that a large module's tree shrinks
-    /// while its typed program grows.
+    /// Checks one module and returns the names it declares to importers and what it exports to
+    /// the host. Its items are taken out of the tree and each is dropped once checked, so that a
+    /// large module's tree shrinks while its typed program grows.
     fn check_module(
         &mut self,
         loaded: &mut LoadedModule,
         declared: &[Arc<Namespace>],
+        exported: &[Vec<Export>],
         is_entry: bool,
-    ) -> Namespace {
+    ) -> (Namespace, Vec<Export>) {
         let items = std::mem::take(&mut loaded.ast.items);
         let module = &loaded.ast;
         self.file = loaded.file;
@@ -191,14 +195,13 @@ impl<'o> Checker<'o> {
         for item in items {
             self.check_item(&item);
         }
-        if is_entry {
-            resolve::exports(self, module);
-        }
+        let inherited = resolve::inherited_exports(module, &loaded.deps, declared, exported);
+        let exports = resolve::exports(self, module, inherited, is_entry);
         let declared = self.declared_names(module);
         if has_items {
             self.warn_unused_imports(module);
         }
-        declared
+        (declared, exports)
     }
 
     fn warn_unused_imports(&mut self, module: &ast::Module) {

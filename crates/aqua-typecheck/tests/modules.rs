@@ -312,3 +312,50 @@ fn two_copies_of_one_file_imported_mean_the_same_and_are_no_clash() {
     let warnings: Vec<&str> = checked.warnings.iter().map(|w| w.value.code()).collect();
     assert_eq!(warnings, ["T052"], "only the second line is unused: its names are the first's");
 }
+
+/// The names of what the checked file exports to the host, in order.
+fn export_names(checked: &Checked) -> Vec<&str> {
+    checked.program.exports.iter().map(|e| e.name.as_str()).collect()
+}
+
+#[test]
+fn what_imported_modules_export_is_exported_too_as_the_reference_does() {
+    let lib = "aqua Lib declares *\n\nexport Srv, hello, other as renamed\n\nservice Srv(\"srv\"):\n  say(s: string)\n\nfunc hello(s: string):\n  Srv.say(s)\n\nfunc other():\n  Srv.say(\"x\")\n";
+    let hub = "aqua Hub declares *\n\nimport \"lib.aqua\"\n";
+    let partial = "aqua Partial declares hello\n\nexport hello, other\n\nfunc hello() -> string:\n  <- \"h\"\n\nfunc other() -> string:\n  <- \"o\"\n";
+    let hidden = "aqua Hidden\n\nexport hello\n\nfunc hello() -> string:\n  <- \"h\"\n";
+    let exports_with = |header: &str| {
+        let main = format!("aqua Main\n\nexport main\n\n{header}\n\nfunc main():\n  x_ = 1\n");
+        let files = [
+            ("lib.aqua", lib),
+            ("hub.aqua", hub),
+            ("partial.aqua", partial),
+            ("hidden.aqua", hidden),
+            ("main.aqua", main.as_str()),
+        ];
+        let checked = check(&files, "main.aqua", &[]);
+        assert!(checked.errors.is_empty(), "{header}: {:?}", checked.errors);
+        export_names(&checked).into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    // A whole import brings the functions and services its module exports, under their
+    // exported names, before the file's own.
+    assert_eq!(exports_with("import \"lib.aqua\""), ["Srv", "hello", "renamed", "main"]);
+    // Through a module that only imports it, too.
+    assert_eq!(exports_with("import \"hub.aqua\""), ["Srv", "hello", "renamed", "main"]);
+    // `import … from` brings only the names it picks; renamed on import, none.
+    assert_eq!(exports_with("import hello from \"lib.aqua\""), ["hello", "main"]);
+    assert_eq!(exports_with("import hello as hi from \"lib.aqua\""), ["main"]);
+    // `use`, and what a module does not declare, bring none.
+    assert_eq!(exports_with("use \"lib.aqua\""), ["main"]);
+    assert_eq!(exports_with("import \"partial.aqua\""), ["hello", "main"]);
+    assert_eq!(exports_with("import \"hidden.aqua\""), ["main"]);
+}
+
+#[test]
+fn the_files_own_export_of_an_inherited_definition_wins() {
+    let lib = "aqua Lib declares hello\n\nexport hello as lib_name\n\nfunc hello() -> string:\n  <- \"h\"\n";
+    let main = "aqua Main\n\nexport hello as mine\n\nimport hello from \"lib.aqua\"\n";
+    let checked = check(&[("lib.aqua", lib), ("main.aqua", main)], "main.aqua", &[]);
+    assert!(checked.is_ok(), "{:?}", checked.errors);
+    assert_eq!(export_names(&checked), ["mine"]);
+}

@@ -246,17 +246,100 @@ pub(crate) fn lookup_qualified(ctx: &mut Checker, name: &QualifiedName) -> Optio
     Some(entry)
 }
 
-/// Checks the `export` lines of the entry module and lists what they export.
-pub(crate) fn exports(ctx: &mut Checker, module: &ast::Module) {
+/// What a module exports to the host: what it inherits from its imports (see
+/// [`inherited_exports`]), then its own `export` lines, which win a name or a definition they
+/// share (`export f as g` of an inherited `f` exports `g` alone). The errors of
+/// its own lines are reported only for an entry (`report`); elsewhere a faulty export is left out.
+pub(crate) fn exports(
+    ctx: &mut Checker,
+    module: &ast::Module,
+    inherited: Vec<Export>,
+    report: bool,
+) -> Vec<Export> {
+    let mut own = Vec::new();
     for item in &module.header_items {
         let HeaderItem::Export { names, .. } = item else { continue };
         for export in names {
-            export_one(ctx, export);
+            let (export, error) = export_one(ctx, export);
+            match error {
+                Some(error) if report => ctx.error(error),
+                Some(_) => continue,
+                None => {}
+            }
+            own.extend(export);
         }
+    }
+    let mut all: Vec<Export> = inherited
+        .into_iter()
+        .filter(|e| !own.iter().any(|o| o.name == e.name || o.target == e.target))
+        .collect();
+    all.extend(own);
+    all
+}
+
+/// The host exports a module inherits from the modules it imports, as the reference compiler
+/// gives them: each function or service that an imported module exports (its own or inherited
+/// in turn) and that an `import` line brings into this module unrenamed, under the name it is
+/// exported by, first come first. `use` lines bring none. `exported` holds every module's exports, by
+/// index in the graph.
+pub(crate) fn inherited_exports(
+    module: &ast::Module,
+    deps: &[Option<usize>],
+    declared: &[Arc<Namespace>],
+    exported: &[Vec<Export>],
+) -> Vec<Export> {
+    let mut inherited: Vec<Export> = Vec::new();
+    for (index, item) in module.header_items.iter().enumerate() {
+        let Some(Some(dep)) = deps.get(index) else { continue };
+        let (Some(namespace), Some(exports)) = (declared.get(*dep), exported.get(*dep)) else {
+            continue;
+        };
+        let brought: Vec<&Entry> = match item {
+            HeaderItem::Import { .. } => namespace.names.values().collect(),
+            // A name imported under an alias carries no export (as in the reference).
+            HeaderItem::ImportFrom { names, .. } => names
+                .iter()
+                .filter(|import| import.alias.is_none())
+                .filter_map(|import| find(namespace, &import.name))
+                .collect(),
+            _ => continue,
+        };
+        for export in exports {
+            let carried = brought.iter().any(|entry| same_target(&entry.def, export.target));
+            if carried && !inherited.iter().any(|e| e.name == export.name) {
+                inherited.push(Export { span: item_span(item), ..export.clone() });
+            }
+        }
+    }
+    inherited
+}
+
+/// `a.b.c` in a namespace, through nested namespaces.
+fn find<'n>(namespace: &'n Namespace, name: &QualifiedName) -> Option<&'n Entry> {
+    let (last, path) = name.parts.split_last()?;
+    let mut names = &namespace.names;
+    for part in path {
+        match &names.get(&part.name)?.def {
+            Def::Namespace(inner) => names = &inner.names,
+            _ => return None,
+        }
+    }
+    names.get(&last.name)
+}
+
+/// Whether a definition is the function or service an export names.
+fn same_target(def: &Def, target: ExportTarget) -> bool {
+    match (def, target) {
+        (Def::Func(a), ExportTarget::Func(b)) => *a == b,
+        (Def::Service(a), ExportTarget::Service(b)) => *a == b,
+        _ => false,
     }
 }
 
-fn export_one(ctx: &mut Checker, export: &ImportName) {
+/// One item of an `export` line: what it exports (none if the name is unknown or names a
+/// module or an ability) and the error, if any. A function that returns an arrow or takes
+/// abilities is still listed beside its error.
+fn export_one(ctx: &mut Checker, export: &ImportName) -> (Option<Export>, Option<TypeError>) {
     let name = export
         .alias
         .as_ref()
@@ -267,34 +350,28 @@ fn export_one(ctx: &mut Checker, export: &ImportName) {
     let span = export.span;
     let bad = |reason| TypeError::BadExport { span, name: join_name(&export.name), reason };
     let Some(entry) = lookup_qualified(ctx, &export.name) else {
-        ctx.error(bad(ExportProblem::Unknown));
-        return;
+        return (None, Some(bad(ExportProblem::Unknown)));
     };
+    let mut error = None;
     let target = match entry.def {
         Def::Func(id) => {
-            let Some(func) = ctx.program.functions.get(id.0 as usize) else { return };
+            let Some(func) = ctx.program.functions.get(id.0 as usize) else { return (None, None) };
             let returns_arrow =
                 func.ty.results.iter().any(|t| matches!(t, Type::Arrow(_) | Type::Ability(_)));
             if returns_arrow {
-                ctx.error(bad(ExportProblem::ReturnsArrow));
+                error = Some(bad(ExportProblem::ReturnsArrow));
             } else if !func.abilities.is_empty() {
-                ctx.error(bad(ExportProblem::TakesAbility));
+                error = Some(bad(ExportProblem::TakesAbility));
             }
             ExportTarget::Func(id)
         }
         Def::Service(id) => ExportTarget::Service(id),
         Def::Const(id) => ExportTarget::Const(id),
-        Def::Type(Type::Ability(_)) => {
-            ctx.error(bad(ExportProblem::Ability));
-            return;
-        }
+        Def::Type(Type::Ability(_)) => return (None, Some(bad(ExportProblem::Ability))),
         Def::Type(_) => ExportTarget::Type,
-        Def::Namespace(_) => {
-            ctx.error(bad(ExportProblem::Unknown));
-            return;
-        }
+        Def::Namespace(_) => return (None, Some(bad(ExportProblem::Unknown))),
     };
-    ctx.program.exports.push(Export { name, target, span });
+    (Some(Export { name, target, span }), error)
 }
 
 /// Resolves a written type. `place` names where data types are required, if anywhere.
