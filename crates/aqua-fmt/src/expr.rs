@@ -240,11 +240,20 @@ pub fn type_text(ty: &TypeExpr) -> String {
 /// The result list of a function or method: `A, B`, or one arrow type written bare.
 pub fn results_text(results: &[TypeExpr]) -> String {
     let mut out = String::new();
+    // A lone arrow result takes the rest of the line (`-> A -> B, C` is one arrow with two
+    // results); among several results, an arrow needs its parentheses.
+    let several = results.len() > 1;
     for (idx, ty) in results.iter().enumerate() {
         if idx > 0 {
             out.push_str(", ");
         }
-        write_type(&mut out, ty);
+        if several && matches!(ty.kind, TypeKind::Arrow(_)) {
+            out.push('(');
+            write_type(&mut out, ty);
+            out.push(')');
+        } else {
+            write_type(&mut out, ty);
+        }
     }
     out
 }

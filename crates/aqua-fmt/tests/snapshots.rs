@@ -42,6 +42,11 @@ fn edge_cases() {
             "aqua A\nfunc f(a: u32, -- the a\n         b: u32):\n    Op.noop()\n",
         ),
         (
+            // Among several results an arrow keeps its parentheses; a lone one needs none.
+            "arrow results",
+            "aqua A\nfunc f() -> (string -> string, string), (u8 -> u8):\n  g = (s: string) -> (string -> u8), u8:\n    <- h, 1\n  <- c, d\nfunc k() -> (string -> string, string):\n  <- c\n",
+        ),
+        (
             "comments in a data type",
             "aqua A\ndata D: -- d\n    -- f\n    f: u32 -- after f\n\n\n    g: u32\n    -- end\n-- top\n",
         ),
