@@ -101,6 +101,8 @@ CASES = [
      "a parallel loop calling the block's own peer, ending a block entered through a gateway"),
     ("stream-push-of-a-stream", "stream-push-of-a-stream", "collect", {"keys": ["a", "b"]},
      {"*/source/read": "v-{arg0}"}, [], "a stream pushed whole into a stream of arrays"),
+    ("join-folded-below-zero", "join-folded-below-zero", "emptyRange", {},
+     {}, [], "a join whose index folds below zero in a branch that never runs"),
 ]
 
 

@@ -310,3 +310,18 @@ fn a_sum_of_literals_that_overflows_fails_at_run_time_instead_of_wrapping() {
     assert!(report.2.to_string().contains("overflow"), "{report:?}");
     assert!(!calls.iter().any(|(_, f, _)| f == "callbackSrv.response"), "{calls:?}");
 }
+
+/// A literal argument can fold an index below zero in a branch that never runs (`at(xs, -1)`
+/// behind `if i >= 0`, `join result[b - a - 1]` with `a == b` behind `if b > a`): the program
+/// compiles (it stopped with L004) and runs the other branch; the reference compiler writes
+/// `xs.$.[-1]`, which AquaVM refuses to parse.
+#[test]
+fn an_index_folded_below_zero_in_a_branch_that_never_runs_compiles_and_runs() {
+    let source = format!(
+        "{HEADER}func at(xs: []string, i: i32) -> string:\n  r: *string\n  if i >= 0:\n    r <<- xs[i]\n  else:\n    r <<- \"none\"\n  <- r!\n\nfunc upTo(a: i32, b: i32) -> []i32:\n  result: *i32\n  result <<- a\n  if b > a:\n    join result[b - a - 1]\n  <- result\n\nfunc f(xs: []string) -> string, []i32:\n  <- at(xs, -1), upTo(1, 1)\n"
+    );
+    let mocks = base_mocks(json!({"client/getDataSrv/xs": ["a"]}));
+    let calls = run(&source, "f", &["client", "relay"], mocks);
+    let response = calls.iter().find(|(_, f, _)| f == "callbackSrv.response");
+    assert_eq!(response.map(|(_, _, args)| args), Some(&json!(["none", [1]])), "{calls:?}");
+}

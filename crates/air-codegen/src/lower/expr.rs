@@ -255,12 +255,19 @@ impl Lowerer<'_> {
         Ok(Bound::Value(self.lensed(value, accessor, out)))
     }
 
-    /// An index value as a lens step: a literal index or a plain scalar.
+    /// An index value as a lens step: a literal index or a plain scalar. A literal no lens can
+    /// hold (negative, or past `u32`, as inlining literal arguments can make in a branch that
+    /// never runs) goes through a scalar: the script parses, and the read fails if it runs.
     fn accessor(&mut self, index: Value, out: &mut Vec<Instruction>) -> Result<Accessor> {
         match index.kind {
-            ValueKind::Int(n) => u32::try_from(n)
-                .map(Accessor::Index)
-                .map_err(|_| LowerError::Literal(n.to_string())),
+            ValueKind::Int(n) => Ok(match u32::try_from(n) {
+                Ok(index) => Accessor::Index(index),
+                Err(_) => {
+                    let name = self.names.fresh("idx");
+                    out.push(build::ap(build::int(n), &name));
+                    Accessor::ByScalar(name)
+                }
+            }),
             ValueKind::Scalar { name, lens: None } => Ok(Accessor::ByScalar(name)),
             _ => {
                 let name = self.names.fresh("idx");
@@ -347,9 +354,8 @@ impl Lowerer<'_> {
         self.stamp(&mut gate, span, Construct::Join);
         out.extend(gate);
         let accessor = match size {
-            GateSize::Known(n) => Accessor::Index(
-                u32::try_from(n - 1).map_err(|_| LowerError::Literal(n.to_string()))?,
-            ),
+            // A size below 1 never opens the gate; its read is then never reached.
+            GateSize::Known(n) => self.accessor(build::int(n - 1), out)?,
             GateSize::Computed(value) => {
                 let index = self.math("sub", value, build::int(1), out);
                 self.accessor(index, out)?
