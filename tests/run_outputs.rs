@@ -287,6 +287,16 @@ fn every_aqua_literal_form_is_an_argument_of_f() {
     let out = run_literals("count([x, 3])", "{}");
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("error[R004]: `x` is not in --data"), "{}", stderr(&out));
+    // A stream parameter takes an array literal, names in it included (it stopped with L003).
+    for (call, expected) in [
+        (r#"append(["a", x])"#, serde_json::json!(["a", "q", "last"])),
+        ("append([])", serde_json::json!(["last"])),
+    ] {
+        let out = run_literals(call, r#"{"x": "q"}"#);
+        assert!(out.status.success(), "{call}: {}", stderr(&out));
+        let result: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+        assert_eq!(result, expected, "{call}");
+    }
 }
 
 #[test]

@@ -25,10 +25,18 @@ impl Lowerer<'_> {
         }
         let mut frame = Frame::default();
         for (param, arg) in func.params.iter().zip(args) {
-            let bound = match arg {
-                ScriptArg::Literal(value) => Bound::Value(value),
-                ScriptArg::Data(name) => self.fetch_arg(&name, &param.ty, &mut prologue),
-                ScriptArg::Array(items) => Bound::Value(self.array_arg(items, &mut prologue)),
+            let bound = match (arg, &param.ty) {
+                (ScriptArg::Data(name), ty) => self.fetch_arg(&name, ty, &mut prologue),
+                // A stream parameter given an array (or `nil`, `[]`) written in the call starts
+                // as a stream of its elements, as one given by name does.
+                (ScriptArg::Array(items), Type::Stream(_)) => {
+                    Bound::Stream(self.stream_arg(&param.name, items, &mut prologue))
+                }
+                (ScriptArg::Literal(_), Type::Stream(_)) => {
+                    Bound::Stream(self.stream_arg(&param.name, Vec::new(), &mut prologue))
+                }
+                (ScriptArg::Literal(value), _) => Bound::Value(value),
+                (ScriptArg::Array(items), _) => Bound::Value(self.array_arg(items, &mut prologue)),
             };
             self.name_local(&param.name, param.span, &bound);
             frame.locals.insert(param.local, bound);
@@ -78,7 +86,32 @@ impl Lowerer<'_> {
             );
         }
         let stream = self.names.fresh("array");
-        let mut pushes = Vec::with_capacity(items.len());
+        let mut pushes = self.push_items(items, &stream);
+        let canon = self.names.fresh("array");
+        pushes.push(build::canon(build::init_peer(), &stream, &canon));
+        prologue.push(build::new(VariableKind::Stream, &stream, build::seq_all(pushes)));
+        build::canon_value(&canon)
+    }
+
+    /// A stream parameter given an array written in the call: a stream of the function's scope
+    /// holding its elements (none for `nil` or `[]`).
+    fn stream_arg(
+        &mut self,
+        name: &str,
+        items: Vec<ScriptArg>,
+        prologue: &mut Vec<Instruction>,
+    ) -> String {
+        let stream = self.names.fresh(name);
+        let pushes = self.push_items(items, &stream);
+        prologue.extend(pushes);
+        self.pending.push((VariableKind::Stream, stream.clone()));
+        stream
+    }
+
+    /// The instructions that push the elements of an array written in the call to `stream`,
+    /// fetching the names in it from `getDataSrv`.
+    fn push_items(&mut self, items: Vec<ScriptArg>, stream: &str) -> Vec<Instruction> {
+        let mut pushes = Vec::with_capacity(items.len() + 1);
         for item in items {
             let value = match item {
                 ScriptArg::Literal(value) => value,
@@ -89,13 +122,9 @@ impl Lowerer<'_> {
                     scalar(&variable)
                 }
             };
-            pushes.push(build::ap_stream(value, &stream));
+            pushes.push(build::ap_stream(value, stream));
         }
-        let canon = self.names.fresh("array");
-        let body =
-            build::seq(build::seq_all(pushes), build::canon(build::init_peer(), &stream, &canon));
-        prologue.push(build::new(VariableKind::Stream, &stream, body));
-        build::canon_value(&canon)
+        pushes
     }
 
     /// Binds a parameter of the exported function.
