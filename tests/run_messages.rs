@@ -126,3 +126,13 @@ fn an_interpreter_error_on_another_peer_points_at_where_that_peer_was() {
         "{text}"
     );
 }
+
+#[test]
+fn an_error_passed_on_by_fail_is_shown_where_it_was_first_raised() {
+    // AquaVM wraps a rethrown error in the text of a 10006 error; the report unwraps it.
+    let out = run("rethrown.aqua", r#"check(h, "k")"#, r#"{"h": "@bob"}"#, "deep.toml", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(!text.contains("is used without corresponding xor"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -76,8 +76,28 @@ fn label(origin: Option<Origin>, message: String) -> Vec<Label<usize>> {
         .unwrap_or_default()
 }
 
-/// X001: the error object that reached the client, at the Aqua code that raised it.
+/// The error a `fail` passed on: AquaVM's rethrow of a caught error (10006) carries it as
+/// text, `fail with '<error object>' is used without corresponding xor`.
+fn rethrown(error: &Json) -> Option<Json> {
+    let message = error.get("message")?.as_str()?;
+    let inner =
+        message.strip_prefix("fail with '")?.strip_suffix("' is used without corresponding xor")?;
+    let inner: Json = serde_json::from_str(inner).ok()?;
+    inner.get("message").is_some().then_some(inner)
+}
+
+/// X001: the error object that reached the client, at the Aqua code that raised it. An error
+/// passed on by `fail` rethrows (an `if`, `try` or `on` block's error path) is shown as it was
+/// first raised, with a note on how many times it was passed on.
 pub fn client_error(context: &Context<'_>, error: &Json) -> (Diagnostic<usize>, Option<Origin>) {
+    let mut error = error;
+    let mut original;
+    let mut passes = 0;
+    while let Some(inner) = rethrown(error) {
+        original = inner;
+        error = &original;
+        passes += 1;
+    }
     let peer = error.get("peer_id").and_then(Json::as_str).map(|id| context.peer_name(id));
     let message = error.get("message").and_then(Json::as_str).unwrap_or("unknown error");
     let message = context.names.show_text(message);
@@ -90,6 +110,10 @@ pub fn client_error(context: &Context<'_>, error: &Json) -> (Diagnostic<usize>, 
     if let Some(code) = code {
         notes.push(format!("error code {code}"));
     }
+    if passes > 0 {
+        let times = if passes == 1 { "once".to_owned() } else { format!("{passes} times") };
+        notes.push(format!("passed on to the client by `fail` {times} (error code 10006)"));
+    }
     notes.extend(aqua_names(context.script, &message));
     let what = match origin.map(|o| o.construct) {
         Some(Construct::Call) => "this call failed",
@@ -100,7 +124,10 @@ pub fn client_error(context: &Context<'_>, error: &Json) -> (Diagnostic<usize>, 
     let diagnostic = Diagnostic::error()
         .with_code("X001")
         .with_message(function_failed(peer, &message))
-        .with_labels(label(origin, format!("{what} on {}", peer.unwrap_or("?"))))
+        .with_labels(label(
+            origin,
+            peer.map_or_else(|| what.to_owned(), |p| format!("{what} on {p}")),
+        ))
         .with_notes(notes);
     (diagnostic, origin)
 }
@@ -131,7 +158,15 @@ fn aqua_names(script: &LocatedScript, message: &str) -> Vec<String> {
 
 /// The one-line text of a failure, as the graph's caption shows it.
 pub fn function_failed(peer: Option<&str>, message: &str) -> String {
-    format!("the function failed on peer {}: {message}", peer.unwrap_or("?"))
+    on_peer("the function failed", peer) + ": " + message
+}
+
+/// `what on peer`, or `what` alone when the error names no peer (an `ap` error has none).
+fn on_peer(what: &str, peer: Option<&str>) -> String {
+    match peer {
+        Some(peer) => format!("{what} on peer {peer}"),
+        None => what.to_owned(),
+    }
 }
 
 /// X002: every service call that failed, at its Aqua call, except those at `skip` (already
