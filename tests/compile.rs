@@ -126,6 +126,20 @@ fn compile_call_inlines_literals_and_fetches_names() {
 }
 
 #[test]
+fn compile_call_gives_a_stream_parameter_an_array_and_refuses_a_single_literal() {
+    let file = crate::support::data_file("run", "literals.aqua");
+    let out = aqua(&["compile", &file, "--call", r#"append(["a", x])"#]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let air = stdout(&out);
+    assert!(air.contains(r#"(ap "a" $s)"#) && air.contains("(ap x $s)"), "{air}");
+    // It stopped with internal error L003; a literal for a stream is the call's fault.
+    let bad = aqua(&["compile", &file, "--call", r#"append("a")"#]);
+    assert_eq!(bad.status.code(), Some(1));
+    let message = stderr(&bad);
+    assert!(message.contains("L007 invalid function call") && !message.contains("internal"));
+}
+
+#[test]
 fn every_target_mirrors_the_input_folders() {
     let dir = out_dir("mirror");
     let input = out_dir("mirror-src");

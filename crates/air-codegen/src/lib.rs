@@ -115,6 +115,14 @@ pub fn compile_call(
     if args.len() != func.params.len() {
         return Err(LowerError::BadCall(call.to_owned()));
     }
+    // A stream parameter takes a name or an array, never a single literal.
+    let literal_for_stream = args.iter().zip(&func.params).any(|(arg, param)| {
+        matches!(arg, call_text::ScriptArg::Literal(_))
+            && matches!(param.ty, aqua_typecheck::types::Type::Stream(_))
+    });
+    if literal_for_stream {
+        return Err(LowerError::BadCall(call.to_owned()));
+    }
     lower_function(program, func, &name, args, options)
 }
 

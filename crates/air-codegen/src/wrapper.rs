@@ -27,13 +27,10 @@ impl Lowerer<'_> {
         for (param, arg) in func.params.iter().zip(args) {
             let bound = match (arg, &param.ty) {
                 (ScriptArg::Data(name), ty) => self.fetch_arg(&name, ty, &mut prologue),
-                // A stream parameter given an array (or `nil`, `[]`) written in the call starts
-                // as a stream of its elements, as one given by name does.
+                // A stream parameter given an array written in the call (`nil` and `[]` are
+                // empty ones) starts as a stream of its elements, as one given by name does.
                 (ScriptArg::Array(items), Type::Stream(_)) => {
                     Bound::Stream(self.stream_arg(&param.name, items, &mut prologue))
-                }
-                (ScriptArg::Literal(_), Type::Stream(_)) => {
-                    Bound::Stream(self.stream_arg(&param.name, Vec::new(), &mut prologue))
                 }
                 (ScriptArg::Literal(value), _) => Bound::Value(value),
                 (ScriptArg::Array(items), _) => Bound::Value(self.array_arg(items, &mut prologue)),

@@ -90,9 +90,9 @@ fn module_name_parts(ctx: &Checker, dep: usize) -> Vec<SmolStr> {
         .unwrap_or_default()
 }
 
-/// Brings one imported name into scope. A name that an earlier import brought is replaced, as
-/// Fluence's compiler does (the later import wins): silently when both mean the same (two copies
-/// of one file, say a package's and a local one), with warning T055 when they differ.
+/// Brings one imported name into scope. Of two imports of one name the later wins, as in
+/// Fluence's compiler: with warning T055 when the two definitions differ; when they mean the
+/// same (two copies of one file, say a package's and a local one) the earlier stays, silently.
 fn import_entry(ctx: &mut Checker, name: &SmolStr, entry: &Entry, line: usize) {
     if let Some(previous) = ctx.scope.names.get(name) {
         // The same definition reached twice (two imports of one file) is no clash.
