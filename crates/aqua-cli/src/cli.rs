@@ -343,7 +343,9 @@ pub struct CompileArgs {
     /// The reference CLI's `-i/--input`: the sources are positional here.
     #[arg(short = 'i', long = "input", value_name = "PATH", hide = true)]
     pub old_input: Vec<PathBuf>,
-    /// Print `{"functions": {...}, "errors": [...], "warnings": [...]}` to standard output.
+    /// Print `{"functions": {...}, "services": {...}, "errors": [...], "warnings": [...]}` to
+    /// standard output: per function its AIR, arguments, callbacks and js-client definition, per
+    /// service its js-client definition.
     #[arg(long)]
     pub json: bool,
     /// Compile one call, such as `'greet(who, 3)'`, into a self-contained script.
