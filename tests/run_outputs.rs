@@ -300,6 +300,29 @@ fn every_aqua_literal_form_is_an_argument_of_f() {
 }
 
 #[test]
+fn callbacks_are_named_in_the_call_and_answered_from_data() {
+    let out = run_literals(r#"greet("ann", loud, log)"#, r#"{"loud": "ANN!"}"#);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), r#""ANN!""#);
+    // Each call of a callback is shown, in order.
+    let text = stderr(&out);
+    let (log, loud) = (text.find(r#"callback log("ann")"#), text.find(r#"callback loud("ann")"#));
+    assert!(log.is_some() && loud.is_some() && log < loud, "{text}");
+    // A callback that returns something needs its answer; a literal is no callback. Both once
+    // asked for --data keys the way a value does.
+    let out = run_literals(r#"greet("ann", loud, log)"#, "{}");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(text.contains("error[R004]: `loud` is not in --data"), "{text}");
+    assert!(text.contains("the answer of the callback `shout`") && !text.contains("`log`"), "{text}");
+    let out = run_literals(r#"greet("ann", "x", log)"#, "{}");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("error[R008]: unsupported argument `\"x\"`"), "{}", stderr(&out));
+    let out = run_literals(r#"greet("ann", loud, log)"#, r#"{"loud": 3}"#);
+    assert!(stderr(&out).contains("error[R005]: `loud` is not a `string`"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_peer_is_named_by_its_marker_and_shown_by_name() {
     // "@bob" in an array literal of -f is bob's id; the result shows it as @bob again.
     let out = run_literals(r#"visit(["@bob", "@alice"])"#, "{}");

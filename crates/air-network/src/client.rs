@@ -26,7 +26,8 @@ pub enum ClientEvent {
 /// The client services of the init peer: `getDataSrv`, `callbackSrv`, `errorHandlingSrv`.
 #[derive(Debug, Clone, Default)]
 pub struct Client {
-    /// Arguments by name; `-relay-` is answered from here too.
+    /// Arguments by name; `-relay-` is answered from here too, and a callback (`callbackSrv`
+    /// with its name) gets the value of its name, or null.
     pub data: BTreeMap<String, JValue>,
     /// What the particle delivered to the client, in order.
     pub events: Vec<ClientEvent>,
@@ -74,7 +75,8 @@ impl Service for Client {
             }
             "callbackSrv" => {
                 self.events.push(ClientEvent::Callback { name: call.function.to_string(), args });
-                Some(ServiceReply::ok(JValue::Null))
+                let answer = self.data.get(call.function).cloned().unwrap_or(JValue::Null);
+                Some(ServiceReply::ok(answer))
             }
             "errorHandlingSrv" => {
                 self.events.push(ClientEvent::Error(args));

@@ -17,8 +17,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use air_network::{
-    Client, Faults, Hop, MockService, Network, NetworkFile, RunOptions, RunSettings, Script,
-    ServiceSource, Stop,
+    Client, ClientEvent, Faults, Hop, MockService, Network, NetworkFile, RunOptions, RunSettings,
+    Script, ServiceSource, Stop,
 };
 use serde_json::Value as Json;
 
@@ -199,6 +199,13 @@ fn execute(args: &RunArgs, prepared: Prepared, color: ColorChoice) -> ExitCode {
         };
         for hop in &report.hops {
             eprintln!("{}", describe_hop(hop, &place, &names));
+        }
+    }
+    // Each call of a callback, as the client saw it.
+    for event in &report.client.events {
+        if let ClientEvent::Callback { name, args } = event {
+            let args: Vec<String> = args.iter().map(|arg| names.show(arg).to_string()).collect();
+            eprintln!("callback {name}({})", args.join(", "));
         }
     }
     let context = explain::Context {

@@ -57,6 +57,13 @@ pub(crate) fn check(
     }
     let mut used = Vec::new();
     for (&(text, ref range), param) in args.iter().zip(&func.params) {
+        if let Type::Arrow(arrow) = &param.ty {
+            match callback_problem(text, range.clone(), &param.name, arrow, data) {
+                Some(problem) => problems.push(problem),
+                None => used.push(text),
+            }
+            continue;
+        }
         if !is_readable_argument(text) {
             problems.push(unsupported_argument(text, range.clone(), &param.name));
             continue;
@@ -133,6 +140,62 @@ pub(crate) fn check(
         }
     }
     problems
+}
+
+/// The problem of the argument of a callback parameter, if any: it is a name, which the client
+/// answers when the function calls it: with that name's `--data` value, needed when the
+/// callback returns something (R004) and checked against its result type (R005).
+fn callback_problem(
+    text: &str,
+    range: Range<usize>,
+    param: &str,
+    arrow: &aqua_typecheck::types::ArrowType,
+    data: &BTreeMap<String, Json>,
+) -> Option<Diagnostic<()>> {
+    if !is_name(text) {
+        return Some(
+            Diagnostic::error()
+                .with_code("R008")
+                .with_message(format!("unsupported argument `{text}`"))
+                .with_labels(vec![
+                    Label::primary((), range)
+                        .with_message(format!("`{param}` is a callback: give it a name")),
+                ])
+                .with_notes(vec![
+                    "help: The client answers a callback named in the call, with the name's                      --data value (null if it returns nothing)."
+                        .to_owned(),
+                ]),
+        );
+    }
+    let result = match arrow.results.as_slice() {
+        [] => return None,
+        [result] => result,
+        _ => &Type::Top,
+    };
+    let Some(value) = data.get(text) else {
+        return Some(
+            Diagnostic::error()
+                .with_code("R004")
+                .with_message(format!("`{text}` is not in --data"))
+                .with_labels(vec![
+                    Label::primary((), range)
+                        .with_message(format!("the answer of the callback `{param}`")),
+                ])
+                .with_notes(vec![format!(
+                    "help: The callback returns `{result}`: give what the client answers it with,                      --data '{{\"{text}\": …}}'."
+                )]),
+        );
+    };
+    let problem = fits(value, result).err()?;
+    Some(
+        Diagnostic::error()
+            .with_code("R005")
+            .with_message(format!("`{text}` is not a `{result}`: {problem}"))
+            .with_labels(vec![
+                Label::primary((), range)
+                    .with_message(format!("the answer of the callback `{param}`")),
+            ]),
+    )
 }
 
 /// R007 for a text without the shape `name(arguments)`, pointing at what is missing or extra.
