@@ -314,7 +314,10 @@ fn callbacks_are_named_in_the_call_and_answered_from_data() {
     assert_eq!(out.status.code(), Some(1));
     let text = stderr(&out);
     assert!(text.contains("error[R004]: `loud` is not in --data"), "{text}");
-    assert!(text.contains("the answer of the callback `shout`") && !text.contains("`log`"), "{text}");
+    assert!(
+        text.contains("the answer of the callback `shout`") && !text.contains("`log`"),
+        "{text}"
+    );
     let out = run_literals(r#"greet("ann", "x", log)"#, "{}");
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("error[R008]: unsupported argument `\"x\"`"), "{}", stderr(&out));
