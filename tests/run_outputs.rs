@@ -314,6 +314,8 @@ fn callbacks_are_named_in_the_call_and_answered_from_data() {
     assert_eq!(out.status.code(), Some(1));
     let text = stderr(&out);
     assert!(text.contains("error[R004]: `loud` is not in --data"), "{text}");
+    let help = "help: The callback returns `string`: give what the client answers it with, --data";
+    assert!(text.contains(help), "{text}");
     assert!(
         text.contains("the answer of the callback `shout`") && !text.contains("`log`"),
         "{text}"

@@ -162,7 +162,8 @@ fn callback_problem(
                         .with_message(format!("`{param}` is a callback: give it a name")),
                 ])
                 .with_notes(vec![
-                    "help: The client answers a callback named in the call, with the name's                      --data value (null if it returns nothing)."
+                    "help: The client answers a callback named in the call, with the name's \
+                     --data value (null if it returns nothing)."
                         .to_owned(),
                 ]),
         );
@@ -170,8 +171,11 @@ fn callback_problem(
     let result = match arrow.results.as_slice() {
         [] => return None,
         [result] => result,
+        // Several results come back as one value, whatever it holds.
         _ => &Type::Top,
     };
+    let returns: Vec<String> = arrow.results.iter().map(ToString::to_string).collect();
+    let returns = returns.join(", ");
     let Some(value) = data.get(text) else {
         return Some(
             Diagnostic::error()
@@ -182,7 +186,8 @@ fn callback_problem(
                         .with_message(format!("the answer of the callback `{param}`")),
                 ])
                 .with_notes(vec![format!(
-                    "help: The callback returns `{result}`: give what the client answers it with,                      --data '{{\"{text}\": …}}'."
+                    "help: The callback returns `{returns}`: give what the client answers it with, \
+                     --data '{{\"{text}\": …}}'."
                 )]),
         );
     };
