@@ -65,7 +65,8 @@ pub(crate) fn check(
             continue;
         }
         if !is_readable_argument(text) {
-            problems.push(unsupported_argument(text, range.clone(), &param.name));
+            let label = format!("the value of `{}`", param.name);
+            problems.push(unsupported_argument(text, range.clone(), label, ARGUMENT_FORMS));
             continue;
         }
         let value = if is_name(text) {
@@ -73,19 +74,8 @@ pub(crate) fn check(
             match data.get(text) {
                 Some(value) => value.clone(),
                 None => {
-                    problems.push(
-                        Diagnostic::error()
-                            .with_code("R004")
-                            .with_message(format!("`{}` is not in --data", text))
-                            .with_labels(vec![
-                                Label::primary((), range.clone())
-                                    .with_message(format!("the value of `{}`", param.name)),
-                            ])
-                            .with_notes(vec![format!(
-                                "help: Give it with --data '{{\"{}\": …}}'.",
-                                text
-                            )]),
-                    );
+                    let label = format!("the value of `{}`", param.name);
+                    problems.push(not_in_data(text, range.clone(), label, "Give it with"));
                     continue;
                 }
             }
@@ -96,18 +86,8 @@ pub(crate) fn check(
             for name in names {
                 used.push(name);
                 if !data.contains_key(name) {
-                    problems.push(
-                        Diagnostic::error()
-                            .with_code("R004")
-                            .with_message(format!("`{name}` is not in --data"))
-                            .with_labels(vec![
-                                Label::primary((), range.clone())
-                                    .with_message(format!("in the value of `{}`", param.name)),
-                            ])
-                            .with_notes(vec![format!(
-                                "help: Give it with --data '{{\"{name}\": …}}'."
-                            )]),
-                    );
+                    let label = format!("in the value of `{}`", param.name);
+                    problems.push(not_in_data(name, range.clone(), label, "Give it with"));
                 }
             }
             match value {
@@ -116,15 +96,8 @@ pub(crate) fn check(
             }
         };
         if let Err(problem) = fits(&value, &param.ty) {
-            problems.push(
-                Diagnostic::error()
-                    .with_code("R005")
-                    .with_message(format!("`{}` is not a `{}`: {problem}", param.name, param.ty))
-                    .with_labels(vec![
-                        Label::primary((), range.clone())
-                            .with_message(format!("{} here", short(&value))),
-                    ]),
-            );
+            let label = format!("{} here", short(&value));
+            problems.push(not_a(&param.name, &param.ty, &problem, range.clone(), label));
         }
     }
     for key in data.keys().filter(|key| key.as_str() != "-relay-") {
@@ -153,20 +126,10 @@ fn callback_problem(
     data: &BTreeMap<String, Json>,
 ) -> Option<Diagnostic<()>> {
     if !is_name(text) {
-        return Some(
-            Diagnostic::error()
-                .with_code("R008")
-                .with_message(format!("unsupported argument `{text}`"))
-                .with_labels(vec![
-                    Label::primary((), range)
-                        .with_message(format!("`{param}` is a callback: give it a name")),
-                ])
-                .with_notes(vec![
-                    "help: The client answers a callback named in the call, with the name's \
-                     --data value (null if it returns nothing)."
-                        .to_owned(),
-                ]),
-        );
+        let label = format!("`{param}` is a callback: give it a name");
+        let help = "The client answers a callback named in the call, with the name's --data \
+                    value (null if it returns nothing).";
+        return Some(unsupported_argument(text, range, label, help));
     }
     let result = match arrow.results.as_slice() {
         [] => return None,
@@ -174,33 +137,40 @@ fn callback_problem(
         // Several results come back as one value, whatever it holds.
         _ => &Type::Top,
     };
-    let returns: Vec<String> = arrow.results.iter().map(ToString::to_string).collect();
-    let returns = returns.join(", ");
+    let label = format!("the answer of the callback `{param}`");
     let Some(value) = data.get(text) else {
-        return Some(
-            Diagnostic::error()
-                .with_code("R004")
-                .with_message(format!("`{text}` is not in --data"))
-                .with_labels(vec![
-                    Label::primary((), range)
-                        .with_message(format!("the answer of the callback `{param}`")),
-                ])
-                .with_notes(vec![format!(
-                    "help: The callback returns `{returns}`: give what the client answers it with, \
-                     --data '{{\"{text}\": …}}'."
-                )]),
+        let returns: Vec<String> = arrow.results.iter().map(ToString::to_string).collect();
+        let help = format!(
+            "The callback returns `{}`: give what the client answers it with,",
+            returns.join(", ")
         );
+        return Some(not_in_data(text, range, label, &help));
     };
     let problem = fits(value, result).err()?;
-    Some(
-        Diagnostic::error()
-            .with_code("R005")
-            .with_message(format!("`{text}` is not a `{result}`: {problem}"))
-            .with_labels(vec![
-                Label::primary((), range)
-                    .with_message(format!("the answer of the callback `{param}`")),
-            ]),
-    )
+    Some(not_a(text, result, &problem, range, label))
+}
+
+/// R004: `name` has no value in --data; the help says how to give one, after `help`.
+fn not_in_data(name: &str, range: Range<usize>, label: String, help: &str) -> Diagnostic<()> {
+    Diagnostic::error()
+        .with_code("R004")
+        .with_message(format!("`{name}` is not in --data"))
+        .with_labels(vec![Label::primary((), range).with_message(label)])
+        .with_notes(vec![format!("help: {help} --data '{{\"{name}\": …}}'.")])
+}
+
+/// R005: the value given as `name` is not a `ty`, for the reason `problem`.
+fn not_a(
+    name: &str,
+    ty: &Type,
+    problem: &str,
+    range: Range<usize>,
+    label: String,
+) -> Diagnostic<()> {
+    Diagnostic::error()
+        .with_code("R005")
+        .with_message(format!("`{name}` is not a `{ty}`: {problem}"))
+        .with_labels(vec![Label::primary((), range).with_message(label)])
 }
 
 /// R007 for a text without the shape `name(arguments)`, pointing at what is missing or extra.
@@ -221,20 +191,23 @@ fn unreadable_call(call: &str) -> Diagnostic<()> {
         .with_labels(vec![Label::primary((), range).with_message(label)])
 }
 
+/// The help of R008 for a value parameter.
+const ARGUMENT_FORMS: &str = "An argument is a name from --data, a literal (a string without `\"` \
+    inside, a number (a float of at most 11 characters, as AIR carries it), `true`, `false`, \
+    `nil`) or an array of them; give anything else through --data.";
+
 /// R008 for an argument the wrapper cannot pass to the function.
-fn unsupported_argument(text: &str, range: Range<usize>, param: &str) -> Diagnostic<()> {
+fn unsupported_argument(
+    text: &str,
+    range: Range<usize>,
+    label: String,
+    help: &str,
+) -> Diagnostic<()> {
     Diagnostic::error()
         .with_code("R008")
         .with_message(format!("unsupported argument `{text}`"))
-        .with_labels(vec![
-            Label::primary((), range).with_message(format!("the value of `{param}`")),
-        ])
-        .with_notes(vec![
-            "help: An argument is a name from --data, a literal (a string without `\"` inside, a \
-             number (a float of at most 11 characters, as AIR carries it), `true`, `false`, \
-             `nil`) or an array of them; give anything else through --data."
-                .to_owned(),
-        ])
+        .with_labels(vec![Label::primary((), range).with_message(label)])
+        .with_notes(vec![format!("help: {help}")])
 }
 
 /// The exported function `name`, else any function of that name.
