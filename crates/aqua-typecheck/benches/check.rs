@@ -7,7 +7,8 @@
 //! size runs in a child process of this binary so that the peak resident set size (`VmHWM`)
 //! belongs to that size alone. It then checks every module as a file of its own, as
 //! `aqua check DIR` does: together with `check_each`, and each alone with `check` (what the CLI
-//! did before: quadratic in a chain of imports), and prints both times and their ratio.
+//! did before: quadratic in a chain of imports), and prints both times and their ratio. Last, a
+//! chain of modules that export all their functions, which the last one inherits.
 
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)] // Benchmarks read the clock and print.
 
@@ -48,8 +49,43 @@ fn main() {
                     .expect("the benchmark runs");
                 assert!(status.success(), "benchmark for {lines} lines failed");
             }
+            check_export_chain(60, 150);
         }
     }
+}
+
+/// A chain of `modules` modules that each declare and export all `functions` of theirs and
+/// import the one before whole: the last one exports every function of the chain, inherited
+/// through each import (as the reference compiler's exports are). Prints the best of three.
+fn check_export_chain(modules: usize, functions: usize) {
+    let mut loader = MemoryLoader::new();
+    for i in 0..modules {
+        let mut out = format!("aqua Chain{i} declares *\n\nexport ");
+        let names: Vec<String> = (0..functions).map(|j| format!("f{i}_{j}")).collect();
+        out.push_str(&names.join(", "));
+        if i > 0 {
+            let _ = write!(out, "\nimport \"chain{}.aqua\"", i - 1);
+        }
+        out.push_str("\n\n");
+        for name in &names {
+            let _ = writeln!(out, "func {name}(x: string) -> string:\n  <- x\n");
+        }
+        loader.add(format!("chain{i}.aqua"), out);
+    }
+    let entry = format!("chain{}.aqua", modules - 1);
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let checked =
+            aqua_typecheck::check(Path::new(&entry), None, &mut loader, &Options::default());
+        best = best.min(start.elapsed().as_secs_f64());
+        assert!(checked.is_ok(), "{:?}", checked.errors.first());
+        assert_eq!(checked.program.exports.len(), modules * functions, "every export inherited");
+    }
+    println!(
+        "export chain of {modules} modules x {functions} exported functions: {:.1} ms",
+        best * 1000.0
+    );
 }
 
 /// Generates and checks a program of about `lines` lines, three times, and prints the best run.

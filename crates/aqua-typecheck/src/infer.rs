@@ -120,7 +120,6 @@ impl<'o> Checker<'o> {
                 *flag = true;
             }
         }
-        let mut exports: HashMap<usize, Vec<Export>> = HashMap::default();
         // Every module's host exports: a module inherits those of its imports.
         let mut exported: Vec<Vec<Export>> = Vec::with_capacity(graph.modules.len());
         for (index, loaded) in graph.modules.iter_mut().enumerate() {
@@ -142,9 +141,6 @@ impl<'o> Checker<'o> {
             let entry = is_entry.get(index).copied().unwrap_or(false);
             let (names, module_exports) = self.check_module(loaded, &declared, &exported, entry);
             declared.push(Arc::new(names));
-            if entry {
-                exports.insert(index, module_exports.clone());
-            }
             exported.push(module_exports);
             // The typed program replaces the tree: holding both for every module until the
             // end nearly doubled the peak memory of checking.
@@ -154,7 +150,7 @@ impl<'o> Checker<'o> {
             drop(std::mem::replace(&mut loaded.ast, empty));
         }
         let exports_of = |entry: &Option<usize>| {
-            entry.and_then(|index| exports.get(&index).cloned()).unwrap_or_default()
+            entry.and_then(|index| exported.get(index).cloned()).unwrap_or_default()
         };
         Some(entries.iter().map(exports_of).collect())
     }

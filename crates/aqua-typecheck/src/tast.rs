@@ -84,7 +84,7 @@ pub struct Export {
 }
 
 /// What an export names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportTarget {
     /// A function: it becomes one AIR script.
     Func(FuncId),

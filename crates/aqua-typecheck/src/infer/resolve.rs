@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use aqua_syntax::ast::{self, HeaderItem, ImportName, QualifiedName, TypeExpr, TypeKind};
+use foldhash::HashSet;
 use smol_str::SmolStr;
 
 use crate::env::{Def, Entry, Namespace};
@@ -152,19 +153,7 @@ fn pick(
     path: &str,
     import: &ImportName,
 ) -> Option<(Entry, SmolStr)> {
-    let mut names = &target.names;
-    let mut found = None;
-    for (i, part) in import.name.parts.iter().enumerate() {
-        let entry = names.get(&part.name);
-        match entry {
-            Some(Entry { def: Def::Namespace(inner), .. }) if i + 1 < import.name.parts.len() => {
-                names = &inner.names;
-            }
-            Some(entry) if i + 1 == import.name.parts.len() => found = Some(entry.clone()),
-            _ => break,
-        }
-    }
-    let Some(entry) = found else {
+    let Some(entry) = find(target, &import.name).cloned() else {
         let wanted = join_name(&import.name);
         let candidates = suggest::similar(&wanted, target.names.keys());
         ctx.error(TypeError::NotDeclared {
@@ -269,9 +258,11 @@ pub(crate) fn exports(
             own.extend(export);
         }
     }
+    let own_names: HashSet<&SmolStr> = own.iter().map(|o| &o.name).collect();
+    let own_targets: HashSet<ExportTarget> = own.iter().map(|o| o.target).collect();
     let mut all: Vec<Export> = inherited
         .into_iter()
-        .filter(|e| !own.iter().any(|o| o.name == e.name || o.target == e.target))
+        .filter(|e| !own_names.contains(&e.name) && !own_targets.contains(&e.target))
         .collect();
     all.extend(own);
     all
@@ -289,24 +280,28 @@ pub(crate) fn inherited_exports(
     exported: &[Vec<Export>],
 ) -> Vec<Export> {
     let mut inherited: Vec<Export> = Vec::new();
+    let mut names: HashSet<SmolStr> = HashSet::default();
     for (index, item) in module.header_items.iter().enumerate() {
         let Some(Some(dep)) = deps.get(index) else { continue };
         let (Some(namespace), Some(exports)) = (declared.get(*dep), exported.get(*dep)) else {
             continue;
         };
-        let brought: Vec<&Entry> = match item {
-            HeaderItem::Import { .. } => namespace.names.values().collect(),
+        // The functions and services the line brings in, as export targets.
+        let brought: HashSet<ExportTarget> = match item {
+            HeaderItem::Import { .. } => {
+                namespace.names.values().filter_map(|entry| export_target(&entry.def)).collect()
+            }
             // A name imported under an alias carries no export (as in the reference).
             HeaderItem::ImportFrom { names, .. } => names
                 .iter()
                 .filter(|import| import.alias.is_none())
                 .filter_map(|import| find(namespace, &import.name))
+                .filter_map(|entry| export_target(&entry.def))
                 .collect(),
             _ => continue,
         };
         for export in exports {
-            let carried = brought.iter().any(|entry| same_target(&entry.def, export.target));
-            if carried && !inherited.iter().any(|e| e.name == export.name) {
+            if brought.contains(&export.target) && names.insert(export.name.clone()) {
                 inherited.push(Export { span: item_span(item), ..export.clone() });
             }
         }
@@ -327,12 +322,12 @@ fn find<'n>(namespace: &'n Namespace, name: &QualifiedName) -> Option<&'n Entry>
     names.get(&last.name)
 }
 
-/// Whether a definition is the function or service an export names.
-fn same_target(def: &Def, target: ExportTarget) -> bool {
-    match (def, target) {
-        (Def::Func(a), ExportTarget::Func(b)) => *a == b,
-        (Def::Service(a), ExportTarget::Service(b)) => *a == b,
-        _ => false,
+/// The export target of a function or service (what a module's host exports can inherit).
+fn export_target(def: &Def) -> Option<ExportTarget> {
+    match def {
+        Def::Func(id) => Some(ExportTarget::Func(*id)),
+        Def::Service(id) => Some(ExportTarget::Service(*id)),
+        _ => None,
     }
 }
 
