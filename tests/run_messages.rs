@@ -136,3 +136,12 @@ fn an_error_passed_on_by_fail_is_shown_where_it_was_first_raised() {
     assert!(!text.contains("is used without corresponding xor"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn an_error_that_names_no_peer_is_reported_without_one() {
+    let out = run("fifth.aqua", r#"fifth(["a"])"#, "{}", "deep.toml", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(text.contains("error[X001]: the function failed: "), "{text}");
+    assert!(text.contains("the error was raised here\n") && !text.contains("?"), "{text}");
+}

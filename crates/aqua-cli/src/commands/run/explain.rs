@@ -124,10 +124,7 @@ pub fn client_error(context: &Context<'_>, error: &Json) -> (Diagnostic<usize>, 
     let diagnostic = Diagnostic::error()
         .with_code("X001")
         .with_message(function_failed(peer, &message))
-        .with_labels(label(
-            origin,
-            peer.map_or_else(|| what.to_owned(), |p| format!("{what} on {p}")),
-        ))
+        .with_labels(label(origin, at_peer(what, "on", peer)))
         .with_notes(notes);
     (diagnostic, origin)
 }
@@ -158,13 +155,14 @@ fn aqua_names(script: &LocatedScript, message: &str) -> Vec<String> {
 
 /// The one-line text of a failure, as the graph's caption shows it.
 pub fn function_failed(peer: Option<&str>, message: &str) -> String {
-    on_peer("the function failed", peer) + ": " + message
+    at_peer("the function failed", "on peer", peer) + ": " + message
 }
 
-/// `what on peer`, or `what` alone when the error names no peer (an `ap` error has none).
-fn on_peer(what: &str, peer: Option<&str>) -> String {
+/// `what on peer` (`on` being the words before the peer), or `what` alone when the error names
+/// no peer (an `ap` error has none).
+fn at_peer(what: &str, on: &str, peer: Option<&str>) -> String {
     match peer {
-        Some(peer) => format!("{what} on peer {peer}"),
+        Some(peer) => format!("{what} {on} {peer}"),
         None => what.to_owned(),
     }
 }
